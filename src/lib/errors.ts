@@ -1,0 +1,61 @@
+/** @module Typed application errors: a stable code, a message safe to show, a hint saying what to do. */
+
+export const ERROR_CODES = {
+  E_CONFIG_INVALID: 'E_CONFIG_INVALID',
+  E_CONFIG_UNREADABLE: 'E_CONFIG_UNREADABLE',
+  E_USAGE: 'E_USAGE',
+  E_KEY_INVALID: 'E_KEY_INVALID',
+  E_KEY_MISMATCH: 'E_KEY_MISMATCH',
+  E_TLS_INVALID: 'E_TLS_INVALID',
+  E_PORT_IN_USE: 'E_PORT_IN_USE',
+  E_AUDIT_WRITE: 'E_AUDIT_WRITE',
+  E_AUDIT_INVALID: 'E_AUDIT_INVALID',
+  E_STATE_WRITE: 'E_STATE_WRITE',
+  E_NOT_FOUND: 'E_NOT_FOUND',
+  E_FORBIDDEN: 'E_FORBIDDEN',
+  E_UNAUTHORIZED: 'E_UNAUTHORIZED',
+  E_RATE_LIMITED: 'E_RATE_LIMITED',
+  E_INPUT_INVALID: 'E_INPUT_INVALID',
+  E_UPSTREAM: 'E_UPSTREAM',
+  E_INTEGRITY: 'E_INTEGRITY',
+  E_BACKUP: 'E_BACKUP',
+  E_RESTORE: 'E_RESTORE',
+  E_RUNNING: 'E_RUNNING',
+  E_INTERNAL: 'E_INTERNAL',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface AppErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+/** An error whose message is safe to show to an operator or a client (never holds a secret). */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  /** One line for a terminal: message, then the hint after a semicolon. */
+  toLine(): string {
+    return this.hint ? `${this.message}; ${this.hint}` : this.message;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Message of any thrown value, without stack or internals. */
+export function errorMessage(value: unknown): string {
+  if (value instanceof AppError) return value.toLine();
+  if (value instanceof Error) return value.message;
+  return String(value);
+}
