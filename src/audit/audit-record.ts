@@ -1,0 +1,25 @@
+/** @module Audit record shape and the hash that links each line to the previous one. */
+import { createHash } from 'node:crypto';
+
+export const AUDIT_CATEGORIES = ['AUTH', 'ACTIONS', 'RATE_LIMITED', 'CREDENTIAL', 'TRUSTED', 'WRITTEN', 'EXPORTED', 'SERVER', 'TRANSPORT'] as const;
+export type AuditCategory = typeof AUDIT_CATEGORIES[number];
+
+/** Hash of the chain before the first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditRecordHead {
+  ts: string;
+  seq: number;
+  category: AuditCategory;
+  event: string;
+  prev: string;
+}
+
+/** SHA-256 (hex) of one log line, without its newline. */
+export function hashLine(line: string): string {
+  return createHash('sha256').update(line, 'utf8').digest('hex');
+}
+
+export function isAuditCategory(value: string): value is AuditCategory {
+  return (AUDIT_CATEGORIES as readonly string[]).includes(value);
+}

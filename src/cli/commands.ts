@@ -1,0 +1,11 @@
+/** @module The list of CLI subcommands; `aibridge --help` prints them in this order. */
+import type { Command } from './command.ts';
+import { SERVE_COMMAND } from './serve.ts';
+import { AUDIT_VERIFY_COMMAND } from './audit-verify.ts';
+import { AUDIT_EXPORT_COMMAND } from './audit-export.ts';
+
+export const COMMANDS: readonly Command[] = [
+  SERVE_COMMAND,
+  AUDIT_VERIFY_COMMAND,
+  AUDIT_EXPORT_COMMAND,
+];

@@ -1,0 +1,78 @@
+/** @module argv → command → exit code. Errors become one line on stderr and a non-zero exit. */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import type { Command } from './command.ts';
+import { COMMANDS } from './commands.ts';
+import { AppError, errorMessage } from '../lib/errors.ts';
+import { redactText } from '../lib/redact.ts';
+import { VERSION } from '../lib/version.ts';
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `aibridge ${VERSION}: MCP server for Cisco Unified Communications`,
+    '',
+    'Usage: aibridge <command> [--dir DIR] [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command accepts --dir DIR (install root, default: current directory) and --help.',
+    'Global: aibridge --help, aibridge --version',
+  ].join('\n');
+}
+
+/** Longest command whose words prefix argv. */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  let best: { command: Command; rest: string[] } | undefined;
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.command.name.split(' ').length)) {
+      best = { command, rest: argv.slice(words.length) };
+    }
+  }
+  return best;
+}
+
+/** Run the CLI; resolves to the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const out = (line: string): void => { process.stdout.write(`${line}\n`); };
+  const err = (line: string): void => { process.stderr.write(`${redactText(line)}\n`); };
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    out(topHelp());
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') {
+    out(`aibridge ${VERSION}`);
+    return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    err(`Unknown command "${argv.join(' ')}"; run "aibridge --help" for the list`);
+    return 2;
+  }
+  const { command, rest } = found;
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: command.allowPositionals ?? false,
+      strict: true,
+    });
+    if (parsed.values.help === true) {
+      out(command.help);
+      return 0;
+    }
+    const dirFlag = parsed.values.dir;
+    const dir = resolve(typeof dirFlag === 'string' ? dirFlag : process.cwd());
+    return await command.run({ dir, values: parsed.values, positionals: parsed.positionals, out, err });
+  } catch (e) {
+    if (e instanceof AppError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`aibridge ${command.name}: ${errorMessage(e)}`);
+      return e instanceof AppError && e.code !== 'E_USAGE' ? 1 : 2;
+    }
+    err(`aibridge ${command.name}: unexpected error: ${errorMessage(e)}`);
+    if (process.env.AIBRIDGE_DEBUG === '1' && e instanceof Error && e.stack) err(e.stack);
+    return 1;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * @module Reads .env text into key/value pairs with line numbers. Quotes and comments follow
+ * dotenv rules (node:util parseEnv does the value parsing); a line that is not KEY=VALUE is an error.
+ */
+import { parseEnv } from 'node:util';
+import { AppError } from '../lib/errors.ts';
+
+export interface EnvEntry { key: string; value: string; line: number }
+
+const LINE_RE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/;
+
+/** Parse .env text; throws E_CONFIG_INVALID naming the first malformed line. */
+export function parseEnvFile(text: string, fileName = '.env'): EnvEntry[] {
+  const entries: EnvEntry[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] ?? '';
+    if (/^\s*(#.*)?$/.test(raw)) continue;
+    const m = LINE_RE.exec(raw);
+    if (!m) {
+      throw new AppError('E_CONFIG_INVALID', `${fileName} line ${i + 1} is not KEY=VALUE`, {
+        hint: 'fix or comment out that line (keys are letters, digits and _; values may be quoted)',
+      });
+    }
+    const key = m[1] as string;
+    let chunk = raw;
+    const rest = (m[2] ?? '').trimStart();
+    const quote = rest[0];
+    // A quoted value may span lines (dotenv rule): gather until the closing quote.
+    if ((quote === '"' || quote === "'" || quote === '`') && !closesQuote(rest.slice(1), quote)) {
+      let j = i + 1;
+      while (j < lines.length && !closesQuote(lines[j] ?? '', quote)) j++;
+      if (j >= lines.length) {
+        throw new AppError('E_CONFIG_INVALID', `${fileName} line ${i + 1}: ${key} has an unterminated ${quote} quote`, { hint: 'close the quote' });
+      }
+      chunk = lines.slice(i, j + 1).join('\n');
+      i = j;
+    }
+    const parsed = parseEnv(chunk) as Record<string, string>;
+    entries.push({ key, value: parsed[key] ?? '', line: i + 1 });
+  }
+  return entries;
+}
+
+function closesQuote(text: string, quote: string): boolean {
+  return text.includes(quote);
+}

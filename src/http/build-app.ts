@@ -1,0 +1,59 @@
+/**
+ * @module The Hono app and its middleware order: request id + peer address → security headers →
+ * Host/Origin guard → request shape → routes. Later issues add routes through `extensions`.
+ */
+import { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import type { AppEnv } from './app-env.ts';
+import { hostOriginGuard } from './host-origin-guard.ts';
+import { requestShapeGuard } from './request-shape-guard.ts';
+import { securityHeaders } from './security-headers.ts';
+import { errorResponder } from './error-response.ts';
+import type { Config } from '../config/load-config.ts';
+import type { Logger } from '../log/logger.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+
+export interface AppDeps { config: Config; logger: Logger; audit: AuditLog }
+
+/** A function that mounts routes or middleware on the app (auth, MCP, status, metrics…). */
+export type AppExtension = (app: Hono<AppEnv>) => void;
+
+/** Reserved paths that answer 404 until their issue mounts them. */
+export const RESERVED_PATHS = ['/status', '/metrics'] as const;
+
+interface NodeBindings { incoming?: { socket?: { remoteAddress?: string } } }
+
+export function buildApp(deps: AppDeps, extensions: readonly AppExtension[] = []): Hono<AppEnv> {
+  const { config, logger, audit } = deps;
+  const app = new Hono<AppEnv>();
+  app.use('*', async function requestContext(c, next) {
+    const env = c.env as NodeBindings | undefined;
+    c.set('clientIp', env?.incoming?.socket?.remoteAddress ?? 'unknown');
+    c.set('requestId', randomUUID());
+    c.set('principal', undefined);
+    await next();
+  });
+  app.use('*', securityHeaders());
+  app.use('*', hostOriginGuard({
+    enabled: config.env.MCP_SERVER_SECURITY_TRANSPORT_ENABLED,
+    allowedHosts: config.env.MCP_SERVER_SECURITY_ALLOWED_HOSTS,
+    allowedOrigins: config.env.MCP_SERVER_SECURITY_ALLOWED_ORIGINS,
+    onReject(reason, value, clientIp, path) {
+      try {
+        audit.append('TRANSPORT', reason === 'host' ? 'invalid_host' : 'invalid_origin', { source_ip: clientIp, path, [reason]: value.slice(0, 256) });
+      } catch (err) {
+        logger.error('audit_write_failed', { event: 'TRANSPORT', message: (err as Error).message });
+      }
+      logger.warning('request_refused', { reason: `${reason} not allowed`, value: value.slice(0, 256), source_ip: clientIp, path });
+    },
+  }));
+  app.use('*', requestShapeGuard({
+    maxBodyBytes: config.env.HTTP_MAX_BODY_BYTES,
+    acceptedTypes: ['application/json', 'application/x-www-form-urlencoded'],
+  }));
+  app.get('/health', (c) => c.text('ok'));
+  for (const extend of extensions) extend(app);
+  app.notFound((c) => c.json({ error: 'not_found', message: 'No such endpoint' }, 404));
+  app.onError(errorResponder(logger));
+  return app;
+}

@@ -1,0 +1,8 @@
+/**
+ * @module The plugins that fill start-up steps 3, 4, 7, 9, 10 and mount routes. Each issue adds
+ * its own entries here; start-server.ts runs them in step order.
+ */
+import type { ServerPlugin } from './server-runtime.ts';
+
+export const SERVER_PLUGINS: readonly ServerPlugin[] = [
+];

@@ -1,0 +1,33 @@
+/** @module What start-up steps share: config, logs, keys, and the hooks later steps fill in. */
+import type { KeyObject } from 'node:crypto';
+import type { Config } from '../config/load-config.ts';
+import type { Logger } from '../log/logger.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { AppExtension } from '../http/build-app.ts';
+import type { ServerCert } from '../tls/server-cert.ts';
+
+export interface ServerRuntime {
+  config: Config;
+  logger: Logger;
+  audit: AuditLog;
+  /** Set by step 5. */
+  cert?: ServerCert;
+  /** Set by step 6. */
+  rsa?: { privateKey: KeyObject; publicKey: KeyObject };
+  startedAt: Date;
+  /** Routes and middleware to mount (auth, MCP, status, metrics…), in order. */
+  extensions: AppExtension[];
+  /** Run at shutdown, newest first (watchdogs, sessions, caches). */
+  onShutdown: Array<() => Promise<void> | void>;
+  /** Free-form facts for /status (modules loaded, watchdog states…). */
+  status: Record<string, unknown>;
+}
+
+/** Start-up steps of the Operations page that plugins attach to. */
+export type PluginStep = 'profiles' | 'integrity' | 'clients' | 'modules' | 'watchdogs' | 'routes';
+
+export interface ServerPlugin {
+  name: string;
+  step: PluginStep;
+  run(runtime: ServerRuntime): Promise<void> | void;
+}

@@ -1,0 +1,52 @@
+/**
+ * @module Self-signed serving certificate (EC P-256) whose SANs come from ALLOWED_HOSTS. Shaped as
+ * an end-entity (CA:false, serverAuth) because Deno's rustls rejects a CA used as a server cert.
+ */
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { isIP } from 'node:net';
+import { randomBytes } from 'node:crypto';
+
+export const SELF_SIGNED_CN = 'aibridge self-signed';
+export const SELF_SIGNED_VALIDITY_DAYS = 397;
+
+/** SAN entries from `host:port` patterns: the host part, as DNS or IP. */
+export function sansFromAllowedHosts(allowedHosts: readonly string[]): { dns: string[]; ips: string[] } {
+  const dns = new Set<string>();
+  const ips = new Set<string>();
+  for (const entry of allowedHosts) {
+    let host = entry.trim();
+    if (host.startsWith('[')) host = host.slice(1, host.indexOf(']'));
+    else if (host.split(':').length === 2) host = host.slice(0, host.lastIndexOf(':'));
+    if (!host) continue;
+    if (isIP(host)) ips.add(host);
+    else if (/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(host)) dns.add(host.toLowerCase());
+  }
+  return { dns: [...dns].sort(), ips: [...ips].sort() };
+}
+
+/** Generate a certificate and key (PEM) for the given SANs. */
+export async function generateSelfSignedCert(sans: { dns: string[]; ips: string[] }, now = new Date()): Promise<{ certPem: string; keyPem: string }> {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+  const keys = await globalThis.crypto.subtle.generateKey(alg, true, ['sign', 'verify']) as CryptoKeyPair;
+  const names = [...sans.dns.map((value) => ({ type: 'dns' as const, value })), ...sans.ips.map((value) => ({ type: 'ip' as const, value }))];
+  const notAfter = new Date(now.getTime() + SELF_SIGNED_VALIDITY_DAYS * 86_400_000);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+    name: `CN=${SELF_SIGNED_CN}, O=aibridge`,
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter,
+    keys,
+    signingAlgorithm: alg,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+      new x509.SubjectAlternativeNameExtension(names, false),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  const pkcs8 = await globalThis.crypto.subtle.exportKey('pkcs8', keys.privateKey);
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(pkcs8).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
+  return { certPem: cert.toString('pem') + '\n', keyPem };
+}
