@@ -3,7 +3,9 @@ import type { KeyObject } from 'node:crypto';
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { MiddlewareHandler } from 'hono';
 import type { AppExtension } from '../http/build-app.ts';
+import type { AppEnv } from '../http/app-env.ts';
 import type { ServerCert } from '../tls/server-cert.ts';
 
 export interface ServerRuntime {
@@ -15,6 +17,11 @@ export interface ServerRuntime {
   /** Set by step 6. */
   rsa?: { privateKey: KeyObject; publicKey: KeyObject };
   startedAt: Date;
+  /**
+   * Bearer authentication for protected routes (/mcp, /status), set by the auth plugin at step 7:
+   * sets `principal` or answers 401 with WWW-Authenticate (RFC 6750, RFC 9728).
+   */
+  authenticate?: MiddlewareHandler<AppEnv>;
   /** Routes and middleware to mount (auth, MCP, status, metrics…), in order. */
   extensions: AppExtension[];
   /** Run at shutdown, newest first (watchdogs, sessions, caches). */

@@ -1,0 +1,64 @@
+/**
+ * @module What every MCP tool declares. The registry (tool-registry.ts) wraps each handler with
+ * authorisation, rate limiting, auditing, timing and error mapping; handlers contain none of it.
+ */
+import type { z } from 'zod';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Principal } from '../auth/principal.ts';
+
+export type Product = 'cucm' | 'imp' | 'cuc' | 'common';
+export type Protocol = 'axl' | 'ris' | 'ssh' | 'phone' | 'cupi' | 'report';
+/** Rate-limit category a call counts against (per client, per product). */
+export type RateCategory = 'axl' | 'ssh' | 'ris' | 'phone' | 'cupi' | 'common';
+
+/**
+ * What a call actually asks for, derived from its arguments before anything is contacted.
+ * RBAC decides on this (AXL operation, SSH command, `METHOD /path`, RIS classes/statuses).
+ */
+export interface ToolTarget {
+  /** Node or cluster name as the agent gave it (resolved by the tool, never a raw host). */
+  node?: string;
+  /** Product actually addressed when the tool serves several (defaults to the tool's product). */
+  product?: Exclude<Product, 'common'>;
+  axlOperation?: string;
+  sshCommand?: string;
+  /** `METHOD /normalised/path` for CUPI. */
+  cupiRequest?: string;
+  risDeviceClasses?: string[];
+  risStatuses?: string[];
+  phoneAction?: 'screenshot';
+}
+
+export interface ToolContext {
+  principal: Principal;
+  signal: AbortSignal;
+  /** Progress notification (no-op when the client sent no progress token). */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+}
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint?: boolean;
+}
+
+export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  title: string;
+  /** Written for an LLM: what it does, when to use it, what it returns. */
+  description: string;
+  product: Product;
+  protocol: Protocol;
+  rateCategory: RateCategory;
+  inputSchema: Shape;
+  annotations: ToolAnnotations;
+  /**
+   * Static requirement for listing the tool to a profile, e.g. `{ axlOperation: 'executeSQLUpdate' }`
+   * for cucm_sql_update; omitted fields mean "any use of this product/protocol is allowed".
+   */
+  requires?: Omit<ToolTarget, 'node'>;
+  /** Derive the target from validated arguments (called before authorisation). */
+  target(args: z.infer<z.ZodObject<Shape>>): ToolTarget;
+  handler(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<CallToolResult>;
+}
