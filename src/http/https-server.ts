@@ -49,7 +49,11 @@ function framingProblem(req: IncomingMessage): string | undefined {
 /** Start listening; rejects with E_PORT_IN_USE when the port is taken. */
 export async function startHttpsServer(options: HttpsServerOptions, host: string, port: number): Promise<RunningServer> {
   const listener = getRequestListener(options.fetch);
-  const server = createServer({ ...tlsServerOptions(options.certPem, options.keyPem) }, (req, res) => {
+  const server = createServer({
+    ...tlsServerOptions(options.certPem, options.keyPem),
+    // Slowloris: check header/request deadlines every second (Node's default is every 30 s).
+    connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 30_000,
+  }, (req, res) => {
     const problem = framingProblem(req);
     if (problem) { badRequest(res, problem); return; }
     void listener(req, res);

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from './build-app.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { createNullLogger } from '../log/logger.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+
+function app() {
+  const dir = mkdtempSync(join(tmpdir(), 'app-'));
+  writeFileSync(join(dir, '.env'), 'MCP_SERVER_SECURITY_ALLOWED_HOSTS=localhost:*\nMCP_SERVER_SECURITY_ALLOWED_ORIGINS=https://localhost:8443\nHTTP_MAX_BODY_BYTES=2048\n', { mode: 0o600 });
+  const config = loadConfig(dir);
+  const audit = AuditLog.open({ dir: config.paths.logsDir, rotateSize: 1e6, rotateFiles: 1, checkpointPath: join(dir, 'cp') });
+  const a = buildApp({ config, logger: createNullLogger(), audit }, [(h) => { h.post('/echo', async (c) => c.json({ n: (await c.req.text()).length })); h.get('/boom', () => { throw new Error('secret internals /etc/x'); }); }]);
+  return { a, dir };
+}
+
+test('GET /health answers ok with hardening headers and no X-Powered-By', async () => {
+  const { a } = app();
+  const r = await a.request('/health', { headers: { host: 'localhost:8443' } });
+  assert.equal(r.status, 200);
+  assert.equal(await r.text(), 'ok');
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(r.headers.get('x-powered-by'), null);
+  assert.match(r.headers.get('strict-transport-security') ?? '', /max-age/);
+});
+
+test('a forged Host or Origin gets 403 and a TRANSPORT audit event', async () => {
+  const { a, dir } = app();
+  assert.equal((await a.request('/health', { headers: { host: 'evil.example:8443' } })).status, 403);
+  assert.equal((await a.request('/health', { headers: { host: 'localhost:8443', origin: 'https://evil.example' } })).status, 403);
+  const audit = readFileSync(join(dir, 'logs', 'audit.log'), 'utf8');
+  assert.match(audit, /"category":"TRANSPORT","event":"invalid_host"/);
+  assert.match(audit, /"category":"TRANSPORT","event":"invalid_origin"/);
+});
+
+test('oversized bodies get 413 and wrong Content-Type gets 415', async () => {
+  const { a } = app();
+  const h = { host: 'localhost:8443', 'content-type': 'application/json' };
+  assert.equal((await a.request('/echo', { method: 'POST', headers: h, body: '{}' })).status, 200);
+  assert.equal((await a.request('/echo', { method: 'POST', headers: h, body: 'x'.repeat(5000) })).status, 413);
+  assert.equal((await a.request('/echo', { method: 'POST', headers: { ...h, 'content-type': 'text/plain' }, body: '{}' })).status, 415);
+});
+
+test('errors reveal no internals and unknown paths get a JSON 404 (T-TR-14)', async () => {
+  const { a } = app();
+  const r = await a.request('/boom', { headers: { host: 'localhost:8443' } });
+  assert.equal(r.status, 500);
+  const body = await r.text();
+  assert.ok(!body.includes('/etc/x') && !body.includes('at '), body);
+  assert.equal((await a.request('/nope', { headers: { host: 'localhost:8443' } })).status, 404);
+});

@@ -1,0 +1,97 @@
+/**
+ * End-to-end helpers: a scratch install holding only the built binary, its manifest and a .env,
+ * `aibridge serve` started on a free loopback port, and clean stops. Tests run the real binary.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { request } from 'node:https';
+
+export const DIST = resolve('dist');
+export const BIN = join(DIST, 'aibridge');
+
+/** Fail loudly when the binary was not built (tests run after `npm run build`). */
+export function requireBinary(): string {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "npm run build" first (npm test does)`);
+  return BIN;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? res(a.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+export interface Install { dir: string; port: number; bin: string }
+
+/** A fresh install folder with the binary, manifest and a minimal .env plus `extra` lines. */
+export async function newInstall(extra: string[] = [], port?: number): Promise<Install> {
+  requireBinary();
+  const p = port ?? await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'aibridge-e2e-'));
+  copyFileSync(BIN, join(dir, 'aibridge'));
+  chmodSync(join(dir, 'aibridge'), 0o755);
+  for (const f of ['manifest.json', 'manifest.sig']) if (existsSync(join(DIST, f))) copyFileSync(join(DIST, f), join(dir, f));
+  const env = [
+    'MCP_SERVER_HOST=127.0.0.1', `MCP_SERVER_PORT=${p}`, `AUTH_ISSUER=https://localhost:${p}`, 'AUTH_RSA_KEY_SIZE=2048',
+    'MCP_SERVER_SECURITY_ALLOWED_HOSTS=localhost:*,127.0.0.1:*',
+    `MCP_SERVER_SECURITY_ALLOWED_ORIGINS=https://localhost:${p},https://127.0.0.1:${p}`, 'LOGGING_CONSOLE_ENABLED=0', ...extra,
+  ];
+  writeFileSync(join(dir, '.env'), `${env.join('\n')}\n`, { mode: 0o600 });
+  return { dir, port: p, bin: join(dir, 'aibridge') };
+}
+
+/** GET https://127.0.0.1:port/path without certificate checks; resolves status and body. */
+export function httpsGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((res, rej) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, rejectUnauthorized: false, timeout: 5000 }, (r) => {
+      let body = '';
+      r.setEncoding('utf8');
+      r.on('data', (d: string) => { body += d; });
+      r.on('end', () => res({ status: r.statusCode ?? 0, body, headers: r.headers }));
+    });
+    req.on('error', rej);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+export interface Running { proc: ChildProcess; output: () => string; stop(signal?: NodeJS.Signals): Promise<number | null> }
+
+/** Start `aibridge serve` and wait (≤60 s) for /health. */
+export async function startServe(install: Install, env: NodeJS.ProcessEnv = {}): Promise<Running> {
+  const proc = spawn(install.bin, ['serve', '--dir', install.dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env } });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  for (let i = 0; i < 240; i++) {
+    if (proc.exitCode !== null) throw new Error(`serve exited early (${proc.exitCode}): ${out}`);
+    try { if ((await httpsGet(install.port, '/health')).body === 'ok') break; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+    if (i === 239) { proc.kill('SIGKILL'); throw new Error(`no /health within 60 s: ${out}`); }
+  }
+  return {
+    proc,
+    output: () => out,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (proc.exitCode !== null) return proc.exitCode;
+      proc.kill(signal);
+      const t = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(t);
+      return code;
+    },
+  };
+}
+
+/** Run the binary once; returns exit code and combined output. */
+export function runBin(install: Install, args: string[], input?: string): { code: number | null; out: string } {
+  const r = spawnSync(install.bin, [...args, '--dir', install.dir], { input, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '' } });
+  return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
