@@ -58,11 +58,9 @@ async function main(): Promise<void> {
 
   // The shipped files, as they appear in an install folder (the binary writes the profiles and
   // .env.example out of its embedded copies, byte for byte).
-  const shipped: Record<string, Buffer> = {
-    aibridge: readFileSync(join(dist, 'aibridge')),
-    '.env.example': readFileSync(join(root, '.env.example')),
-  };
-  for (const name of ['admin', 'operator', 'auditor']) shipped[`profiles/_default/${name}.json`] = readFileSync(join(root, 'profiles', '_default', `${name}.json`));
+  const release = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
+  const shipped: Record<string, Buffer> = {};
+  for (const [installPath, source] of Object.entries(release.files)) shipped[installPath] = readFileSync(join(root, source));
   const manifest = buildManifest(pkg.version, shipped);
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   writeFileSync(join(dist, 'manifest.json'), manifestText);
