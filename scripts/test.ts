@@ -44,8 +44,9 @@ function checkSkips(label: string, out: string): void {
 }
 
 run('type check', NODE, ['node_modules/typescript/bin/tsc', '-p', '.']);
+run('import rules', NODE, ['scripts/check-imports.ts']);
 if (process.env.AIBRIDGE_SKIP_BUILD !== '1') run('build', NODE, ['scripts/build.ts']);
-// Deno runs the same source: the unit suites listed in scripts/deno-suites.txt-equivalent below.
+// Deno runs the same source: these unit suites are the documented Deno subset (README).
 const denoSuites = ['src/lib', 'src/config', 'src/audit', 'src/http'].filter(existsSync);
 run('deno subset', DENO, ['test', '-A', '--no-check', ...denoSuites]);
 const files = [...findTests('src', '.test.ts'), ...findTests('tests', '.test.ts')];

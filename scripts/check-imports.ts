@@ -1,0 +1,74 @@
+/**
+ * Dependency rules from STYLE.md, checked in `npm test`: no import cycles between source files
+ * (type-only imports excluded: they vanish at run time), `lib` imports nothing of ours,
+ * `lab` and `cisco` never import each other, and `cisco/x` never imports `cisco/y`.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const SRC = resolve('src');
+
+function files(dir: string, out: string[] = []): string[] {
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) files(p, out);
+    else if (n.endsWith('.ts') && !n.endsWith('.test.ts') && !p.includes('/testdata/')) out.push(p);
+  }
+  return out;
+}
+
+const IMPORT_RE = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"](\.[^'"]+)['"]|^\s*import\s+['"](\.[^'"]+)['"]/gm;
+
+function runtimeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of text.matchAll(IMPORT_RE)) {
+    if (m[2]) continue;
+    const spec = m[3] ?? m[4];
+    if (spec) out.push(resolve(dirname(file), spec));
+  }
+  return out;
+}
+
+const area = (f: string): string[] => relative(SRC, f).split('/');
+const problems: string[] = [];
+const graph = new Map<string, string[]>();
+for (const f of files(SRC)) {
+  const deps = runtimeImports(f);
+  graph.set(f, deps);
+  const [top, sub] = area(f);
+  for (const d of deps) {
+    const [dTop, dSub] = area(d);
+    const rel = `${relative(SRC, f)} → ${relative(SRC, d)}`;
+    if (top === 'lib' && dTop !== 'lib') problems.push(`lib must not import other areas: ${rel}`);
+    if ((top === 'lab' && dTop === 'cisco') || (top === 'cisco' && dTop === 'lab')) problems.push(`lab and cisco must stay independent: ${rel}`);
+    if (top === 'cisco' && dTop === 'cisco' && sub && dSub && sub !== dSub && !sub.endsWith('.ts') && !dSub.endsWith('.ts') && dSub !== 'soap') {
+      problems.push(`cisco/${sub} must not import cisco/${dSub} (shared code goes to cisco/ or cisco/soap): ${rel}`);
+    }
+  }
+}
+
+// Cycle detection (iterative DFS with colours).
+const colour = new Map<string, 0 | 1 | 2>();
+function visit(start: string): void {
+  const stack: Array<{ node: string; i: number }> = [{ node: start, i: 0 }];
+  const path: string[] = [start];
+  colour.set(start, 1);
+  while (stack.length) {
+    const top = stack[stack.length - 1] as { node: string; i: number };
+    const deps = graph.get(top.node) ?? [];
+    if (top.i >= deps.length) { colour.set(top.node, 2); stack.pop(); path.pop(); continue; }
+    const next = deps[top.i++] as string;
+    if (!graph.has(next)) continue;
+    const c = colour.get(next) ?? 0;
+    if (c === 1) { problems.push(`import cycle: ${[...path.slice(path.indexOf(next)), next].map((p) => relative(SRC, p)).join(' → ')}`); continue; }
+    if (c === 0) { colour.set(next, 1); stack.push({ node: next, i: 0 }); path.push(next); }
+  }
+}
+for (const f of graph.keys()) if (!colour.get(f)) visit(f);
+
+if (problems.length) {
+  for (const p of problems) console.error(`check-imports: ${p}`);
+  process.exit(1);
+}
+console.log(`check-imports: ${graph.size} source files, no cycles, layering rules hold`);
