@@ -1,0 +1,138 @@
+/**
+ * @module AXL over HTTPS to a declared node: version detection (getCCMVersion, cached per node),
+ * schema-checked requests, faults turned into errors that say what to do, throttling retried with
+ * back-off inside the deadline (AXL-DG: axlcode -1, HTTP 503), answers parsed leniently to JSON.
+ */
+import { AppError } from '../../lib/errors.ts';
+import { toXValue } from '../../lib/xsd/xvalue.ts';
+import type { XValue, XObject } from '../../lib/xsd/xvalue.ts';
+import { childNamed } from '../../lib/xsd/xml-tree.ts';
+import type { CiscoNode } from '../cisco-node.ts';
+import type { TlsPolicy } from '../tls-policy.ts';
+import { sendOutbound } from '../https-request.ts';
+import type { OutboundResponse } from '../https-request.ts';
+import { parseSoapAnswer, snippet } from '../soap/soap-response.ts';
+import { soapEnvelope } from '../soap/soap-envelope.ts';
+import { AxlSchemas, BUNDLED_AXL_VERSIONS, schemaVersionFor } from './axl-schemas.ts';
+import type { AxlSchema } from './axl-schemas.ts';
+import { axlNamespace, buildAxlRequest } from './axl-request.ts';
+
+export interface AxlLogin { user: string; password: string }
+
+export interface AxlClientOptions {
+  tls: TlsPolicy;
+  schemas: AxlSchemas;
+  timeoutMs: number;
+  /** Cap on one answer (Cisco's own cap is 8 MB per answer). */
+  maxBytes: number;
+}
+
+export interface AxlCall { node: CiscoNode; login: AxlLogin; operation: string; args: unknown; signal?: AbortSignal }
+export interface AxlResult { version: string; result: XValue }
+
+const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+function isThrottle(res: OutboundResponse, text: string): boolean {
+  return res.status === 503 || /<axlcode>\s*-1\s*<\/axlcode>|Maximum AXL Memory Allocation|Query request too large/.test(text);
+}
+
+export class AxlClient {
+  #o: AxlClientOptions;
+  #versions = new Map<string, string>();
+
+  constructor(options: AxlClientOptions) {
+    this.#o = options;
+  }
+
+  async #post(node: CiscoNode, login: AxlLogin, soapAction: string | undefined, xml: string, signal?: AbortSignal): Promise<{ res: OutboundResponse; text: string }> {
+    const res = await sendOutbound({
+      nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
+      method: 'POST', path: '/axl/', body: xml, auth: login, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', Accept: 'text/xml', ...(soapAction ? { SOAPAction: `"${soapAction}"` } : {}) },
+      ...(signal ? { signal } : {}),
+    });
+    return { res, text: res.body.toString('utf8') };
+  }
+
+  /** The schema version to talk to `node` with (detected once, then cached). */
+  async schemaFor(node: CiscoNode, login: AxlLogin, signal?: AbortSignal): Promise<AxlSchema> {
+    let v = this.#versions.get(node.name);
+    if (!v) {
+      const full = await this.detectVersion(node, login, signal);
+      v = schemaVersionFor(full);
+      this.#versions.set(node.name, v);
+    }
+    return this.#o.schemas.get(v);
+  }
+
+  /** The node's full CUCM version: getCCMVersion under the 1.0 default namespace, then each bundled version. */
+  async detectVersion(node: CiscoNode, login: AxlLogin, signal?: AbortSignal): Promise<string> {
+    const tries: Array<[string, string | undefined]> = [['1.0', undefined], ...[...BUNDLED_AXL_VERSIONS].reverse().map((v): [string, string] => [v, `CUCM:DB ver=${v} getCCMVersion`])];
+    let last: AppError | undefined;
+    for (const [ns, action] of tries) {
+      const xml = soapEnvelope({ ns: axlNamespace(ns) }, (w) => { w.leaf('ns:getCCMVersion', undefined); });
+      const { res, text } = await this.#post(node, login, action, xml, signal);
+      this.#checkHttp(node, res, text);
+      if (res.status !== 200) { last = this.#faultError(node, 'getCCMVersion', res, text); continue; }
+      const ans = parseSoapAnswer(text, node.name);
+      const ver = ans.ok ? findText(ans.body, 'version') : undefined;
+      if (ver) return ver;
+    }
+    throw last ?? new AppError('E_UPSTREAM', `Node "${node.name}" did not report its version (getCCMVersion)`, { hint: 'check that the AXL service is activated on the node' });
+  }
+
+  /** Run one operation; answers `{version, result}` where result mirrors `<return>` as JSON. */
+  async call(c: AxlCall): Promise<AxlResult> {
+    const schema = await this.schemaFor(c.node, c.login, c.signal);
+    const xml = buildAxlRequest(schema, c.operation, c.args);
+    const deadline = Date.now() + this.#o.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      const { res, text } = await this.#post(c.node, c.login, `CUCM:DB ver=${schema.version} ${c.operation}`, xml, c.signal);
+      this.#checkHttp(c.node, res, text);
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (isThrottle(res, text) && delay !== undefined && Date.now() + delay < deadline && !c.signal?.aborted) {
+        await new Promise((r) => setTimeout(r, delay));
+        continue;
+      }
+      if (res.status !== 200) throw this.#faultError(c.node, c.operation, res, text);
+      const ans = parseSoapAnswer(text, c.node.name);
+      if (!ans.ok) throw this.#faultError(c.node, c.operation, res, text);
+      const ret = childNamed(ans.body, 'return');
+      return { version: schema.version, result: ret ? shapeReturn(c.operation, toXValue(ret)) : '' };
+    }
+  }
+
+  #checkHttp(node: CiscoNode, res: OutboundResponse, text: string): void {
+    if (res.status === 401) throw new AppError('E_UPSTREAM', `Node "${node.name}" rejected the stored AXL credentials (HTTP 401)`, { hint: 'an operator updates them with: aibridge credentials set --client … --node ' + node.name });
+    if (res.status === 403) throw new AppError('E_UPSTREAM', `Node "${node.name}" refused AXL access for the stored user (HTTP 403)`, { hint: 'give that application user the "Standard AXL API Access" role' });
+    if (res.status >= 300 && res.status < 400) throw new AppError('E_UPSTREAM', `Node "${node.name}" answered with a redirect (HTTP ${res.status}), which aibridge does not follow`, { hint: 'check the host and port in CISCO_NODES' });
+    if (res.status === 404) throw new AppError('E_UPSTREAM', `Node "${node.name}" has no AXL service at /axl/ (HTTP 404)`, { hint: `check the port and that the AXL web service is activated: ${snippet(text, 80)}` });
+  }
+
+  #faultError(node: CiscoNode, operation: string, res: OutboundResponse, text: string): AppError {
+    let detail = `HTTP ${res.status}`;
+    try {
+      const ans = parseSoapAnswer(text, node.name);
+      if (!ans.ok) detail = `${ans.fault.message ?? ans.fault.faultstring}${ans.fault.code ? ` (axlcode ${ans.fault.code})` : ''}`;
+    } catch { /* not XML: keep the status */ }
+    const throttled = isThrottle(res, text);
+    return new AppError('E_UPSTREAM', `AXL ${operation} failed on node "${node.name}": ${snippet(detail)}`, {
+      hint: throttled ? 'the node is throttling AXL; retry later or ask for fewer rows (skip/first)' : 'fix the request (cucm_axl_describe shows the schema) or check the referenced objects exist',
+    });
+  }
+}
+
+function findText(el: import('../../lib/xsd/xml-tree.ts').XmlElement, name: string): string | undefined {
+  if (el.name === name && el.children.length === 0) return el.text.trim();
+  for (const c of el.children) { const t = findText(c, name); if (t) return t; }
+  return undefined;
+}
+
+/** list* and executeSQLQuery answers: every child of `<return>` as an array, even with one item. */
+function shapeReturn(operation: string, v: XValue): XValue {
+  if (!(operation.startsWith('list') || operation === 'executeSQLQuery')) return v;
+  if (typeof v !== 'object' || Array.isArray(v)) return {};
+  const out: XObject = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = Array.isArray(x) ? x : [x];
+  return out;
+}

@@ -1,0 +1,60 @@
+/**
+ * @module AXL schemas by version: from SERVER_<PRODUCT>_AXL_SCHEMAS_DIR/<ver>/ when the operator put
+ * a toolkit there (e.g. with `aibridge schemas fetch`), else the copies bundled in the binary.
+ * Compiled models are cached; types compile lazily (lib/xsd/schema-model).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../lib/errors.ts';
+import { readAssetText } from '../../lib/assets.ts';
+import { SchemaModel } from '../../lib/xsd/schema-model.ts';
+
+/** Versions shipped inside the binary (lib/assets.ts). */
+export const BUNDLED_AXL_VERSIONS = ['12.5', '14.0', '15.0'] as const;
+
+export interface AxlSchema {
+  version: string;
+  model: SchemaModel;
+  /** Operation names from the WSDL, sorted. */
+  operations: readonly string[];
+}
+
+/** Map a CUCM version ("14.0.1.13900-4", "12.5.1…", "11.5…") to the AXL schema version to use. */
+export function schemaVersionFor(reported: string, available: readonly string[] = BUNDLED_AXL_VERSIONS): string {
+  const m = /^(\d+)\.(\d+)/.exec(reported.trim());
+  const want = m ? Number(m[1]) + Number(m[2]) / 10 : Infinity;
+  const sorted = [...available].sort((a, b) => Number(a) - Number(b));
+  const fit = sorted.filter((v) => Number(v) <= want + 1e-9);
+  return fit[fit.length - 1] ?? sorted[0]!;
+}
+
+export class AxlSchemas {
+  #dir: string | undefined;
+  #cache = new Map<string, AxlSchema>();
+
+  /** `dir`: SERVER_<PRODUCT>_AXL_SCHEMAS_DIR resolved; may not exist. */
+  constructor(dir?: string) {
+    this.#dir = dir;
+  }
+
+  #read(version: string, file: string): string {
+    const local = this.#dir ? join(this.#dir, version, file) : undefined;
+    if (local && existsSync(local)) return readFileSync(local, 'utf8');
+    if (!(BUNDLED_AXL_VERSIONS as readonly string[]).includes(version)) {
+      throw new AppError('E_NOT_FOUND', `No AXL schema for version ${version}`, { hint: `put Cisco's AXL toolkit files in ${this.#dir ?? 'SERVER_CUCM_AXL_SCHEMAS_DIR'}/${version}/` });
+    }
+    return readAssetText(`axl/${version}/${file}`);
+  }
+
+  get(version: string): AxlSchema {
+    const hit = this.#cache.get(version);
+    if (hit) return hit;
+    const model = new SchemaModel(this.#read(version, 'AXLSoap.xsd'));
+    const wsdl = this.#read(version, 'AXLAPI.wsdl');
+    const ops = new Set<string>();
+    for (const m of wsdl.matchAll(/<(?:wsdl:)?operation name="([A-Za-z][A-Za-z0-9]*)"/g)) ops.add(m[1]!);
+    const schema: AxlSchema = { version, model, operations: [...ops].filter((o) => model.hasElement(o)).sort() };
+    this.#cache.set(version, schema);
+    return schema;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * @module Unity Connection CUPI (REST) over HTTPS to a declared node: JSON in and out
+ * (Accept: application/json, CUPI-USER), status codes explained (CUPI-SCHED).
+ */
+import { AppError } from '../../lib/errors.ts';
+import type { CiscoNode } from '../cisco-node.ts';
+import type { TlsPolicy } from '../tls-policy.ts';
+import { sendOutbound } from '../https-request.ts';
+import { snippet } from '../soap/soap-response.ts';
+import { cupiQueryString } from './cupi-path.ts';
+import type { CupiMethod } from './cupi-path.ts';
+
+export interface CupiClientOptions { tls: TlsPolicy; timeoutMs: number; maxBytes: number }
+export interface CupiCall {
+  node: CiscoNode;
+  login: { user: string; password: string };
+  method: CupiMethod;
+  /** Already normalised by normaliseCupiPath. */
+  path: string;
+  query?: Record<string, string | number | boolean>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+export interface CupiResult { status: number; body: unknown }
+
+export class CupiClient {
+  #o: CupiClientOptions;
+
+  constructor(options: CupiClientOptions) {
+    this.#o = options;
+  }
+
+  async request(c: CupiCall): Promise<CupiResult> {
+    const hasBody = c.body !== undefined && c.method !== 'GET' && c.method !== 'DELETE';
+    const res = await sendOutbound({
+      nodeName: c.node.name, host: c.node.host, port: c.node.httpsPort, tls: this.#o.tls, ...(c.node.spkiPin ? { spkiPin: c.node.spkiPin } : {}),
+      method: c.method, path: `${c.path}${cupiQueryString(c.query)}`, auth: c.login, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
+      headers: { Accept: 'application/json', ...(hasBody ? { 'Content-Type': 'application/json' } : {}) },
+      ...(hasBody ? { body: JSON.stringify(c.body) } : {}), ...(c.signal ? { signal: c.signal } : {}),
+    });
+    const text = res.body.toString('utf8');
+    const type = String(res.headers['content-type'] ?? '');
+    let body: unknown = text;
+    if (type.includes('json') && text.trim()) {
+      try { body = JSON.parse(text); } catch { body = text; }
+    }
+    const where = `${c.method} ${c.path} on node "${c.node.name}"`;
+    if (res.status === 401) throw new AppError('E_UPSTREAM', `CUPI ${where} was refused: the stored credentials are wrong (HTTP 401)`, { hint: 'an operator updates them with aibridge credentials set' });
+    if (res.status === 403) throw new AppError('E_UPSTREAM', `CUPI ${where} is not permitted for the stored user (HTTP 403)`, { hint: 'give that user the "System Administrator" role in Unity Connection' });
+    if (res.status === 404) throw new AppError('E_UPSTREAM', `CUPI ${where}: not found (HTTP 404)`, { hint: `check the path and object id: ${snippet(text, 160)}` });
+    if (res.status >= 300) throw new AppError('E_UPSTREAM', `CUPI ${where} failed with HTTP ${res.status}`, { hint: snippet(text, 200) || 'check the request body' });
+    return { status: res.status, body };
+  }
+}

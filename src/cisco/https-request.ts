@@ -1,0 +1,117 @@
+/**
+ * @module One outbound HTTP(S) request to a declared Cisco node: TLS handshake first (CA bundle,
+ * hostname check, optional SPKI pin) before a single byte of the request (and its credentials) is
+ * sent; no redirects followed; bounded response size and total time.
+ */
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { connect as netConnect } from 'node:net';
+import type { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
+import { isIP } from 'node:net';
+import { AppError } from '../lib/errors.ts';
+import type { TlsPolicy } from './tls-policy.ts';
+import { tlsKeys } from './tls-policy.ts';
+import { describeNetworkError } from './network-error.ts';
+
+export interface OutboundRequest {
+  /** Declared node name (for messages). */
+  nodeName: string;
+  host: string;
+  port: number;
+  /** TLS policy; undefined = plain HTTP (phones only). */
+  tls?: TlsPolicy;
+  /** Pinned base64 SHA-256 of the SPKI. */
+  spkiPin?: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  auth?: { user: string; password: string };
+  timeoutMs: number;
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface OutboundResponse { status: number; headers: IncomingHttpHeaders; body: Buffer }
+
+function spkiHash(sock: TLSSocket): string {
+  const cert = sock.getPeerX509Certificate();
+  if (!cert) return '';
+  return createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+}
+
+function open(req: OutboundRequest): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const { tls, host, port } = req;
+    if (!tls) {
+      const s = netConnect({ host, port });
+      s.once('connect', () => { s.off('error', reject); resolve(s); });
+      s.once('error', reject);
+      return;
+    }
+    const s = tlsConnect({
+      host, port, ...(isIP(host) === 0 ? { servername: host } : {}), rejectUnauthorized: tls.verify,
+      ...(tls.ca ? { ca: tls.ca } : {}), ALPNProtocols: ['http/1.1'],
+    });
+    s.once('secureConnect', () => {
+      s.off('error', reject);
+      if (req.spkiPin && spkiHash(s) !== req.spkiPin) {
+        s.destroy();
+        reject(new AppError('E_UPSTREAM', `TLS certificate of node "${req.nodeName}" does not match its pin in CISCO_NODE_PINS`, {
+          hint: 'nothing was sent; if the node\'s certificate was renewed on purpose, update CISCO_NODE_PINS',
+        }));
+        return;
+      }
+      resolve(s);
+    });
+    s.once('error', reject);
+  });
+}
+
+/** Perform the request; throws AppError E_UPSTREAM with an explanation on network/TLS failures. */
+export async function sendOutbound(req: OutboundRequest): Promise<OutboundResponse> {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), req.timeoutMs);
+  const onAbort = (): void => ctl.abort();
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  let sock: Socket | undefined;
+  try {
+    const opening = open(req);
+    ctl.signal.addEventListener('abort', () => { void opening.then((s) => s.destroy()).catch(() => undefined); }, { once: true });
+    sock = await Promise.race([opening, new Promise<never>((_, rej) => ctl.signal.addEventListener('abort', () => rej(new Error('ETIMEDOUT')), { once: true }))]);
+    const s = sock;
+    return await new Promise<OutboundResponse>((resolve, reject) => {
+      const headers: Record<string, string> = { Host: isIP(req.host) === 6 ? `[${req.host}]:${req.port}` : `${req.host}:${req.port}`, Connection: 'close', ...req.headers };
+      if (req.auth) headers.Authorization = `Basic ${Buffer.from(`${req.auth.user}:${req.auth.password}`, 'utf8').toString('base64')}`;
+      if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
+      const r = httpRequest({ method: req.method, path: req.path, headers, createConnection: () => s, agent: false, signal: ctl.signal }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > req.maxBytes) {
+            res.destroy();
+            reject(new AppError('E_UPSTREAM', `Answer from node "${req.nodeName}" is larger than ${req.maxBytes} bytes and was cut off`, { hint: 'ask for less: fewer returnedTags, a narrower search, or page with skip/first' }));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      r.on('error', reject);
+      r.end(req.body);
+    });
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const timedOut = ctl.signal.aborted && !req.signal?.aborted;
+    throw describeNetworkError(err, { node: req.nodeName, host: `${req.host}:${req.port}`, timedOut, timeoutMs: req.timeoutMs, tlsKeys: req.tls ? tlsKeys(req.tls.product) : undefined });
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener('abort', onAbort);
+    sock?.destroy();
+  }
+}

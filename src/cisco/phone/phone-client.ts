@@ -1,0 +1,53 @@
+/**
+ * @module The IP phone web server: /CGI/Screenshot and /DeviceInformationX, with the cluster's
+ * phone credential. The phone's address only ever comes from a RIS answer of a declared node;
+ * phone TLS is not verified (Setup page, "Phone SSL verification"), so plain HTTP is used first.
+ */
+import { isIP } from 'node:net';
+import { AppError } from '../../lib/errors.ts';
+import { sendOutbound } from '../https-request.ts';
+import type { OutboundResponse } from '../https-request.ts';
+import { parseXml } from '../../lib/xsd/xml-tree.ts';
+import { toXValue } from '../../lib/xsd/xvalue.ts';
+import type { XValue } from '../../lib/xsd/xvalue.ts';
+
+export interface PhoneTarget { device: string; ip: string; port: number }
+export interface PhoneClientOptions { timeoutMs: number; maxBytes: number }
+
+export class PhoneClient {
+  #o: PhoneClientOptions;
+
+  constructor(options: PhoneClientOptions) {
+    this.#o = options;
+  }
+
+  async #get(t: PhoneTarget, path: string, login: { user: string; password: string } | undefined, signal?: AbortSignal): Promise<OutboundResponse> {
+    if (isIP(t.ip) === 0) throw new AppError('E_UPSTREAM', `RIS reported no usable IP address for device "${t.device}"`, { hint: 'the phone may be unregistered; check cucm_ris_devices' });
+    const res = await sendOutbound({
+      nodeName: t.device, host: t.ip, port: t.port, method: 'GET', path, headers: {}, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
+      ...(login ? { auth: login } : {}), ...(signal ? { signal } : {}),
+    });
+    if (res.status === 401 || /CiscoIPPhoneError Number="4"/.test(res.body.subarray(0, 300).toString('latin1'))) {
+      throw new AppError('E_UPSTREAM', `Phone "${t.device}" refused the stored phone credentials`, { hint: 'the phone user must be associated with the device and Web Access enabled; update with aibridge credentials set --purpose phone' });
+    }
+    if (res.status !== 200) throw new AppError('E_UPSTREAM', `Phone "${t.device}" answered HTTP ${res.status} for ${path}`, { hint: 'check that the phone\'s web server is enabled' });
+    return res;
+  }
+
+  /** Screenshot bytes and type (PNG on 88xx, BMP on 79xx). */
+  async screenshot(t: PhoneTarget, login: { user: string; password: string }, signal?: AbortSignal): Promise<{ data: Buffer; mimeType: string }> {
+    const res = await this.#get(t, '/CGI/Screenshot', login, signal);
+    const b = res.body;
+    if (b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { data: b, mimeType: 'image/png' };
+    if (b.subarray(0, 2).toString('latin1') === 'BM') return { data: b, mimeType: 'image/bmp' };
+    throw new AppError('E_UPSTREAM', `Phone "${t.device}" did not send an image`, { hint: 'this model may not support /CGI/Screenshot' });
+  }
+
+  /** DeviceInformationX as JSON. */
+  async deviceInfo(t: PhoneTarget, signal?: AbortSignal): Promise<XValue> {
+    const res = await this.#get(t, '/DeviceInformationX', undefined, signal);
+    try { return toXValue(parseXml(res.body.toString('latin1'))); } catch (err) {
+      throw new AppError('E_UPSTREAM', `Phone "${t.device}" sent unreadable DeviceInformationX`, { hint: 'the model may not support it', cause: err });
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * @module RisPort70 over HTTPS to a declared CUCM node, with a per-node request budget (RIS
+ * throttles per minute; Cisco's fault text is "Exceeded allowed rate for Reatime information").
+ */
+import { AppError } from '../../lib/errors.ts';
+import type { CiscoNode } from '../cisco-node.ts';
+import type { TlsPolicy } from '../tls-policy.ts';
+import { sendOutbound } from '../https-request.ts';
+import { parseSoapAnswer, snippet } from '../soap/soap-response.ts';
+import { buildRisRequest } from './ris-request.ts';
+import type { RisQuery } from './ris-request.ts';
+import { readRisAnswer } from './ris-answer.ts';
+import type { RisAnswer } from './ris-answer.ts';
+
+export interface RisClientOptions { tls: TlsPolicy; timeoutMs: number; maxBytes: number; perMinute: number }
+
+export class RisClient {
+  #o: RisClientOptions;
+  #calls = new Map<string, number[]>();
+
+  constructor(options: RisClientOptions) {
+    this.#o = options;
+  }
+
+  #spend(node: CiscoNode): void {
+    const now = Date.now();
+    const recent = (this.#calls.get(node.name) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= this.#o.perMinute) {
+      const wait = Math.ceil((60_000 - (now - recent[0]!)) / 1000);
+      throw new AppError('E_RATE_LIMITED', `RIS budget of ${this.#o.perMinute} requests per minute for node "${node.name}" is used up`, { hint: `retry in ${wait} s; RIS throttles all its clients together` });
+    }
+    recent.push(now);
+    this.#calls.set(node.name, recent);
+  }
+
+  async select(node: CiscoNode, login: { user: string; password: string }, q: RisQuery, signal?: AbortSignal): Promise<RisAnswer> {
+    this.#spend(node);
+    const res = await sendOutbound({
+      nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
+      method: 'POST', path: '/realtimeservice2/services/RISService70', body: buildRisRequest(q), auth: login,
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"selectCmDevice"' }, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
+      ...(signal ? { signal } : {}),
+    });
+    const text = res.body.toString('utf8');
+    if (res.status === 401) throw new AppError('E_UPSTREAM', `Node "${node.name}" rejected the stored credentials for RIS (HTTP 401)`, { hint: 'the user needs the "Standard CCM Admin Users" and serviceability roles; update with aibridge credentials set' });
+    if (/Exceeded allowed rate for Reatime information|RateControl/.test(text) || res.status === 503) {
+      throw new AppError('E_RATE_LIMITED', `Node "${node.name}" is throttling RIS requests`, { hint: 'wait about 30 s and retry' });
+    }
+    const ans = parseSoapAnswer(text, node.name);
+    if (!ans.ok) throw new AppError('E_UPSTREAM', `RIS selectCmDevice failed on node "${node.name}": ${snippet(ans.fault.faultstring)}`, { hint: 'check the selection (names, class, status)' });
+    if (res.status !== 200) throw new AppError('E_UPSTREAM', `RIS on node "${node.name}" answered HTTP ${res.status}`, { hint: 'check that the RIS Data Collector service runs' });
+    return readRisAnswer(ans.body);
+  }
+}

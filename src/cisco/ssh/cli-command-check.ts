@@ -1,0 +1,31 @@
+/**
+ * @module What may be typed into a Cisco platform CLI: one line of printable ASCII, a known verb
+ * first, no shell or CLI metacharacters, bounded length (security/TESTING.md T-IN-20…24). Checked
+ * before any connection is opened.
+ */
+import { AppError } from '../../lib/errors.ts';
+
+export const MAX_CLI_COMMAND_LENGTH = 512;
+
+/** First words of the admin CLI (CLI-REF): anything else is not a platform command. */
+export const CLI_VERBS = ['show', 'utils', 'file', 'set', 'unset', 'run', 'delete', 'license', 'admin'] as const;
+
+function refuse(what: string, hint = 'send one admin CLI command such as "show status"'): AppError {
+  return new AppError('E_INPUT_INVALID', `Refused CLI command: ${what}`, { hint });
+}
+
+/** Normalised command (single spaces) or E_INPUT_INVALID. */
+export function checkCliCommand(command: string): string {
+  if (command.length > MAX_CLI_COMMAND_LENGTH) throw refuse(`longer than ${MAX_CLI_COMMAND_LENGTH} characters`);
+  if (/[\r\n\u0085\u2028\u2029]/.test(command)) throw refuse('it contains a line break; only one command per call is allowed');
+  if (/[\u0000-\u001f\u007f]/.test(command)) throw refuse('it contains a control character (Ctrl-C, tab, escape…)');
+  if (/[^\x20-\x7e]/.test(command)) throw refuse('only printable ASCII characters are allowed');
+  const bad = /[;|`&$<>?\\]/.exec(command);
+  if (bad) throw refuse(`the character "${bad[0]}" is not allowed`, 'the Cisco CLI needs no shell metacharacters; "?" help is not available through aibridge');
+  const norm = command.trim().replace(/ +/g, ' ');
+  if (norm === '') throw refuse('it is empty');
+  const verb = norm.split(' ')[0]!.toLowerCase();
+  if (!(CLI_VERBS as readonly string[]).includes(verb)) throw refuse(`"${verb}" is not an admin CLI verb`, `commands start with one of: ${CLI_VERBS.join(', ')}`);
+  for (const word of norm.split(' ').slice(1)) if (word.startsWith('-')) throw refuse(`the argument "${word}" starts with "-"`, 'Cisco CLI arguments never start with "-"');
+  return norm;
+}
