@@ -1,0 +1,64 @@
+/**
+ * @module Everything the Cisco tools need, built once at start-up from Config: node registry,
+ * credential store, outbound TLS policies and one client per protocol.
+ */
+import type { Config } from '../../config/load-config.ts';
+import { resolveInstallPath } from '../../config/load-config.ts';
+import { NodeRegistry } from '../../cisco/node-registry.ts';
+import { parseNodeInventory } from '../../cisco/parse-node-inventory.ts';
+import { loadTlsPolicies } from '../../cisco/tls-policy.ts';
+import type { CiscoProduct } from '../../cisco/cisco-node.ts';
+import { AxlClient } from '../../cisco/axl/axl-client.ts';
+import { AxlSchemas } from '../../cisco/axl/axl-schemas.ts';
+import { RisClient } from '../../cisco/ris/ris-client.ts';
+import { CupiClient } from '../../cisco/cupi/cupi-client.ts';
+import { PhoneClient } from '../../cisco/phone/phone-client.ts';
+import { CliSessionPool } from '../../cisco/ssh/cli-session-pool.ts';
+import { HostKeyStore } from '../../cisco/ssh/host-key-store.ts';
+import { CredentialStore } from '../../credentials/credential-store.ts';
+import type { AuditSink } from '../../credentials/credential-store.ts';
+
+export interface CliSettings { timeoutMs: number; term: string; cols: number; rows: number }
+
+export interface CiscoServices {
+  registry: NodeRegistry;
+  credentials: CredentialStore;
+  axl: Record<'cucm' | 'imp', AxlClient>;
+  ris: RisClient;
+  cupi: CupiClient;
+  phone: PhoneClient;
+  cli: CliSessionPool;
+  cliSettings: Record<CiscoProduct, CliSettings>;
+  /** TCP port of the phones' web server (80 on real phones). */
+  phonePort: number;
+  close(): void;
+}
+
+const MB = 1024 * 1024;
+
+export function createCiscoServices(config: Config, audit: AuditSink, phonePort = 80): CiscoServices {
+  const e = config.env;
+  const root = config.paths.root;
+  const registry = new NodeRegistry(parseNodeInventory(e));
+  const tls = loadTlsPolicies(e, root);
+  const credentials = new CredentialStore({ clientsDir: config.paths.clientsDir, secretsDir: config.paths.secretsDir, idleTimeoutMs: e.CREDENTIALS_IDLE_TIMEOUT_SECONDS * 1000, audit });
+  const cli = new CliSessionPool({ hostKeys: new HostKeyStore(config.paths.secretsDir, audit), maxOutputBytes: 4 * MB }, 300_000);
+  const services: CiscoServices = {
+    registry, credentials, cli,
+    axl: {
+      cucm: new AxlClient({ tls: tls.cucm, schemas: new AxlSchemas(resolveInstallPath(root, e.SERVER_CUCM_AXL_SCHEMAS_DIR)), timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 64 * MB }),
+      imp: new AxlClient({ tls: tls.imp, schemas: new AxlSchemas(resolveInstallPath(root, e.SERVER_IMP_AXL_SCHEMAS_DIR)), timeoutMs: e.SERVER_IMP_ZEEP_TIMEOUT * 1000, maxBytes: 64 * MB }),
+    },
+    ris: new RisClient({ tls: tls.cucm, timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 16 * MB, perMinute: 15 }),
+    cupi: new CupiClient({ tls: tls.cuc, timeoutMs: e.SERVER_CUC_CUPI_TIMEOUT * 1000, maxBytes: 16 * MB }),
+    phone: new PhoneClient({ timeoutMs: e.SERVER_CUCM_PHONE_SCREENSHOT_TIMEOUT * 1000, maxBytes: 4 * MB }),
+    cliSettings: {
+      cucm: { timeoutMs: e.SERVER_CUCM_SSH_TIMEOUT * 1000, term: e.SERVER_CUCM_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },
+      imp: { timeoutMs: e.SERVER_IMP_SSH_TIMEOUT * 1000, term: e.SERVER_IMP_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },
+      cuc: { timeoutMs: e.SERVER_CUC_SSH_TIMEOUT * 1000, term: e.SERVER_CUC_SSH_TERM, cols: e.SERVER_CUC_SSH_TERM_WIDTH, rows: e.SERVER_CUC_SSH_TERM_HEIGHT },
+    },
+    phonePort,
+    close() { cli.closeAll(); credentials.forgetAll(); },
+  };
+  return services;
+}

@@ -1,0 +1,51 @@
+/** @module cucm_phone_screenshot and cucm_phone_info: RIS → phone IP → the phone's web server. */
+import { z } from 'zod';
+import type { ToolDefinition, ToolContext } from '../tool-definition.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { CiscoServices } from './cisco-services.ts';
+import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
+import type { PhoneTarget } from '../../cisco/phone/phone-client.ts';
+
+const DEVICE = z.string().regex(/^[A-Za-z0-9._-]{1,50}$/, 'a device name such as SEP001122334455').describe('Device name, e.g. SEP001122334455');
+const NODE = z.string().min(1).max(64).describe('Declared CUCM node or cluster name');
+
+/** The device's IP, taken only from a RIS answer of the declared node (never from the agent). */
+async function locate(s: CiscoServices, nodeName: string, device: string, ctx: ToolContext): Promise<{ target: PhoneTarget; cluster: string; nodeName: string }> {
+  const node = s.registry.resolve(nodeName, { products: ['cucm'], clusterToPublisher: true });
+  const login = await loginFor(s, ctx.principal.clientName, node);
+  const r = await s.ris.select(node, login, { items: [device], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255, max: 10 }, ctx.signal);
+  const hits = r.devices.filter((d) => d.name.toUpperCase() === device.toUpperCase());
+  const reg = hits.find((d) => d.status === 'Registered') ?? hits[0];
+  if (!reg) throw new AppError('E_UPSTREAM', `RIS on node "${node.name}" does not know device "${device}"`, { hint: 'check the name with cucm_ris_devices' });
+  if (reg.status !== 'Registered') throw new AppError('E_UPSTREAM', `Device "${device}" is ${reg.status || 'not registered'}, so its web server cannot be reached`, { hint: 'the phone must be registered' });
+  return { target: { device: reg.name, ip: reg.ip, port: s.phonePort }, cluster: node.cluster, nodeName: node.name };
+}
+
+export function createPhoneTools(s: CiscoServices): ToolDefinition[] {
+  const shape = { node: NODE, device: DEVICE };
+  const shot = defineTool({
+    name: 'cucm_phone_screenshot', title: 'IP phone screenshot', product: 'cucm', protocol: 'phone', rateCategory: 'phone', inputSchema: shape,
+    description: 'Take a screenshot of a registered IP phone\'s display and return it as an image. aibridge finds the phone\'s IP through RIS on the declared node and logs in with the cluster\'s phone credential. Use it to see what a user sees. Example: {"node":"cluster1","device":"SEP001122334455"}.',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    requires: { product: 'cucm', phoneAction: 'screenshot' },
+    target: (a) => ({ node: a.node, product: 'cucm', phoneAction: 'screenshot' }),
+    async handler(a, ctx) {
+      const { target, cluster, nodeName } = await locate(s, a.node, a.device, ctx);
+      const login = await s.credentials.loginFor(ctx.principal.clientName, [nodeName, cluster], 'phone');
+      const img = await s.phone.screenshot(target, login, ctx.signal);
+      return { content: [{ type: 'image', data: img.data.toString('base64'), mimeType: img.mimeType }, { type: 'text', text: JSON.stringify({ node: nodeName, device: target.device, mime_type: img.mimeType, bytes: img.data.length }) }] };
+    },
+  });
+  const info = defineTool({
+    name: 'cucm_phone_info', title: 'IP phone device information', product: 'cucm', protocol: 'phone', rateCategory: 'phone', inputSchema: shape,
+    description: 'Read a registered IP phone\'s DeviceInformationX page (MAC, host name, DN, firmware loads, serial and model numbers) as JSON; the phone is found through RIS on the declared node. Example: {"node":"cluster1","device":"SEP001122334455"}.',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    requires: { product: 'cucm', phoneAction: 'screenshot' },
+    target: (a) => ({ node: a.node, product: 'cucm', phoneAction: 'screenshot' }),
+    async handler(a, ctx) {
+      const { target, nodeName } = await locate(s, a.node, a.device, ctx);
+      return ciscoResult({ node: nodeName, device: target.device }, await s.phone.deviceInfo(target, ctx.signal));
+    },
+  });
+  return [shot, info];
+}

@@ -1,0 +1,64 @@
+/** @module cucm_sql_query (one read-only SELECT, row-limited and paged) and cucm_sql_update. */
+import { z } from 'zod';
+import type { ToolDefinition } from '../tool-definition.ts';
+import type { CiscoServices } from './cisco-services.ts';
+import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
+import { checkSelect, checkUpdate, withRowWindow } from '../../cisco/axl/sql-check.ts';
+import { xList, xObj } from '../../lib/xsd/xvalue.ts';
+
+const NODE = z.string().min(1).max(64).describe('Declared CUCM node or cluster name (a cluster means its publisher)');
+const MAX_LIMIT = 100_000;
+
+function queryTool(s: CiscoServices): ToolDefinition {
+  const shape = {
+    node: NODE,
+    sql: z.string().min(1).max(8000).describe('One Informix SELECT statement'),
+    limit: z.number().int().min(1).max(MAX_LIMIT).default(1000).describe('Rows to return (default 1000)'),
+    offset: z.number().int().min(0).max(10_000_000).default(0).describe('Rows to skip, for paging'),
+  };
+  return defineTool({
+    name: 'cucm_sql_query', title: 'CUCM SQL query', product: 'cucm', protocol: 'axl', rateCategory: 'axl', inputSchema: shape,
+    description: [
+      'Run one read-only SELECT against the CUCM database (Informix, via AXL executeSQLQuery) and get rows as JSON objects with lowercase column names.',
+      'Use it for reports and lookups across tables (device, numplan, enduser, devicenumplanmap, typemodel…).',
+      'Only a single SELECT is accepted: no semicolon-separated statements, comments, INTO, procedure calls or writes.',
+      'Rows are limited (limit, default 1000) and paged with offset; "more" tells whether another page exists.',
+      'Example: {"node":"cluster1","sql":"select d.name, d.description from device d where d.name like \'SEP%\'","limit":100}.',
+    ].join(' '),
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    target: (a) => { checkSelect(a.sql); return { node: a.node, product: 'cucm', axlOperation: 'executeSQLQuery' }; },
+    async handler(a, ctx) {
+      const checked = checkSelect(a.sql);
+      const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });
+      const login = await loginFor(s, ctx.principal.clientName, node);
+      const sql = withRowWindow(checked, a.offset, a.limit + 1);
+      const r = await s.axl.cucm.call({ node, login, operation: 'executeSQLQuery', args: { sql }, signal: ctx.signal });
+      const rows = xList(xObj(r.result)?.row);
+      const more = !checked.hasRowLimit && rows.length > a.limit;
+      const page = rows.slice(0, a.limit);
+      return ciscoResult({ node: node.name, rows: page.length, offset: a.offset, more, ...(more ? { next_offset: a.offset + a.limit } : {}), ...(checked.hasRowLimit && rows.length > a.limit ? { truncated: true } : {}) }, page);
+    },
+  });
+}
+
+function updateTool(s: CiscoServices): ToolDefinition {
+  const shape = { node: NODE, sql: z.string().min(1).max(8000).describe('One INSERT, UPDATE or DELETE statement') };
+  return defineTool({
+    name: 'cucm_sql_update', title: 'CUCM SQL update', product: 'cucm', protocol: 'axl', rateCategory: 'axl', inputSchema: shape,
+    requires: { product: 'cucm', axlOperation: 'executeSQLUpdate' },
+    description: 'Run one INSERT, UPDATE or DELETE against the CUCM database (AXL executeSQLUpdate) and get the number of rows changed. Prefer AXL add/update operations; use this only when no AXL operation fits. One statement per call, no comments or DDL. Example: {"node":"cluster1","sql":"update device set description=\'Lobby\' where name=\'SEP001122334455\'"}.',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    target: (a) => { checkUpdate(a.sql); return { node: a.node, product: 'cucm', axlOperation: 'executeSQLUpdate' }; },
+    async handler(a, ctx) {
+      const sql = checkUpdate(a.sql);
+      const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });
+      const login = await loginFor(s, ctx.principal.clientName, node);
+      const r = await s.axl.cucm.call({ node, login, operation: 'executeSQLUpdate', args: { sql }, signal: ctx.signal });
+      return ciscoResult({ node: node.name }, r.result);
+    },
+  });
+}
+
+export function createSqlTools(s: CiscoServices): ToolDefinition[] {
+  return [queryTool(s), updateTool(s)];
+}
