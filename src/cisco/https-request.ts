@@ -87,7 +87,7 @@ export async function sendOutbound(req: OutboundRequest): Promise<OutboundRespon
       const headers: Record<string, string> = { Host: isIP(req.host) === 6 ? `[${req.host}]:${req.port}` : `${req.host}:${req.port}`, Connection: 'close', ...req.headers };
       if (req.auth) headers.Authorization = `Basic ${Buffer.from(`${req.auth.user}:${req.auth.password}`, 'utf8').toString('base64')}`;
       if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
-      const r = httpRequest({ method: req.method, path: req.path, headers, createConnection: () => s, agent: false, signal: ctl.signal }, (res) => {
+      const r = httpRequest({ method: req.method, path: req.path, headers, createConnection: () => s, signal: ctl.signal }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSoapAnswer } from './soap-response.ts';
+import { AppError } from '../../lib/errors.ts';
+
+const ENV = (body: string) => `<?xml version='1.0' encoding='utf-8'?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+const bad = (e: unknown): boolean => e instanceof AppError && e.code === 'E_UPSTREAM' && /not acceptable XML/.test(e.message);
+
+test('parseSoapAnswer() reads a body and decodes an AXL fault', () => {
+  const ok = parseSoapAnswer(ENV('<ns:getPhoneResponse xmlns:ns="http://www.cisco.com/AXL/API/14.0"><return><phone><name>a&lt;b</name></phone></return></ns:getPhoneResponse>'), 'n');
+  assert.ok(ok.ok && ok.body.name === 'getPhoneResponse');
+  const f = parseSoapAnswer(ENV('<soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>Item not valid</faultstring><detail><axlError><axlcode>5007</axlcode><axlmessage>Item not valid: The specified SEP1 was not found</axlmessage></axlError></detail></soapenv:Fault>'), 'n');
+  assert.ok(!f.ok);
+  assert.equal(f.fault.code, '5007');
+});
+
+test('parseSoapAnswer() refuses hostile answers: XXE, billion laughs, deep nesting, prototype keys (T-IN-05)', () => {
+  assert.throws(() => parseSoapAnswer(`<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>${ENV('<r>&x;</r>')}`, 'n'), bad);
+  const lol = '<!DOCTYPE l [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>';
+  assert.throws(() => parseSoapAnswer(`${lol}${ENV('<r>&lol2;</r>')}`, 'n'), bad);
+  assert.throws(() => parseSoapAnswer(ENV('<r>&undeclared;</r>'), 'n'), bad);
+  assert.throws(() => parseSoapAnswer(ENV(`${'<a>'.repeat(20_000)}${'</a>'.repeat(20_000)}`), 'n'), bad);
+  assert.throws(() => parseSoapAnswer(ENV('<__proto__><polluted>1</polluted></__proto__>'), 'n'), (e: unknown) => e instanceof AppError);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.throws(() => parseSoapAnswer('HTTP Status 401 <html>', 'n'), bad);
+});
+
+test('parseSoapAnswer() parses 50k attributes within budget', () => {
+  const attrs = Array.from({ length: 50_000 }, (_, i) => ` a${i}="v"`).join('');
+  const t0 = Date.now();
+  try { parseSoapAnswer(ENV(`<r${attrs}/>`), 'n'); } catch (e) { assert.ok(e instanceof AppError); }
+  assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+});
