@@ -38,7 +38,7 @@ export class RisClient {
     const res = await sendOutbound({
       nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
       method: 'POST', path: '/realtimeservice2/services/RISService70', body: buildRisRequest(q), auth: login,
-      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"selectCmDevice"' }, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"selectCmDeviceExt"' }, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
       ...(signal ? { signal } : {}),
     });
     const text = res.body.toString('utf8');

@@ -1,5 +1,5 @@
 /**
- * @module The RisPort70 selectCmDevice request (SVC-SAMPLES RISService70.wsdl), written with the
+ * @module The RisPort70 selectCmDeviceExt request (pages with StateInfo) (SVC-SAMPLES RISService70.wsdl), written with the
  * escaping XmlWriter; enumerated fields are checked against the WSDL's values first.
  */
 import { AppError } from '../../lib/errors.ts';
@@ -36,7 +36,7 @@ export function buildRisRequest(q: RisQuery): string {
   checkRisItems(q.items);
   assertXmlSafe(q.stateInfo ?? '', 'StateInfo');
   return soapEnvelope({ soap: RIS_NS }, (w) => {
-    w.open('soap:selectCmDevice').leaf('soap:StateInfo', q.stateInfo ?? '').open('soap:CmSelectionCriteria')
+    w.open('soap:selectCmDeviceExt').leaf('soap:StateInfo', q.stateInfo ?? '').open('soap:CmSelectionCriteria')
       .leaf('soap:MaxReturnedDevices', String(Math.min(q.max, RIS_MAX_PER_REQUEST))).leaf('soap:DeviceClass', q.deviceClass)
       .leaf('soap:Model', String(q.model)).leaf('soap:Status', q.status).leaf('soap:NodeName', '').leaf('soap:SelectBy', q.selectBy)
       .open('soap:SelectItems');
