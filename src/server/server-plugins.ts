@@ -3,6 +3,8 @@
  * its own entries here; start-server.ts runs them in step order.
  */
 import type { ServerPlugin } from './server-runtime.ts';
+import { AUTH_PLUGIN } from '../auth/auth-plugin.ts';
 
 export const SERVER_PLUGINS: readonly ServerPlugin[] = [
+  AUTH_PLUGIN,
 ];

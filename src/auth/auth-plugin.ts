@@ -1,0 +1,32 @@
+/**
+ * @module The auth server plugin (start-up step 7): parse AUTH_CLIENTS, sync `clients/`, build
+ * the token verifier, set `runtime.authenticate`, and mount the OAuth/discovery routes.
+ */
+import type { ServerPlugin, ServerRuntime } from '../server/server-runtime.ts';
+import type { AppExtension } from '../http/build-app.ts';
+import { AppError } from '../lib/errors.ts';
+import { buildAuthContext } from './build-auth-context.ts';
+import { syncClients } from './sync-clients.ts';
+import { authenticate } from './authenticate.ts';
+import { mountAuthRoutes } from './auth-routes.ts';
+import { revokeAccessTokens } from './revoke-issued.ts';
+
+export const AUTH_PLUGIN: ServerPlugin = {
+  name: 'auth',
+  step: 'clients',
+  async run(runtime: ServerRuntime) {
+    if (!runtime.rsa) throw new AppError('E_INTERNAL', 'The RSA key pair is not loaded before the clients step', { hint: 'report this as a bug' });
+    const ctx = await buildAuthContext({ config: runtime.config, rsa: runtime.rsa, audit: runtime.audit, logger: runtime.logger });
+    const e = runtime.config.env;
+    const report = await syncClients({
+      specs: [...ctx.clients.values()], files: ctx.files, keys: ctx.keys, issuer: ctx.settings.issuer, audience: ctx.settings.audience,
+      tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revoked, audit: ctx.audit, now: ctx.now(),
+      onPurge: (name) => revokeAccessTokens(ctx, ctx.refresh.revokeClient(name), { client: name, reason: 'client purged' }),
+    });
+    runtime.logger.info('clients_synchronised', { mode: e.AUTH_MODE, clients: ctx.clients.size, ...report });
+    runtime.authenticate = authenticate(ctx);
+    runtime.status.auth = { mode: e.AUTH_MODE, clients: ctx.clients.size };
+    const extension: AppExtension = (app) => mountAuthRoutes(app, ctx, e.MCP_SERVER_NAME);
+    runtime.extensions.push(extension);
+  },
+};
