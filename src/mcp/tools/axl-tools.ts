@@ -6,9 +6,18 @@ import type { CiscoServices } from './cisco-services.ts';
 import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { describeType } from './axl-describe.ts';
 import { checkOperation } from '../../cisco/axl/axl-request.ts';
+import { checkSelect, checkUpdate } from '../../cisco/axl/sql-check.ts';
 
 const OP = z.string().min(1).max(100).describe('AXL operation name, e.g. getPhone, listPhone, addPhone, updatePhone');
 const NODE = z.string().min(1).max(64).describe('Declared node or cluster name (a cluster means its publisher)');
+
+/** SQL sent through the generic AXL tool gets the same checks as cucm_sql_query/cucm_sql_update (no bypass). */
+function checkSqlArgs(operation: string, args: Record<string, unknown>): void {
+  if (operation !== 'executeSQLQuery' && operation !== 'executeSQLUpdate') return;
+  const sql = args.sql;
+  if (typeof sql !== 'string') throw new AppError('E_INPUT_INVALID', `${operation} needs args.sql as a string`, { hint: 'e.g. {"sql":"select name from device"}' });
+  if (operation === 'executeSQLQuery') checkSelect(sql); else checkUpdate(sql);
+}
 
 function requestTool(s: CiscoServices, product: 'cucm' | 'imp'): ToolDefinition {
   const label = product === 'cucm' ? 'CUCM' : 'IM&Presence';
@@ -24,8 +33,9 @@ function requestTool(s: CiscoServices, product: 'cucm' | 'imp'): ToolDefinition 
       'Which operations you may run depends on your profile.',
     ].join(' '),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    target: (a) => ({ node: a.node, product, axlOperation: a.operation }),
+    target: (a) => { checkSqlArgs(a.operation, a.args); return { node: a.node, product, axlOperation: a.operation }; },
     async handler(a, ctx) {
+      checkSqlArgs(a.operation, a.args);
       const node = s.registry.resolve(a.node, { products: [product], clusterToPublisher: true });
       const login = await loginFor(s, ctx.principal.clientName, node);
       const r = await s.axl[product].call({ node, login, operation: a.operation, args: a.args, signal: ctx.signal });
