@@ -57,7 +57,7 @@ export async function loadOrCreateCa(dir: string): Promise<LabCa> {
     try {
       const pem = readFileSync(certPath, 'utf8');
       const cert = new x509.X509Certificate(pem);
-      const key = await webcrypto.subtle.importKey('pkcs8', fromPem(readFileSync(keyPath, 'utf8')), ALG, false, ['sign']);
+      const key = await webcrypto.subtle.importKey('pkcs8', fromPem(readFileSync(keyPath, 'utf8')), ALG, false, ['sign']) as CryptoKey;
       if (cert.notAfter.getTime() > Date.now() + 30 * DAY_MS) return { cert, key, pem };
     } catch { /* unreadable: make a new one below */ }
   }

@@ -1,0 +1,104 @@
+/**
+ * @module `--faults SPEC`: comma-separated items that make the lab misbehave on purpose.
+ *   latency:MS            extra delay before every HTTP answer and SSH command output
+ *   SVC:500:P | SVC:503:P  with probability P (0..1) answer HTTP 500/503 (SVC: axl, ris, cupi, phone, all)
+ *   axl:throttle[:P]      AXL answers the "Maximum AXL Memory Allocation Consumed" fault (axlcode -1)
+ *   axl:concurrency:N     more than N AXL requests in flight get that fault (default 8)
+ *   axl:maxbytes:N        AXL response size limit in bytes (default 8 MB, as CUCM)
+ *   ris:rate:N            RisPort70 requests allowed per minute (default 15; 0 = no limit)
+ *   auth:expired          every login is refused (HTTP 401, SSH authentication failure)
+ *   ssh:drop:P            drop an SSH session right after login with probability P
+ *   ssh:hostkey           SSH presents another host key than lab.json reports
+ *   tls:untrusted         HTTPS certificates are signed by a CA that lab.json does not name
+ */
+import { AppError } from '../lib/errors.ts';
+import { Prng } from './prng.ts';
+
+export type FaultService = 'axl' | 'ris' | 'cupi' | 'phone';
+
+export interface FaultPlan {
+  latencyMs: number;
+  httpErrors: { service: FaultService | 'all'; status: 500 | 503; rate: number }[];
+  axlThrottleRate: number;
+  axlConcurrency: number;
+  axlMaxBytes: number;
+  risPerMinute: number;
+  credentialsExpired: boolean;
+  sshDropRate: number;
+  sshHostKeyChanged: boolean;
+  tlsUntrusted: boolean;
+}
+
+export const FAULTS_HELP = [
+  'Fault SPEC: comma-separated items',
+  '  latency:MS             extra delay before every answer',
+  '  SVC:500:P, SVC:503:P   answer HTTP 500/503 with probability P (SVC: axl|ris|cupi|phone|all)',
+  '  axl:throttle[:P]       AXL "Maximum AXL Memory Allocation Consumed" fault (axlcode -1)',
+  '  axl:concurrency:N      more than N AXL requests in flight get that fault (default 8)',
+  '  axl:maxbytes:N         AXL response size limit (default 8388608, as CUCM)',
+  '  ris:rate:N             RisPort70 requests per minute (default 15; 0 = no limit)',
+  '  auth:expired           every login refused (HTTP 401, SSH auth failure)',
+  '  ssh:drop:P             drop SSH sessions after login with probability P',
+  '  ssh:hostkey            SSH host key differs from the one in lab.json',
+  '  tls:untrusted          HTTPS certificates not signed by the lab CA',
+  'Example: --faults axl:503:0.2,ris:rate:5,latency:150',
+].join('\n');
+
+function bad(item: string, why: string): AppError {
+  return new AppError('E_USAGE', `Invalid --faults item "${item}": ${why}`, { hint: 'see aibridge lab --help for the fault syntax' });
+}
+
+function num(item: string, v: string | undefined, min: number, max: number): number {
+  const n = Number(v);
+  if (v === undefined || v === '' || !Number.isFinite(n) || n < min || n > max) throw bad(item, `expected a number from ${min} to ${max}`);
+  return n;
+}
+
+/** Parse a fault spec (empty → no faults, defaults as CUCM). */
+export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan {
+  const plan: FaultPlan = {
+    latencyMs, httpErrors: [], axlThrottleRate: 0, axlConcurrency: 8, axlMaxBytes: 8 * 1024 * 1024, risPerMinute: 15,
+    credentialsExpired: false, sshDropRate: 0, sshHostKeyChanged: false, tlsUntrusted: false,
+  };
+  for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [a, b, c, ...rest] = item.split(':');
+    if (rest.length > 0) throw bad(item, 'too many fields');
+    if (a === 'latency') plan.latencyMs += num(item, b, 0, 60_000);
+    else if ((a === 'axl' || a === 'ris' || a === 'cupi' || a === 'phone' || a === 'all') && (b === '500' || b === '503')) plan.httpErrors.push({ service: a, status: Number(b) as 500 | 503, rate: num(item, c, 0, 1) });
+    else if (a === 'axl' && b === 'throttle') plan.axlThrottleRate = c === undefined ? 1 : num(item, c, 0, 1);
+    else if (a === 'axl' && b === 'concurrency') plan.axlConcurrency = num(item, c, 1, 10_000);
+    else if (a === 'axl' && b === 'maxbytes') plan.axlMaxBytes = num(item, c, 1, 2 ** 31);
+    else if (a === 'ris' && b === 'rate') plan.risPerMinute = num(item, c, 0, 1_000_000);
+    else if (a === 'auth' && b === 'expired' && c === undefined) plan.credentialsExpired = true;
+    else if (a === 'ssh' && b === 'drop') plan.sshDropRate = num(item, c, 0, 1);
+    else if (a === 'ssh' && b === 'hostkey' && c === undefined) plan.sshHostKeyChanged = true;
+    else if (a === 'tls' && b === 'untrusted' && c === undefined) plan.tlsUntrusted = true;
+    else throw bad(item, 'unknown fault');
+  }
+  return plan;
+}
+
+/** Decides, per request, whether a probabilistic fault fires (seeded, so runs repeat). */
+export class FaultDice {
+  readonly plan: FaultPlan;
+  #rng: Prng;
+
+  constructor(plan: FaultPlan, seed: number) {
+    this.plan = plan;
+    this.#rng = new Prng(seed ^ 0x5eed);
+  }
+
+  /** HTTP status to fail this request with, if any. */
+  httpError(service: FaultService): 500 | 503 | undefined {
+    for (const e of this.plan.httpErrors) if ((e.service === service || e.service === 'all') && this.#rng.next() < e.rate) return e.status;
+    return undefined;
+  }
+
+  roll(rate: number): boolean {
+    return rate > 0 && this.#rng.next() < rate;
+  }
+
+  async delay(): Promise<void> {
+    if (this.plan.latencyMs > 0) await new Promise((r) => setTimeout(r, this.plan.latencyMs));
+  }
+}

@@ -1,0 +1,48 @@
+/** @module lab.json (for scripts and tests) and lab.env (lines for aibridge's .env), written atomically. */
+import { join } from 'node:path';
+import { writeFileAtomic } from '../lib/atomic-write.ts';
+import type { LabNode } from './lab-node.ts';
+
+export interface LabPhoneEntry { name: string; model: string; ip: string; http_port: number; owner: string }
+
+export interface LabDescription {
+  version: string;
+  seed: number;
+  ca_bundle: string;
+  nodes: {
+    name: string; product: string; cluster: string; role: string; host: string; https_port: number; ssh_port: number;
+    username: string; password: string; ssh_host_key_sha256: string;
+  }[];
+  phone_user: string;
+  phone_password: string;
+  /** Registered phones whose web server runs (at most PHONE_SERVER_CAP). */
+  phones: LabPhoneEntry[];
+  phones_total: number;
+  faults: string;
+}
+
+export function describeNodes(nodes: readonly LabNode[], creds: { username: string; password: string }): LabDescription['nodes'] {
+  return nodes.map((n) => ({
+    name: n.name, product: n.product, cluster: n.cluster, role: n.role, host: n.host, https_port: n.httpsPort, ssh_port: n.sshPort,
+    username: creds.username, password: creds.password, ssh_host_key_sha256: n.sshHostKeySha256,
+  }));
+}
+
+export function labEnvText(d: LabDescription): string {
+  const lines = [
+    `# aibridge lab: append to aibridge's .env to use the lab (seed ${d.seed}, CUCM ${d.version}); credentials are in lab.json`,
+    `CISCO_NODES=${d.nodes.map((n) => `${n.name}:${n.product}:${n.host}:${n.cluster}:${n.role}`).join(',')}`,
+    `CISCO_NODE_PORTS=${d.nodes.map((n) => `${n.name}:${n.https_port}:${n.ssh_port}`).join(',')}`,
+  ];
+  for (const p of ['CUCM', 'IMP', 'CUC']) lines.push(`SERVER_${p}_SSL_VERIFY=1`, `SERVER_${p}_SSL_CA_BUNDLE=${d.ca_bundle}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Write lab.json then lab.env (0600: they hold the lab passwords). */
+export async function writeLabFiles(dir: string, d: LabDescription): Promise<{ json: string; env: string }> {
+  const json = join(dir, 'lab.json');
+  const env = join(dir, 'lab.env');
+  await writeFileAtomic(json, `${JSON.stringify(d, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(env, labEnvText(d), { mode: 0o600 });
+  return { json, env };
+}

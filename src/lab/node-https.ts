@@ -1,0 +1,56 @@
+/**
+ * @module The HTTPS listener of one lab node and its routes: CUCM (/axl/, RisPort70, the AXL
+ * toolkit download), IM&P (/axl/ subset) and Unity Connection (/vmrest/). Anything else is
+ * Tomcat's 404.
+ */
+import https from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { LabNode } from './lab-node.ts';
+import type { LabData } from './lab-data.ts';
+import type { FaultDice } from './faults.ts';
+import type { LeafPem } from './certs.ts';
+import { createAxlHandler } from './axl/axl-handler.ts';
+import { createRisHandler } from './ris-handler.ts';
+import { createCupiHandler } from './cupi-handler.ts';
+import { axlToolkitZip } from './axl/axl-toolkit.ts';
+import { tomcatError } from './http-util.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+const IMP_AXL_OPS = new Set(['getCCMVersion', 'executeSQLQuery', 'executeSQLUpdate', 'listUser', 'getUser']);
+const AEAD_CIPHERS = 'TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305';
+
+function routes(node: LabNode, data: LabData, faults: FaultDice): (path: string) => Handler | undefined {
+  const axl = node.product === 'cuc' ? undefined : createAxlHandler({ data, faults, allowedOps: node.product === 'imp' ? IMP_AXL_OPS : undefined });
+  const ris = node.product === 'cucm' ? createRisHandler({ data, faults }) : undefined;
+  const cupi = node.product === 'cuc' ? createCupiHandler({ data, faults }) : undefined;
+  return (path) => {
+    if (axl && path === '/axl/') return axl;
+    if (ris && path === '/realtimeservice2/services/RISService70') return ris;
+    if (node.product === 'cucm' && path === '/plugins/axlsqltoolkit.zip') {
+      return (_req, res) => {
+        const zip = axlToolkitZip(data.version);
+        res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': String(zip.length), 'Content-Disposition': 'attachment; filename="axlsqltoolkit.zip"' });
+        res.end(zip);
+      };
+    }
+    if (cupi && (path === '/vmrest' || path.startsWith('/vmrest/'))) return cupi;
+    return undefined;
+  };
+}
+
+/** Listen on node.host (port chosen by the OS); resolves with the server once listening. */
+export function startNodeHttps(opts: { node: LabNode; data: LabData; faults: FaultDice; tls: LeafPem }): Promise<Server> {
+  const route = routes(opts.node, opts.data, opts.faults);
+  const server = https.createServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2', ciphers: AEAD_CIPHERS }, (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const handler = route(path);
+    if (!handler) { tomcatError(res, 404, 'Not Found'); return; }
+    Promise.resolve(handler(req, res)).catch(() => { if (!res.headersSent) tomcatError(res, 500, 'Internal Server Error'); else res.destroy(); });
+  });
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, opts.node.host, () => { server.off('error', reject); resolve(server); });
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * @module Platform CLI commands common to CUCM, IM&P and Unity Connection nodes, in the output
+ * formats of Cisco's captures (samples/cli): show status/version/network/hardware, utils ntp status,
+ * utils service list, file list activelog.
+ */
+import type { LabNode } from '../lab-node.ts';
+import type { LabData } from '../lab-data.ts';
+
+export interface CliContext {
+  node: LabNode;
+  data: LabData;
+  allNodes: readonly LabNode[];
+  startedAt: Date;
+}
+
+export interface CliResult { lines: string[]; ok: boolean }
+
+export const FAILED = 'Executed command unsuccessfully';
+
+export function productVersion(ctx: CliContext): string {
+  const v = ctx.data.version;
+  if (ctx.node.product === 'cuc') return v === '12.5' ? '12.5.1.16900-14' : v === '15.0' ? '15.0.1.10000-38' : '14.0.1.13900-39';
+  if (ctx.node.product === 'imp') return v === '12.5' ? '12.5.1.16900-4' : v === '15.0' ? '15.0.1.10000-30' : '14.0.1.13900-6';
+  return v === '12.5' ? '12.5.1.16900-48' : v === '15.0' ? '15.0.1.12900-234' : '14.0.1.13900-155';
+}
+
+function fmtDate(d: Date): string {
+  return d.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, dow: string, day: string, mon: string, y: string, t: string) => `${dow} ${mon} ${Number(day)}, ${y} ${t}`);
+}
+
+export function showStatus(ctx: CliContext): string[] {
+  const now = new Date();
+  const up = Math.floor((now.getTime() - ctx.startedAt.getTime()) / 1000);
+  return [
+    '', `Host Name          : ${ctx.node.name}`, `Date               : ${fmtDate(now)}`, 'Time Zone          : Coordinated Universal Time (Etc/UTC)',
+    'Locale             : en_US.UTF-8', `Product Ver        : ${productVersion(ctx)}`, 'Unified OS Version : 8.0.0.0-2', '', 'Uptime:',
+    ` ${now.toISOString().slice(11, 19)} up ${Math.floor(up / 86400)} days, ${String(Math.floor((up % 86400) / 3600)).padStart(2)}:${String(Math.floor((up % 3600) / 60)).padStart(2, '0')},  1 user,  load average: 0.42, 0.37, 0.31`,
+    '', 'CPU Idle:   91.46%  System:   03.02%    User:   05.27%', '  IOWAIT:   00.25%     IRQ:   00.00%    Soft:   00.00%', '',
+    'Memory Total:        8008648K', '        Free:         391712K', '        Used:        5203208K', '      Cached:        2101536K',
+    '      Shared:         551324K', '     Buffers:        2413728K', '', '                        Total            Free            Used',
+    'Disk/active         17921776K        6322856K       11399408K (65%)', 'Disk/inactive       17921776K       16943272K          45080K (1%)',
+    'Disk/logging        62681844K       41513908K       17960820K (31%)', '',
+  ];
+}
+
+export function showVersion(ctx: CliContext, which: 'active' | 'inactive'): string[] {
+  if (which === 'inactive') return ['', 'Inactive Master Version: 12.5.1.16900-48', 'Inactive Version Installed Software Options:', 'No Installed Software Options Found.', ''];
+  return ['', `Active Master Version: ${productVersion(ctx)}`, 'Active Version Installed Software Options:', 'No Installed Software Options Found.', ''];
+}
+
+export function showNetworkEth0(ctx: CliContext): string[] {
+  return [
+    'Ethernet 0', 'DHCP         : disabled           Status     : up', `IP Address   : ${ctx.node.host.padEnd(19)}IP Mask    : 255.000.000.000`,
+    'Link Detected: yes                Mode       : Auto disabled, Full, 10000 Mbits/s', 'Duplicate IP : no', '', 'DNS',
+    'Primary      : 127.0.0.53         Secondary  : Not Configured', 'Options      : timeout:5 attempts:2', 'Domain       : lab.example.com',
+    'Gateway      : 127.0.0.1 on Ethernet 0', '',
+  ];
+}
+
+export function showNetworkCluster(ctx: CliContext): string[] {
+  const mine = ctx.allNodes.filter((n) => n.cluster === ctx.node.cluster);
+  return ['', ...mine.map((n) => `${n.host} ${n.name}.lab.example.com ${n.name} ${n.role === 'publisher' ? 'Publisher' : 'Subscriber'} ${n.product === 'cucm' ? 'callmanager' : n.product === 'imp' ? 'cups' : 'cuc'} DBPub authenticated`), '', 'Server Table (processnode) Entries', '----------------------------------', ...mine.map((n) => n.name), ''];
+}
+
+export function showHardware(): string[] {
+  return [
+    '', 'HW Platform       : VMware Virtual Machine', 'Processors        : 2', 'Type              : Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz', 'CPU Speed         : 2500',
+    'Memory            : 8192 MBytes', 'Object ID         : 1.3.6.1.4.1.9.1.1348', 'OS Version        : UCOS 8.0.0.0-2.el7', 'Serial Number     : VMware-42 1a 6b 0e 9c 33 7d 4e-b1 f2 0d 65 2c 8a 11 7e',
+    '', 'RAID Version      :', 'No RAID controller information is available', '', 'BIOS Information  :', 'PhoenixTechnologiesLTD 6.00 12/12/2018', '',
+    'RAID Details      :', 'No RAID information is available', '-----------------------------------------------------------------------', 'Physical device information',
+    '-----------------------------------------------------------------------', 'Number of Disks   : 1', 'Hard Disk #1', 'Size (in GB)      : 110', '', 'Partition Details :', '',
+    'Disk /dev/sda: 14359 cylinders, 255 heads, 63 sectors/track', 'Units = sectors of 512 bytes, counting from 0', '',
+    '   Device Boot    Start       End   #sectors  Id  System', '/dev/sda1   *      2048  37750783   37748736  83  Linux', '/dev/sda2      37750784  75499519   37748736  83  Linux',
+    '/dev/sda3      75499520  76548095    1048576  83  Linux', '/dev/sda4      76548096 230686719  154138624   5  Extended', '/dev/sda5      76550144  84938751    8388608  82  Linux swap / Solaris',
+    '/dev/sda6      84940800 230686719  145745920  83  Linux', '',
+  ];
+}
+
+export function ntpStatus(): string[] {
+  const now = new Date();
+  return [
+    'ntpd (pid 2214) is running...', '', '     remote           refid      st t when poll reach   delay   offset  jitter',
+    '==============================================================================', '*127.0.0.1       .GPS.            1 u   37   64  377    0.312   -0.051   0.022', '', '',
+    'synchronised to NTP server (127.0.0.1) at stratum 2', '   time correct to within 12 ms', '   polling server every 64 s', '',
+    `Current time in UTC is : ${now.toUTCString().replace(/GMT$/, 'UTC')}`, `Current time in Etc/UTC is : ${now.toUTCString().replace(/GMT$/, 'UTC')}`, '',
+  ];
+}
+
+const SERVICES: Record<string, string[]> = {
+  cucm: ['Cisco CallManager', 'Cisco CTIManager', 'Cisco Tftp', 'Cisco AXL Web Service', 'Cisco RIS Data Collector', 'Cisco CDR Agent', 'Cisco CDR Repository Manager', 'Cisco Dialed Number Analyzer', 'Cisco Extension Mobility', 'Cisco UXL Web Service', 'Cisco Bulk Provisioning Service', 'Cisco DirSync'],
+  imp: ['Cisco XCP Router', 'Cisco XCP Connection Manager', 'Cisco XCP Authentication Service', 'Cisco SIP Proxy', 'Cisco Presence Engine', 'Cisco XCP Config Manager', 'Cisco Sync Agent', 'Cisco Client Profile Agent'],
+  cuc: ['Connection Conversation Manager', 'Connection Message Transfer Agent', 'Connection Notifier', 'Connection Mailbox Sync', 'Connection REST Service', 'Connection Groupware Caching Service', 'Connection IMAP Server', 'Connection Voice Recognizer'],
+};
+
+export function serviceList(ctx: CliContext): string[] {
+  const platform = ['A Cisco DB[STARTED]', 'A Cisco DB Replicator[STARTED]', 'Cisco AMC Service[STARTED]', 'Cisco Audit Event Service[STARTED]', 'Cisco CDP[STARTED]', 'Cisco CDP Agent[STARTED]', 'Cisco Certificate Change Notification[STARTED]', 'Cisco Certificate Expiry Monitor[STARTED]', 'Cisco DRF Local[STARTED]', ctx.node.role === 'publisher' ? 'Cisco DRF Master[STARTED]' : 'Cisco DRF Master[STOPPED]  Service Not Activated', 'Cisco Database Layer Monitor[STARTED]', 'Cisco Log Partition Monitoring Tool[STARTED]', 'Cisco RIS Data Collector[STARTED]', 'Cisco Tomcat[STARTED]', 'Cisco Trace Collection Service[STARTED]', 'Host Resources Agent[STARTED]', 'MIB2 Agent[STARTED]', 'Platform Administrative Web Service[STARTED]', 'SNMP Master Agent[STARTED]', 'System NTP[STARTED]'];
+  const product = (SERVICES[ctx.node.product] ?? []).map((s, i) => (ctx.node.product === 'cucm' && ctx.node.role === 'publisher' && i === 0 ? `${s}[STOPPED]  Service Not Activated` : `${s}[STARTED]`));
+  return ['Requesting service status, please wait...', 'System SSH [STARTED]', 'Cluster Manager [STARTED]', 'Password Reset [STOPPED] Service Not Activated', 'Service Manager [STARTED]', 'Service Manager is running', 'Getting list of all services', '>> Return code = 0', ...[...platform, ...product].sort(), 'Primary Node =true', ''];
+}
+
+const LOG_TREE: Record<string, [string, number][]> = {
+  'cm/trace/ccm/sdl': [['SDL001_100_000001.txt.gz', 1_048_213], ['SDL001_100_000002.txt.gz', 998_102], ['SDL001_100_000003.txt', 412_334]],
+  'cm/trace/dbl': [['dbl_repl_output_Broadcast.log', 18_221], ['dbmon00001.txt', 9_331]],
+  'cm/trace/cdrrep/log4j': [['cdrrepThreadDump.log', 0], ['cdrrepmgr.bin', 36], ['cdrrepmgr00072.log', 133_772], ['cdrrepmgr00073.log', 559_502]],
+  'platform/log': [['certMonitor.log', 8_557], ['diag1.log', 47_916], ['servm.log', 88_012]],
+  syslog: [['messages', 2_144_210], ['CiscoSyslog', 511_209], ['secure', 77_345]],
+};
+
+export function fileList(args: string[]): CliResult {
+  const options = new Set(['page', 'detail', 'reverse', 'date', 'size']);
+  const spec = args.find((a) => !options.has(a));
+  if (!spec) return { lines: ['Syntax:', 'file list activelog file-spec [options]', 'file-spec   mandatory   file to view', 'options     optional    page|detail|reverse|[date|size]', FAILED], ok: false };
+  const dir = spec.replace(/^\/+|\/+$/g, '').replace(/\/\*$/, '');
+  const dirs = Object.keys(LOG_TREE).filter((d) => d.startsWith(`${dir}/`)).map((d) => d.slice(dir.length + 1).split('/')[0]!);
+  const files = LOG_TREE[dir] ?? [];
+  if (files.length === 0 && dirs.length === 0) return { lines: [`Directory ${spec} not found`, FAILED], ok: false };
+  const detail = args.includes('detail');
+  const stamp = (i: number): string => `${String(1 + (i % 27)).padStart(2, '0')} Nov,2026 ${String(8 + (i % 10)).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}:${String((i * 13) % 60).padStart(2, '0')}`;
+  const uniqueDirs = [...new Set(dirs)];
+  let rows = [...uniqueDirs.map((d, i) => (detail ? `${stamp(i)}      <dir>    ${d}` : `${d}`)), ...files.map(([n, s], i) => (detail ? `${stamp(i + 3)} ${s.toLocaleString('en-US').padStart(12)}  ${n}` : n))];
+  if (args.includes('reverse')) rows = rows.reverse();
+  return { lines: ['', ...rows, `dir count = ${uniqueDirs.length}, file count = ${files.length}`, ''], ok: true };
+}
