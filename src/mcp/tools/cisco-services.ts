@@ -29,14 +29,14 @@ export interface CiscoServices {
   phone: PhoneClient;
   cli: CliSessionPool;
   cliSettings: Record<CiscoProduct, CliSettings>;
-  /** TCP port of the phones' web server (80 on real phones). */
+  /** TCP port of the phones' web server (SERVER_CUCM_PHONE_HTTP_PORT; 80 on real phones). */
   phonePort: number;
   close(): void;
 }
 
 const MB = 1024 * 1024;
 
-export function createCiscoServices(config: Config, audit: AuditSink, phonePort = 80): CiscoServices {
+export function createCiscoServices(config: Config, audit: AuditSink): CiscoServices {
   const e = config.env;
   const root = config.paths.root;
   const registry = new NodeRegistry(parseNodeInventory(e));
@@ -57,7 +57,7 @@ export function createCiscoServices(config: Config, audit: AuditSink, phonePort 
       imp: { timeoutMs: e.SERVER_IMP_SSH_TIMEOUT * 1000, term: e.SERVER_IMP_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },
       cuc: { timeoutMs: e.SERVER_CUC_SSH_TIMEOUT * 1000, term: e.SERVER_CUC_SSH_TERM, cols: e.SERVER_CUC_SSH_TERM_WIDTH, rows: e.SERVER_CUC_SSH_TERM_HEIGHT },
     },
-    phonePort,
+    phonePort: e.SERVER_CUCM_PHONE_HTTP_PORT,
     close() { cli.closeAll(); credentials.forgetAll(); },
   };
   return services;
