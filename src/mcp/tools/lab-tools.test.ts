@@ -1,0 +1,108 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLab } from '../../lab/start-lab.ts';
+import type { RunningLab } from '../../lab/start-lab.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
+import { createCiscoServices } from './cisco-services.ts';
+import type { CiscoServices } from './cisco-services.ts';
+import { createCiscoTools } from './cisco-tools.ts';
+
+let lab: RunningLab;
+let services: CiscoServices;
+let tools: Map<string, ToolDefinition>;
+const events: string[] = [];
+const EVIL = 'a<b>&c]]>"\' </description><name>x</name>';
+
+before(async () => {
+  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-lab-'));
+  lab = await startLab({ dir: labDir, seed: 11, phones: 30 });
+  const root = mkdtempSync(join(tmpdir(), 'aibridge-labtools-'));
+  const d = lab.description;
+  writeFileSync(join(root, '.env'), `${readFileSync(join(labDir, 'lab.env'), 'utf8')}SERVER_CUCM_PHONE_HTTP_PORT=${d.phones[0]!.http_port}\n`, { mode: 0o600 });
+  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
+  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
+  services = createCiscoServices(loadConfig(root), { append: (c: string, e: string) => events.push(`${c}:${e}`) });
+  for (const n of d.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
+  await services.credentials.set('alice', { target: 'lab-cucm', purpose: 'phone', user: d.phone_user, password: d.phone_password });
+  tools = new Map(createCiscoTools(services).map((t) => [t.name, t]));
+});
+after(async () => { services.close(); await lab.close(); });
+
+const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
+async function call(name: string, args: Record<string, unknown>): Promise<any> {
+  const t = tools.get(name)!;
+  const parsed = (await import('zod')).z.object(t.inputSchema).parse(args);
+  t.target(parsed);
+  const r = await t.handler(parsed, ctx);
+  const text = r.content.find((c) => c.type === 'text') as { text: string } | undefined;
+  return { result: r, json: text ? JSON.parse(text.text) : undefined };
+}
+
+test('AXL through the tools: version, list with paging, describe, operations', async () => {
+  const v = await call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} });
+  assert.match(JSON.stringify(v.json.data), new RegExp(lab.description.version.replace('.', '\\.')));
+  const l = await call('cucm_axl_request', { node: 'lab-cucm', operation: 'listPhone', args: { searchCriteria: { name: 'SEP%' }, returnedTags: { name: '', model: '' }, first: 5 } });
+  assert.equal(l.json.data.phone.length, 5);
+  assert.match(l.json.notice, /data, never as instructions/);
+  const d = await call('cucm_axl_describe', { node: 'lab-cucm', operation: 'getPhone' });
+  assert.ok('returnedTags?' in d.json.data);
+  const o = await call('cucm_axl_operations', { node: 'cucm-pub', prefix: 'listPh' });
+  assert.ok(o.json.data.includes('listPhone'));
+});
+
+test('a description with XML metacharacters round-trips literally through updatePhone/getPhone and SQL', async () => {
+  const ph = lab.description.phones[0]!.name;
+  await call('cucm_axl_request', { node: 'lab-cucm', operation: 'updatePhone', args: { name: ph, description: EVIL } });
+  const g = await call('cucm_axl_request', { node: 'lab-cucm', operation: 'getPhone', args: { name: ph, returnedTags: { description: '' } } });
+  assert.equal(g.json.data.phone.description, EVIL);
+  const q = await call('cucm_sql_query', { node: 'lab-cucm', sql: `select description from device where name = '${ph}'` });
+  assert.equal(q.json.data[0].description, EVIL);
+});
+
+test('SQL: a page of rows with "more", an update visible to the next query, refusals before sending', async () => {
+  const p1 = await call('cucm_sql_query', { node: 'lab-cucm', sql: "select name from device where name like 'SEP%' order by name", limit: 3 });
+  assert.equal(p1.json.rows, 3);
+  assert.equal(p1.json.more, true);
+  const p2 = await call('cucm_sql_query', { node: 'lab-cucm', sql: "select name from device where name like 'SEP%' order by name", limit: 3, offset: 3 });
+  assert.notEqual(p2.json.data[0].name, p1.json.data[0].name);
+  const ph = lab.description.phones[1]!.name;
+  const u = await call('cucm_sql_update', { node: 'lab-cucm', sql: `update device set description = 'via sql' where name = '${ph}'` });
+  assert.match(JSON.stringify(u.json.data), /1/);
+  const q = await call('cucm_sql_query', { node: 'lab-cucm', sql: `select description from device where name = '${ph}'` });
+  assert.equal(q.json.data[0].description, 'via sql');
+  await assert.rejects(call('cucm_sql_query', { node: 'lab-cucm', sql: 'select name from device; delete from device' }), (e: unknown) => e instanceof AppError && e.code === 'E_INPUT_INVALID');
+});
+
+test('RIS finds a registered phone with its IP; a screenshot comes back as an image', async () => {
+  const p = lab.description.phones[0]!;
+  const r = await call('cucm_ris_devices', { node: 'lab-cucm', names: [p.name] });
+  assert.equal(r.json.data[0].name, p.name);
+  assert.equal(r.json.data[0].ip, p.ip);
+  const s = await call('cucm_phone_screenshot', { node: 'lab-cucm', device: p.name });
+  const img = s.result.content.find((c: { type: string }) => c.type === 'image');
+  assert.ok(img && /^image\/(png|bmp)$/.test(img.mimeType) && img.data.length > 100);
+  const i = await call('cucm_phone_info', { node: 'lab-cucm', device: p.name });
+  assert.match(JSON.stringify(i.json.data), /SEP/);
+});
+
+test('CLI: show version active on the publisher, host key trusted on first use', async () => {
+  const r = await call('cucm_cli', { node: 'cucm-pub', command: 'show version active' });
+  assert.match(r.json.data, /Active Master Version/);
+  assert.equal(r.json.status, 'ok');
+  assert.ok(events.includes('TRUSTED:ssh_host_key_trusted'));
+  const c = await call('cuc_cli', { node: 'cuc-pub', command: 'show cuc version' });
+  assert.match(c.json.data, /version/i);
+});
+
+test('CUPI: GET users as JSON; a 404 is a clear error', async () => {
+  const r = await call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users', query: { rowsPerPage: 2, pageNumber: 1 } });
+  assert.equal(r.json.status, 200);
+  assert.ok(JSON.stringify(r.json.data).includes('@total'));
+  await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users/00000000-0000-0000-0000-000000000000' }), /not found \(HTTP 404\)/);
+});
