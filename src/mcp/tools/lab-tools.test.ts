@@ -106,3 +106,19 @@ test('CUPI: GET users as JSON; a 404 is a clear error', async () => {
   assert.ok(JSON.stringify(r.json.data).includes('@total'));
   await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users/00000000-0000-0000-0000-000000000000' }), /not found \(HTTP 404\)/);
 });
+
+test('addPhone and updatePhone through AXL are then visible through SQL and RIS', async () => {
+  const dp = (await call('cucm_sql_query', { node: 'lab-cucm', sql: 'select first 1 name from devicepool' })).json.data[0].name;
+  const phone = { name: 'SEP0A0B0C0D0E0F', product: 'Cisco 8845', class: 'Phone', protocol: 'SIP', protocolSide: 'User', devicePoolName: dp,
+    commonPhoneConfigName: 'Standard Common Phone Profile', locationName: 'Hub_None', useTrustedRelayPoint: 'Default', phoneTemplateName: 'Standard 8845 SIP',
+    primaryPhoneName: '', builtInBridgeStatus: 'Default', packetCaptureMode: 'None', certificateOperation: 'No Pending Operation', deviceMobilityMode: 'Default', description: 'added by test' };
+  const a = await call('cucm_axl_request', { node: 'lab-cucm', operation: 'addPhone', args: { phone } });
+  assert.match(JSON.stringify(a.json.data), /\{[0-9A-F-]{36}\}/i);
+  const q = await call('cucm_sql_query', { node: 'lab-cucm', sql: "select description from device where name = 'SEP0A0B0C0D0E0F'" });
+  assert.equal(q.json.data[0].description, 'added by test');
+  // A phone that never registered is not in RIS (as on CUCM); an update of a registered one shows there.
+  const p = lab.description.phones[2]!.name;
+  await call('cucm_axl_request', { node: 'lab-cucm', operation: 'updatePhone', args: { name: p, description: 'moved to 2nd floor' } });
+  const r = await call('cucm_ris_devices', { node: 'lab-cucm', names: [p] });
+  assert.equal(r.json.data[0]?.description, 'moved to 2nd floor');
+});
