@@ -3,7 +3,8 @@
  * atomically (mode 600) under a lock so `aibridge serve` and the CLI never lose each other's
  * entries, re-read when another process changed it, and expired entries dropped on every write.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomicSync } from '../lib/atomic-write.ts';
 import { withFileLockSync } from '../lib/file-lock.ts';
@@ -74,6 +75,7 @@ export class ExpiringSetFile {
   }
 
   #mutate(fn: (m: Map<string, number>) => void): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     withFileLockSync(`${this.path}.lock`, () => {
       this.#stamp = '';
       this.#reload();

@@ -43,11 +43,12 @@ function escapeRegex(s: string): string {
 /** Does `candidate` match the registered `pattern` (exact, `*` wildcard or loopback port)? */
 export function matchesRegistered(pattern: string, candidate: string): boolean {
   if (pattern === candidate) return true;
-  const p = parse(pattern.replaceAll('*', 'wildcard0'));
   const c = parse(candidate);
-  if (!p || !c) return false;
-  if (!pattern.includes('*') && isLoopbackHttp(p) && isLoopbackHttp(c)) return withoutPort(p) === withoutPort(c);
-  if (!pattern.includes('*')) return false;
+  if (!c) return false;
+  if (!pattern.includes('*')) {
+    const p = parse(pattern);
+    return !!p && isLoopbackHttp(p) && isLoopbackHttp(c) && withoutPort(p) === withoutPort(c);
+  }
   const schemeEnd = pattern.indexOf('://');
   const authorityEnd = pattern.indexOf('/', schemeEnd + 3);
   const authority = pattern.slice(schemeEnd + 3, authorityEnd < 0 ? undefined : authorityEnd);

@@ -5,7 +5,8 @@
  * server restart; expired entries are dropped on every write.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomicSync } from '../lib/atomic-write.ts';
 import { withFileLockSync } from '../lib/file-lock.ts';
@@ -52,6 +53,7 @@ export class RefreshTokenStore {
   }
 
   #mutate<T>(fn: (d: StoreData) => T): T {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     return withFileLockSync(`${this.path}.lock`, () => {
       const d = this.#read();
       const out = fn(d);
