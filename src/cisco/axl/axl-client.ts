@@ -7,6 +7,7 @@ import { AppError } from '../../lib/errors.ts';
 import { toXValue } from '../../lib/xsd/xvalue.ts';
 import type { XValue, XObject } from '../../lib/xsd/xvalue.ts';
 import { childNamed } from '../../lib/xsd/xml-tree.ts';
+import type { XmlElement } from '../../lib/xsd/xml-tree.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { sendOutbound } from '../https-request.ts';
@@ -44,7 +45,18 @@ export class AxlClient {
     this.#o = options;
   }
 
+  /** POST with throttling retried with back-off while the deadline allows (AXL-DG: sleep and retry). */
   async #post(node: CiscoNode, login: AxlLogin, soapAction: string | undefined, xml: string, signal?: AbortSignal): Promise<{ res: OutboundResponse; text: string }> {
+    const deadline = Date.now() + this.#o.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.#postOnce(node, login, soapAction, xml, signal);
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (!isThrottle(r.res, r.text) || delay === undefined || Date.now() + delay >= deadline || signal?.aborted) return r;
+      await new Promise((done) => setTimeout(done, delay));
+    }
+  }
+
+  async #postOnce(node: CiscoNode, login: AxlLogin, soapAction: string | undefined, xml: string, signal?: AbortSignal): Promise<{ res: OutboundResponse; text: string }> {
     const res = await sendOutbound({
       nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
       method: 'POST', path: '/axl/', body: xml, auth: login, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
@@ -73,6 +85,7 @@ export class AxlClient {
       const xml = soapEnvelope({ ns: axlNamespace(ns) }, (w) => { w.leaf('ns:getCCMVersion', undefined); });
       const { res, text } = await this.#post(node, login, action, xml, signal);
       this.#checkHttp(node, res, text);
+      if (isThrottle(res, text)) throw this.#faultError(node, 'getCCMVersion', res, text);
       if (res.status !== 200) { last = this.#faultError(node, 'getCCMVersion', res, text); continue; }
       const ans = parseSoapAnswer(text, node.name);
       const ver = ans.ok ? findText(ans.body, 'version') : undefined;
@@ -85,21 +98,13 @@ export class AxlClient {
   async call(c: AxlCall): Promise<AxlResult> {
     const schema = await this.schemaFor(c.node, c.login, c.signal);
     const xml = buildAxlRequest(schema, c.operation, c.args);
-    const deadline = Date.now() + this.#o.timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      const { res, text } = await this.#post(c.node, c.login, `CUCM:DB ver=${schema.version} ${c.operation}`, xml, c.signal);
-      this.#checkHttp(c.node, res, text);
-      const delay = RETRY_DELAYS_MS[attempt];
-      if (isThrottle(res, text) && delay !== undefined && Date.now() + delay < deadline && !c.signal?.aborted) {
-        await new Promise((r) => setTimeout(r, delay));
-        continue;
-      }
-      if (res.status !== 200) throw this.#faultError(c.node, c.operation, res, text);
-      const ans = parseSoapAnswer(text, c.node.name);
-      if (!ans.ok) throw this.#faultError(c.node, c.operation, res, text);
-      const ret = childNamed(ans.body, 'return');
-      return { version: schema.version, result: ret ? shapeReturn(c.operation, toXValue(ret)) : '' };
-    }
+    const { res, text } = await this.#post(c.node, c.login, `CUCM:DB ver=${schema.version} ${c.operation}`, xml, c.signal);
+    this.#checkHttp(c.node, res, text);
+    if (res.status !== 200) throw this.#faultError(c.node, c.operation, res, text);
+    const ans = parseSoapAnswer(text, c.node.name);
+    if (!ans.ok) throw this.#faultError(c.node, c.operation, res, text);
+    const ret = childNamed(ans.body, 'return');
+    return { version: schema.version, result: ret ? shapeReturn(c.operation, toXValue(ret)) : '' };
   }
 
   #checkHttp(node: CiscoNode, res: OutboundResponse, text: string): void {
@@ -122,7 +127,7 @@ export class AxlClient {
   }
 }
 
-function findText(el: import('../../lib/xsd/xml-tree.ts').XmlElement, name: string): string | undefined {
+function findText(el: XmlElement, name: string): string | undefined {
   if (el.name === name && el.children.length === 0) return el.text.trim();
   for (const c of el.children) { const t = findText(c, name); if (t) return t; }
   return undefined;

@@ -1,0 +1,74 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { startLab } from '../../lab/start-lab.ts';
+import type { RunningLab } from '../../lab/start-lab.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { ToolContext } from '../tool-definition.ts';
+import { createCiscoServices } from './cisco-services.ts';
+import type { CiscoServices } from './cisco-services.ts';
+import { createCiscoTools } from './cisco-tools.ts';
+
+const open: Array<{ lab: RunningLab; services: CiscoServices }> = [];
+after(async () => { for (const o of open) { o.services.close(); await o.lab.close(); } });
+
+async function setup(faults: string, extraEnv = '', seedKeys = false) {
+  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-labf-'));
+  const lab = await startLab({ dir: labDir, seed: 5, phones: 5, faults });
+  const root = mkdtempSync(join(tmpdir(), 'aibridge-labf-i-'));
+  writeFileSync(join(root, '.env'), `${readFileSync(join(labDir, 'lab.env'), 'utf8')}${extraEnv}`, { mode: 0o600 });
+  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
+  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
+  if (seedKeys) {
+    // The operator enrolled the fingerprints lab.json reports; the node now presents another key.
+    const known = Object.fromEntries(lab.description.nodes.map((n) => [n.name, { host: n.host, port: n.ssh_port, sha256: n.ssh_host_key_sha256, trustedAt: new Date().toISOString() }]));
+    mkdirSync(join(root, 'secrets'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(root, 'secrets', 'ssh_host_keys.json'), JSON.stringify(known), { mode: 0o600 });
+  }
+  const events: string[] = [];
+  const services = createCiscoServices(loadConfig(root), { append: (c: string, e: string) => events.push(`${c}:${e}`) });
+  for (const n of lab.description.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
+  open.push({ lab, services });
+  const tools = new Map(createCiscoTools(services).map((t) => [t.name, t]));
+  const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
+  const call = async (name: string, args: Record<string, unknown>) => { const t = tools.get(name)!; return t.handler(z.object(t.inputSchema).parse(args), ctx); };
+  return { call, events, lab };
+}
+
+const upstream = (re: RegExp, hint?: RegExp) => (e: unknown): boolean => e instanceof AppError && e.code === 'E_UPSTREAM' && re.test(e.message) && (!hint || hint.test(e.hint ?? ''));
+
+test('an untrusted node certificate fails and says which CA bundle key to set (T-IN-34); a changed SSH key is blocked and audited (T-IN-26)', async () => {
+  const { call, events } = await setup('tls:untrusted,ssh:hostkey', '', true);
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} }), upstream(/not trusted/, /SERVER_CUCM_SSL_CA_BUNDLE/));
+  await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users' }), upstream(/not trusted/, /SERVER_CUC_SSL_CA_BUNDLE/));
+  await assert.rejects(call('cucm_cli', { node: 'cucm-pub', command: 'show status' }), upstream(/host key of node "cucm-pub" changed/));
+  assert.ok(events.includes('TRUSTED:ssh_host_key_mismatch'));
+});
+
+test('expired credentials give errors that say to update them', async () => {
+  const { call } = await setup('auth:expired');
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} }), upstream(/rejected the stored AXL credentials/, /aibridge credentials set/));
+  await assert.rejects(call('cucm_cli', { node: 'cucm-pub', command: 'show status' }), upstream(/rejected the stored CLI credentials/));
+  await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users' }), upstream(/credentials are wrong/));
+});
+
+test('AXL throttling is retried within the deadline, then reported as throttling', async () => {
+  const { call } = await setup('axl:throttle:1', 'SERVER_CUCM_ZEEP_TIMEOUT=3\n');
+  const t0 = Date.now();
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'listPhone', args: { searchCriteria: { name: '%' }, returnedTags: { name: '' } } }), upstream(/Maximum AXL Memory|axlcode -1/, /throttling/));
+  const took = Date.now() - t0;
+  assert.ok(took >= 1400, `retried with back-off (${took} ms)`);
+});
+
+test('the RIS per-minute budget is respected before the node throttles', async () => {
+  const { call, lab } = await setup('');
+  const p = lab.description.phones[0]!.name;
+  let limited: unknown;
+  for (let i = 0; i < 20 && !limited; i++) await call('cucm_ris_devices', { node: 'lab-cucm', names: [p] }).catch((e: unknown) => { limited = e; });
+  assert.ok(limited instanceof AppError && limited.code === 'E_RATE_LIMITED' && /RIS budget of 15/.test(limited.message), String(limited));
+});
