@@ -1,0 +1,36 @@
+/**
+ * @module The RBAC profile file format ("Custom Profile JSON Structure" of the configuration
+ * guide). Strict mode (PROFILE_SCHEMA_STRICT=1) rejects unknown fields at every level.
+ */
+import { z } from 'zod';
+
+/** Requests per minute per client; 0 disables the section's calls without removing it. */
+const RATE = z.number().int().min(0).max(1_000_000).describe('requests per minute, per client');
+const NAMES = z.array(z.string().min(1).max(200)).max(500);
+
+function section<S extends z.ZodRawShape>(shape: S, strict: boolean) {
+  const o = z.object({ rate_limit: RATE, ...shape });
+  return strict ? o.strict() : o.strip();
+}
+
+/** Build the schema; `strict` turns unknown keys into errors instead of dropping them. */
+export function profileSchema(strict: boolean) {
+  const obj = <S extends z.ZodRawShape>(shape: S) => (strict ? z.object(shape).strict() : z.object(shape).strip());
+  const axl = section({ allowed_prefixes: NAMES.optional(), allowed_exact: NAMES.optional() }, strict);
+  const ssh = section({ allowed_prefixes: NAMES }, strict);
+  const ris = section({ allowed_device_classes: NAMES.optional(), allowed_statuses: NAMES.optional() }, strict);
+  const phone = section({ allowed_actions: z.array(z.enum(['screenshot'])).optional() }, strict);
+  const cupi = section({ allowed_prefixes: z.array(z.string().regex(/^(GET|POST|PUT|DELETE) \/\S*$/, 'must be "<GET|POST|PUT|DELETE> /path"')).max(500) }, strict);
+  const report = section({}, strict);
+  return obj({
+    description: z.string().max(2000).default(''),
+    product_scope: z.array(z.enum(['cucm', 'imp', 'cuc', 'all'])).min(1),
+    cucm: obj({ axl: axl.optional(), ris: ris.optional(), ssh: ssh.optional(), phone: phone.optional() }).optional(),
+    imp: obj({ axl: axl.optional(), ssh: ssh.optional() }).optional(),
+    cuc: obj({ cupi: cupi.optional(), ssh: ssh.optional() }).optional(),
+    common: obj({ report: report.optional() }).optional(),
+  });
+}
+
+export type Profile = z.infer<ReturnType<typeof profileSchema>>;
+export type ProfileProduct = 'cucm' | 'imp' | 'cuc';
