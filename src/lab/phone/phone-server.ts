@@ -14,7 +14,7 @@ import { phoneModel } from '../models.ts';
 import { basicCredentials, safeEqual } from '../http-util.ts';
 import { encodeBmp, encodePng, renderScreen } from './screen-image.ts';
 
-function deviceInformation(phone: XObject, data: LabData): string {
+function deviceInformation(phone: XObject): string {
   const name = xText(phone.name);
   const m = phoneModel(xText(phone.model));
   const dn = xText(xObj(xObj(xList(xObj(phone.lines)?.line)[0])?.dirn)?.pattern);
@@ -26,7 +26,6 @@ function deviceInformation(phone: XObject, data: LabData): string {
     .leaf('udi', `phone Cisco IP Phone ${m.modelNumber.slice(3)}, Global ${m.modelNumber} FCH${name.slice(-8)}`)
     .leaf('time', new Date().toISOString().slice(11, 16)).leaf('timezone', 'UTC').leaf('date', new Date().toISOString().slice(0, 10))
     .close();
-  void data;
   return w.toString();
 }
 
@@ -48,7 +47,7 @@ export function startPhoneServer(opts: { phone: XObject; ip: string; data: LabDa
     if (failed) { res.writeHead(failed, { 'Content-Type': 'text/html' }).end(`<html><body>${failed}</body></html>`); return; }
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/DeviceInformationX') {
-      res.writeHead(200, { 'Content-Type': 'text/xml' }).end(Buffer.from(deviceInformation(phone, data), 'latin1'));
+      res.writeHead(200, { 'Content-Type': 'text/xml' }).end(Buffer.from(deviceInformation(phone), 'latin1'));
       return;
     }
     if (path === '/CGI/Screenshot' || path === '/CGI/Execute') {

@@ -27,6 +27,17 @@ function table(name: string): (typeof TABLES)[string] {
   return t;
 }
 
+/** Table rows are rebuilt only when the store changed since the last query. */
+const ROW_CACHE = new WeakMap<LabData, { revision: number; tables: Map<string, Row[]> }>();
+
+function rowsOf(name: string, data: LabData): Row[] {
+  let c = ROW_CACHE.get(data);
+  if (!c || c.revision !== data.axl.revision) { c = { revision: data.axl.revision, tables: new Map() }; ROW_CACHE.set(data, c); }
+  let rows = c.tables.get(name);
+  if (!rows) { rows = table(name).rows(data); c.tables.set(name, rows); }
+  return rows;
+}
+
 function colValue(ctx: Ctx, aliases: Map<string, string[]>, e: { table?: string; name: string }): SqlValue {
   if (e.table) {
     const cols = aliases.get(e.table);
@@ -117,7 +128,7 @@ function joinRows(s: SelectStmt, data: LabData, aliases: Map<string, string[]>):
   const whereConds = conjuncts(s.where);
   const joined = new Set<string>();
   for (const ref of s.from) {
-    const rows = table(ref.table).rows(data);
+    const rows = rowsOf(ref.table, data);
     const conds = ref.on ? conjuncts(ref.on) : whereConds;
     const eq = joined.size > 0 ? equiJoin(conds, ref.alias, joined) : undefined;
     const next: Ctx[] = [];
@@ -175,7 +186,7 @@ function write(stmt: Exclude<Statement, SelectStmt>, data: LabData): number {
   if (stmt.kind === 'insert') throw new SqlError(-271, `Could not insert new row into the table.`);
   const t = table(stmt.table);
   const aliases = new Map([[stmt.table, t.columns]]);
-  const rows = t.rows(data).filter((r) => !stmt.where || truthy(evaluate(stmt.where, new Map([[stmt.table, r]]), aliases)));
+  const rows = rowsOf(stmt.table, data).filter((r) => !stmt.where || truthy(evaluate(stmt.where, new Map([[stmt.table, r]]), aliases)));
   if (stmt.kind === 'update') {
     for (const [col] of stmt.set) {
       if (!t.columns.includes(col)) throw noColumn(col);

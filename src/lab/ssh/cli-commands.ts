@@ -5,7 +5,7 @@
  * "No valid command entered" / "Executed command unsuccessfully" on bad input.
  */
 import type { CliContext, CliResult } from './cli-platform.ts';
-import { FAILED, fileList, ntpStatus, productVersion, serviceList, showHardware, showNetworkCluster, showNetworkEth0, showStatus, showVersion } from './cli-platform.ts';
+import { FAILED, unixDate, fileList, ntpStatus, productVersion, serviceList, showHardware, showNetworkCluster, showNetworkEth0, showStatus, showVersion } from './cli-platform.ts';
 import { runStatement } from '../sql/sql-exec.ts';
 import { SqlError } from '../sql/sql-parse.ts';
 import { xList, xObj, xText } from '../../lib/xsd/xvalue.ts';
@@ -52,7 +52,7 @@ function dbReplication(ctx: CliContext): CliResult {
   const nodes = ctx.allNodes.filter((n) => n.cluster === ctx.node.cluster);
   const ver = productVersion(ctx).replace(/[.-]/g, '_');
   return ok([
-    '', `Server Time: ${new Date().toUTCString().replace(/GMT$/, 'UTC')}`, '', 'Cluster Replication State: BROADCAST SYNC ended at: 2026-11-01-09-12',
+    '', `Server Time: ${unixDate(new Date())}`, '', 'Cluster Replication State: BROADCAST SYNC ended at: 2026-11-01-09-12',
     `     Sync Result: SYNC COMPLETED on 753 tables out of 753`, '     Sync Status: All Tables are in sync', "     Use CLI to see detail: 'file view activelog cm/trace/dbl/20261101_091012_dbl_repl_output_Broadcast.log'", '',
     `DB Version: ccm${ver}`, '', 'Repltimeout set to: 300s', 'PROCESS option set to: 1', '', `Cluster Detailed View from ${ctx.node.name} (${nodes.length} Servers):`, '',
     '                                           PING      DB/RPC/   REPL.    Replication    REPLICATION SETUP',
@@ -107,7 +107,7 @@ const COMMANDS: ReadonlyArray<{ words: string[]; products?: string[]; run: Handl
   { words: ['show', 'network', 'eth0'], run: (c) => ok(showNetworkEth0(c)) },
   { words: ['show', 'network', 'cluster'], run: (c) => ok(showNetworkCluster(c)) },
   { words: ['show', 'hardware'], run: () => ok(showHardware()) },
-  { words: ['show', 'date'], run: () => ok([new Date().toUTCString().replace(/GMT$/, 'UTC')]) },
+  { words: ['show', 'date'], run: () => ok([unixDate(new Date())]) },
   { words: ['show', 'myself'], run: (c) => ok(['', 'Machine Name    : ' + c.node.name, 'account name    : admin', 'privilege level : 4', 'command count disabled : false', '']) },
   { words: ['show', 'cli', 'pagination'], run: (_c, _a, s) => ok([`Automatic Pagination : ${s.pagination ? 'On' : 'Off'}.`, '']) },
   { words: ['set', 'cli', 'pagination', 'off'], run: (_c, _a, s) => { s.pagination = false; return ok(['Automatic pagination is turned off', '']); } },

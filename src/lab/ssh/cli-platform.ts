@@ -76,13 +76,19 @@ export function showHardware(): string[] {
   ];
 }
 
+/** `Wed Dec 31 19:54:53 UTC 2025`, the `date` format the VOS CLI prints. */
+export function unixDate(d: Date): string {
+  const [dow, , mon] = d.toUTCString().split(' ');
+  return `${dow!.slice(0, 3)} ${mon} ${String(d.getUTCDate()).padStart(2)} ${d.toISOString().slice(11, 19)} UTC ${d.getUTCFullYear()}`;
+}
+
 export function ntpStatus(): string[] {
   const now = new Date();
   return [
     'ntpd (pid 2214) is running...', '', '     remote           refid      st t when poll reach   delay   offset  jitter',
     '==============================================================================', '*127.0.0.1       .GPS.            1 u   37   64  377    0.312   -0.051   0.022', '', '',
     'synchronised to NTP server (127.0.0.1) at stratum 2', '   time correct to within 12 ms', '   polling server every 64 s', '',
-    `Current time in UTC is : ${now.toUTCString().replace(/GMT$/, 'UTC')}`, `Current time in Etc/UTC is : ${now.toUTCString().replace(/GMT$/, 'UTC')}`, '',
+    `Current time in UTC is : ${unixDate(now)}`, `Current time in Etc/UTC is : ${unixDate(now)}`, '',
   ];
 }
 
