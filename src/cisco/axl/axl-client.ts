@@ -17,6 +17,7 @@ import { soapEnvelope } from '../soap/soap-envelope.ts';
 import { AxlSchemas, BUNDLED_AXL_VERSIONS, schemaVersionFor } from './axl-schemas.ts';
 import type { AxlSchema } from './axl-schemas.ts';
 import { axlNamespace, buildAxlRequest } from './axl-request.ts';
+import { AxlTooLargeError, fetchAllPages, hasPaging } from './axl-paging.ts';
 
 export interface AxlLogin { user: string; password: string }
 
@@ -28,13 +29,19 @@ export interface AxlClientOptions {
   maxBytes: number;
 }
 
-export interface AxlCall { node: CiscoNode; login: AxlLogin; operation: string; args: unknown; signal?: AbortSignal }
-export interface AxlResult { version: string; result: XValue }
+export interface AxlCall {
+  node: CiscoNode; login: AxlLogin; operation: string; args: unknown; signal?: AbortSignal;
+  /** Rows fetched so far, when a large list is paged. */
+  onProgress?: (rows: number) => void;
+}
+export interface AxlResult { version: string; result: XValue; pages?: number }
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 
+/** Throttling worth retrying (AXL-DG); "Query request too large" is not: the same request fails again. */
 function isThrottle(res: OutboundResponse, text: string): boolean {
-  return res.status === 503 || /<axlcode>\s*-1\s*<\/axlcode>|Maximum AXL Memory Allocation|Query request too large/.test(text);
+  if (/Query request too large/.test(text)) return false;
+  return res.status === 503 || /<axlcode>\s*-1\s*<\/axlcode>|Maximum AXL Memory Allocation/.test(text);
 }
 
 export class AxlClient {
@@ -94,8 +101,20 @@ export class AxlClient {
     throw last ?? new AppError('E_UPSTREAM', `Node "${node.name}" did not report its version (getCCMVersion)`, { hint: 'check that the AXL service is activated on the node' });
   }
 
-  /** Run one operation; answers `{version, result}` where result mirrors `<return>` as JSON. */
+  /**
+   * Run one operation; answers `{version, result}` where result mirrors `<return>` as JSON. A list*
+   * answer too large for one response (the node suggests a row count) is fetched page by page.
+   */
   async call(c: AxlCall): Promise<AxlResult> {
+    try {
+      return await this.#callOnce(c);
+    } catch (err) {
+      if (!(err instanceof AxlTooLargeError) || !c.operation.startsWith('list') || hasPaging(c.args)) throw err;
+      return fetchAllPages((page) => this.#callOnce(page), c, err.suggestedRows);
+    }
+  }
+
+  async #callOnce(c: AxlCall): Promise<AxlResult> {
     const schema = await this.schemaFor(c.node, c.login, c.signal);
     const xml = buildAxlRequest(schema, c.operation, c.args);
     const { res, text } = await this.#post(c.node, c.login, `CUCM:DB ver=${schema.version} ${c.operation}`, xml, c.signal);
@@ -121,6 +140,8 @@ export class AxlClient {
       if (!ans.ok) detail = `${ans.fault.message ?? ans.fault.faultstring}${ans.fault.code ? ` (axlcode ${ans.fault.code})` : ''}`;
     } catch { /* not XML: keep the status */ }
     const throttled = isThrottle(res, text);
+    const rows = /Suggestive Row Fetch: less than (\d+) rows/.exec(detail);
+    if (rows) return new AxlTooLargeError(`AXL ${operation} on node "${node.name}" matches too many rows for one answer: ${snippet(detail)}`, Number(rows[1]));
     return new AppError('E_UPSTREAM', `AXL ${operation} failed on node "${node.name}": ${snippet(detail)}`, {
       hint: throttled ? 'the node is throttling AXL; retry later or ask for fewer rows (skip/first)' : 'fix the request (cucm_axl_describe shows the schema) or check the referenced objects exist',
     });

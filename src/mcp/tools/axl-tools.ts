@@ -28,7 +28,7 @@ function requestTool(s: CiscoServices, product: 'cucm' | 'imp'): ToolDefinition 
       `Run one ${label} AXL (SOAP provisioning API) operation on a declared node and get the answer as JSON.`,
       'Use it to read or change configuration: phones, lines, users, partitions, route patterns…',
       `Arguments mirror the XML body; call ${product === 'cucm' ? 'cucm_axl_describe' : 'cucm_axl_describe with an IM&P node'} first if unsure, and cucm_axl_operations to find operation names.`,
-      'list* operations take searchCriteria and returnedTags, and page with skip/first.',
+      'list* operations take searchCriteria and returnedTags, and page with skip/first; a list too large for one answer is fetched page by page automatically.',
       'Example: {"node":"cluster1","operation":"listPhone","args":{"searchCriteria":{"name":"SEP%"},"returnedTags":{"name":"","model":""},"first":50}}.',
       'Which operations you may run depends on your profile.',
     ].join(' '),
@@ -38,8 +38,9 @@ function requestTool(s: CiscoServices, product: 'cucm' | 'imp'): ToolDefinition 
       checkSqlArgs(a.operation, a.args);
       const node = s.registry.resolve(a.node, { products: [product], clusterToPublisher: true });
       const login = await loginFor(s, ctx.principal.clientName, node);
-      const r = await s.axl[product].call({ node, login, operation: a.operation, args: a.args, signal: ctx.signal });
-      return ciscoResult({ node: node.name, operation: a.operation, axl_version: r.version }, r.result);
+      const onProgress = (rows: number): void => { void ctx.progress(rows, undefined, `${rows} rows fetched`); };
+      const r = await s.axl[product].call({ node, login, operation: a.operation, args: a.args, signal: ctx.signal, onProgress });
+      return ciscoResult({ node: node.name, operation: a.operation, axl_version: r.version, ...(r.pages ? { pages: r.pages } : {}) }, r.result);
     },
   });
 }

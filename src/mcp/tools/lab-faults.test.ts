@@ -17,9 +17,9 @@ import { createCiscoTools } from './cisco-tools.ts';
 const open: Array<{ lab: RunningLab; services: CiscoServices }> = [];
 after(async () => { for (const o of open) { o.services.close(); await o.lab.close(); } });
 
-async function setup(faults: string, extraEnv = '', seedKeys = false) {
+async function setup(faults: string, extraEnv = '', seedKeys = false, phones = 5) {
   const labDir = mkdtempSync(join(tmpdir(), 'aibridge-labf-'));
-  const lab = await startLab({ dir: labDir, seed: 5, phones: 5, faults });
+  const lab = await startLab({ dir: labDir, seed: 5, phones, faults });
   const root = mkdtempSync(join(tmpdir(), 'aibridge-labf-i-'));
   writeFileSync(join(root, '.env'), `${readFileSync(join(labDir, 'lab.env'), 'utf8')}${extraEnv}`, { mode: 0o600 });
   mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
@@ -71,4 +71,23 @@ test('the RIS per-minute budget is respected before the node throttles', async (
   let limited: unknown;
   for (let i = 0; i < 20 && !limited; i++) await call('cucm_ris_devices', { node: 'lab-cucm', names: [p] }).catch((e: unknown) => { limited = e; });
   assert.ok(limited instanceof AppError && limited.code === 'E_RATE_LIMITED' && /RIS budget of 15/.test(limited.message), String(limited));
+});
+
+test('a list too large for one AXL answer is fetched page by page and merged', async () => {
+  const { call } = await setup('axl:maxbytes:3000', '', false, 80);
+  const r = await call('cucm_axl_request', { node: 'lab-cucm', operation: 'listPhone', args: { searchCriteria: { name: 'SEP%' }, returnedTags: { name: '' } } });
+  const v = JSON.parse((r.content[0] as { text: string }).text) as { pages: number; data: { phone: Array<{ name: string }> } };
+  assert.ok(v.pages > 1, `pages: ${v.pages}`);
+  assert.equal(v.data.phone.length, new Set(v.data.phone.map((p) => p.name)).size);
+  assert.ok(v.data.phone.length >= 80);
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'listPhone', args: { searchCriteria: { name: 'SEP%' }, returnedTags: { name: '' }, first: 1000 } }), upstream(/too many rows/));
+});
+
+test('a SQL query too large for one AXL answer is fetched in windows', async () => {
+  const { call } = await setup('axl:maxbytes:3000', '', false, 80);
+  const r = await call('cucm_sql_query', { node: 'lab-cucm', sql: "select name, description from device where name like 'SEP%' order by name", limit: 70 });
+  const v = JSON.parse((r.content[0] as { text: string }).text) as { rows: number; more: boolean; data: Array<{ name: string }> };
+  assert.equal(v.rows, 70);
+  assert.equal(v.more, true);
+  assert.equal(new Set(v.data.map((x) => x.name)).size, 70);
 });

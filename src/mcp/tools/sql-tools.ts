@@ -5,6 +5,8 @@ import type { CiscoServices } from './cisco-services.ts';
 import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { checkSelect, checkUpdate, withRowWindow } from '../../cisco/axl/sql-check.ts';
 import { xList, xObj } from '../../lib/xsd/xvalue.ts';
+import type { XValue } from '../../lib/xsd/xvalue.ts';
+import { AxlTooLargeError } from '../../cisco/axl/axl-paging.ts';
 
 const NODE = z.string().min(1).max(64).describe('Declared CUCM node or cluster name (a cluster means its publisher)');
 const MAX_LIMIT = 100_000;
@@ -31,9 +33,26 @@ function queryTool(s: CiscoServices): ToolDefinition {
       const checked = checkSelect(a.sql);
       const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });
       const login = await loginFor(s, ctx.principal.clientName, node);
-      const sql = withRowWindow(checked, a.offset, a.limit + 1);
-      const r = await s.axl.cucm.call({ node, login, operation: 'executeSQLQuery', args: { sql }, signal: ctx.signal });
-      const rows = xList(xObj(r.result)?.row);
+      const run = async (offset: number, count: number): Promise<XValue[]> => {
+        const r = await s.axl.cucm.call({ node, login, operation: 'executeSQLQuery', args: { sql: withRowWindow(checked, offset, count) }, signal: ctx.signal });
+        return xList(xObj(r.result)?.row);
+      };
+      let rows: XValue[];
+      try {
+        rows = await run(a.offset, a.limit + 1);
+      } catch (err) {
+        // Too many rows for one AXL answer: fetch windows of the size the node suggests (AXL-DG read throttle).
+        if (!(err instanceof AxlTooLargeError) || checked.hasRowLimit) throw err;
+        const size = Math.max(1, Math.floor(err.suggestedRows * 0.9));
+        rows = [];
+        while (rows.length <= a.limit && !ctx.signal.aborted) {
+          const want = Math.min(size, a.limit + 1 - rows.length);
+          const page = await run(a.offset + rows.length, want);
+          rows.push(...page);
+          void ctx.progress(rows.length, a.limit, `${rows.length} rows fetched`);
+          if (page.length < want) break;
+        }
+      }
       const more = !checked.hasRowLimit && rows.length > a.limit;
       const page = rows.slice(0, a.limit);
       return ciscoResult({ node: node.name, rows: page.length, offset: a.offset, more, ...(more ? { next_offset: a.offset + a.limit } : {}), ...(checked.hasRowLimit && rows.length > a.limit ? { truncated: true } : {}) }, page);
