@@ -34,7 +34,8 @@ export function endEnvelope(w: XmlWriter): string {
 export function axlFaultXml(fault: { message: string; axlcode: number; faultcode: 'Client' | 'Server'; request: string; axlNamespace?: string }): string {
   const w = beginEnvelope(new XmlWriter());
   w.open('soapenv:Fault').leaf('faultcode', `soapenv:${fault.faultcode}`).leaf('faultstring', fault.message).open('detail');
-  if (fault.axlNamespace) w.open('axlError', { xmlns: fault.axlNamespace });
+  // `<ns2:axlError xmlns:ns2="…/AXL/API/ver">` with unqualified children, as in real captures.
+  if (fault.axlNamespace) w.open('ns2:axlError', { 'xmlns:ns2': fault.axlNamespace });
   else w.open('axlError');
   w.leaf('axlcode', String(fault.axlcode)).leaf('axlmessage', fault.message).leaf('request', fault.request).close();
   w.close().close();
