@@ -33,7 +33,7 @@ function requestTool(s: CiscoServices, product: 'cucm' | 'imp'): ToolDefinition 
       'Which operations you may run depends on your profile.',
     ].join(' '),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    target: (a) => { checkSqlArgs(a.operation, a.args); return { node: a.node, product, axlOperation: a.operation }; },
+    target: (a) => { s.registry.resolve(a.node, { products: [product], clusterToPublisher: true }); checkSqlArgs(a.operation, a.args); return { node: a.node, product, axlOperation: a.operation }; },
     async handler(a, ctx) {
       checkSqlArgs(a.operation, a.args);
       const node = s.registry.resolve(a.node, { products: [product], clusterToPublisher: true });
@@ -64,9 +64,9 @@ function describeTool(s: CiscoServices): ToolDefinition {
   });
 }
 
+/** Product of a node or cluster; refuses undeclared names before anything else happens. */
 function productOf(s: CiscoServices, name: string): 'cucm' | 'imp' {
-  const n = s.registry.get(name) ?? (s.registry.isCluster(name) ? s.registry.publisherOf(name) : undefined);
-  return n?.product === 'imp' ? 'imp' : 'cucm';
+  return s.registry.resolve(name, { products: ['cucm', 'imp'], clusterToPublisher: true }).product === 'imp' ? 'imp' : 'cucm';
 }
 
 function operationsTool(s: CiscoServices): ToolDefinition {

@@ -53,7 +53,10 @@ test('target() refuses injection before anything is contacted and names what RBA
   assert.deepEqual(tool('cucm_ris_devices').target({ node: 'cl1', names: ['SEP*'], select_by: 'Name', status: 'Any', model: 255, device_class: 'Phone', max: 10 }), { node: 'cl1', product: 'cucm', risDeviceClasses: ['Phone'], risStatuses: ['Any'] });
 });
 
-test('handlers refuse undeclared hosts and IP literals, listing the valid names (T-IN-30)', async () => {
+test('target() and handlers refuse undeclared hosts and IP literals, listing the valid names (T-IN-30)', async () => {
+  for (const name of ['cucm_axl_request', 'cucm_sql_query', 'cucm_ris_devices', 'cucm_cli', 'cucm_phone_screenshot', 'cucm_axl_describe']) {
+    assert.throws(() => tool(name).target({ node: '127.0.0.1', operation: 'getPhone', args: {}, sql: 'select 1 from device', names: ['*'], command: 'show status', device: 'SEP1', device_class: 'Phone', status: 'Any' }), refused('E_FORBIDDEN'), name);
+  }
   for (const node of ['127.0.0.1', 'localhost', '169.254.169.254', '[::1]']) {
     await assert.rejects(tool('cucm_cli').handler({ node, command: 'show status' }, ctx('alice')), (e: unknown) => e instanceof AppError && e.code === 'E_FORBIDDEN' && /cm-pub, cl1/.test(e.hint ?? ''));
   }

@@ -24,7 +24,7 @@ function cliTool(s: CiscoServices, product: CiscoProduct): ToolDefinition {
       `Your profile decides which commands (by leading words) you may run. Example: {"node":"<node>","command":"${EXAMPLE[product]}"}.`,
     ].join(' '),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    target: (a) => ({ node: a.node, product, sshCommand: checkCliCommand(a.command) }),
+    target: (a) => { s.registry.resolve(a.node, { products: [product], clusterToPublisher: true }); return { node: a.node, product, sshCommand: checkCliCommand(a.command) }; },
     async handler(a, ctx) {
       const command = checkCliCommand(a.command);
       const node = s.registry.resolve(a.node, { products: [product], clusterToPublisher: true });

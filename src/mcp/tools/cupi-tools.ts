@@ -22,7 +22,7 @@ export function createCupiTools(s: CiscoServices): ToolDefinition[] {
       'Your profile decides which METHOD /path prefixes you may use. Example: {"node":"cuc1","method":"GET","path":"/vmrest/users","query":{"rowsPerPage":20,"pageNumber":1}}.',
     ].join(' '),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    target: (a) => ({ node: a.node, product: 'cuc', cupiRequest: `${a.method} ${normaliseCupiPath(a.path)}` }),
+    target: (a) => { s.registry.resolve(a.node, { products: ['cuc'], clusterToPublisher: true }); return { node: a.node, product: 'cuc', cupiRequest: `${a.method} ${normaliseCupiPath(a.path)}` }; },
     async handler(a, ctx) {
       const path = normaliseCupiPath(a.path);
       const node = s.registry.resolve(a.node, { products: ['cuc'], clusterToPublisher: true });

@@ -28,7 +28,7 @@ export function createPhoneTools(s: CiscoServices): ToolDefinition[] {
     description: 'Take a screenshot of a registered IP phone\'s display and return it as an image. aibridge finds the phone\'s IP through RIS on the declared node and logs in with the cluster\'s phone credential. Use it to see what a user sees. Example: {"node":"cluster1","device":"SEP001122334455"}.',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     requires: { product: 'cucm', phoneAction: 'screenshot' },
-    target: (a) => ({ node: a.node, product: 'cucm', phoneAction: 'screenshot' }),
+    target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); return { node: a.node, product: 'cucm', phoneAction: 'screenshot' }; },
     async handler(a, ctx) {
       const { target, cluster, nodeName } = await locate(s, a.node, a.device, ctx);
       const login = await s.credentials.loginFor(ctx.principal.clientName, [nodeName, cluster], 'phone');
@@ -41,7 +41,7 @@ export function createPhoneTools(s: CiscoServices): ToolDefinition[] {
     description: 'Read a registered IP phone\'s DeviceInformationX page (MAC, host name, DN, firmware loads, serial and model numbers) as JSON; the phone is found through RIS on the declared node. Example: {"node":"cluster1","device":"SEP001122334455"}.',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     requires: { product: 'cucm', phoneAction: 'screenshot' },
-    target: (a) => ({ node: a.node, product: 'cucm', phoneAction: 'screenshot' }),
+    target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); return { node: a.node, product: 'cucm', phoneAction: 'screenshot' }; },
     async handler(a, ctx) {
       const { target, nodeName } = await locate(s, a.node, a.device, ctx);
       return ciscoResult({ node: nodeName, device: target.device }, await s.phone.deviceInfo(target, ctx.signal));

@@ -25,7 +25,7 @@ export function createRisTools(s: CiscoServices): ToolDefinition[] {
       'Example: {"node":"cluster1","names":["SEP0011*"],"status":"Registered"}.',
     ].join(' '),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    target: (a) => { checkRisItems(a.names); return { node: a.node, product: 'cucm', risDeviceClasses: [a.device_class], risStatuses: [a.status] }; },
+    target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); checkRisItems(a.names); return { node: a.node, product: 'cucm', risDeviceClasses: [a.device_class], risStatuses: [a.status] }; },
     async handler(a, ctx) {
       const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });
       const login = await loginFor(s, ctx.principal.clientName, node);

@@ -28,7 +28,7 @@ function queryTool(s: CiscoServices): ToolDefinition {
       'Example: {"node":"cluster1","sql":"select d.name, d.description from device d where d.name like \'SEP%\'","limit":100}.',
     ].join(' '),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    target: (a) => { checkSelect(a.sql); return { node: a.node, product: 'cucm', axlOperation: 'executeSQLQuery' }; },
+    target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); checkSelect(a.sql); return { node: a.node, product: 'cucm', axlOperation: 'executeSQLQuery' }; },
     async handler(a, ctx) {
       const checked = checkSelect(a.sql);
       const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });
@@ -67,7 +67,7 @@ function updateTool(s: CiscoServices): ToolDefinition {
     requires: { product: 'cucm', axlOperation: 'executeSQLUpdate' },
     description: 'Run one INSERT, UPDATE or DELETE against the CUCM database (AXL executeSQLUpdate) and get the number of rows changed. Prefer AXL add/update operations; use this only when no AXL operation fits. One statement per call, no comments or DDL. Example: {"node":"cluster1","sql":"update device set description=\'Lobby\' where name=\'SEP001122334455\'"}.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    target: (a) => { checkUpdate(a.sql); return { node: a.node, product: 'cucm', axlOperation: 'executeSQLUpdate' }; },
+    target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); checkUpdate(a.sql); return { node: a.node, product: 'cucm', axlOperation: 'executeSQLUpdate' }; },
     async handler(a, ctx) {
       const sql = checkUpdate(a.sql);
       const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });
