@@ -1,0 +1,84 @@
+/**
+ * @module Make one encrypted backup: plan → tar → gzip → AES-256-GCM container → temp file beside
+ * the final name (fsynced), sidecar, then rename. A crash at any point leaves either no backup or
+ * a complete one under the final name (T-BK-08); a failure removes the temp file (T-BK-10).
+ */
+import { createHash, type KeyObject } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { constants as zc, createGzip } from 'node:zlib';
+import type { Config } from '../../config/load-config.ts';
+import { AppError } from '../../lib/errors.ts';
+import { commitTempFile, tempFileBeside } from '../../lib/atomic-write.ts';
+import { VERSION } from '../../lib/version.ts';
+import { loadPublicKey } from '../../keys/rsa-key-pair.ts';
+import { keyFingerprint } from '../common/key-fingerprint.ts';
+import { safeHostName } from '../common/host-name.ts';
+import { backupFileName, backupId } from './backup-name.ts';
+import { planBackup } from './backup-plan.ts';
+import { packPlan } from './pack-plan.ts';
+import { createBackupEncryptor } from './backup-encryptor.ts';
+import { writeSidecar } from './sidecar.ts';
+
+export interface BackupResult { id: string; file: string; bytes: number; sha512: string; files: number; skipped: string[]; warnings: string[] }
+export interface CreateBackupOptions { now?: Date; publicKey?: KeyObject; onProgress?: (doneBytes: number, totalBytes: number) => void }
+
+function loadBackupKey(config: Config): KeyObject {
+  if (!existsSync(config.paths.rsaPublicKey)) {
+    throw new AppError('E_BACKUP', `Cannot back up: the server public key "${config.paths.rsaPublicKey}" does not exist`, { hint: 'run "aibridge serve" once to generate the key pair, or restore secrets/ from a backup' });
+  }
+  return loadPublicKey(config.paths.rsaPublicKey);
+}
+
+function hashingPassThrough(hash: ReturnType<typeof createHash>, count: { bytes: number }): Transform {
+  return new Transform({ transform(chunk: Buffer, _e, cb) { hash.update(chunk); count.bytes += chunk.length; cb(null, chunk); } });
+}
+
+function describeFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EDQUOT') return 'the disk quota is exceeded';
+  return (err as Error).message;
+}
+
+/** Write one backup into BACKUP_DIR; the caller holds the operations lock. */
+export async function createBackup(config: Config, options: CreateBackupOptions = {}): Promise<BackupResult> {
+  const publicKey = options.publicKey ?? loadBackupKey(config);
+  const now = options.now ?? new Date();
+  const warnings: string[] = [];
+  const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < 3072) warnings.push(`the server RSA key has ${bits} bits; 3072 or more is recommended for backups (set AUTH_RSA_KEY_SIZE=4096 and run aibridge rotate)`);
+  const dir = config.paths.backupsDir;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let n = 1;
+  while (existsSync(join(dir, backupFileName(backupId(VERSION, now, n))))) n++;
+  const id = backupId(VERSION, now, n);
+  const file = join(dir, backupFileName(id));
+  const plan = planBackup(config);
+  for (const p of plan.outside) warnings.push(`"${p}" is outside the install folder and is not in the backup`);
+  const meta = { id, created: now.toISOString(), version: VERSION, host: safeHostName(), keyFingerprint: keyFingerprint(publicKey) };
+  const tmp = tempFileBeside(file);
+  const hash = createHash('sha512');
+  const count = { bytes: 0 };
+  let done = 0;
+  try {
+    await pipeline(
+      packPlan(plan, (b) => { done += b; options.onProgress?.(done, plan.totalBytes); }),
+      createGzip({ level: zc.Z_BEST_SPEED }),
+      createBackupEncryptor(publicKey, meta),
+      hashingPassThrough(hash, count),
+      createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1 << 20 }),
+    );
+    const sha512 = hash.digest('hex');
+    await writeSidecar(file, sha512);
+    await commitTempFile(tmp, file);
+    return { id, file, bytes: count.bytes, sha512, files: plan.entries.filter((e) => e.type === 'file').length, skipped: plan.skipped, warnings };
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    await unlink(`${file}.sha512`).catch(() => undefined);
+    throw new AppError('E_BACKUP', `Backup failed: ${describeFailure(err)}`, { hint: `no backup was written to "${dir}"; fix the cause and run aibridge backup again`, cause: err });
+  }
+}

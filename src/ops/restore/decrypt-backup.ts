@@ -1,0 +1,37 @@
+/**
+ * @module Decrypt the body of an opened backup into a sink, checking the GCM tag (which covers the
+ * header as AAD). The sink sees unauthenticated plaintext, so callers give it a private temp file
+ * or a discarding stream, and make nothing visible until this resolves.
+ */
+import { createDecipheriv } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../../lib/errors.ts';
+import type { OpenedBackup } from './open-backup.ts';
+
+/** Resolve when the whole body decrypted and authenticated; throw E_RESTORE otherwise. */
+export async function decryptBackup(file: string, opened: OpenedBackup, sink: Writable, extra: Transform[] = []): Promise<void> {
+  const decipher = createDecipheriv('aes-256-gcm', opened.dek, opened.header.iv);
+  decipher.setAAD(opened.header.bytes);
+  decipher.setAuthTag(opened.tag);
+  const body = opened.bodyEnd > opened.bodyStart
+    ? createReadStream(file, { start: opened.bodyStart, end: opened.bodyEnd - 1, highWaterMark: 1 << 20 })
+    : Readable.from([]);
+  try {
+    await pipeline(body, decipher, ...extra, sink);
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/auth|unable to authenticate/i.test(msg)) {
+      throw new AppError('E_RESTORE', `Backup "${file}" failed authentication: it was altered, truncated or extended after it was written`, { hint: 'nothing was restored; use another copy of this backup' });
+    }
+    if (err instanceof AppError) throw err;
+    throw new AppError('E_RESTORE', `Cannot decrypt backup "${file}": ${msg}`, { hint: 'nothing was restored; check free disk space and the file', cause: err });
+  }
+}
+
+/** A writable that discards everything (for --verify). */
+export function discardSink(): Writable {
+  return new Writable({ write(_c, _e, cb) { cb(); } });
+}
