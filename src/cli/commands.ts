@@ -4,6 +4,7 @@ import { SERVE_COMMAND } from './serve.ts';
 import { AUDIT_VERIFY_COMMAND } from './audit-verify.ts';
 import { AUDIT_EXPORT_COMMAND } from './audit-export.ts';
 import { CREDENTIALS_COMMANDS } from './credentials.ts';
+import { SCHEMAS_FETCH_COMMAND } from './schemas-fetch.ts';
 import { LAB_COMMAND } from './lab.ts';
 
 export const COMMANDS: readonly Command[] = [
@@ -11,5 +12,6 @@ export const COMMANDS: readonly Command[] = [
   AUDIT_VERIFY_COMMAND,
   AUDIT_EXPORT_COMMAND,
   ...CREDENTIALS_COMMANDS,
+  SCHEMAS_FETCH_COMMAND,
   LAB_COMMAND,
 ];

@@ -78,7 +78,7 @@ export class AxlClient {
     let v = this.#versions.get(node.name);
     if (!v) {
       const full = await this.detectVersion(node, login, signal);
-      v = schemaVersionFor(full);
+      v = schemaVersionFor(full, this.#o.schemas.available());
       this.#versions.set(node.name, v);
     }
     return this.#o.schemas.get(v);

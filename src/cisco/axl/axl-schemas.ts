@@ -3,7 +3,7 @@
  * a toolkit there (e.g. with `aibridge schemas fetch`), else the copies bundled in the binary.
  * Compiled models are cached; types compile lazily (lib/xsd/schema-model).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../lib/errors.ts';
 import { readAssetText } from '../../lib/assets.ts';
@@ -44,6 +44,14 @@ export class AxlSchemas {
       throw new AppError('E_NOT_FOUND', `No AXL schema for version ${version}`, { hint: `put Cisco's AXL toolkit files in ${this.#dir ?? 'SERVER_CUCM_AXL_SCHEMAS_DIR'}/${version}/` });
     }
     return readAssetText(`axl/${version}/${file}`);
+  }
+
+  /** Versions on disk (the operator's toolkit) plus the bundled ones. */
+  available(): string[] {
+    const local = this.#dir && existsSync(this.#dir)
+      ? readdirSync(this.#dir).filter((v) => /^\d{1,2}\.\d$/.test(v) && existsSync(join(this.#dir!, v, 'AXLSoap.xsd')) && existsSync(join(this.#dir!, v, 'AXLAPI.wsdl')))
+      : [];
+    return [...new Set([...local, ...BUNDLED_AXL_VERSIONS])].sort((a, b) => Number(a) - Number(b));
   }
 
   get(version: string): AxlSchema {

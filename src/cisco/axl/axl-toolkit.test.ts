@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync, strToU8 } from 'fflate';
+import { startLab } from '../../lab/start-lab.ts';
+import { parseNodeInventory } from '../parse-node-inventory.ts';
+import { loadTlsPolicies } from '../tls-policy.ts';
+import { validateEnv } from '../../config/load-config.ts';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { downloadAxlToolkit, installAxlToolkit } from './axl-toolkit.ts';
+import { AxlSchemas, schemaVersionFor } from './axl-schemas.ts';
+import { AppError } from '../../lib/errors.ts';
+
+test('the AXL toolkit downloaded from a node installs per version and is preferred by AxlSchemas', async () => {
+  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-tk-'));
+  const lab = await startLab({ dir: labDir, seed: 3, phones: 2, version: '12.5' });
+  try {
+    const env = validateEnv(parseEnv(readFileSync(join(labDir, 'lab.env'), 'utf8')) as Record<string, string>).env;
+    const node = parseNodeInventory(env).find((n) => n.product === 'cucm' && n.role === 'publisher')!;
+    const creds = lab.description.nodes[0]!;
+    const zip = await downloadAxlToolkit(node, { user: creds.username, password: creds.password }, loadTlsPolicies(env, labDir).cucm, 10_000);
+    const dir = mkdtempSync(join(tmpdir(), 'aibridge-tk-dir-'));
+    const versions = installAxlToolkit(zip, dir);
+    assert.ok(versions.includes('12.5'));
+    const schemas = new AxlSchemas(dir);
+    assert.ok(schemas.available().includes('12.5'));
+    assert.ok(schemas.get('12.5').operations.includes('getPhone'));
+  } finally { await lab.close(); }
+});
+
+test('installAxlToolkit() writes only the schema files under names it chooses (no zip-slip)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aibridge-tk-slip-'));
+  const x = strToU8('<x/>');
+  const zip = Buffer.from(zipSync({ '../../evil/schema/11.5/AXLSoap.xsd': x, 'a/schema/11.5/AXLAPI.wsdl': x, 'a/schema/11.5/AXLEnums.xsd': x, 'a/schema/11.5/evil.sh': x, 'a/schema/../../x/AXLSoap.xsd': x }));
+  assert.deepEqual(installAxlToolkit(zip, dir), ['11.5']);
+  assert.ok(existsSync(join(dir, '11.5', 'AXLSoap.xsd')) && !existsSync(join(dir, '11.5', 'evil.sh')));
+  assert.throws(() => installAxlToolkit(Buffer.from('not a zip'), dir), AppError);
+  assert.equal(schemaVersionFor('11.5.1.2000-1', ['11.5', '12.5', '14.0']), '11.5');
+  assert.equal(schemaVersionFor('14.0.1.13900-155'), '14.0');
+  assert.equal(schemaVersionFor('12.5.1'), '12.5');
+  assert.equal(schemaVersionFor('15.0.1'), '15.0');
+});
