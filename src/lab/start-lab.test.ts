@@ -67,7 +67,7 @@ describe('startLab()', () => {
     assert.match(denied.text, /HTTP Status 401/);
     const bad = await axl(lab.description, 'getPhone', '<nonsense>1</nonsense>');
     assert.equal(bad.status, 500);
-    assert.match(bad.text, /<faultcode>soapenv:Client<\/faultcode>.*<axlError/s);
+    assert.match(bad.text, /<faultcode>soapenv:Client<\/faultcode>.*<ns2:axlError xmlns:ns2="http:\/\/www.cisco.com\/AXL\/API\/14.0"><axlcode>/s);
     assert.equal((await axl(lab.description, 'noSuchOperation', '')).status, 500);
     assert.match((await axl(lab.description, 'getPhone', '<name>x</name>', { soapAction: '"CUCM:DB ver=12.5 getPhone"' })).text, /does not match/);
     assert.match((await axl(lab.description, 'getPhone', '<name>x</name>', { soapAction: '"CUCM:DB ver=14.0 listPhone"' })).text, /does not match/);
@@ -190,6 +190,9 @@ describe('startLab()', () => {
     assert.match(bad, /Executed command unsuccessfully[\s\S]*\[exit 1\]/);
     const cuc = await sshSession(lab, 'cuc-pub', (c) => exec(c, 'show cuc version'));
     assert.match(cuc, /Active version: /);
+    assert.match(await sshSession(lab, 'imp-pub', (c) => exec(c, 'utils ha status')), /Subcluster Name: DefaultCUPSubcluster/);
+    assert.match(await sshSession(lab, 'cuc-pub', (c) => exec(c, "run cuc dbquery unitydirdb select alias, dtmfaccessid from vw_user where alias = 'operator'")), /alias +dtmfaccessid\n-+ +-+\noperator +99990/);
+    assert.match(await sshSession(lab, 'cucm-pub', (c) => exec(c, 'run sql select count(*) from device')), /count\n=+\n\d+/);
     const shell = await sshSession(lab, 'cucm-pub', (c) => new Promise((resolve, reject) => {
       c.shell({ rows: 10, cols: 120, term: 'vt100' }, (err, stream) => {
         if (err) { reject(err); return; }
