@@ -58,6 +58,11 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
    * for cucm_sql_update; omitted fields mean "any use of this product/protocol is allowed".
    */
   requires?: Omit<ToolTarget, 'node'>;
+  /**
+   * Introspection tools (aibridge_whoami…) contact nothing and are open to every profile; they
+   * are audited with one record after the call instead of a record before and one after.
+   */
+  introspection?: boolean;
   /** Derive the target from validated arguments (called before authorisation). */
   target(args: z.infer<z.ZodObject<Shape>>): ToolTarget;
   handler(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<CallToolResult>;

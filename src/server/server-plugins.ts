@@ -4,7 +4,11 @@
  */
 import type { ServerPlugin } from './server-runtime.ts';
 import { AUTH_PLUGIN } from '../auth/auth-plugin.ts';
+import { PROFILES_PLUGIN } from '../rbac/profiles-plugin.ts';
+import { MCP_PLUGIN } from '../mcp/mcp-plugin.ts';
 
 export const SERVER_PLUGINS: readonly ServerPlugin[] = [
   AUTH_PLUGIN,
+  PROFILES_PLUGIN,
+  MCP_PLUGIN,
 ];

@@ -1,0 +1,66 @@
+/**
+ * @module Route step: build the tool catalogue and registry, then mount the MCP endpoint,
+ * GET /status (Bearer) and GET /metrics; idle sessions expire; profile changes notify sessions.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { ServerPlugin, ServerRuntime } from '../server/server-runtime.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { AppError } from '../lib/errors.ts';
+import { VERSION } from '../lib/version.ts';
+import { profileStoreOf } from '../rbac/profiles-plugin.ts';
+import { metricsOf } from '../metrics/aibridge-metrics.ts';
+import { buildToolCatalog } from './tool-catalog.ts';
+import type { ToolSource } from './tool-catalog.ts';
+import { ToolRegistry } from './tool-registry.ts';
+import { createIntrospectionTools } from './introspection-tools.ts';
+import { SessionStore } from './session-store.ts';
+import type { McpSession } from './mcp-session.ts';
+import { mountMcpRoute, requireBearer } from './mcp-route.ts';
+import { countAuthFailures } from './count-auth-failures.ts';
+import { registerServerGauges, statusSections } from './server-gauges.ts';
+import { mountStatusRoute } from '../http/status-route.ts';
+import { mountMetricsRoute } from '../http/metrics-route.ts';
+
+const SWEEP_MS = 60_000;
+
+/** Build the MCP plugin; tests pass their own tool sources instead of the Cisco tools. */
+export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
+  return {
+    name: 'mcp',
+    step: 'routes',
+    run(runtime: ServerRuntime) {
+      const profiles = profileStoreOf(runtime);
+      if (!profiles) throw new AppError('E_INTERNAL', 'Profiles were not loaded before the MCP endpoint', { hint: 'report this as a bug' });
+      const { config, logger, audit } = runtime;
+      const e = config.env;
+      const metrics = metricsOf(runtime);
+      const registry = new ToolRegistry({ profiles, audit, logger, metrics });
+      registry.add(buildToolCatalog({ config, audit, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
+      registry.add(createIntrospectionTools(registry));
+      const sessions = new SessionStore();
+      const sweep = setInterval(() => { for (const s of sessions.expire(registry.now())) void s.close(); }, SWEEP_MS).unref();
+      runtime.onShutdown.push(async () => { clearInterval(sweep); await Promise.all(sessions.drain().map((s) => s.close())); });
+      profiles.onChange(() => {
+        for (const s of sessions.all() as McpSession[]) void s.server.sendToolListChanged().catch(() => undefined);
+      });
+      registerServerGauges(metrics, { runtime, sessions, profiles });
+      const bearer = requireBearer(() => runtime.authenticate);
+      const auth: MiddlewareHandler<AppEnv> = countAuthFailures(metrics, bearer, e.AUTH_CLIENTS);
+      runtime.extensions.push((app) => {
+        mountMcpRoute(app, {
+          path: e.MCP_SERVER_URL_PATH, name: e.MCP_SERVER_NAME, instructions: e.MCP_SERVER_INSTRUCTIONS,
+          registry, sessions, auth, audit, logger, metrics,
+        });
+        mountStatusRoute(app, auth, {
+          name: e.MCP_SERVER_NAME, version: VERSION, startedAt: runtime.startedAt,
+          facts: () => ({ ...runtime.status }),
+          sections: () => statusSections({ runtime, sessions, profiles, registry }),
+        });
+        mountMetricsRoute(app, metrics);
+      });
+      logger.info('mcp_ready', { path: e.MCP_SERVER_URL_PATH, tools: registry.all().length });
+    },
+  };
+}
+
+export const MCP_PLUGIN: ServerPlugin = createMcpPlugin();

@@ -1,0 +1,123 @@
+/**
+ * @module The Streamable HTTP endpoint (MCP_SERVER_URL_PATH). Bearer auth first (fail closed when
+ * no authenticator is installed); sessions bound to the client that opened them; no JSON-RPC
+ * batches; tools/call counted against the rate limit here, so an excess is a real HTTP 429.
+ */
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../http/app-env.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { Logger } from '../log/logger.ts';
+import type { AibridgeMetrics } from '../metrics/aibridge-metrics.ts';
+import type { ToolRegistry } from './tool-registry.ts';
+import type { McpSession } from './mcp-session.ts';
+import type { SessionStore } from './session-store.ts';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { authInfoOf, createMcpSession } from './mcp-session.ts';
+import { idOf, jsonRpcError } from './json-rpc-response.ts';
+
+export interface McpRouteDeps {
+  path: string;
+  name: string;
+  instructions: string;
+  registry: ToolRegistry;
+  sessions: SessionStore;
+  /** Bearer authentication, already fail-closed (see requireBearer). */
+  auth: MiddlewareHandler<AppEnv>;
+  audit: { append(category: 'TRANSPORT', event: string, fields: Record<string, unknown>): unknown };
+  logger: Logger;
+  metrics: AibridgeMetrics;
+}
+
+const SESSION_NOT_FOUND = 'Session not found: it expired, was closed, or belongs to another client; send a new initialize request without Mcp-Session-Id';
+
+function mediaType(v: string | undefined): string {
+  return (v ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Runs the installed authenticator, or refuses with 401 when there is none (fail closed). */
+export function requireBearer(get: () => MiddlewareHandler<AppEnv> | undefined): MiddlewareHandler<AppEnv> {
+  return async function requireBearerMiddleware(c, next) {
+    const auth = get();
+    if (!auth) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return c.json({ error: 'unauthorized', message: 'Authentication is not available on this server' }, 401);
+    }
+    return auth(c, next);
+  };
+}
+
+export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
+  const { registry, sessions } = d;
+  const lookup = (c: { req: { header(n: string): string | undefined } }, p: Principal, ip: string): McpSession | Response => {
+    const sid = c.req.header('mcp-session-id');
+    if (sid === undefined) return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    const s = sessions.get(sid) as McpSession | undefined;
+    if (!s) return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
+    if (s.clientName !== p.clientName) {
+      d.metrics.sessionRefused('wrong_client');
+      try { d.audit.append('TRANSPORT', 'session_client_mismatch', { client: p.clientName, session_owner: s.clientName, source_ip: ip }); } catch (err) {
+        d.logger.error('audit_write_failed', { event: 'session_client_mismatch', message: (err as Error).message });
+      }
+      d.logger.warning('session_client_mismatch', { client: p.clientName, session_owner: s.clientName, source_ip: ip });
+      return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
+    }
+    s.lastSeenAt = registry.now();
+    return s;
+  };
+
+  const open = async (p: Principal): Promise<McpSession | Response> => {
+    const room = sessions.makeRoom(p.clientName);
+    if (!room.ok) {
+      d.metrics.sessionRefused(room.reason);
+      return room.reason === 'client_cap'
+        ? jsonRpcError(429, -32000, `Too many open MCP sessions for client "${p.clientName}" (limit ${sessions.limits.maxPerClient}); close sessions with DELETE`, { headers: { 'Retry-After': '60' } })
+        : jsonRpcError(503, -32000, 'Too many open MCP sessions on this server; try again later', { headers: { 'Retry-After': '60' } });
+    }
+    if (room.evicted) void room.evicted.close();
+    const s = createMcpSession({
+      name: d.name, instructions: d.instructions, registry, clientName: p.clientName, now: () => registry.now(),
+      onOpen: (x) => sessions.add(x), onClose: (id) => sessions.delete(id),
+    });
+    await s.server.connect(s.transport);
+    return s;
+  };
+
+  app.on(['POST', 'GET', 'DELETE'], d.path, d.auth, async (c) => {
+    const p = c.get('principal');
+    if (!p) return c.json({ error: 'unauthorized', message: 'A bearer token is required' }, 401);
+    const ip = c.get('clientIp');
+    const authInfo = authInfoOf(p);
+    if (c.req.method !== 'POST') {
+      const s = lookup(c, p, ip);
+      return s instanceof Response ? s : s.transport.handleRequest(c.req.raw, { authInfo });
+    }
+    const accept = c.req.header('accept') ?? '';
+    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+      return jsonRpcError(406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+    }
+    if (mediaType(c.req.header('content-type')) !== 'application/json') return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+    let body: unknown;
+    try { body = JSON.parse(await c.req.text()); } catch { return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON'); }
+    if (Array.isArray(body)) return jsonRpcError(400, -32600, 'Invalid Request: JSON-RPC batches are not supported (MCP 2025-06-18 removed them); send one message per request');
+    if (typeof body !== 'object' || body === null) return jsonRpcError(400, -32600, 'Invalid Request: the body must be one JSON-RPC message object');
+    let s: McpSession | Response;
+    if (isInitializeRequest(body) && c.req.header('mcp-session-id') === undefined) s = await open(p);
+    else s = lookup(c, p, ip);
+    if (s instanceof Response) return s;
+    const msg = body as { method?: unknown; params?: { name?: unknown; arguments?: unknown } };
+    if (msg.method === 'tools/call' && typeof msg.params?.name === 'string') {
+      const adm = registry.admit(p, msg.params.name, msg.params.arguments, { requestId: c.get('requestId'), sessionId: s.id, sourceIp: ip });
+      if (!adm.allowed) {
+        return jsonRpcError(429, -32000, adm.message, {
+          id: idOf(body), headers: { 'Retry-After': String(adm.retryAfterS) },
+          data: { retry_after_s: adm.retryAfterS, limit_per_minute: adm.limit, product: adm.product, category: adm.category },
+        });
+      }
+    }
+    return s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo });
+  });
+  app.on(['PUT', 'PATCH', 'HEAD', 'OPTIONS'], d.path, (c) => {
+    c.header('Allow', 'GET, POST, DELETE');
+    return c.json({ error: 'method_not_allowed', message: 'Use POST, GET or DELETE on the MCP endpoint' }, 405);
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * @module The metrics aibridge exposes, with typed helpers for the places that count them, and
+ * one instance per running server (`metricsOf(runtime)`, so the auth plugin can count too).
+ */
+import { readdirSync } from 'node:fs';
+import { Metrics } from './metrics.ts';
+import { VERSION } from '../lib/version.ts';
+
+export type CallStatus = 'ok' | 'error' | 'denied' | 'rate_limited';
+
+export const TOOL_CALLS = 'aibridge_mcp_tool_calls_total';
+export const AUTH_FAILURES = 'aibridge_auth_failures_total';
+export const RATE_LIMITED = 'aibridge_rate_limited_total';
+export const SESSIONS_REFUSED = 'aibridge_mcp_sessions_refused_total';
+
+export class AibridgeMetrics extends Metrics {
+  constructor() {
+    super();
+    this.declareCounter(TOOL_CALLS, 'MCP tool calls by client, tool and status (ok, error, denied, rate_limited)');
+    this.declareCounter(AUTH_FAILURES, 'Failed bearer authentications by client ("unknown" when the token names no configured client); sum for the total');
+    this.declareCounter(RATE_LIMITED, 'Calls refused by the per-client rate limit, by client, product and category');
+    this.declareCounter(SESSIONS_REFUSED, 'MCP sessions refused, by reason (client_cap, global_cap, wrong_client)');
+    this.collect('aibridge_build_info', 'Version of the running aibridge', 'gauge', () => [{ labels: { version: VERSION }, value: 1 }]);
+    this.collect('process_resident_memory_bytes', 'Resident memory size in bytes', 'gauge', () => [{ labels: {}, value: process.memoryUsage.rss() }]);
+    this.collect('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds', 'counter', () => {
+      const u = process.cpuUsage();
+      return [{ labels: {}, value: (u.user + u.system) / 1e6 }];
+    });
+    const started = Date.now() / 1000 - process.uptime();
+    this.collect('process_start_time_seconds', 'Start time of the process since unix epoch in seconds', 'gauge', () => [{ labels: {}, value: Math.round(started) }]);
+    this.collect('process_open_fds', 'Number of open file descriptors', 'gauge', () => [{ labels: {}, value: readdirSync('/proc/self/fd').length }]);
+    this.collect('nodejs_heap_used_bytes', 'V8 heap in use in bytes', 'gauge', () => [{ labels: {}, value: process.memoryUsage().heapUsed }]);
+  }
+
+  toolCall(client: string, tool: string, status: CallStatus): void {
+    this.inc(TOOL_CALLS, { client, tool, status });
+  }
+
+  authFailure(client = 'unknown'): void {
+    this.inc(AUTH_FAILURES, { client });
+  }
+
+  rateLimited(client: string, product: string, category: string): void {
+    this.inc(RATE_LIMITED, { client, product, category });
+  }
+
+  sessionRefused(reason: 'client_cap' | 'global_cap' | 'wrong_client'): void {
+    this.inc(SESSIONS_REFUSED, { reason });
+  }
+}
+
+const BY_RUNTIME = new WeakMap<object, AibridgeMetrics>();
+
+/** The metrics of one running server (created on first use). */
+export function metricsOf(runtime: object): AibridgeMetrics {
+  let m = BY_RUNTIME.get(runtime);
+  if (!m) { m = new AibridgeMetrics(); BY_RUNTIME.set(runtime, m); }
+  return m;
+}
