@@ -10,6 +10,7 @@ import type { OutboundResponse } from '../https-request.ts';
 import { parseXml } from '../../lib/xsd/xml-tree.ts';
 import { toXValue } from '../../lib/xsd/xvalue.ts';
 import type { XValue } from '../../lib/xsd/xvalue.ts';
+import { bmpToPng } from './bmp-to-png.ts';
 
 export interface PhoneTarget { device: string; ip: string; port: number }
 export interface PhoneClientOptions { timeoutMs: number; maxBytes: number }
@@ -34,12 +35,12 @@ export class PhoneClient {
     return res;
   }
 
-  /** Screenshot bytes and type (PNG on 88xx, BMP on 79xx). */
+  /** Screenshot as PNG (88xx phones send PNG; the BMP of 79xx phones is converted). */
   async screenshot(t: PhoneTarget, login: { user: string; password: string }, signal?: AbortSignal): Promise<{ data: Buffer; mimeType: string }> {
     const res = await this.#get(t, '/CGI/Screenshot', login, signal);
     const b = res.body;
     if (b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { data: b, mimeType: 'image/png' };
-    if (b.subarray(0, 2).toString('latin1') === 'BM') return { data: b, mimeType: 'image/bmp' };
+    if (b.subarray(0, 2).toString('latin1') === 'BM') return { data: bmpToPng(b), mimeType: 'image/png' };
     throw new AppError('E_UPSTREAM', `Phone "${t.device}" did not send an image`, { hint: 'this model may not support /CGI/Screenshot' });
   }
 
