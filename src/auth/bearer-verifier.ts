@@ -22,6 +22,8 @@ export interface BearerVerifierOptions {
   clients: ReadonlyMap<string, ClientSpec>;
   files: ClientFiles;
   revoked: ExpiringSetFile;
+  /** `aibridge clients revoke`: OAuth access tokens issued up to a per-client cut-off are refused. */
+  cutoffs: ExpiringSetFile;
   /** Epoch seconds. */
   now: () => number;
 }
@@ -29,6 +31,19 @@ export interface BearerVerifierOptions {
 export type BearerResult =
   | { ok: true; principal: Principal; claims: TokenClaims }
   | { ok: false; reason: TokenFailure; jti?: string; clientId?: string };
+
+/**
+ * Longest possible OAuth access-token lifetime (AUTH_OAUTH_TOKEN_EXPIRY_SECONDS ≤ 86400): a client
+ * cut-off is stored as an expiring entry `cutoff + this`, i.e. kept exactly as long as a token
+ * issued before it could still be valid.
+ */
+export const CUTOFF_RETENTION_SECONDS = 86_400;
+
+/** The client's revocation cut-off (epoch seconds), if one is in force. */
+export function clientCutoff(cutoffs: ExpiringSetFile, client: string): number | undefined {
+  const until = cutoffs.get(client);
+  return until === undefined ? undefined : until - CUTOFF_RETENTION_SECONDS;
+}
 
 export class BearerVerifier {
   #o: BearerVerifierOptions;
@@ -50,6 +65,8 @@ export class BearerVerifier {
     const isAccessToken = c.typ === ACCESS_TOKEN_TYP;
     if (isAccessToken ? !usesOAuth(spec) : !usesJwt(spec)) return fail('mode_not_allowed');
     if (!isAccessToken && o.files.currentTokenJti(spec.name) !== c.jti) return fail('superseded');
+    const cutoff = clientCutoff(o.cutoffs, spec.name);
+    if (isAccessToken && cutoff !== undefined && c.iat <= cutoff) return fail('revoked');
     return {
       ok: true,
       claims: c,

@@ -54,9 +54,10 @@ export async function buildAuthContext(o: BuildAuthOptions): Promise<AuthContext
   const paths = authStatePaths(config.paths.secretsDir);
   const revoked = new ExpiringSetFile(paths.revoked, now);
   const blocks = new ExpiringSetFile(paths.blocks, now);
+  const cutoffs = new ExpiringSetFile(paths.cutoffs, now);
   const ctx: AuthContext = {
     settings, keys, clients, files, revoked, audit, logger, now,
-    verifier: new BearerVerifier({ keys, issuer: settings.issuer, audiences: [settings.audience, settings.resource], clients, files, revoked, now }),
+    verifier: new BearerVerifier({ keys, issuer: settings.issuer, audiences: [settings.audience, settings.resource], clients, files, revoked, cutoffs, now }),
     refresh: new RefreshTokenStore(paths.refresh, now),
     codes: new AuthorizationCodes(now),
     sessions: new LoginSessions(now),

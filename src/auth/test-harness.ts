@@ -22,7 +22,7 @@ import { mountAuthRoutes } from './auth-routes.ts';
 
 export const ISSUER = 'https://localhost:8443';
 export const RESOURCE = `${ISSUER}/mcp`;
-const KEYS = generateKeyPairSync('rsa', { modulusLength: 2048 });
+export const RIG_KEYS = generateKeyPairSync('rsa', { modulusLength: 2048 });
 export const OTHER_KEYS = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 export interface Rig {
@@ -38,7 +38,7 @@ export interface Rig {
   token(name: string): string;
 }
 
-export interface RigOptions { env?: string[]; dir?: string; realSecrets?: boolean; now?: number; rsa?: typeof KEYS }
+export interface RigOptions { env?: string[]; dir?: string; realSecrets?: boolean; now?: number; rsa?: typeof RIG_KEYS }
 
 export async function makeRig(options: RigOptions = {}): Promise<Rig> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'auth-'));
@@ -52,7 +52,7 @@ export async function makeRig(options: RigOptions = {}): Promise<Rig> {
   const config = loadConfig(dir);
   const audit = AuditLog.open({ dir: config.paths.logsDir, rotateSize: 1e7, rotateFiles: 1, checkpointPath: join(dir, 'cp') });
   const clock = { now: options.now ?? Math.floor(Date.now() / 1000) };
-  const ctx = await buildAuthContext({ config, rsa: options.rsa ?? KEYS, audit, logger: createNullLogger(), now: () => clock.now });
+  const ctx = await buildAuthContext({ config, rsa: options.rsa ?? RIG_KEYS, audit, logger: createNullLogger(), now: () => clock.now });
   await syncClients({
     specs: [...ctx.clients.values()], files: ctx.files, keys: ctx.keys, issuer: ctx.settings.issuer, audience: ctx.settings.audience,
     tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revoked, audit, now: clock.now,

@@ -3,6 +3,8 @@ import type { Command } from './command.ts';
 import { SERVE_COMMAND } from './serve.ts';
 import { AUDIT_VERIFY_COMMAND } from './audit-verify.ts';
 import { AUDIT_EXPORT_COMMAND } from './audit-export.ts';
+import { CLIENTS_LIST_COMMAND } from './clients-list.ts';
+import { CLIENTS_REVOKE_COMMAND } from './clients-revoke.ts';
 import { CREDENTIALS_COMMANDS } from './credentials.ts';
 import { SCHEMAS_FETCH_COMMAND } from './schemas-fetch.ts';
 import { LAB_COMMAND } from './lab.ts';
@@ -11,6 +13,8 @@ export const COMMANDS: readonly Command[] = [
   SERVE_COMMAND,
   AUDIT_VERIFY_COMMAND,
   AUDIT_EXPORT_COMMAND,
+  CLIENTS_LIST_COMMAND,
+  CLIENTS_REVOKE_COMMAND,
   ...CREDENTIALS_COMMANDS,
   SCHEMAS_FETCH_COMMAND,
   LAB_COMMAND,
