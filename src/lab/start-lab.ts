@@ -3,7 +3,7 @@
  * HTTPS and an SSH listener per node, a web server per registered phone, then lab.json and
  * lab.env. `close()` stops every listener.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -68,6 +68,8 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
   const plan = parseFaults(options.faults, options.latencyMs ?? 0);
   const faults = new FaultDice(plan, seed);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Scripts wait for these files to appear; stale ones from an earlier run must not look ready.
+  for (const f of ['lab.json', 'lab.env']) rmSync(join(dir, f), { force: true });
   const ca = await loadOrCreateCa(dir);
   const signer = plan.tlsUntrusted ? await createUntrustedCa() : ca;
   const credentials = { username: 'admin', password: `Lab-${secret(seed, 'admin')}`, phoneUser: 'labphoneuser', phonePassword: `Ph-${secret(seed, 'phone')}` };

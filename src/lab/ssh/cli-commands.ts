@@ -124,10 +124,27 @@ const COMMANDS: ReadonlyArray<{ words: string[]; products?: string[]; run: Handl
   { words: ['run', 'cuc', 'dbquery'], products: ['cuc'], run: (c, a) => cucDbquery(c, a) },
 ];
 
+function available(ctx: CliContext): (typeof COMMANDS)[number][] {
+  return COMMANDS.filter((c) => !c.products || c.products.includes(ctx.node.product));
+}
+
+/** `help` lists the commands; `cmd?` prints `Syntax:` glued to the echoed line (CLI-REF). */
+function helpFor(ctx: CliContext, line: string): CliResult | undefined {
+  const t = line.trim();
+  if (t === 'help' || t === '?') return ok(['', 'Command Summary:', ...available(ctx).map((c) => `  ${c.words.join(' ')}`), '']);
+  if (!t.endsWith('?') && !t.startsWith('help ')) return undefined;
+  const words = t.replace(/^help\s+/, '').replace(/\?$/, '').trim().toLowerCase().split(/\s+/);
+  const matches = available(ctx).filter((c) => words.every((w, i) => c.words[i] === w));
+  if (matches.length === 0) return { lines: [FAILED, 'No valid command entered'], ok: false };
+  return ok(['Syntax:', ...matches.map((c) => c.words.join(' ')), '']);
+}
+
 /** Run one command line (without the prompt). */
 export function runCliCommand(ctx: CliContext, line: string, state: SessionState): CliResult {
   const words = line.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return ok([]);
+  const help = helpFor(ctx, line);
+  if (help) return help;
   const lower = words.map((w) => w.toLowerCase());
   let best: (typeof COMMANDS)[number] | undefined;
   for (const c of COMMANDS) {

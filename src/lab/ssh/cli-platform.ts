@@ -100,7 +100,8 @@ const SERVICES: Record<string, string[]> = {
 
 export function serviceList(ctx: CliContext): string[] {
   const platform = ['A Cisco DB[STARTED]', 'A Cisco DB Replicator[STARTED]', 'Cisco AMC Service[STARTED]', 'Cisco Audit Event Service[STARTED]', 'Cisco CDP[STARTED]', 'Cisco CDP Agent[STARTED]', 'Cisco Certificate Change Notification[STARTED]', 'Cisco Certificate Expiry Monitor[STARTED]', 'Cisco DRF Local[STARTED]', ctx.node.role === 'publisher' ? 'Cisco DRF Master[STARTED]' : 'Cisco DRF Master[STOPPED]  Service Not Activated', 'Cisco Database Layer Monitor[STARTED]', 'Cisco Log Partition Monitoring Tool[STARTED]', 'Cisco RIS Data Collector[STARTED]', 'Cisco Tomcat[STARTED]', 'Cisco Trace Collection Service[STARTED]', 'Host Resources Agent[STARTED]', 'MIB2 Agent[STARTED]', 'Platform Administrative Web Service[STARTED]', 'SNMP Master Agent[STARTED]', 'System NTP[STARTED]'];
-  const product = (SERVICES[ctx.node.product] ?? []).map((s, i) => (ctx.node.product === 'cucm' && ctx.node.role === 'publisher' && i === 0 ? `${s}[STOPPED]  Service Not Activated` : `${s}[STARTED]`));
+  // Every CUCM node runs CallManager here: the dataset registers phones to the publisher too.
+  const product = (SERVICES[ctx.node.product] ?? []).map((s) => `${s}[STARTED]`);
   return ['Requesting service status, please wait...', 'System SSH [STARTED]', 'Cluster Manager [STARTED]', 'Password Reset [STOPPED] Service Not Activated', 'Service Manager [STARTED]', 'Service Manager is running', 'Getting list of all services', '>> Return code = 0', ...[...platform, ...product].sort(), 'Primary Node =true', ''];
 }
 
