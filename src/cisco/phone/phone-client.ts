@@ -27,6 +27,11 @@ export class PhoneClient {
     const res = await sendOutbound({
       nodeName: t.device, host: t.ip, port: t.port, method: 'GET', path, headers: {}, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
       ...(login ? { auth: login } : {}), ...(signal ? { signal } : {}),
+    }).catch((err: unknown) => {
+      if (!(err instanceof AppError)) throw err;
+      throw new AppError('E_UPSTREAM', `Cannot reach the web server of phone "${t.device}" at ${t.ip}:${t.port} (address from RIS): ${/refused/i.test(err.message) ? 'connection refused' : /timed out/i.test(err.message) ? 'timed out' : err.message}`, {
+        hint: 'the phone needs Web Access enabled and must be reachable from aibridge; SERVER_CUCM_PHONE_HTTP_PORT sets the port (80 on real phones)', cause: err,
+      });
     });
     if (res.status === 401 || /CiscoIPPhoneError Number="4"/.test(res.body.subarray(0, 300).toString('latin1'))) {
       throw new AppError('E_UPSTREAM', `Phone "${t.device}" refused the stored phone credentials`, { hint: 'the phone user must be associated with the device and Web Access enabled; update with aibridge credentials set --purpose phone' });
