@@ -211,6 +211,16 @@ describe('startLab()', () => {
     assert.ok(shell.includes('\x1b[1mPress <enter> for 1 line, <space> for one page, or <q> to quit\x1b[0m\x1b[K'));
   });
 
+  test('a phone renamed through AXL keeps its registration and web server under the new name', async () => {
+    const d = lab.description;
+    const p = d.phones[1]!;
+    assert.equal((await axl(d, 'updatePhone', `<name>${p.name}</name><newName>SEP00000000AB12</newName>`)).status, 200);
+    assert.match((await axl(d, 'executeSQLQuery', "<sql>select name from device where name = 'SEP00000000AB12'</sql>")).text, /<row><name>SEP00000000AB12<\/name><\/row>/);
+    assert.equal(lab.data.registrations.get('SEP00000000AB12')?.ip, p.ip);
+    const info = await request({ url: `http://${p.ip}:${p.http_port}/DeviceInformationX` });
+    assert.match(info.text, /<HostName>SEP00000000AB12<\/HostName>/);
+  });
+
   test('a second lab runs at the same time on other ports with the same host keys for the same seed', async () => {
     const dir2 = mkdtempSync(join(tmpdir(), 'lab-test2-'));
     const other = await startLab({ dir: dir2, seed: 11, phones: 10, faults: 'auth:expired' });

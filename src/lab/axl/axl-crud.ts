@@ -121,6 +121,7 @@ function update(data: LabData, kind: string, req: XmlElement): string {
   const target = findTarget(data, kind, req);
   const keys = new Set(['uuid', ...keyFieldsOf(kind)]);
   const oldKey = data.axl.keyOf(kind, target);
+  const oldName = xText(target.name).toUpperCase();
   for (const c of req.children) {
     if (keys.has(c.name)) continue;
     const renamed = /^new([A-Z].*)$/.exec(c.name);
@@ -133,6 +134,12 @@ function update(data: LabData, kind: string, req: XmlElement): string {
   }
   if (kind === 'Phone') addLinesFor(data, target);
   if (!data.axl.rekey(kind, target, oldKey)) throw new AxlFault('Could not update row - duplicate value in a UNIQUE INDEX column (Unique Index:).', { axlcode: -239 });
+  const newName = xText(target.name).toUpperCase();
+  if (kind === 'Phone' && newName !== oldName) {
+    // A renamed device re-registers under its new name (RIS reports the new name).
+    const reg = data.registrations.get(oldName);
+    if (reg) { data.registrations.delete(oldName); data.registrations.set(newName, reg); }
+  }
   return String(target['@uuid']);
 }
 

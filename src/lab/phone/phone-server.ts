@@ -38,10 +38,12 @@ function isPhoneUser(phone: XObject, data: LabData, user: string, password: stri
 /** Start the web server of `phone` on `ip` (port chosen by the OS); resolves once listening. */
 export function startPhoneServer(opts: { phone: XObject; ip: string; data: LabData; faults: FaultDice }): Promise<Server> {
   const { ip, data, faults } = opts;
-  const phoneName = xText(opts.phone.name);
+  const uuid = String(opts.phone['@uuid']);
   const server = http.createServer(async (req, res) => {
-    const phone = data.axl.byKey('Phone', [phoneName]);
-    if (!phone) { res.writeHead(503).end(); return; }
+    // Looked up on every request: AXL may have renamed or removed the phone meanwhile.
+    const phone = data.axl.byUuid('Phone', uuid);
+    if (!phone) { req.socket.destroy(); return; }
+    const phoneName = xText(phone.name);
     await faults.delay();
     const failed = faults.httpError('phone');
     if (failed) { res.writeHead(failed, { 'Content-Type': 'text/html' }).end(`<html><body>${failed}</body></html>`); return; }
