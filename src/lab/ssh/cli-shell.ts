@@ -17,12 +17,12 @@ export interface ShellIo {
   delay(): Promise<void>;
 }
 
-export function loginBanner(ctx: CliContext): string {
+export function loginBanner(): string {
   return [
     'Command Line Interface is starting up, please wait ...', '', '   Welcome to the Platform Command Line Interface', '',
     'VMware Installation:', '        2 vCPU: Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz', '        Disk 1: 110GB, Partitions aligned',
     '        8192 Mbytes RAM', '',
-  ].join('\r\n') + (ctx.node.product === 'cuc' ? '' : '');
+  ].join('\r\n');
 }
 
 export class CliShell {
@@ -34,6 +34,7 @@ export class CliShell {
   #pending: string[] = [];
   #paging = false;
   #busy = false;
+  #lastWasCr = false;
 
   constructor(ctx: CliContext, io: ShellIo, rows: number) {
     this.#ctx = ctx;
@@ -46,7 +47,7 @@ export class CliShell {
   }
 
   start(): void {
-    this.#io.write(`${loginBanner(this.#ctx)}\r\n${PROMPT}`);
+    this.#io.write(`${loginBanner()}\r\n${PROMPT}`);
   }
 
   /** Feed raw keystrokes from the client. */
@@ -54,9 +55,10 @@ export class CliShell {
     for (const ch of data) {
       if (this.#busy) continue;
       if (this.#paging) { this.#pagerKey(ch); continue; }
+      // CR LF from a client is one Enter, not two.
+      if (ch === '\n' && this.#lastWasCr) { this.#lastWasCr = false; continue; }
+      this.#lastWasCr = ch === '\r';
       if (ch === '\r' || ch === '\n') {
-        if (ch === '\n' && this.#lastWasCr) { this.#lastWasCr = false; continue; }
-        this.#lastWasCr = ch === '\r';
         this.#io.write('\r\n');
         void this.#execute(this.#line);
         this.#line = '';
@@ -73,8 +75,6 @@ export class CliShell {
       }
     }
   }
-
-  #lastWasCr = false;
 
   async #execute(line: string): Promise<void> {
     const cmd = line.trim();
