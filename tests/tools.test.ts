@@ -1,0 +1,153 @@
+/**
+ * End-to-end: MCP SDK client → built `aibridge serve` → `aibridge lab`, for each tool family and
+ * each shipped profile (allowed and denied), with per-client encrypted credentials.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { BIN, newInstall, requireBinary, runBin, startServe } from './helpers/install.ts';
+import type { Install, Running } from './helpers/install.ts';
+
+interface LabJson { version: string; nodes: Array<{ name: string; product: string; cluster: string; role: string; username: string; password: string }>; phone_user: string; phone_password: string; phones: Array<{ name: string; http_port: number }> }
+
+let labProc: ChildProcess;
+let lab: LabJson;
+let inst: Install;
+let serve: Running;
+const CL = 'lab-cucm';
+const EVIL = 'a<b>&c]]>"\' </description><name>x</name>';
+
+async function waitFor(path: string): Promise<void> {
+  for (let i = 0; i < 240 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 250));
+  assert.ok(existsSync(path), `${path} did not appear`);
+}
+
+before(async () => {
+  requireBinary();
+  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-e2e-lab-'));
+  labProc = spawn(BIN, ['lab', '--dir', labDir, '--phones', '50', '--seed', '11'], { stdio: 'ignore' });
+  await waitFor(join(labDir, 'lab.env'));
+  lab = JSON.parse(readFileSync(join(labDir, 'lab.json'), 'utf8')) as LabJson;
+  inst = await newInstall(['AUTH_CLIENTS=alice:sub-alice-20261124:admin,olga:sub-olga-20261124:operator,aud:sub-aud-20261124:auditor,eve:sub-eve-20261124:admin']);
+  appendFileSync(join(inst.dir, '.env'), `${readFileSync(join(labDir, 'lab.env'), 'utf8')}SERVER_CUCM_PHONE_HTTP_PORT=${lab.phones[0]!.http_port}\n`);
+  await (await startServe(inst)).stop();
+  for (const c of ['alice', 'olga', 'aud']) {
+    for (const n of lab.nodes) assert.equal(runBin(inst, ['credentials', 'set', '--client', c, '--node', n.name, '--user', n.username], `${n.password}\n`).code, 0);
+    assert.equal(runBin(inst, ['credentials', 'set', '--client', c, '--node', CL, '--purpose', 'phone', '--user', lab.phone_user], `${lab.phone_password}\n`).code, 0);
+  }
+  serve = await startServe(inst);
+  setDefaultCACertificates([...getCACertificates('default'), readFileSync(join(inst.dir, 'secrets', 'server.crt'), 'utf8')]);
+});
+after(async () => { await serve?.stop(); labProc?.kill('SIGTERM'); });
+
+async function client(name: string): Promise<Client> {
+  const token = readFileSync(join(inst.dir, 'clients', name, 'secrets', '.token'), 'utf8').trim();
+  const c = new Client({ name: 'tools-e2e', version: '1' });
+  await c.connect(new StreamableHTTPClientTransport(new URL(`https://localhost:${inst.port}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  return c;
+}
+async function call(who: string, tool: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string; content: Array<Record<string, unknown>> }> {
+  const c = await client(who);
+  try {
+    const r = await c.callTool({ name: tool, arguments: args }, undefined, { timeout: 120_000 });
+    const content = r.content as Array<Record<string, unknown>>;
+    return { isError: r.isError === true, text: content.filter((x) => x.type === 'text').map((x) => String(x.text)).join('\n'), content };
+  } finally { await c.close(); }
+}
+async function ok(who: string, tool: string, args: Record<string, unknown>) {
+  const r = await call(who, tool, args);
+  assert.equal(r.isError, false, `${who} ${tool}: ${r.text.slice(0, 400)}`);
+  return r;
+}
+async function refused(who: string, tool: string, args: Record<string, unknown>, re?: RegExp) {
+  const r = await call(who, tool, args);
+  assert.equal(r.isError, true, `${who} ${tool} should be refused: ${r.text.slice(0, 300)}`);
+  if (re) assert.match(r.text, re);
+  return r;
+}
+const pub = () => lab.nodes.find((n) => n.product === 'cucm' && n.role === 'publisher')!.name;
+const cuc = () => lab.nodes.find((n) => n.product === 'cuc')!.name;
+const imp = () => lab.nodes.find((n) => n.product === 'imp')!.name;
+
+test('credentials are stored encrypted: no Cisco password in clients/, secrets/ or the list output', () => {
+  const pw = lab.nodes[0]!.password;
+  const files = (d: string): string[] => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  for (const f of [...files(join(inst.dir, 'clients')), ...files(join(inst.dir, 'secrets'))]) assert.ok(!readFileSync(f).includes(pw), f);
+  const list = runBin(inst, ['credentials', 'list', '--client', 'alice']);
+  assert.equal(list.code, 0);
+  assert.ok(!list.out.includes(pw) && list.out.includes(pub()));
+});
+
+test('AXL: admin reads and writes, metacharacters round-trip, operator may not removeUser, an auditor may not update', async () => {
+  assert.match((await ok('alice', 'cucm_axl_request', { node: CL, operation: 'getCCMVersion', args: {} })).text, new RegExp(lab.version.replace('.', '\\.')));
+  const ph = lab.phones[3]!.name;
+  await ok('alice', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: EVIL } });
+  const g = await ok('alice', 'cucm_axl_request', { node: CL, operation: 'getPhone', args: { name: ph, returnedTags: { description: '' } } });
+  assert.equal((JSON.parse(g.text) as { data: { phone: { description: string } } }).data.phone.description, EVIL);
+  await ok('olga', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: 'operator was here' } });
+  await refused('olga', 'cucm_axl_request', { node: CL, operation: 'removeUser', args: { userid: 'nobody' } });
+  await refused('aud', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: 'x' } });
+  await ok('aud', 'imp_axl_request', { node: imp(), operation: 'getCCMVersion', args: {} });
+  await ok('olga', 'cucm_axl_describe', { node: CL, operation: 'listPhone' });
+});
+
+test('SQL: a query for every profile, injection refused, updates only where executeSQLUpdate is allowed and visible after', async () => {
+  for (const who of ['alice', 'olga', 'aud']) assert.match((await ok(who, 'cucm_sql_query', { node: CL, sql: 'select first 5 name from device' })).text, /SEP/);
+  await refused('alice', 'cucm_sql_query', { node: CL, sql: 'select name from device; delete from device' }, /more than one statement/);
+  await refused('alice', 'cucm_axl_request', { node: CL, operation: 'executeSQLQuery', args: { sql: "update device set description='x'" } }, /only SELECT/);
+  const ph = lab.phones[4]!.name;
+  await ok('alice', 'cucm_sql_update', { node: CL, sql: `update device set description='via e2e' where name='${ph}'` });
+  assert.match((await ok('aud', 'cucm_sql_query', { node: CL, sql: `select description from device where name='${ph}'` })).text, /via e2e/);
+  await refused('olga', 'cucm_sql_update', { node: CL, sql: `update device set description='x' where name='${ph}'` });
+});
+
+test('RIS: registration by name, visible change after updatePhone; operator limited to phones', async () => {
+  const ph = lab.phones[5]!.name;
+  await ok('alice', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: 'ris sees this' } });
+  const r = await ok('olga', 'cucm_ris_devices', { node: CL, names: [ph] });
+  assert.match(r.text, /ris sees this/);
+  await refused('olga', 'cucm_ris_devices', { node: CL, names: ['*'], device_class: 'SIPTrunk' });
+  await ok('aud', 'cucm_ris_devices', { node: CL, names: ['*'], device_class: 'Any', max: 5 });
+});
+
+test('CLI: show for everyone, utils only where allowed, injection and undeclared hosts refused', async () => {
+  assert.match((await ok('alice', 'cucm_cli', { node: pub(), command: 'show version active' })).text, /Active Master Version/);
+  await refused('alice', 'cucm_cli', { node: pub(), command: 'show version active\nutils system restart' });
+  await refused('olga', 'cucm_cli', { node: pub(), command: 'utils service list' });
+  await ok('aud', 'cuc_cli', { node: cuc(), command: 'utils service list' });
+  await refused('alice', 'cucm_cli', { node: '127.0.0.1', command: 'show version active' }, /not a declared/);
+});
+
+test('CUPI: GET for all, traversal refused, DELETE refused to the auditor', async () => {
+  await ok('aud', 'cuc_cupi_request', { node: cuc(), method: 'GET', path: '/vmrest/users' });
+  await refused('alice', 'cuc_cupi_request', { node: cuc(), method: 'GET', path: '/vmrest/../../etc/passwd' });
+  await refused('aud', 'cuc_cupi_request', { node: cuc(), method: 'DELETE', path: '/vmrest/users/x' });
+});
+
+test('phones: screenshot as an MCP image with the cluster phone credential', async () => {
+  const r = await ok('olga', 'cucm_phone_screenshot', { node: CL, device: lab.phones[0]!.name });
+  assert.ok(r.content.some((c) => c.type === 'image' && /^image\//.test(String(c.mimeType))));
+});
+
+test('a client without credentials cannot use another client\'s; credentials_status tells what is missing', async () => {
+  await refused('eve', 'cucm_axl_request', { node: CL, operation: 'getCCMVersion', args: {} }, /no admin credentials/);
+  assert.match((await ok('eve', 'credentials_status', {})).text, /missing/);
+});
+
+test('tool listing follows the profile, audit holds TRUSTED and denied records and no Cisco password', async () => {
+  const names = async (who: string) => { const c = await client(who); try { return (await c.listTools()).tools.map((t) => t.name); } finally { await c.close(); } };
+  assert.ok((await names('alice')).includes('cucm_sql_update'));
+  assert.ok(!(await names('aud')).includes('cucm_sql_update'));
+  const audit = readFileSync(join(inst.dir, 'logs', 'audit.log'), 'utf8');
+  assert.match(audit, /"TRUSTED"/);
+  assert.match(audit, /"CREDENTIAL"/);
+  assert.ok(audit.split('\n').some((l) => l.includes('"ACTIONS"') && l.includes('denied')));
+  for (const f of readdirSync(join(inst.dir, 'logs'))) assert.ok(!readFileSync(join(inst.dir, 'logs', f)).includes(lab.nodes[0]!.password), f);
+});
