@@ -8,6 +8,12 @@ import { CLIENTS_REVOKE_COMMAND } from './clients-revoke.ts';
 import { CREDENTIALS_COMMANDS } from './credentials.ts';
 import { SCHEMAS_FETCH_COMMAND } from './schemas-fetch.ts';
 import { LAB_COMMAND } from './lab.ts';
+import { BACKUP_COMMAND } from './backup.ts';
+import { RESTORE_COMMAND } from './restore.ts';
+import { ROTATE_COMMAND } from './rotate.ts';
+import { INTEGRITY_COMMAND } from './integrity.ts';
+import { SHOW_TECH_COMMAND } from './show-tech.ts';
+import { SFTP_PASSWORD_COMMANDS } from './sftp-password.ts';
 
 export const COMMANDS: readonly Command[] = [
   SERVE_COMMAND,
@@ -18,4 +24,10 @@ export const COMMANDS: readonly Command[] = [
   ...CREDENTIALS_COMMANDS,
   SCHEMAS_FETCH_COMMAND,
   LAB_COMMAND,
+  BACKUP_COMMAND,
+  RESTORE_COMMAND,
+  ROTATE_COMMAND,
+  INTEGRITY_COMMAND,
+  SHOW_TECH_COMMAND,
+  ...SFTP_PASSWORD_COMMANDS,
 ];

@@ -21,6 +21,9 @@ export const ERROR_CODES = {
   E_BACKUP: 'E_BACKUP',
   E_RESTORE: 'E_RESTORE',
   E_RUNNING: 'E_RUNNING',
+  E_HOST_KEY: 'E_HOST_KEY',
+  E_SFTP: 'E_SFTP',
+  E_UPGRADE: 'E_UPGRADE',
   E_INTERNAL: 'E_INTERNAL',
 } as const;
 

@@ -55,13 +55,17 @@ function keepLive(config: Config): Set<string> {
   return new Set(top && !top.startsWith('..') ? [top] : []);
 }
 
-/** Replace the live install with the backup; the server must already be stopped. */
-export async function restoreReplace(config: Config, req: RestoreRequest, now = new Date()): Promise<RestoreResult> {
+/**
+ * Replace the live install with the backup. The backup is fully authenticated and extracted
+ * first; `beforeSwap` (stop the server) runs only then, so a bad backup never stops anything.
+ */
+export async function restoreReplace(config: Config, req: RestoreRequest, beforeSwap: () => Promise<void> = async () => undefined, now = new Date()): Promise<RestoreResult> {
   const root = config.paths.root;
   const file = regularFileArg('--file', req.file, req.cwd);
   const key = restoreKey(config, req);
   cleanStaleStaging(root, journalStaging(root));
   const staged = await extractBackup(root, file, key);
+  try { await beforeSwap(); } catch (err) { removeStaging(staged.staging); throw err; }
   const r = replaceLive(root, { id: staged.meta.id, staging: staged.staging, tree: staged.tree }, keepLive(config), `restore_previous_${fileTimestamp(now)}`);
   return { meta: staged.meta, target: root, files: staged.summary.files, bytes: staged.summary.bytes, replaced: r.items, previous: r.previous };
 }

@@ -1,0 +1,46 @@
+/**
+ * @module The backup watchdog: with BACKUP_ENABLED=1, a backup shortly after each start-up and
+ * every BACKUP_INTERVAL_HOURS. A run that finds another backup/restore/rotation in progress is
+ * skipped. Outcomes go to app.log, audit.log (via the job), /status and /metrics. A backup cut
+ * short by shutdown leaves only a temp file, removed by the next run.
+ */
+import { basename } from 'node:path';
+import type { ServerRuntime } from '../../server/server-runtime.ts';
+import { errorMessage, isAppError } from '../../lib/errors.ts';
+import { startWatchdog, type Watchdog, type WatchdogState } from '../common/watchdog.ts';
+import { runBackupJob } from './backup-job.ts';
+
+export function startBackupWatchdog(runtime: ServerRuntime): Watchdog {
+  const env = runtime.config.env;
+  const backupFacts: Record<string, unknown> = { last_backup_at: null, last_backup_file: null, enabled: env.BACKUP_ENABLED, interval_h: env.BACKUP_INTERVAL_HOURS, sftp: env.BACKUP_SFTP_HOST ? `${env.BACKUP_SFTP_HOST}:${env.BACKUP_SFTP_PORT}` : null };
+  runtime.status.backup = backupFacts;
+  const task = async (): Promise<{ state: WatchdogState; result: string }> => {
+    try {
+      const r = await runBackupJob(runtime.config, { audit: (c, e, f) => runtime.audit.append(c, e, f), trigger: backupFacts.last_backup_at === null ? 'startup' : 'schedule' });
+      backupFacts.last_backup_at = new Date().toISOString();
+      backupFacts.last_backup_file = basename(r.backup.file);
+      runtime.logger.info('backup_created', { file: basename(r.backup.file), bytes: r.backup.bytes, exported: r.exported?.remote ?? null });
+      if (r.exportError) {
+        backupFacts.last_export_error = r.exportError.message;
+        runtime.logger.error('backup_export_failed', { message: r.exportError.message });
+        return { state: 'failed', result: `backup kept locally; export failed: ${r.exportError.message}` };
+      }
+      delete backupFacts.last_export_error;
+      return { state: 'ok', result: basename(r.backup.file) };
+    } catch (err) {
+      if (isAppError(err) && err.code === 'E_RUNNING') {
+        runtime.logger.warning('backup_skipped', { message: err.message });
+        return { state: 'ok', result: `skipped: ${err.message}` };
+      }
+      runtime.logger.error('backup_failed', { message: errorMessage(err) });
+      return { state: 'failed', result: errorMessage(err) };
+    }
+  };
+  if (!env.BACKUP_ENABLED) {
+    const w = startWatchdog(env.BACKUP_INTERVAL_HOURS * 3_600_000, async () => ({ state: 'disabled', result: 'BACKUP_ENABLED=0' }), false);
+    w.status.state = 'disabled';
+    void w.stop().then(() => { w.status.state = 'disabled'; });
+    return w;
+  }
+  return startWatchdog(env.BACKUP_INTERVAL_HOURS * 3_600_000, task, true);
+}

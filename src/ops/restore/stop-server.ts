@@ -1,0 +1,18 @@
+/** @module Stop a running `aibridge serve` (SIGTERM) and wait until its process is gone. */
+import { AppError } from '../../lib/errors.ts';
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+export async function stopServer(pid: number, timeoutMs = 30_000): Promise<void> {
+  try { process.kill(pid, 'SIGTERM'); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return;
+    throw new AppError('E_RUNNING', `Cannot stop the server (pid ${pid}): ${(err as Error).message}`, { hint: 'stop it yourself (same user), then run the command again' });
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) throw new AppError('E_RUNNING', `The server (pid ${pid}) did not stop within ${timeoutMs / 1000} s of SIGTERM`, { hint: 'stop it yourself, then run the command again; nothing was replaced' });
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
