@@ -55,3 +55,12 @@ test('CliShell pages long output with the VOS pager and honours set cli paginati
   assert.ok(!out.includes('Press <enter>'));
   assert.ok(out.endsWith(PROMPT));
 });
+
+test('CliShell keeps keys typed while a command runs (type-ahead)', async () => {
+  let out = '';
+  const shell = new CliShell(ctx(0), { write: (t) => { out += t; }, close: () => undefined, delay: async () => undefined }, 50);
+  shell.start();
+  shell.input('show date\rshow version active\r');
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  assert.match(out, /Active Master Version/);
+});

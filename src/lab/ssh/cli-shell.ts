@@ -35,6 +35,7 @@ export class CliShell {
   #paging = false;
   #busy = false;
   #lastWasCr = false;
+  #typeAhead = '';
 
   constructor(ctx: CliContext, io: ShellIo, rows: number) {
     this.#ctx = ctx;
@@ -52,8 +53,11 @@ export class CliShell {
 
   /** Feed raw keystrokes from the client. */
   input(data: string): void {
-    for (const ch of data) {
-      if (this.#busy) continue;
+    const chars = [...data];
+    for (let i = 0; i < chars.length; i++) {
+      const ch = chars[i]!;
+      // Keys typed while a command runs are kept for after it (type-ahead).
+      if (this.#busy) { this.#typeAhead += chars.slice(i).join(''); return; }
       if (this.#paging) { this.#pagerKey(ch); continue; }
       // CR LF from a client is one Enter, not two.
       if (ch === '\n' && this.#lastWasCr) { this.#lastWasCr = false; continue; }
@@ -87,12 +91,20 @@ export class CliShell {
     const page = this.#rows - 1;
     if (!this.#state.pagination || result.lines.length <= page) {
       this.#io.write(result.lines.map((l) => `${l}\r\n`).join('') + PROMPT);
+      this.#drainTypeAhead();
       return;
     }
     this.#io.write(result.lines.slice(0, page).map((l) => `${l}\r\n`).join(''));
     this.#pending = result.lines.slice(page);
     this.#paging = true;
     this.#io.write(PAGER_PROMPT);
+    this.#drainTypeAhead();
+  }
+
+  #drainTypeAhead(): void {
+    const keys = this.#typeAhead;
+    this.#typeAhead = '';
+    if (keys !== '') this.input(keys);
   }
 
   #pagerKey(ch: string): void {
