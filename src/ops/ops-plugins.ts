@@ -12,14 +12,15 @@ import { runIntegrityCheck } from './integrity/run-integrity.ts';
 import { startWatchdog, type WatchdogState } from './common/watchdog.ts';
 import { startBackupWatchdog } from './backup/backup-watchdog.ts';
 
-async function integrityOnce(runtime: ServerRuntime): Promise<{ state: WatchdogState; result: string }> {
+async function integrityOnce(runtime: ServerRuntime, atStart = false): Promise<{ state: WatchdogState; result: string }> {
   const root = runtime.config.paths.root;
   if (!isSingleExecutable()) {
     runtime.logger.info('integrity_skipped', { reason: 'running from source: there is no signed release manifest for this install' });
     runtime.status.integrity = { state: 'skipped', reason: 'running from source' };
     return { state: 'ok', result: 'skipped: running from source' };
   }
-  const r = await runIntegrityCheck(root, { sink: (c, e, f) => runtime.audit.append(c, e, f) });
+  const r = await runIntegrityCheck(root, { sink: (c, e, f) => runtime.audit.append(c, e, f), writeMissing: atStart });
+  if (r.written.length) runtime.logger.warning('shipped_files_written', { files: r.written, source: 'embedded copies in the binary' });
   runtime.status.integrity = { state: r.ok ? 'ok' : 'tampered', checked_at: r.checkedAt, files_checked: r.checked, signature: r.signature, problems: r.lines.slice(0, 20) };
   if (r.ok) {
     runtime.logger.info('integrity_ok', { files: r.checked, version: r.version });
@@ -38,7 +39,7 @@ export const OPS_INTEGRITY_PLUGIN: ServerPlugin = {
     if (restored) runtime.logger.warning('restore_recovered', { message: 'finished an interrupted restore --replace', previous: restored.previous });
     const rotated = recoverInterruptedRotation(runtime.config);
     if (rotated) runtime.logger.warning('rotation_recovered', { message: rotated });
-    await integrityOnce(runtime);
+    await integrityOnce(runtime, true);
   },
 };
 

@@ -1,6 +1,6 @@
 /**
- * @module One integrity check as the CLI, start-up and the watchdog run it: write a missing
- * .env.example from the embedded copy, verify, and audit a failure (CRITICAL in app.log is the
+ * @module One integrity check as the CLI, start-up and the watchdog run it: at start-up write
+ * missing shipped files from the embedded copies, verify, and audit a failure (CRITICAL in app.log is the
  * server's part). Returns the report and printable lines.
  */
 import { existsSync } from 'node:fs';
@@ -9,17 +9,22 @@ import { loadConfig } from '../../config/load-config.ts';
 import { isSingleExecutable } from '../../lib/assets.ts';
 import type { AuditSink } from '../common/ops-audit.ts';
 import { openOpsAudit } from '../common/ops-audit.ts';
-import { ensureEnvExample } from './ensure-env-example.ts';
+import { ensureShippedFiles } from './ensure-shipped-files.ts';
 import { describeProblems, verifyInstall, type IntegrityReport } from './verify-install.ts';
 
-export interface IntegrityRun extends IntegrityReport { lines: string[]; checkedAt: string }
+export interface IntegrityRun extends IntegrityReport { lines: string[]; checkedAt: string; written: string[] }
 
-export interface IntegrityOptions { audit?: boolean; sink?: AuditSink }
+export interface IntegrityOptions {
+  audit?: boolean;
+  sink?: AuditSink;
+  /** Server start-up only: write missing shipped files from the binary first. */
+  writeMissing?: boolean;
+}
 
 export async function runIntegrityCheck(root: string, options: IntegrityOptions = {}): Promise<IntegrityRun> {
-  if (existsSync(join(root, 'manifest.json'))) ensureEnvExample(root);
+  const written = options.writeMissing && existsSync(join(root, 'manifest.json')) ? ensureShippedFiles(root) : [];
   const report = await verifyInstall(root, undefined, isSingleExecutable() ? process.execPath : undefined);
-  const run: IntegrityRun = { ...report, lines: describeProblems(report), checkedAt: new Date().toISOString() };
+  const run: IntegrityRun = { ...report, lines: describeProblems(report), checkedAt: new Date().toISOString(), written };
   if (!run.ok) {
     const fields = { signature: run.signature, problems: run.lines.slice(0, 50) };
     if (options.sink) options.sink('SERVER', 'integrity_failed', fields);
