@@ -121,7 +121,7 @@ export class ToolRegistry {
     const retryAfterS = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
     this.deps.metrics.rateLimited(principal.clientName, product, category);
     this.deps.metrics.toolCall(principal.clientName, tool.name, 'rate_limited');
-    const fields = { ...actionFields(principal, tool, target, ctx), category, limit_per_minute: limit, retry_after_s: retryAfterS, ...(ctx.sourceIp ? { source_ip: ctx.sourceIp } : {}) };
+    const fields = { ...actionFields(principal, tool, target, ctx), service: category, limit_per_minute: limit, retry_after_s: retryAfterS, ...(ctx.sourceIp ? { source_ip: ctx.sourceIp } : {}) };
     try {
       this.deps.audit.append('RATE_LIMITED', 'rate_limit_exceeded', fields);
       this.deps.audit.append('ACTIONS', 'tool_call', { ...fields, result: 'rate_limited', arguments: auditArgs(args) });
@@ -129,7 +129,7 @@ export class ToolRegistry {
       this.deps.logger.error('audit_write_failed', { event: 'rate_limit_exceeded', message: (err as Error).message });
     }
     this.deps.logger.warning('rate_limited', { client: principal.clientName, tool: tool.name, product, category, limit, retry_after_s: retryAfterS });
-    const message = `Rate limit exceeded: ${limit} ${category.toUpperCase()} calls per minute on ${product} for client "${principal.clientName}"; retry after ${retryAfterS} s`;
+    const message = `HTTP 429 Too Many Requests: rate limit exceeded: ${limit} ${category.toUpperCase()} calls per minute on ${product} for client "${principal.clientName}"; retry after ${retryAfterS} s`;
     return { allowed: false, retryAfterS, limit, product, category, message };
   }
 
