@@ -15,7 +15,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { newInstall, startServe } from './helpers/install.ts';
+import { newInstall, startServe, runBin } from './helpers/install.ts';
 import type { Install, Running } from './helpers/install.ts';
 import { browserLogin } from './helpers/browser-login.ts';
 
@@ -134,4 +134,15 @@ test('a restart keeps an unchanged JWT byte-identical and blocks survive it', as
   serve = await startServe(inst);
   assert.equal(readFileSync(tokenPath, 'utf8'), before1);
   assert.equal((await mcpInit(before1.trim())).status, 200);
+});
+
+test('a bad AUTH_CLIENTS stops start-up with a line naming the client, an audit event and no state change', async () => {
+  const bad = await newInstall(['AUTH_MODE=jwt', 'AUTH_CLIENTS=alice:sub-alice:admin,eve:sub-eve:superuser']);
+  const r = runBin(bad, ['serve']);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /AUTH_CLIENTS client "eve": profile "superuser" does not exist in profiles\//);
+  assert.equal(existsSync(join(bad.dir, 'clients')), false);
+  assert.match(readFileSync(join(bad.dir, 'logs', 'audit.log'), 'utf8'), /"event":"clients_config_invalid"/);
+  const dup = await newInstall(['AUTH_MODE=jwt', 'AUTH_CLIENTS=alice:s1:admin,alice:s2:admin:jwt']);
+  assert.match(runBin(dup, ['serve']).out, /AUTH_CLIENTS (lists client "alice" twice|client "alice": a 4th field)/);
 });

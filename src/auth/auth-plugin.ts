@@ -4,19 +4,41 @@
  */
 import type { ServerPlugin, ServerRuntime } from '../server/server-runtime.ts';
 import type { AppExtension } from '../http/build-app.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, errorMessage } from '../lib/errors.ts';
+import type { AuthContext } from './auth-context.ts';
 import { buildAuthContext } from './build-auth-context.ts';
 import { syncClients } from './sync-clients.ts';
 import { authenticate } from './authenticate.ts';
 import { mountAuthRoutes } from './auth-routes.ts';
 import { revokeAccessTokens } from './revoke-issued.ts';
 
+const SWEEP_INTERVAL_MS = 30_000;
+
+/** Build the context; a bad AUTH_CLIENTS is audited (nothing has changed yet) and stops start-up. */
+async function loadAuth(runtime: ServerRuntime): Promise<AuthContext> {
+  if (!runtime.rsa) throw new AppError('E_INTERNAL', 'The RSA key pair is not loaded before the clients step', { hint: 'report this as a bug' });
+  try {
+    return await buildAuthContext({ config: runtime.config, rsa: runtime.rsa, audit: runtime.audit, logger: runtime.logger });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'E_CONFIG_INVALID') runtime.audit.append('AUTH', 'clients_config_invalid', { message: err.message });
+    throw err;
+  }
+}
+
+/** Audit ended IP blocks even when no request arrives to notice them. */
+function startUnblockSweeper(runtime: ServerRuntime, ctx: AuthContext): void {
+  const timer = setInterval(() => {
+    try { ctx.fail2ban.sweep(); } catch (err) { runtime.logger.error('fail2ban_sweep_failed', { message: errorMessage(err) }); }
+  }, SWEEP_INTERVAL_MS);
+  timer.unref();
+  runtime.onShutdown.push(() => clearInterval(timer));
+}
+
 export const AUTH_PLUGIN: ServerPlugin = {
   name: 'auth',
   step: 'clients',
   async run(runtime: ServerRuntime) {
-    if (!runtime.rsa) throw new AppError('E_INTERNAL', 'The RSA key pair is not loaded before the clients step', { hint: 'report this as a bug' });
-    const ctx = await buildAuthContext({ config: runtime.config, rsa: runtime.rsa, audit: runtime.audit, logger: runtime.logger });
+    const ctx = await loadAuth(runtime);
     const e = runtime.config.env;
     const report = await syncClients({
       specs: [...ctx.clients.values()], files: ctx.files, keys: ctx.keys, issuer: ctx.settings.issuer, audience: ctx.settings.audience,
@@ -25,6 +47,7 @@ export const AUTH_PLUGIN: ServerPlugin = {
     });
     runtime.logger.info('clients_synchronised', { mode: e.AUTH_MODE, clients: ctx.clients.size, ...report });
     runtime.authenticate = authenticate(ctx);
+    startUnblockSweeper(runtime, ctx);
     runtime.status.auth = { mode: e.AUTH_MODE, clients: ctx.clients.size };
     const extension: AppExtension = (app) => mountAuthRoutes(app, ctx, e.MCP_SERVER_NAME);
     runtime.extensions.push(extension);

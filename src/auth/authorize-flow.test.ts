@@ -42,9 +42,9 @@ async function codeFor(r: Rig, client = 'bob', extra: Record<string, string> = {
 }
 
 function redeem(r: Rig, code: string, verifier: string | undefined, extra: Record<string, string> = {}): Promise<Response> {
-  const body: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'bob', ...extra };
+  const body: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra };
   if (verifier !== undefined) body.code_verifier = verifier;
-  return r.call('/token', form(body));
+  return r.call('/token', form(body, { authorization: basic('bob', r.secret('bob')) }));
 }
 
 test('T-AS-03/09/20 login page, 303 with code, state and iss, session cookie rotated, tokens usable', async () => {
@@ -113,7 +113,7 @@ test('T-AS-10 a replayed code is refused and what the first redemption issued is
   assert.equal(second.status, 400);
   assert.equal((await second.json() as { error: string }).error, 'invalid_grant');
   assert.equal((await r.call('/mcp', bearer(first.access_token ?? ''))).status, 401);
-  const refreshed = await r.call('/token', form({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '', client_id: 'bob' }));
+  const refreshed = await r.call('/token', form({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' }, { authorization: basic('bob', r.secret('bob')) }));
   assert.equal(refreshed.status, 400);
 });
 
@@ -136,11 +136,20 @@ test('T-AS-11/12/13 expired code, wrong verifier, other client, other redirect_u
   assert.match(r.audit(), /"event":"token_refused".*"reason":"pkce_mismatch"/);
 });
 
+test('a public client (client_id only) cannot redeem a code or a refresh token', async () => {
+  const r = await makeRig({ env: ENV });
+  const c = await codeFor(r);
+  const res = await r.call('/token', form({ grant_type: 'authorization_code', code: c.code, redirect_uri: REDIRECT, code_verifier: c.verifier, client_id: 'bob' }));
+  assert.equal(res.status, 401);
+  assert.equal((await res.json() as { error: string }).error, 'invalid_client');
+  assert.equal((await redeem(r, c.code, c.verifier)).status, 200, 'the code was not consumed by the refused request');
+});
+
 test('T-AS-18 refresh tokens rotate; reuse revokes the family and its access tokens', async () => {
   const r = await makeRig({ env: ENV });
   const c = await codeFor(r);
   const t1 = await (await redeem(r, c.code, c.verifier)).json() as Record<string, string>;
-  const refresh = (token: string): Promise<Response> => r.call('/token', form({ grant_type: 'refresh_token', refresh_token: token, client_id: 'bob' }));
+  const refresh = (token: string): Promise<Response> => r.call('/token', form({ grant_type: 'refresh_token', refresh_token: token }, { authorization: basic('bob', r.secret('bob')) }));
   const t2res = await refresh(t1.refresh_token ?? '');
   assert.equal(t2res.status, 200);
   const t2 = await t2res.json() as Record<string, string>;
@@ -167,7 +176,7 @@ test('T-AS-17 revocation of access and refresh tokens, foreign and unknown token
   const t = await (await redeem(r, c.code, c.verifier)).json() as Record<string, string>;
   assert.equal((await r.call('/revoke', form({ token: t.refresh_token ?? '', token_type_hint: 'refresh_token' }, bob))).status, 200);
   assert.equal((await r.call('/mcp', bearer(t.access_token ?? ''))).status, 401);
-  assert.equal((await r.call('/token', form({ grant_type: 'refresh_token', refresh_token: t.refresh_token ?? '', client_id: 'bob' }))).status, 400);
+  assert.equal((await r.call('/token', form({ grant_type: 'refresh_token', refresh_token: t.refresh_token ?? '' }, bob))).status, 400);
   const alice = r.token('alice');
   assert.equal((await r.call('/revoke', form({ token: alice }, { authorization: `Bearer ${alice}` }))).status, 200, 'a JWT-mode client revokes its own token');
   assert.equal((await r.call('/mcp', bearer(alice))).status, 401);

@@ -56,6 +56,11 @@ export class Fail2Ban {
     return true;
   }
 
+  /** Report blocks that have ended (also run on a timer, so an unblock is audited without traffic). */
+  sweep(): void {
+    this.#sweep();
+  }
+
   #sweep(): void {
     for (const [ip, refused] of this.#known) {
       if (this.#o.blocks.get(ip) !== undefined) continue;

@@ -15,7 +15,7 @@ import { noStore } from './oauth-error.ts';
 import { revokeAccessTokens } from './revoke-issued.ts';
 
 export async function redeemCode(ctx: AuthContext, c: Context<AppEnv>, params: Map<string, string>): Promise<Response | GrantRefusal> {
-  const client = await tokenClient(ctx, c, params, true);
+  const client = await tokenClient(ctx, c, params);
   if (!client.ok) return client.refusal;
   const name = client.spec.name;
   const code = params.get('code');

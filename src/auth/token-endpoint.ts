@@ -18,7 +18,7 @@ import { refreshGrant } from './token-refresh.ts';
 import { checkResource, checkScope } from './grant-checks.ts';
 
 async function clientCredentialsGrant(ctx: AuthContext, c: Context<AppEnv>, params: Map<string, string>): Promise<Response | GrantRefusal> {
-  const client = await tokenClient(ctx, c, params, false);
+  const client = await tokenClient(ctx, c, params);
   if (!client.ok) return client.refusal;
   const scope = checkScope(params.get('scope'));
   if (!scope.ok) return { error: 'invalid_scope', description: scope.description, reason: 'bad_scope', client: client.spec.name };

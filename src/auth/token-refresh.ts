@@ -14,7 +14,7 @@ import { noStore } from './oauth-error.ts';
 import { revokeAccessTokens } from './revoke-issued.ts';
 
 export async function refreshGrant(ctx: AuthContext, c: Context<AppEnv>, params: Map<string, string>): Promise<Response | GrantRefusal> {
-  const client = await tokenClient(ctx, c, params, true);
+  const client = await tokenClient(ctx, c, params);
   if (!client.ok) return client.refusal;
   const spec = client.spec;
   const token = params.get('refresh_token');
