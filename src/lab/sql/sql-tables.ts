@@ -8,6 +8,7 @@ import { xList, xObj, xText } from '../../lib/xsd/xvalue.ts';
 import type { LabData } from '../lab-data.ts';
 import { pkidOf } from '../axl-store.ts';
 import { PHONE_MODELS, TRUNK_TYPE_MODEL, TYPE_CLASSES } from '../models.ts';
+import { NODE_LAYOUT } from '../lab-node.ts';
 
 export type SqlValue = string | null;
 export type Row = Record<string, SqlValue>;
@@ -123,4 +124,15 @@ export const TABLES: Record<string, SqlTable> = {
     rows: () => [...PHONE_MODELS.map((m) => ({ enum: String(m.typeModel), name: m.model, moniker: `MODEL_${m.model.replace(/\W+/g, '_').toUpperCase()}` })), { enum: String(TRUNK_TYPE_MODEL), name: 'SIP Trunk', moniker: 'MODEL_SIP_TRUNK' }],
   },
   typeclass: { columns: ['enum', 'name'], rows: () => TYPE_CLASSES.map(([e, n]) => ({ enum: String(e), name: n })) },
+  // `run sql select name, nodeid from processnode` is the usual cluster health check (TechNote 215013).
+  processnode: {
+    columns: ['pkid', 'name', 'mac', 'nodeid', 'description', 'isactive', 'tknodeusage', 'ipv6name', 'tkprocessnoderole'],
+    rows: (data) => [
+      { pkid: '00000000-1111-0000-0000-000000000000', name: 'EnterpriseWideData', mac: '', nodeid: '1', description: '', isactive: 't', tknodeusage: '1', ipv6name: '', tkprocessnoderole: '1' },
+      ...NODE_LAYOUT.filter((n) => n.product === 'cucm' || n.product === 'imp').map((n, i) => ({
+        pkid: `${String(data.seed).padStart(8, '0').slice(-8)}-0000-4000-8000-${String(i + 2).padStart(12, '0')}`, name: n.host, mac: '', nodeid: String(i + 2),
+        description: n.name, isactive: 't', tknodeusage: n.role === 'publisher' && n.product === 'cucm' ? '0' : '1', ipv6name: '', tkprocessnoderole: n.product === 'imp' ? '2' : '1',
+      })),
+    ],
+  },
 };
