@@ -132,7 +132,7 @@ export function buildDataset(opts: DatasetOptions): LabData {
     });
   }
   store.add('AppUser', {
-    '@uuid': uuidFrom(rng), userid: opts.credentials.phoneUser, password: opts.credentials.phonePassword,
+    '@uuid': uuidFrom(rng), userid: opts.credentials.phoneUser,
     associatedDevices: { device: phoneNames }, associatedGroups: { userGroup: { name: 'Standard CTI Enabled' } },
   });
   store.add('AppUser', { '@uuid': uuidFrom(rng), userid: opts.credentials.username, associatedGroups: { userGroup: { name: 'Standard CCM Super Users' } } });
