@@ -20,6 +20,9 @@ const REF_KINDS: Record<string, string> = {
   ownerUserName: 'User', gatewayName: 'SipTrunk', shareLineAppearanceCssName: 'Css',
 };
 
+/** Accepted on add/update but never stored or returned (CUCM does not hand credentials back). */
+const SECRET_FIELDS = new Set(['password', 'pin', 'digestCredentials']);
+
 const LABELS: Record<string, string> = { Css: 'Calling Search Space', DevicePool: 'Device Pool', RoutePartition: 'Route Partition', RoutePattern: 'Route Pattern', SipTrunk: 'SIP Trunk', AppUser: 'Application User' };
 
 export interface CrudResult {
@@ -106,6 +109,7 @@ function add(data: LabData, kind: string, req: XmlElement): string {
   const el = req.children[0];
   const obj = el ? xObj(toXValue(el)) ?? {} : {};
   delete obj['@uuid'];
+  for (const f of SECRET_FIELDS) delete obj[f];
   if (kind === 'Phone' && obj.model === undefined && obj.product !== undefined) obj.model = xText(obj.product);
   linkRefs(data.axl, obj);
   if (kind === 'Phone') addLinesFor(data, obj);
@@ -123,7 +127,7 @@ function update(data: LabData, kind: string, req: XmlElement): string {
   const oldKey = data.axl.keyOf(kind, target);
   const oldName = xText(target.name).toUpperCase();
   for (const c of req.children) {
-    if (keys.has(c.name)) continue;
+    if (keys.has(c.name) || SECRET_FIELDS.has(c.name)) continue;
     const renamed = /^new([A-Z].*)$/.exec(c.name);
     const field = renamed ? renamed[1]![0]!.toLowerCase() + renamed[1]!.slice(1) : undefined;
     if (field && keys.has(field)) { target[field] = c.text; continue; }
