@@ -14,6 +14,7 @@ import { ROTATE_COMMAND } from './rotate.ts';
 import { INTEGRITY_COMMAND } from './integrity.ts';
 import { SHOW_TECH_COMMAND } from './show-tech.ts';
 import { SFTP_PASSWORD_COMMANDS } from './sftp-password.ts';
+import { UPGRADE_COMMAND } from './upgrade.ts';
 
 export const COMMANDS: readonly Command[] = [
   SERVE_COMMAND,
@@ -30,4 +31,5 @@ export const COMMANDS: readonly Command[] = [
   INTEGRITY_COMMAND,
   SHOW_TECH_COMMAND,
   ...SFTP_PASSWORD_COMMANDS,
+  UPGRADE_COMMAND,
 ];

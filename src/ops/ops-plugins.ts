@@ -11,6 +11,8 @@ import { recoverInterruptedRotation } from './rotate/run-rotate.ts';
 import { runIntegrityCheck } from './integrity/run-integrity.ts';
 import { startWatchdog, type WatchdogState } from './common/watchdog.ts';
 import { startBackupWatchdog } from './backup/backup-watchdog.ts';
+import { recoverInterruptedUpgrade } from './upgrade/apply-upgrade.ts';
+import { UPGRADE_CANDIDATES } from './upgrade/run-upgrade.ts';
 
 async function integrityOnce(runtime: ServerRuntime, atStart = false): Promise<{ state: WatchdogState; result: string }> {
   const root = runtime.config.paths.root;
@@ -37,6 +39,8 @@ export const OPS_INTEGRITY_PLUGIN: ServerPlugin = {
     const root = runtime.config.paths.root;
     const restored = recoverInterruptedRestore(root);
     if (restored) runtime.logger.warning('restore_recovered', { message: 'finished an interrupted restore --replace', previous: restored.previous });
+    const upgraded = recoverInterruptedUpgrade(root, UPGRADE_CANDIDATES);
+    if (upgraded) runtime.logger.warning('upgrade_recovered', { message: upgraded });
     const rotated = recoverInterruptedRotation(runtime.config);
     if (rotated) runtime.logger.warning('rotation_recovered', { message: rotated });
     await integrityOnce(runtime, true);
