@@ -49,7 +49,8 @@ export async function runToolCall(reg: ToolRegistry, principal: Principal, name:
   try {
     a.target = tool.target(v.args as never);
   } catch (err) {
-    return refuse(reg, a, 'error', describeToolError(err, tool.name).text, { rule: 'input_check' });
+    const forbidden = err instanceof AppError && err.code === 'E_FORBIDDEN';
+    return refuse(reg, a, forbidden ? 'denied' : 'error', describeToolError(err, tool.name).text, { rule: forbidden ? 'target' : 'input_check' });
   }
   const profile = reg.profileOf(principal);
   const decision = tool.introspection ? { allowed: true as const, rule: 'introspection' }

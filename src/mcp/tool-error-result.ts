@@ -8,7 +8,6 @@ import { redactText } from '../lib/redact.ts';
 
 const PREFIX: Partial<Record<AppError['code'], string>> = {
   E_INPUT_INVALID: 'Invalid request',
-  E_FORBIDDEN: 'Denied',
   E_NOT_FOUND: 'Not found',
   E_UNAUTHORIZED: 'Not authorised',
   E_RATE_LIMITED: 'Rate limited',
