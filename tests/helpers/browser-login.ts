@@ -17,7 +17,9 @@ export async function browserLogin(authorizationUrl: string, o: BrowserLoginOpti
   const cb = new URL(o.callbackPrefix);
   let captured: string | undefined;
   const listener: Server = createServer((req, res) => {
-    captured = new URL(req.url ?? '/', o.callbackPrefix).href;
+    const url = new URL(req.url ?? '/', o.callbackPrefix);
+    // Only the callback itself counts (Chromium also asks this origin for /favicon.ico).
+    if (url.pathname === cb.pathname && captured === undefined) captured = url.href;
     res.writeHead(200, { 'content-type': 'text/plain' }).end('done');
   });
   await new Promise<void>((resolve) => listener.listen(Number(cb.port), cb.hostname, resolve));
