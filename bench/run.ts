@@ -1,11 +1,13 @@
 /** `npm run bench`: every benchmark, printed next to its baseline; nothing is asserted. */
 import { benchAudit } from './audit.ts';
 import { benchStartup } from './startup.ts';
+import { benchAxl } from './axl.ts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'audit') benchAudit();
   if (!only || only === 'startup') await benchStartup();
+  if (!only || only === 'axl') await benchAxl();
 }
 
 main().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });

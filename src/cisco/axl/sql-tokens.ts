@@ -9,57 +9,37 @@ import { AppError } from '../../lib/errors.ts';
 export type SqlTokenKind = 'word' | 'number' | 'string' | 'comment' | 'semicolon' | 'op';
 export interface SqlToken { kind: SqlTokenKind; text: string; start: number; end: number }
 
-const OPS = ['<=', '>=', '<>', '!=', '||', '::', '(', ')', ',', '.', '=', '<', '>', '+', '-', '*', '/', '%', ':', '[', ']'];
+/** One token at a time (sticky); alternatives start with different characters, so no backtracking blow-up. */
+const TOKEN = /(\s+)|(--[^\n]*|\/\*[\s\S]*?\*\/|\{[^}]*\})|('(?:[^']|'')*'|"(?:[^"]|"")*")|([A-Za-z_][A-Za-z0-9_$]*)|([0-9][0-9.eE]*)|(;)|(<=|>=|<>|!=|\|\||::|[(),.=<>+\-*\/%:\[\]])/y;
+const KINDS: Array<SqlTokenKind | undefined> = [undefined, undefined, 'comment', 'string', 'word', 'number', 'semicolon', 'op'];
 
 function refuse(what: string, at: number): AppError {
   return new AppError('E_INPUT_INVALID', `Refused SQL: ${what} at character ${at + 1}`, { hint: 'send one plain SQL statement; see the tool description for what is allowed' });
 }
 
+/** Longer text is refused before tokenizing (the tools accept at most 8000 characters). */
+export const MAX_TOKENIZE_LENGTH = 10_000;
+
 export function tokenizeSql(sql: string): SqlToken[] {
+  if (sql.length > MAX_TOKENIZE_LENGTH) throw refuse(`longer than ${MAX_TOKENIZE_LENGTH} characters`, MAX_TOKENIZE_LENGTH);
   const out: SqlToken[] = [];
   let i = 0;
   while (i < sql.length) {
+    TOKEN.lastIndex = i;
+    const m = TOKEN.exec(sql);
     const c = sql[i]!;
-    const start = i;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
-    if (c === '-' && sql[i + 1] === '-') {
-      while (i < sql.length && sql[i] !== '\n') i++;
-      out.push({ kind: 'comment', text: sql.slice(start, i), start, end: i });
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const e = sql.indexOf('*/', i + 2);
-      if (e < 0) throw refuse('an unterminated /* comment', start);
-      i = e + 2;
-      out.push({ kind: 'comment', text: sql.slice(start, i), start, end: i });
-    } else if (c === '{') {
-      const e = sql.indexOf('}', i + 1);
-      if (e < 0) throw refuse('an unterminated { comment', start);
-      i = e + 1;
-      out.push({ kind: 'comment', text: sql.slice(start, i), start, end: i });
-    } else if (c === "'" || c === '"') {
-      i++;
-      for (;;) {
-        if (i >= sql.length) throw refuse('an unterminated string', start);
-        if (sql[i] === c) { if (sql[i + 1] === c) { i += 2; continue; } i++; break; }
-        i++;
-      }
-      const body = sql.slice(start + 1, i - 1);
-      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(body)) throw refuse('a control character inside a string', start);
-      out.push({ kind: 'string', text: sql.slice(start, i), start, end: i });
-    } else if (/[A-Za-z_]/.test(c)) {
-      while (i < sql.length && /[A-Za-z0-9_$]/.test(sql[i]!)) i++;
-      out.push({ kind: 'word', text: sql.slice(start, i), start, end: i });
-    } else if (/[0-9]/.test(c)) {
-      while (i < sql.length && /[0-9.eE]/.test(sql[i]!)) i++;
-      out.push({ kind: 'number', text: sql.slice(start, i), start, end: i });
-    } else if (c === ';') {
-      i++;
-      out.push({ kind: 'semicolon', text: ';', start, end: i });
-    } else {
-      const op = OPS.find((o) => sql.startsWith(o, i));
-      if (!op) throw refuse(`the character ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`, start);
-      i += op.length;
-      out.push({ kind: 'op', text: op, start, end: i });
+    if (!m) {
+      if (c === "'" || c === '"') throw refuse('an unterminated string', i);
+      if (c === '{') throw refuse('an unterminated { comment', i);
+      throw refuse(`the character ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`, i);
     }
+    const group = m.findIndex((g, n) => n > 0 && g !== undefined);
+    const kind = KINDS[group];
+    const text = m[0];
+    if (kind === 'op' && text === '/' && sql[i + 1] === '*') throw refuse('an unterminated /* comment', i);
+    if (kind === 'string' && /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) throw refuse('a control character inside a string', i);
+    if (kind) out.push({ kind, text, start: i, end: i + text.length });
+    i += text.length;
   }
   return out;
 }

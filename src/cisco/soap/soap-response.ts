@@ -1,9 +1,10 @@
 /**
  * @module Parse a SOAP answer from Cisco: size-capped before parsing, DTDs and entity declarations
- * refused, no entity expansion (lib/xsd/xml-tree; security/TESTING.md §1.9), faults decoded.
+ * refused, no entity expansion (xml-scan.ts; security/TESTING.md §1.9), faults decoded.
  */
 import { AppError } from '../../lib/errors.ts';
-import { parseXml, childNamed } from '../../lib/xsd/xml-tree.ts';
+import { childNamed } from '../../lib/xsd/xml-tree.ts';
+import { scanXml } from './xml-scan.ts';
 import type { XmlElement } from '../../lib/xsd/xml-tree.ts';
 
 export interface SoapFault {
@@ -35,7 +36,7 @@ export function snippet(text: string, max = 300): string {
 export function parseSoapAnswer(xml: string, node: string): SoapAnswer {
   let root: XmlElement;
   try {
-    root = parseXml(xml);
+    root = scanXml(xml);
   } catch (err) {
     throw new AppError('E_UPSTREAM', `Node "${node}" sent an answer that is not acceptable XML: ${snippet((err as Error).message, 160)}`, {
       hint: 'the node or something in between answered unexpectedly; check the node\'s service and URL', cause: err,

@@ -1,0 +1,93 @@
+/**
+ * bench/axl: through aibridge (MCP SDK client → `dist/aibridge serve` → `dist/aibridge lab`),
+ * listPhone of N phones (pages of 5000, as an agent would) and one N-row SQL query; the same AXL
+ * requests sent straight to the lab with curl in the same run; seconds, ratio and peak RSS of serve.
+ * Target: aibridge adds < 50 % to the time and stays < 300 MB RSS.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const BIN = resolve(process.env.AIBRIDGE_BIN ?? 'dist/aibridge');
+const PAGE = 5000;
+const SQL = 'select d.name, d.description from device d where d.tkclass = 1';
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 1200; i++) { if (await check()) return; await new Promise((r) => setTimeout(r, 250)); }
+  throw new Error(`no ${what} within 300 s`);
+}
+
+function peakRss(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_000)): Promise<void> {
+  const labDir = mkdtempSync(join(tmpdir(), 'bench-axl-lab-'));
+  const lab = spawn(BIN, ['lab', '--dir', labDir, '--phones', String(phones), '--seed', '1', '--faults', 'ris:rate:0'], { stdio: 'ignore' });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-axl-'));
+  let serve: ReturnType<typeof spawn> | undefined;
+  try {
+    await waitFor(() => existsSync(join(labDir, 'lab.env')), 'lab.json');
+    const j = JSON.parse(readFileSync(join(labDir, 'lab.json'), 'utf8')) as { version: string; ca_bundle: string; nodes: Array<{ name: string; product: string; role: string; host: string; https_port: number; username: string; password: string }> };
+    const pub = j.nodes.find((n) => n.product === 'cucm' && n.role === 'publisher')!;
+    const port = 19543;
+    copyFileSync(BIN, join(dir, 'aibridge'));
+    writeFileSync(join(dir, '.env'), [`MCP_SERVER_HOST=127.0.0.1`, `MCP_SERVER_PORT=${port}`, `AUTH_ISSUER=https://localhost:${port}`, 'AUTH_RSA_KEY_SIZE=2048', 'LOGGING_CONSOLE_ENABLED=0',
+      'MCP_SERVER_SECURITY_ALLOWED_HOSTS=localhost:*,127.0.0.1:*', `MCP_SERVER_SECURITY_ALLOWED_ORIGINS=https://localhost:${port}`, 'AUTH_CLIENTS=bench:sub-bench-20261124:admin', 'SERVER_CUCM_ZEEP_TIMEOUT=300', ''].join('\n'), { mode: 0o600 });
+    appendFileSync(join(dir, '.env'), readFileSync(join(labDir, 'lab.env'), 'utf8'));
+    const start = () => spawn(join(dir, 'aibridge'), ['serve', '--dir', dir], { stdio: 'ignore' });
+    serve = start();
+    await waitFor(() => existsSync(join(dir, 'clients', 'bench', 'secrets', '.token')), 'client token');
+    serve.kill('SIGTERM'); await new Promise((r) => serve!.on('exit', r));
+    spawnSync(join(dir, 'aibridge'), ['credentials', 'set', '--dir', dir, '--client', 'bench', '--node', pub.name, '--user', pub.username], { input: `${pub.password}\n` });
+    serve = start();
+    await waitFor(() => existsSync(join(dir, 'aibridge.pid')), 'serve');
+    await new Promise((r) => setTimeout(r, 1500));
+    setDefaultCACertificates([...getCACertificates('default'), readFileSync(join(dir, 'secrets', 'server.crt'), 'utf8')]);
+    const client = new Client({ name: 'bench-axl', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`https://localhost:${port}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${readFileSync(join(dir, 'clients', 'bench', 'secrets', '.token'), 'utf8').trim()}` } } }));
+    const tool = async (name: string, args: Record<string, unknown>): Promise<string> => {
+      const r = await client.callTool({ name, arguments: args }, undefined, { timeout: 600_000 });
+      const text = (r.content as Array<{ text?: string }>)[0]?.text ?? '';
+      if (r.isError) throw new Error(`${name}: ${text.slice(0, 300)}`);
+      return text;
+    };
+    await tool('cucm_axl_request', { node: pub.name, operation: 'getCCMVersion', args: {} }); // warm-up: version detection, schema load
+    let t = performance.now();
+    let listed = 0;
+    for (let skip = 0; ; skip += PAGE) {
+      const v = JSON.parse(await tool('cucm_axl_request', { node: pub.name, operation: 'listPhone', args: { searchCriteria: { name: '%' }, returnedTags: { name: '', description: '', model: '' }, skip, first: PAGE } })) as { data: { phone?: unknown[] } };
+      const n = v.data.phone?.length ?? 0;
+      listed += n;
+      if (n < PAGE) break;
+    }
+    const listOurs = performance.now() - t;
+    t = performance.now();
+    const rows = (JSON.parse(await tool('cucm_sql_query', { node: pub.name, sql: SQL, limit: 100_000 })) as { rows: number }).rows;
+    const sqlOurs = performance.now() - t;
+    const rss = peakRss(serve.pid!);
+    await client.close();
+    const curl = (op: string, body: string): void => {
+      execFileSync('curl', ['-s', '--cacert', j.ca_bundle, '-u', `${pub.username}:${pub.password}`, '-H', 'Content-Type: text/xml', '-H', `SOAPAction: "CUCM:DB ver=${j.version} ${op}"`, '-o', '/dev/null',
+        `https://${pub.host}:${pub.https_port}/axl/`, '--data-binary', `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/${j.version}"><soapenv:Body><ns:${op}>${body}</ns:${op}></soapenv:Body></soapenv:Envelope>`], { maxBuffer: 1 << 30 });
+    };
+    t = performance.now();
+    for (let skip = 0; skip < listed + 1; skip += PAGE) curl('listPhone', `<searchCriteria><name>%</name></searchCriteria><returnedTags><name/><description/><model/></returnedTags><skip>${skip}</skip><first>${PAGE}</first>`);
+    const listCurl = performance.now() - t;
+    t = performance.now();
+    curl('executeSQLQuery', `<sql>${SQL}</sql>`);
+    const sqlCurl = performance.now() - t;
+    const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+    console.log(`axl listPhone ${listed} phones (${PAGE}/page): aibridge ${s(listOurs)} | curl ${s(listCurl)} | ratio ${(listOurs / listCurl).toFixed(2)}x`);
+    console.log(`axl executeSQLQuery ${rows} rows: aibridge ${s(sqlOurs)} | curl ${s(sqlCurl)} | ratio ${(sqlOurs / sqlCurl).toFixed(2)}x`);
+    console.log(`axl aibridge serve peak RSS: ${rss.toFixed(0)} MiB (target < 300 MiB)`);
+  } finally {
+    serve?.kill('SIGTERM');
+    lab.kill('SIGTERM');
+  }
+}
