@@ -4,6 +4,7 @@
  * server stopped: pre-upgrade encrypted backup (unless --no-backup), apply files, merge .env, audit.
  */
 import { basename } from 'node:path';
+import type { KeyObject } from 'node:crypto';
 import { loadConfig } from '../../config/load-config.ts';
 import { AppError, errorMessage } from '../../lib/errors.ts';
 import { VERSION } from '../../lib/version.ts';
@@ -20,7 +21,7 @@ import { planUpgrade, describePlan, type UpgradePlan } from './plan-upgrade.ts';
 import { applyUpgrade, recoverInterruptedUpgrade } from './apply-upgrade.ts';
 import { SHIPPED_FILES } from '../integrity/ensure-shipped-files.ts';
 
-export interface UpgradeRequest { file: string; cwd: string; dryRun: boolean; backup: boolean; currentVersion?: string }
+export interface UpgradeRequest { file: string; cwd: string; dryRun: boolean; backup: boolean; currentVersion?: string; releaseKey?: KeyObject }
 export interface UpgradeOutcome { plan: UpgradePlan; report: string[]; applied: boolean; backupFile?: string }
 
 export const UPGRADE_CANDIDATES = ['aibridge', 'manifest.json', 'manifest.sig', '.env', ...Object.keys(SHIPPED_FILES)];
@@ -35,7 +36,7 @@ export async function runUpgrade(root: string, req: UpgradeRequest, say: (line: 
     const config = loadConfig(root);
     const audit = openOpsAudit(config);
     try {
-      const pkg = await openUpgradePackage(file, staging);
+      const pkg = await openUpgradePackage(file, staging, req.releaseKey);
       const cmp = compareVersions(pkg.manifest.version, current);
       if (cmp <= 0) {
         throw new AppError('E_UPGRADE', cmp === 0 ? `Version ${current} is already installed` : `Downgrade refused: the package holds ${pkg.manifest.version}, older than the installed ${current}`, { hint: 'use a package newer than the installed version; to go back, restore the pre-upgrade backup' });
