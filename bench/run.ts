@@ -2,12 +2,14 @@
 import { benchAudit } from './audit.ts';
 import { benchStartup } from './startup.ts';
 import { benchAxl } from './axl.ts';
+import { benchMcp } from './mcp.ts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'audit') benchAudit();
   if (!only || only === 'startup') await benchStartup();
   if (!only || only === 'axl') await benchAxl();
+  if (!only || only === 'mcp') await benchMcp();
 }
 
 main().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });
