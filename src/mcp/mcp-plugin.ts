@@ -38,7 +38,10 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       registry.add(buildToolCatalog({ config, audit, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
       registry.add(createIntrospectionTools(registry));
       const sessions = new SessionStore();
-      const sweep = setInterval(() => { for (const s of sessions.expire(registry.now())) void s.close(); }, SWEEP_MS).unref();
+      const sweep = setInterval(() => {
+        for (const s of sessions.expire(registry.now())) void s.close();
+        registry.limiter.sweep(registry.now());
+      }, SWEEP_MS).unref();
       runtime.onShutdown.push(async () => { clearInterval(sweep); await Promise.all(sessions.drain().map((s) => s.close())); });
       profiles.onChange(() => {
         for (const s of sessions.all() as McpSession[]) void s.server.sendToolListChanged().catch(() => undefined);

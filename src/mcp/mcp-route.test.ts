@@ -85,8 +85,10 @@ test('malformed JSON, batches, bad protocol versions, Accept and Content-Type ar
   assert.equal((await post(h, 'alice', sid, '{}', { 'content-type': 'text/plain' })).status, 415);
   assert.equal((await post(h, 'alice', sid, 'a=1', { 'content-type': 'application/x-www-form-urlencoded' })).status, 415);
   assert.equal((await post(h, 'alice', sid, '42')).status, 400);
-  const unknown = await message(await post(h, 'alice', sid, { jsonrpc: '2.0', id: 4, method: 'no/such/method' }));
-  assert.equal((unknown.error as { code: number }).code, -32601);
+  for (const method of ['no/such/method', 'resources/list', 'prompts/list', 'sampling/createMessage']) {
+    const unknown = await message(await post(h, 'alice', sid, { jsonrpc: '2.0', id: 4, method }));
+    assert.equal((unknown.error as { code: number }).code, -32601, `${method}: no resources or prompts to chain through (T-RB-06)`);
+  }
   assert.equal((await post(h, 'alice', undefined, { jsonrpc: '2.0', id: 5, method: 'tools/list' })).status, 400, 'no session header outside initialize');
   assert.equal((await h.fetch('https://x/mcp', { method: 'PUT', headers: { authorization: 'Bearer alice', 'content-type': 'application/json' }, body: '{}' })).status, 405);
   assert.deepEqual(h.calls, []);
