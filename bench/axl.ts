@@ -21,8 +21,8 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string): P
   throw new Error(`no ${what} within 300 s`);
 }
 
-function peakRss(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+function peakRss(pid: number, field = 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
 }
 
@@ -57,7 +57,9 @@ export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_00
       if (r.isError) throw new Error(`${name}: ${text.slice(0, 300)}`);
       return text;
     };
+    const idle = peakRss(serve.pid!);
     await tool('cucm_axl_request', { node: pub.name, operation: 'getCCMVersion', args: {} }); // warm-up: version detection, schema load
+    const warm = peakRss(serve.pid!);
     let t = performance.now();
     let listed = 0;
     for (let skip = 0; ; skip += PAGE) {
@@ -67,6 +69,7 @@ export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_00
       if (n < PAGE) break;
     }
     const listOurs = performance.now() - t;
+    const afterList = peakRss(serve.pid!);
     t = performance.now();
     const rows = (JSON.parse(await tool('cucm_sql_query', { node: pub.name, sql: SQL, limit: 100_000 })) as { rows: number }).rows;
     const sqlOurs = performance.now() - t;
@@ -85,7 +88,7 @@ export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_00
     const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
     console.log(`axl listPhone ${listed} phones (${PAGE}/page): aibridge ${s(listOurs)} | curl ${s(listCurl)} | ratio ${(listOurs / listCurl).toFixed(2)}x`);
     console.log(`axl executeSQLQuery ${rows} rows: aibridge ${s(sqlOurs)} | curl ${s(sqlCurl)} | ratio ${(sqlOurs / sqlCurl).toFixed(2)}x`);
-    console.log(`axl aibridge serve peak RSS: ${rss.toFixed(0)} MiB (target < 300 MiB)`);
+    console.log(`axl aibridge serve peak RSS: ${rss.toFixed(0)} MiB (target < 300 MiB; idle ${idle.toFixed(0)}, after AXL schema load ${warm.toFixed(0)}, after listPhone ${afterList.toFixed(0)})`);
   } finally {
     serve?.kill('SIGTERM');
     lab.kill('SIGTERM');

@@ -35,6 +35,10 @@ function split(qname: string): [string, string] {
 
 interface Open { el: XmlElement; qname: string; scope: Map<string, string> }
 
+/** Shared, frozen empties: most elements have no attributes and many no children (fewer allocations). */
+const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
+
 /** Parse a whole document; returns the root element. */
 export function scanXml(xml: string): XmlElement {
   const stack: Open[] = [];
@@ -43,51 +47,51 @@ export function scanXml(xml: string): XmlElement {
   let i = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < xml.length) {
     const lt = xml.indexOf('<', i);
-    const text = xml.slice(i, lt < 0 ? xml.length : lt);
-    if (text.length > 0) {
+    if (lt !== i) {
+      const text = xml.slice(i, lt < 0 ? xml.length : lt);
       const top = stack[stack.length - 1];
       if (top) top.el.text += decode(text, i);
       else if (text.trim() !== '') throw new XmlScanError(`text outside the root element near character ${i}`);
     }
     if (lt < 0) break;
     i = lt;
-    if (xml.startsWith('<?', i)) {
+    const next = xml.charCodeAt(i + 1);
+    if (next === 47 /* / */) {
+      const top = stack.pop();
+      const close = top ? i + 2 + top.qname.length : -1;
+      if (!top || !xml.startsWith(top.qname, i + 2)) throw new XmlScanError(`mismatched end tag near character ${i}`);
+      const e = xml.charCodeAt(close) === 62 /* > */ ? close : xml.indexOf('>', close);
+      if (e < 0 || (e !== close && xml.slice(close, e).trim() !== '')) throw new XmlScanError(`malformed end tag near character ${i}`);
+      i = e + 1;
+      if (stack.length === 0) root = top.el;
+    } else if (next === 63 /* ? */) {
       const e = xml.indexOf('?>', i + 2);
       if (e < 0) throw new XmlScanError('unterminated processing instruction');
       i = e + 2;
-    } else if (xml.startsWith('<!--', i)) {
+    } else if (next === 33 /* ! */ && xml.startsWith('<!--', i)) {
       const e = xml.indexOf('-->', i + 4);
       if (e < 0) throw new XmlScanError('unterminated comment');
       i = e + 3;
-    } else if (xml.startsWith('<![CDATA[', i)) {
+    } else if (next === 33 && xml.startsWith('<![CDATA[', i)) {
       const e = xml.indexOf(']]>', i + 9);
       const top = stack[stack.length - 1];
       if (e < 0 || !top) throw new XmlScanError('CDATA outside an element or unterminated');
       top.el.text += xml.slice(i + 9, e);
       i = e + 3;
-    } else if (xml.startsWith('<!', i)) {
+    } else if (next === 33) {
       throw new XmlScanError('DOCTYPE and entity declarations are not allowed');
-    } else if (xml.startsWith('</', i)) {
-      NAME.lastIndex = i + 2;
-      const m = NAME.exec(xml);
-      const top = stack.pop();
-      if (!m || !top || m[0] !== top.qname) throw new XmlScanError(`mismatched end tag near character ${i}`);
-      const e = xml.indexOf('>', NAME.lastIndex);
-      if (e < 0 || xml.slice(NAME.lastIndex, e).trim() !== '') throw new XmlScanError(`malformed end tag near character ${i}`);
-      i = e + 1;
-      if (stack.length === 0) root = top.el;
     } else {
       NAME.lastIndex = i + 1;
       const m = NAME.exec(xml);
       if (!m) throw new XmlScanError(`malformed tag near character ${i}`);
       const qname = m[0];
       let pos = NAME.lastIndex;
-      const raw: Array<[string, string]> = [];
-      for (;;) {
+      let raw: Array<[string, string]> | undefined;
+      for (let c = xml.charCodeAt(pos); c === 32 || c === 9 || c === 10 || c === 13; c = xml.charCodeAt(pos)) {
         ATTR.lastIndex = pos;
         const a = ATTR.exec(xml);
         if (!a) break;
-        raw.push([a[1]!, decode(a[2] ?? a[3] ?? '', pos)]);
+        (raw ??= []).push([a[1]!, decode(a[2] ?? a[3] ?? '', pos)]);
         pos = ATTR.lastIndex;
         if (raw.length > MAX_ATTRS) throw new XmlScanError(`more than ${MAX_ATTRS} attributes on one element`);
       }
@@ -96,26 +100,29 @@ export function scanXml(xml: string): XmlElement {
       if (!end) throw new XmlScanError(`malformed start tag near character ${i}`);
       i = TAG_END.lastIndex;
       let local = stack[stack.length - 1]?.scope ?? base;
-      let copied = false;
-      const attrs: Record<string, string> = {};
-      for (const [k, v] of raw) {
-        if (k !== 'xmlns' && !k.startsWith('xmlns:')) continue;
-        if (!copied) { local = new Map(local); copied = true; }
-        local.set(k === 'xmlns' ? '' : k.slice(6), v);
-      }
-      for (const [k, v] of raw) {
-        if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-        const name = split(k)[1];
-        if (name === '__proto__' || name in attrs) throw new XmlScanError(`duplicate or forbidden attribute "${k}"`);
-        attrs[name] = v;
+      let attrs = NO_ATTRS;
+      if (raw) {
+        let copied = false;
+        attrs = {};
+        for (const [k, v] of raw) {
+          if (k !== 'xmlns' && !k.startsWith('xmlns:')) continue;
+          if (!copied) { local = new Map(local); copied = true; }
+          local.set(k === 'xmlns' ? '' : k.slice(6), v);
+        }
+        for (const [k, v] of raw) {
+          if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
+          const name = split(k)[1];
+          if (name === '__proto__' || name in attrs) throw new XmlScanError(`duplicate or forbidden attribute "${k}"`);
+          attrs[name] = v;
+        }
       }
       const [prefix, name] = split(qname);
       if (name === '__proto__') throw new XmlScanError('forbidden element name "__proto__"');
       const ns = local.get(prefix);
       if (ns === undefined && prefix !== '') throw new XmlScanError(`unbound prefix "${prefix}"`);
-      const el: XmlElement = { name, ns: ns ?? '', attrs, children: [], text: '' };
+      const el: XmlElement = { name, ns: ns ?? '', attrs, children: NO_CHILDREN, text: '' };
       const parent = stack[stack.length - 1];
-      if (parent) parent.el.children.push(el);
+      if (parent) { if (parent.el.children === NO_CHILDREN) parent.el.children = []; parent.el.children.push(el); }
       else if (root) throw new XmlScanError('more than one root element');
       if (end[1] === '/') { if (!parent) root = el; continue; }
       if (stack.length >= MAX_DEPTH) throw new XmlScanError(`elements nested deeper than ${MAX_DEPTH}`);
