@@ -4,10 +4,8 @@
  * back-off inside the deadline (AXL-DG: axlcode -1, HTTP 503), answers parsed leniently to JSON.
  */
 import { AppError } from '../../lib/errors.ts';
-import { toXValue } from '../../lib/xsd/xvalue.ts';
+import { xObj, xText } from '../../lib/xsd/xvalue.ts';
 import type { XValue, XObject } from '../../lib/xsd/xvalue.ts';
-import { childNamed } from '../../lib/xsd/xml-tree.ts';
-import type { XmlElement } from '../../lib/xsd/xml-tree.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { sendOutbound } from '../https-request.ts';
@@ -95,7 +93,7 @@ export class AxlClient {
       if (isThrottle(res, text)) throw this.#faultError(node, 'getCCMVersion', res, text);
       if (res.status !== 200) { last = this.#faultError(node, 'getCCMVersion', res, text); continue; }
       const ans = parseSoapAnswer(text, node.name);
-      const ver = ans.ok ? findText(ans.body, 'version') : undefined;
+      const ver = ans.ok ? xText(xObj(xObj(ans.value.return)?.componentVersion)?.version).trim() : undefined;
       if (ver) return ver;
     }
     throw last ?? new AppError('E_UPSTREAM', `Node "${node.name}" did not report its version (getCCMVersion)`, { hint: 'check that the AXL service is activated on the node' });
@@ -122,8 +120,8 @@ export class AxlClient {
     if (res.status !== 200) throw this.#faultError(c.node, c.operation, res, text);
     const ans = parseSoapAnswer(text, c.node.name);
     if (!ans.ok) throw this.#faultError(c.node, c.operation, res, text);
-    const ret = childNamed(ans.body, 'return');
-    return { version: schema.version, result: ret ? shapeReturn(c.operation, toXValue(ret)) : '' };
+    const ret = ans.value.return;
+    return { version: schema.version, result: ret !== undefined ? shapeReturn(c.operation, ret) : '' };
   }
 
   #checkHttp(node: CiscoNode, res: OutboundResponse, text: string): void {
@@ -146,12 +144,6 @@ export class AxlClient {
       hint: throttled ? 'the node is throttling AXL; retry later or ask for fewer rows (skip/first)' : 'fix the request (cucm_axl_describe shows the schema) or check the referenced objects exist',
     });
   }
-}
-
-function findText(el: XmlElement, name: string): string | undefined {
-  if (el.name === name && el.children.length === 0) return el.text.trim();
-  for (const c of el.children) { const t = findText(c, name); if (t) return t; }
-  return undefined;
 }
 
 /** list* and executeSQLQuery answers: every child of `<return>` as an array, even with one item. */

@@ -8,7 +8,6 @@ import { AppError } from '../../lib/errors.ts';
 import { sendOutbound } from '../https-request.ts';
 import type { OutboundResponse } from '../https-request.ts';
 import { scanXml } from '../soap/xml-scan.ts';
-import { toXValue } from '../../lib/xsd/xvalue.ts';
 import type { XValue } from '../../lib/xsd/xvalue.ts';
 import { bmpToPng } from './bmp-to-png.ts';
 
@@ -52,7 +51,7 @@ export class PhoneClient {
   /** DeviceInformationX as JSON. */
   async deviceInfo(t: PhoneTarget, signal?: AbortSignal): Promise<XValue> {
     const res = await this.#get(t, '/DeviceInformationX', undefined, signal);
-    try { return toXValue(scanXml(res.body.toString('latin1'))); } catch (err) {
+    try { return scanXml(res.body.toString('latin1')).value; } catch (err) {
       throw new AppError('E_UPSTREAM', `Phone "${t.device}" sent unreadable DeviceInformationX`, { hint: 'the model may not support it', cause: err });
     }
   }

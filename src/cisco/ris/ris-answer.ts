@@ -2,8 +2,8 @@
  * @module Read a selectCmDevice answer into flat device records, merged across CM nodes: a device
  * seen under several nodes is kept once, newest TimeStamp first (RIS-DOC "may appear in multiple").
  */
-import type { XmlElement } from '../../lib/xsd/xml-tree.ts';
-import { childNamed } from '../../lib/xsd/xml-tree.ts';
+import { xList, xObj, xText } from '../../lib/xsd/xvalue.ts';
+import type { XObject, XValue } from '../../lib/xsd/xvalue.ts';
 
 export interface RisDevice {
   name: string;
@@ -22,33 +22,30 @@ export interface RisDevice {
 
 export interface RisAnswer { total: number; devices: RisDevice[]; stateInfo: string; nodeCodes: Record<string, string> }
 
-function text(el: XmlElement | undefined, name: string): string {
-  return (el ? childNamed(el, name)?.text ?? '' : '').trim();
+function text(o: XObject | undefined, name: string): string {
+  return xText(o?.[name]).trim();
 }
 
-function items(el: XmlElement | undefined): XmlElement[] {
-  return el ? el.children.filter((c) => c.name === 'item') : [];
+/** The `item` children of a RIS list element (absent, nil or empty → none). */
+function items(v: XValue | undefined): XObject[] {
+  return xList(xObj(v)?.item).map((x) => xObj(x)).filter((x): x is XObject => x !== undefined);
 }
 
-function ipOf(dev: XmlElement): string {
-  const list = childNamed(dev, 'IPAddress');
-  const first = items(list).map((i) => text(i, 'IP')).find(Boolean);
-  return first ?? (list?.text.trim() || text(dev, 'IpAddress'));
+function ipOf(dev: XObject): string {
+  const first = items(dev.IPAddress).map((i) => text(i, 'IP')).find(Boolean);
+  return first ?? (xText(dev.IPAddress).trim() || text(dev, 'IpAddress'));
 }
 
-function descendant(el: XmlElement, name: string): XmlElement | undefined {
-  for (const c of el.children) { if (c.name === name) return c; const d = descendant(c, name); if (d) return d; }
-  return undefined;
-}
-
-export function readRisAnswer(body: XmlElement): RisAnswer {
-  const result = descendant(body, 'SelectCmDeviceResult');
+/** `value`: content of selectCmDeviceResponse (parseSoapAnswer). */
+export function readRisAnswer(value: XObject): RisAnswer {
+  const ret = xObj(value.selectCmDeviceReturn) ?? value;
+  const result = xObj(ret.SelectCmDeviceResult);
   const nodeCodes: Record<string, string> = {};
   const byName = new Map<string, RisDevice>();
-  for (const node of items(result ? childNamed(result, 'CmNodes') : undefined)) {
+  for (const node of items(result?.CmNodes)) {
     const cmNode = text(node, 'Name');
     nodeCodes[cmNode] = text(node, 'ReturnCode');
-    for (const d of items(childNamed(node, 'CmDevices'))) {
+    for (const d of items(node.CmDevices)) {
       const dev: RisDevice = {
         name: text(d, 'Name'), cmNode, status: text(d, 'Status'), statusReason: text(d, 'StatusReason'), deviceClass: text(d, 'DeviceClass'),
         model: text(d, 'Model'), protocol: text(d, 'Protocol'), dirNumber: text(d, 'DirNumber'), description: text(d, 'Description'),
@@ -58,5 +55,5 @@ export function readRisAnswer(body: XmlElement): RisAnswer {
       if (!prev || dev.timeStamp > prev.timeStamp) byName.set(dev.name, dev);
     }
   }
-  return { total: Number(text(result, 'TotalDevicesFound')) || 0, devices: [...byName.values()], stateInfo: text(descendant(body, 'selectCmDeviceReturn') ?? body, 'StateInfo'), nodeCodes };
+  return { total: Number(text(result, 'TotalDevicesFound')) || 0, devices: [...byName.values()], stateInfo: text(ret, 'StateInfo'), nodeCodes };
 }

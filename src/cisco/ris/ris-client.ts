@@ -49,6 +49,6 @@ export class RisClient {
     const ans = parseSoapAnswer(text, node.name);
     if (!ans.ok) throw new AppError('E_UPSTREAM', `RIS selectCmDevice failed on node "${node.name}": ${snippet(ans.fault.faultstring)}`, { hint: 'check the selection (names, class, status)' });
     if (res.status !== 200) throw new AppError('E_UPSTREAM', `RIS on node "${node.name}" answered HTTP ${res.status}`, { hint: 'check that the RIS Data Collector service runs' });
-    return readRisAnswer(ans.body);
+    return readRisAnswer(ans.value);
   }
 }

@@ -40,7 +40,7 @@ test('readRisAnswer() merges a device seen on several CM nodes, newest first', (
   const xml = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns1:selectCmDeviceResponse xmlns:ns1="${RIS_NS}"><ns1:selectCmDeviceReturn><ns1:SelectCmDeviceResult><ns1:TotalDevicesFound>2</ns1:TotalDevicesFound><ns1:CmNodes>${node('cm-pub', dev('cm-pub', 5, 'UnRegistered'))}${node('cm-sub', dev('cm-sub', 9, 'Registered'))}</ns1:CmNodes></ns1:SelectCmDeviceResult><ns1:StateInfo>&lt;StateInfo/&gt;</ns1:StateInfo></ns1:selectCmDeviceReturn></ns1:selectCmDeviceResponse></soapenv:Body></soapenv:Envelope>`;
   const ans = parseSoapAnswer(xml, 'cm-pub');
   assert.ok(ans.ok);
-  const r = readRisAnswer(ans.body);
+  const r = readRisAnswer(ans.value);
   assert.equal(r.devices.length, 1);
   assert.equal(r.devices[0]!.cmNode, 'cm-sub');
   assert.equal(r.devices[0]!.ip, '10.0.0.9');

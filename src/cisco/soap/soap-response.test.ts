@@ -8,7 +8,8 @@ const bad = (e: unknown): boolean => e instanceof AppError && e.code === 'E_UPST
 
 test('parseSoapAnswer() reads a body and decodes an AXL fault', () => {
   const ok = parseSoapAnswer(ENV('<ns:getPhoneResponse xmlns:ns="http://www.cisco.com/AXL/API/14.0"><return><phone><name>a&lt;b</name></phone></return></ns:getPhoneResponse>'), 'n');
-  assert.ok(ok.ok && ok.body.name === 'getPhoneResponse');
+  assert.ok(ok.ok && ok.name === 'getPhoneResponse');
+  assert.deepEqual(ok.value, { return: { phone: { name: 'a<b' } } });
   const f = parseSoapAnswer(ENV('<soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>Item not valid</faultstring><detail><axlError><axlcode>5007</axlcode><axlmessage>Item not valid: The specified SEP1 was not found</axlmessage></axlError></detail></soapenv:Fault>'), 'n');
   assert.ok(!f.ok);
   assert.equal(f.fault.code, '5007');

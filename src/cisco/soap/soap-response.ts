@@ -3,9 +3,9 @@
  * refused, no entity expansion (xml-scan.ts; security/TESTING.md §1.9), faults decoded.
  */
 import { AppError } from '../../lib/errors.ts';
-import { childNamed } from '../../lib/xsd/xml-tree.ts';
+import { xObj, xText } from '../../lib/xsd/xvalue.ts';
+import type { XObject, XValue } from '../../lib/xsd/xvalue.ts';
 import { scanXml } from './xml-scan.ts';
-import type { XmlElement } from '../../lib/xsd/xml-tree.ts';
 
 export interface SoapFault {
   faultcode: string;
@@ -15,14 +15,14 @@ export interface SoapFault {
   message?: string;
 }
 
-export type SoapAnswer = { ok: true; body: XmlElement } | { ok: false; fault: SoapFault };
+/** `name`: local name of the Body's first element (e.g. getPhoneResponse); `value`: its content. */
+export type SoapAnswer = { ok: true; name: string; value: XObject } | { ok: false; fault: SoapFault };
 
-function descendant(el: XmlElement, name: string): XmlElement | undefined {
-  for (const c of el.children) {
-    if (c.name === name) return c;
-    const d = descendant(c, name);
-    if (d) return d;
-  }
+function descendant(v: XValue | undefined, name: string): XValue | undefined {
+  const o = xObj(Array.isArray(v) ? v[0] : v);
+  if (!o) return undefined;
+  if (o[name] !== undefined) return o[name];
+  for (const [k, c] of Object.entries(o)) { if (k.startsWith('@')) continue; const d = descendant(c, name); if (d !== undefined) return d; }
   return undefined;
 }
 
@@ -34,7 +34,7 @@ export function snippet(text: string, max = 300): string {
 
 /** Parse `xml` (already size-capped by the transport) into the first Body child or a fault. */
 export function parseSoapAnswer(xml: string, node: string): SoapAnswer {
-  let root: XmlElement;
+  let root: { name: string; value: XValue };
   try {
     root = scanXml(xml);
   } catch (err) {
@@ -42,17 +42,19 @@ export function parseSoapAnswer(xml: string, node: string): SoapAnswer {
       hint: 'the node or something in between answered unexpectedly; check the node\'s service and URL', cause: err,
     });
   }
-  const body = root.name === 'Envelope' ? childNamed(root, 'Body') : undefined;
-  const first = body?.children[0];
+  const body = root.name === 'Envelope' ? xObj(xObj(root.value)?.Body) : undefined;
+  const first = body ? Object.entries(body).find(([k]) => !k.startsWith('@') && k !== '#text') : undefined;
   if (!first) throw new AppError('E_UPSTREAM', `Node "${node}" sent a SOAP answer with an empty body`, { hint: 'retry; if it persists check the node\'s AXL/RIS service' });
-  if (first.name !== 'Fault') return { ok: true, body: first };
-  const code = descendant(first, 'axlcode')?.text;
-  const message = descendant(first, 'axlmessage')?.text;
+  const [name, raw] = first;
+  const value = xObj(Array.isArray(raw) ? raw[0] : raw) ?? {};
+  if (name !== 'Fault') return { ok: true, name, value };
+  const code = descendant(value, 'axlcode');
+  const message = descendant(value, 'axlmessage');
   return {
     ok: false,
     fault: {
-      faultcode: childNamed(first, 'faultcode')?.text ?? '', faultstring: childNamed(first, 'faultstring')?.text ?? '',
-      ...(code !== undefined ? { code: code.trim() } : {}), ...(message !== undefined ? { message } : {}),
+      faultcode: xText(value.faultcode), faultstring: xText(value.faultstring),
+      ...(code !== undefined ? { code: xText(code).trim() } : {}), ...(message !== undefined ? { message: xText(message) } : {}),
     },
   };
 }
