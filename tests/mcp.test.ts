@@ -106,6 +106,14 @@ test('a session used with another client\'s token is refused; the owner keeps it
   assert.ok(auditLines().some((l) => l.category === 'TRANSPORT' && l.event === 'session_client_mismatch'));
 });
 
+test('a foreign Origin is refused on GET and DELETE too, and no CORS grant is ever given (T-TR-04, T-TR-07)', async () => {
+  const auth = { authorization: `Bearer ${token('alice')}` };
+  for (const m of ['GET', 'DELETE']) assert.equal((await raw(m, { ...auth, host: `localhost:${inst.port}`, origin: 'https://evil.example', accept: 'text/event-stream' })).status, 403, m);
+  const pre = await raw('OPTIONS', { host: `localhost:${inst.port}`, origin: 'https://evil.example', 'access-control-request-method': 'POST' });
+  assert.equal(pre.headers['access-control-allow-origin'], undefined);
+  assert.ok(pre.status >= 400, String(pre.status));
+});
+
 test('/status needs a bearer; /metrics passes promtool check metrics and counts calls by tool', async (t) => {
   assert.equal((await httpsGet(inst.port, '/status')).status, 401);
   const s = await httpsGet(inst.port, '/status', { authorization: `Bearer ${token('aud')}` });
@@ -123,14 +131,15 @@ test('/status needs a bearer; /metrics passes promtool check metrics and counts 
   assert.equal(`${promtool.stdout}${promtool.stderr}`.trim(), '', 'no lint findings');
 });
 
-/** POST /mcp with exactly these headers (fetch would not let us forge Host). */
-function rawPostStatus(headers: Record<string, string>): Promise<number> {
+/** A request to /mcp with exactly these headers (fetch would not let us forge Host). */
+function raw(method: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown> }> {
   return new Promise((res, rej) => {
-    const req = httpsRequest({ host: '127.0.0.1', port: inst.port, path: '/mcp', method: 'POST', headers, ca, servername: 'localhost' }, (r) => { r.resume(); res(r.statusCode ?? 0); });
+    const req = httpsRequest({ host: '127.0.0.1', port: inst.port, path: '/mcp', method, headers, ca, servername: 'localhost' }, (r) => { r.resume(); res({ status: r.statusCode ?? 0, headers: r.headers }); });
     req.on('error', rej);
-    req.end('{}');
+    req.end(method === 'POST' ? '{}' : undefined);
   });
 }
+const rawPostStatus = async (headers: Record<string, string>): Promise<number> => (await raw('POST', headers)).status;
 
 function inspector(args: string[]): { code: number | null; out: string } {
   const home = mkdtempSync(join(tmpdir(), 'aibridge-inspector-'));
