@@ -5,6 +5,15 @@ import type { CiscoServices } from './cisco-services.ts';
 import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { CUPI_METHODS, normaliseCupiPath } from '../../cisco/cupi/cupi-path.ts';
 
+/** `@total` of a CUPI list answer (`{"@total": "12", "User": …}` or nested one level), if any. */
+function listTotal(body: unknown): number | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const o = body as Record<string, unknown>;
+  const inner = Object.values(o).find((v) => v && typeof v === 'object' && '@total' in (v as object)) as Record<string, unknown> | undefined;
+  const t = o['@total'] ?? inner?.['@total'];
+  return t === undefined ? undefined : Number(t);
+}
+
 export function createCupiTools(s: CiscoServices): ToolDefinition[] {
   const shape = {
     node: z.string().min(1).max(64).describe('Declared Unity Connection node name'),
@@ -12,13 +21,15 @@ export function createCupiTools(s: CiscoServices): ToolDefinition[] {
     path: z.string().min(1).max(1024).describe('Path under /vmrest/, e.g. /vmrest/users or /vmrest/users/<objectId>'),
     query: z.record(z.string(), z.union([z.string().max(1024), z.number(), z.boolean()])).optional().describe('Query parameters, e.g. {"rowsPerPage":50,"pageNumber":1,"query":"(alias startswith j)"}'),
     body: z.record(z.string(), z.unknown()).optional().describe('JSON body for POST/PUT'),
+    page: z.number().int().min(1).max(100_000).optional().describe('Paging helper for GET lists: page number (1-based), sets pageNumber'),
+    rows_per_page: z.number().int().min(1).max(2000).optional().describe('Paging helper for GET lists: sets rowsPerPage (default 100 when page is given)'),
   };
   return [defineTool({
     name: 'cuc_cupi_request', title: 'Unity Connection CUPI request', product: 'cuc', protocol: 'cupi', rateCategory: 'cupi', inputSchema: shape,
     description: [
       'Call the Unity Connection provisioning REST API (CUPI) on a declared node: users, call handlers, distribution lists, schedules…',
       'GET reads, POST creates, PUT updates, DELETE removes; bodies and answers are JSON (values are strings; lists carry "@total").',
-      'Page lists with query rowsPerPage and pageNumber (1-based); filter with query "(alias startswith x)".',
+      'Page lists with page and rows_per_page (or query rowsPerPage/pageNumber, 1-based); the answer\'s total gives the count; filter with query {"query":"(alias startswith x)"}.',
       'Your profile decides which METHOD /path prefixes you may use. Example: {"node":"cuc1","method":"GET","path":"/vmrest/users","query":{"rowsPerPage":20,"pageNumber":1}}.',
     ].join(' '),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -27,8 +38,11 @@ export function createCupiTools(s: CiscoServices): ToolDefinition[] {
       const path = normaliseCupiPath(a.path);
       const node = s.registry.resolve(a.node, { products: ['cuc'], clusterToPublisher: true });
       const login = await loginFor(s, ctx.principal.clientName, node);
-      const r = await s.cupi.request({ node, login, method: a.method, path, ...(a.query ? { query: a.query } : {}), ...(a.body ? { body: a.body } : {}), signal: ctx.signal });
-      return ciscoResult({ node: node.name, request: `${a.method} ${path}`, status: r.status }, r.body);
+      const paging: Record<string, number> = a.page !== undefined || a.rows_per_page !== undefined ? { pageNumber: a.page ?? 1, rowsPerPage: a.rows_per_page ?? 100 } : {};
+      const query: Record<string, string | number | boolean> = { ...a.query, ...paging };
+      const r = await s.cupi.request({ node, login, method: a.method, path, ...(Object.keys(query).length ? { query } : {}), ...(a.body ? { body: a.body } : {}), signal: ctx.signal });
+      const total = listTotal(r.body);
+      return ciscoResult({ node: node.name, request: `${a.method} ${path}`, status: r.status, ...(total !== undefined ? { total, ...paging } : {}) }, r.body);
     },
   })];
 }

@@ -104,6 +104,9 @@ test('CUPI: GET users as JSON; a 404 is a clear error', async () => {
   const r = await call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users', query: { rowsPerPage: 2, pageNumber: 1 } });
   assert.equal(r.json.status, 200);
   assert.ok(JSON.stringify(r.json.data).includes('@total'));
+  const p = await call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users', page: 2, rows_per_page: 3 });
+  assert.equal(p.json.pageNumber, 2);
+  assert.ok(p.json.total > 3);
   await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users/00000000-0000-0000-0000-000000000000' }), /not found \(HTTP 404\)/);
 });
 
