@@ -45,7 +45,7 @@ export function createMcpSession(opts: SessionOptions): McpSession {
   let session: McpSession;
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: newSessionId,
-    onsessioninitialized: (id) => opts.onOpen(session),
+    onsessioninitialized: () => opts.onOpen(session),
     onsessionclosed: (id) => opts.onClose(id),
   });
   session = {
