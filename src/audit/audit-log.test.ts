@@ -178,3 +178,15 @@ test('a symlinked audit log is refused and the log is mode 600 (T-AU-13)', () =>
 function require_fs(): typeof import('node:fs') {
   return process.getBuiltinModule('node:fs') as typeof import('node:fs');
 }
+
+test('caller fields cannot shadow the chain keys (ts, seq, category, event, prev)', () => {
+  const { dir, log, verify } = setup();
+  log.append('RATE_LIMITED', 'limited', { category: 'axl', seq: 99, prev: 'x', ts: 'y', event: 'z' });
+  log.close();
+  const r = JSON.parse(lines(dir)[0] as string) as Record<string, unknown>;
+  assert.equal(r.category, 'RATE_LIMITED');
+  assert.equal(r.seq, 1);
+  assert.equal(r.category_field, 'axl');
+  assert.equal(r.event_field, 'z');
+  assert.ok(verify().ok);
+});

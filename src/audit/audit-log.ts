@@ -50,6 +50,15 @@ function headFromLine(line: string | undefined): AuditHead | undefined {
   return { seq: v.seq, hash: hashLine(line) };
 }
 
+/** Keys the chain owns; a caller field with one of these names is kept as `<key>_field`. */
+const RESERVED_KEYS = new Set(['ts', 'seq', 'category', 'event', 'prev']);
+
+function withoutReservedKeys(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [k, v] of Object.entries(fields)) out[RESERVED_KEYS.has(k) ? `${k}_field` : k] = v;
+  return out;
+}
+
 export class AuditLog {
   readonly path: string;
   #options: AuditLogOptions;
@@ -158,7 +167,7 @@ export class AuditLog {
     if (this.#lastTs && now < this.#lastTs) extra.clock_jump_ms = now - this.#lastTs;
     this.#lastTs = now;
     const seq = this.#head.seq + 1;
-    const body = formatRecord({ ...fields, ...extra });
+    const body = formatRecord({ ...withoutReservedKeys(fields), ...extra });
     const head = formatRecord({ ts: new Date(now).toISOString(), seq, category, event });
     const prev = `"prev":"${this.#head.hash}"`;
     const inner = body === '{}' ? '' : `,${body.slice(1, -1)}`;
