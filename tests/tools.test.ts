@@ -148,6 +148,8 @@ test('tool listing follows the profile, audit holds TRUSTED and denied records a
   const audit = readFileSync(join(inst.dir, 'logs', 'audit.log'), 'utf8');
   assert.match(audit, /"TRUSTED"/);
   assert.match(audit, /"CREDENTIAL"/);
-  assert.ok(audit.split('\n').some((l) => l.includes('"ACTIONS"') && l.includes('denied')));
+  const denied = (tool: string) => audit.split('\n').some((l) => l.includes('"ACTIONS"') && l.includes(`"tool":"${tool}"`) && l.includes('"result":"denied"'));
+  // Injection refused before sending, undeclared hosts and profile refusals are all audited as denied.
+  for (const t of ['cucm_sql_query', 'cucm_cli', 'cuc_cupi_request', 'cucm_axl_request']) assert.ok(denied(t), `no denied ACTIONS record for ${t}`);
   for (const f of readdirSync(join(inst.dir, 'logs'))) assert.ok(!readFileSync(join(inst.dir, 'logs', f)).includes(lab.nodes[0]!.password), f);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkSelect, checkUpdate, withRowWindow } from './sql-check.ts';
 import { AppError } from '../../lib/errors.ts';
 
-const refused = (e: unknown): boolean => e instanceof AppError && e.code === 'E_INPUT_INVALID' && /^Refused SQL/.test(e.message);
+const refused = (e: unknown): boolean => e instanceof AppError && e.code === 'E_FORBIDDEN' && /^Refused SQL/.test(e.message);
 
 test('checkSelect() accepts plain SELECTs, strings with quotes and keywords inside strings', () => {
   for (const sql of ['select first 5 name from device', "SELECT d.name FROM device d WHERE d.description = 'it''s; delete from device --'",

@@ -15,7 +15,7 @@ const WRITE_WORDS = new Set(['INTO', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'DRO
   'SET', 'DATABASE', 'BEGIN', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'LOTOFILE', 'FILETOBLOB', 'FILETOCLOB', 'OUTPUT', 'TRIGGER']);
 
 function refuse(message: string, hint: string): AppError {
-  return new AppError('E_INPUT_INVALID', `Refused SQL: ${message}`, { hint });
+  return new AppError('E_FORBIDDEN', `Refused SQL: ${message}`, { hint });
 }
 
 /** Tokens of one statement: no comments, at most one trailing semicolon (dropped). */
@@ -35,7 +35,7 @@ export interface CheckedQuery {
   hasRowLimit: boolean;
 }
 
-/** One read-only SELECT; throws E_INPUT_INVALID saying why not. */
+/** One read-only SELECT; throws E_FORBIDDEN (a policy refusal, audited as denied) saying why not. */
 export function checkSelect(sql: string): CheckedQuery {
   const tokens = oneStatement(sql.trim());
   const first = tokens[0]!;

@@ -14,7 +14,7 @@ const TOKEN = /(\s+)|(--[^\n]*|\/\*[\s\S]*?\*\/|\{[^}]*\})|('(?:[^']|'')*'|"(?:[
 const KINDS: Array<SqlTokenKind | undefined> = [undefined, undefined, 'comment', 'string', 'word', 'number', 'semicolon', 'op'];
 
 function refuse(what: string, at: number): AppError {
-  return new AppError('E_INPUT_INVALID', `Refused SQL: ${what} at character ${at + 1}`, { hint: 'send one plain SQL statement; see the tool description for what is allowed' });
+  return new AppError('E_FORBIDDEN', `Refused SQL: ${what} at character ${at + 1}`, { hint: 'send one plain SQL statement; see the tool description for what is allowed' });
 }
 
 /** Longer text is refused before tokenizing (the tools accept at most 8000 characters). */

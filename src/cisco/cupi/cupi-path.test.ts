@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cupiQueryString, normaliseCupiPath } from './cupi-path.ts';
 import { AppError } from '../../lib/errors.ts';
 
-const refused = (e: unknown): boolean => e instanceof AppError && e.code === 'E_INPUT_INVALID' && /^Refused CUPI path/.test(e.message);
+const refused = (e: unknown): boolean => e instanceof AppError && e.code === 'E_FORBIDDEN' && /^Refused CUPI path/.test(e.message);
 
 test('normaliseCupiPath() keeps paths under /vmrest/', () => {
   assert.equal(normaliseCupiPath('/vmrest/users'), '/vmrest/users');

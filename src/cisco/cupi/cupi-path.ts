@@ -11,10 +11,10 @@ export type CupiMethod = typeof CUPI_METHODS[number];
 const SEGMENT = /^[A-Za-z0-9._~!$'()*+,=:@-]+$/;
 
 function refuse(path: string, why: string): AppError {
-  return new AppError('E_INPUT_INVALID', `Refused CUPI path "${path.slice(0, 120)}": ${why}`, { hint: 'give a path under /vmrest/, e.g. /vmrest/users or /vmrest/users/<objectId>; put query parameters in "query"' });
+  return new AppError('E_FORBIDDEN', `Refused CUPI path "${path.slice(0, 120)}": ${why}`, { hint: 'give a path under /vmrest/, e.g. /vmrest/users or /vmrest/users/<objectId>; put query parameters in "query"' });
 }
 
-/** The normalised path (no trailing slash) or E_INPUT_INVALID. */
+/** The normalised path (no trailing slash), or E_FORBIDDEN (a policy refusal, audited as denied). */
 export function normaliseCupiPath(path: string): string {
   if (path.length > 1024) throw refuse(path, 'longer than 1024 characters');
   if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || path.startsWith('//')) throw refuse(path, 'absolute URLs are not allowed');

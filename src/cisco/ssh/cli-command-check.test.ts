@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkCliCommand } from './cli-command-check.ts';
 import { AppError } from '../../lib/errors.ts';
 
-const refused = (e: unknown): boolean => e instanceof AppError && e.code === 'E_INPUT_INVALID';
+const refused = (e: unknown): boolean => e instanceof AppError && e.code === 'E_FORBIDDEN';
 
 test('checkCliCommand() accepts admin CLI commands and normalises spaces', () => {
   assert.equal(checkCliCommand('show   version active '), 'show version active');

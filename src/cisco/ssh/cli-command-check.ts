@@ -11,10 +11,10 @@ export const MAX_CLI_COMMAND_LENGTH = 512;
 export const CLI_VERBS = ['show', 'utils', 'file', 'set', 'unset', 'run', 'delete', 'license', 'admin'] as const;
 
 function refuse(what: string, hint = 'send one admin CLI command such as "show status"'): AppError {
-  return new AppError('E_INPUT_INVALID', `Refused CLI command: ${what}`, { hint });
+  return new AppError('E_FORBIDDEN', `Refused CLI command: ${what}`, { hint });
 }
 
-/** Normalised command (single spaces) or E_INPUT_INVALID. */
+/** Normalised command (single spaces), or E_FORBIDDEN (a policy refusal, audited as denied). */
 export function checkCliCommand(command: string): string {
   if (command.length > MAX_CLI_COMMAND_LENGTH) throw refuse(`longer than ${MAX_CLI_COMMAND_LENGTH} characters`);
   if (/[\r\n\u0085\u2028\u2029]/.test(command)) throw refuse('it contains a line break; only one command per call is allowed');

@@ -42,14 +42,14 @@ test('the catalogue has every contracted tool with its contracted argument names
 
 test('target() refuses injection before anything is contacted and names what RBAC decides on', () => {
   assert.deepEqual(tool('cucm_cli').target({ node: 'cm-pub', command: 'show  status' }), { node: 'cm-pub', product: 'cucm', sshCommand: 'show status' });
-  assert.throws(() => tool('cucm_cli').target({ node: 'cm-pub', command: 'show version active\nutils system restart' }), refused('E_INPUT_INVALID'));
+  assert.throws(() => tool('cucm_cli').target({ node: 'cm-pub', command: 'show version active\nutils system restart' }), refused('E_FORBIDDEN'));
   assert.equal(tool('cuc_cupi_request').target({ node: 'cuc1', method: 'GET', path: '/vmrest/users/' }).cupiRequest, 'GET /vmrest/users');
-  assert.throws(() => tool('cuc_cupi_request').target({ node: 'cuc1', method: 'GET', path: '/vmrest/../../etc/passwd' }), refused('E_INPUT_INVALID'));
-  assert.throws(() => tool('cucm_sql_query').target({ node: 'cl1', sql: 'select name from device; delete from device', limit: 10, offset: 0 }), refused('E_INPUT_INVALID'));
-  assert.throws(() => tool('cucm_sql_query').target({ node: 'cl1', sql: "update device set description='x'", limit: 10, offset: 0 }), refused('E_INPUT_INVALID'));
+  assert.throws(() => tool('cuc_cupi_request').target({ node: 'cuc1', method: 'GET', path: '/vmrest/../../etc/passwd' }), refused('E_FORBIDDEN'));
+  assert.throws(() => tool('cucm_sql_query').target({ node: 'cl1', sql: 'select name from device; delete from device', limit: 10, offset: 0 }), refused('E_FORBIDDEN'));
+  assert.throws(() => tool('cucm_sql_query').target({ node: 'cl1', sql: "update device set description='x'", limit: 10, offset: 0 }), refused('E_FORBIDDEN'));
   // The generic AXL tool applies the same SQL checks: no way around cucm_sql_query's rules.
-  assert.throws(() => tool('cucm_axl_request').target({ node: 'cl1', operation: 'executeSQLQuery', args: { sql: 'select 1 from device; drop table device' } }), refused('E_INPUT_INVALID'));
-  assert.throws(() => tool('cucm_axl_request').target({ node: 'cl1', operation: 'executeSQLQuery', args: { sql: "update device set name='x'" } }), refused('E_INPUT_INVALID'));
+  assert.throws(() => tool('cucm_axl_request').target({ node: 'cl1', operation: 'executeSQLQuery', args: { sql: 'select 1 from device; drop table device' } }), refused('E_FORBIDDEN'));
+  assert.throws(() => tool('cucm_axl_request').target({ node: 'cl1', operation: 'executeSQLQuery', args: { sql: "update device set name='x'" } }), refused('E_FORBIDDEN'));
   assert.deepEqual(tool('cucm_ris_devices').target({ node: 'cl1', names: ['SEP*'], select_by: 'Name', status: 'Any', model: 255, device_class: 'Phone', max: 10 }), { node: 'cl1', product: 'cucm', risDeviceClasses: ['Phone'], risStatuses: ['Any'] });
 });
 

@@ -76,7 +76,7 @@ test('SQL: a page of rows with "more", an update visible to the next query, refu
   assert.match(JSON.stringify(u.json.data), /1/);
   const q = await call('cucm_sql_query', { node: 'lab-cucm', sql: `select description from device where name = '${ph}'` });
   assert.equal(q.json.data[0].description, 'via sql');
-  await assert.rejects(call('cucm_sql_query', { node: 'lab-cucm', sql: 'select name from device; delete from device' }), (e: unknown) => e instanceof AppError && e.code === 'E_INPUT_INVALID');
+  await assert.rejects(call('cucm_sql_query', { node: 'lab-cucm', sql: 'select name from device; delete from device' }), (e: unknown) => e instanceof AppError && e.code === 'E_FORBIDDEN');
 });
 
 test('RIS finds a registered phone with its IP; a screenshot comes back as an image', async () => {
