@@ -85,6 +85,19 @@ test('credentials are stored encrypted: no Cisco password in clients/, secrets/ 
   assert.ok(!list.out.includes(pw) && list.out.includes(pub()));
 });
 
+test('credentials CLI: unknown clients and nodes are refused with what to do; delete removes', () => {
+  const unknown = runBin(inst, ['credentials', 'set', '--client', 'nobody', '--node', CL, '--user', 'x'], 'pw\n');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.out, /start aibridge serve once/);
+  const badNode = runBin(inst, ['credentials', 'set', '--client', 'eve', '--node', '127.0.0.1', '--user', 'x'], 'pw\n');
+  assert.equal(badNode.code, 2);
+  assert.match(badNode.out, new RegExp(`use one of: .*${CL}`));
+  assert.equal(runBin(inst, ['credentials', 'set', '--client', 'eve', '--node', imp(), '--user', 'u'], 'pw\n').code, 0);
+  assert.match(runBin(inst, ['credentials', 'list', '--client', 'eve']).out, new RegExp(imp()));
+  assert.equal(runBin(inst, ['credentials', 'delete', '--client', 'eve', '--node', imp()]).code, 0);
+  assert.match(runBin(inst, ['credentials', 'list', '--client', 'eve']).out, /no stored credentials/);
+});
+
 test('AXL: admin reads and writes, metacharacters round-trip, operator may not removeUser, an auditor may not update', async () => {
   assert.match((await ok('alice', 'cucm_axl_request', { node: CL, operation: 'getCCMVersion', args: {} })).text, new RegExp(lab.version.replace('.', '\\.')));
   const ph = lab.phones[3]!.name;

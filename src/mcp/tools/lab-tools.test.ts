@@ -98,6 +98,8 @@ test('CLI: show version active on the publisher, host key trusted on first use',
   assert.ok(events.includes('TRUSTED:ssh_host_key_trusted'));
   const c = await call('cuc_cli', { node: 'cuc-pub', command: 'show cuc version' });
   assert.match(c.json.data, /version/i);
+  const i = await call('imp_cli', { node: 'imp-pub', command: 'show status' });
+  assert.match(i.json.data, /Host Name/i);
 });
 
 test('CUPI: GET users as JSON; a 404 is a clear error', async () => {
