@@ -42,7 +42,9 @@ export function createCiscoServices(config: Config, audit: AuditSink): CiscoServ
   const registry = new NodeRegistry(parseNodeInventory(e));
   const tls = loadTlsPolicies(e, root);
   const credentials = new CredentialStore({ clientsDir: config.paths.clientsDir, secretsDir: config.paths.secretsDir, idleTimeoutMs: e.CREDENTIALS_IDLE_TIMEOUT_SECONDS * 1000, audit });
-  const cli = new CliSessionPool({ hostKeys: new HostKeyStore(config.paths.secretsDir, audit), maxOutputBytes: 4 * MB }, 300_000);
+  // An open SSH session holds its login, so it never outlives the credential idle timeout.
+  const cliIdleMs = Math.min(300_000, e.CREDENTIALS_IDLE_TIMEOUT_SECONDS * 1000);
+  const cli = new CliSessionPool({ hostKeys: new HostKeyStore(config.paths.secretsDir, audit), maxOutputBytes: 4 * MB }, cliIdleMs);
   const services: CiscoServices = {
     registry, credentials, cli,
     axl: {
