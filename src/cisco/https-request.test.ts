@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sendOutbound } from './https-request.ts';
+import { activeSlots } from './node-gate.ts';
 import type { OutboundRequest } from './https-request.ts';
 import { AppError } from '../lib/errors.ts';
 
@@ -84,4 +85,14 @@ test('sendOutbound() times out on a node that never answers (T-RX-09)', async ()
 
 test('sendOutbound() explains a refused connection', async () => {
   await assert.rejects(sendOutbound(req({ port: 1 })), /Connection refused by node "cm-pub"/);
+});
+
+test('a stuck node ties up at most 8 requests; the next waits, then fails as busy; afterwards it answers again (T-RX-09)', async () => {
+  const stuck = Array.from({ length: 8 }, () => sendOutbound(req({ path: '/tarpit', timeoutMs: 1500 })).catch((e: unknown) => e));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(activeSlots(`127.0.0.1:${port}`), 8);
+  await assert.rejects(sendOutbound(req({ path: '/', timeoutMs: 300 })), /is busy: 8 requests/);
+  for (const e of await Promise.all(stuck)) assert.ok(e instanceof AppError && /Timed out/.test(e.message));
+  assert.equal(activeSlots(`127.0.0.1:${port}`), 0);
+  assert.equal((await sendOutbound(req({}))).status, 200);
 });

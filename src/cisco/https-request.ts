@@ -15,6 +15,7 @@ import { AppError } from '../lib/errors.ts';
 import type { TlsPolicy } from './tls-policy.ts';
 import { tlsKeys } from './tls-policy.ts';
 import { describeNetworkError } from './network-error.ts';
+import { acquireSlot } from './node-gate.ts';
 
 export interface OutboundRequest {
   /** Declared node name (for messages). */
@@ -71,8 +72,20 @@ function open(req: OutboundRequest): Promise<Socket> {
   });
 }
 
-/** Perform the request; throws AppError E_UPSTREAM with an explanation on network/TLS failures. */
+/**
+ * Perform the request (at most MAX_PER_ENDPOINT at a time per host:port); throws AppError
+ * E_UPSTREAM with an explanation on network/TLS failures.
+ */
 export async function sendOutbound(req: OutboundRequest): Promise<OutboundResponse> {
+  const release = await acquireSlot(`${req.host}:${req.port}`, `Node "${req.nodeName}" (${req.host}:${req.port})`, Date.now() + req.timeoutMs);
+  try {
+    return await sendOnce(req);
+  } finally {
+    release();
+  }
+}
+
+async function sendOnce(req: OutboundRequest): Promise<OutboundResponse> {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), req.timeoutMs);
   const onAbort = (): void => ctl.abort();
