@@ -30,6 +30,7 @@ interface CacheEntry { key: Buffer; entries: CredentialEntry[]; stamp: string; t
 export class CredentialStore {
   #o: CredentialStoreOptions;
   #cache = new Map<string, CacheEntry>();
+  #deriving = new Map<string, Promise<CacheEntry>>();
   #salt: Buffer | undefined;
 
   constructor(options: CredentialStoreOptions) {
@@ -49,8 +50,15 @@ export class CredentialStore {
     const uuid = readClientUuid(this.#o.clientsDir, client);
     let hit = this.#cache.get(client);
     if (!hit) {
-      this.#salt ??= ensureServerSalt(this.#o.secretsDir);
-      hit = { key: await deriveClientKey(uuid, this.#salt), entries: [], stamp: '' };
+      // One key derivation per client even when several calls arrive together (~0.2 s each).
+      let pending = this.#deriving.get(client);
+      if (!pending) {
+        this.#salt ??= ensureServerSalt(this.#o.secretsDir);
+        pending = deriveClientKey(uuid, this.#salt).then((key) => ({ key, entries: [], stamp: '' }));
+        this.#deriving.set(client, pending);
+        void pending.finally(() => this.#deriving.delete(client)).catch(() => undefined);
+      }
+      hit = await pending;
       this.#cache.set(client, hit);
     }
     const stamp = this.#stamp(path);
