@@ -77,7 +77,7 @@ function open(req: OutboundRequest): Promise<Socket> {
  * E_UPSTREAM with an explanation on network/TLS failures.
  */
 export async function sendOutbound(req: OutboundRequest): Promise<OutboundResponse> {
-  const release = await acquireSlot(`${req.host}:${req.port}`, `Node "${req.nodeName}" (${req.host}:${req.port})`, Date.now() + req.timeoutMs);
+  const release = await acquireSlot({ key: `${req.host}:${req.port}`, what: `Node "${req.nodeName}" (${req.host}:${req.port})`, deadline: Date.now() + req.timeoutMs });
   try {
     return await sendOnce(req);
   } finally {

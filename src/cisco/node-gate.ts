@@ -10,8 +10,20 @@ interface Gate { active: number; waiting: Array<() => void> }
 export const MAX_PER_ENDPOINT = 8;
 const gates = new Map<string, Gate>();
 
+export interface SlotRequest {
+  /** `host:port` of the endpoint. */
+  key: string;
+  /** What to call it in messages. */
+  what: string;
+  /** Epoch ms after which waiting fails. */
+  deadline: number;
+  limit?: number;
+}
+
 /** Wait for a slot on `key`; resolves to a release function. Rejects when `deadline` passes first. */
-export function acquireSlot(key: string, what: string, deadline: number, limit = MAX_PER_ENDPOINT): Promise<() => void> {
+export function acquireSlot(r: SlotRequest): Promise<() => void> {
+  const { key, what, deadline } = r;
+  const limit = r.limit ?? MAX_PER_ENDPOINT;
   let g = gates.get(key);
   if (!g) { g = { active: 0, waiting: [] }; gates.set(key, g); }
   const gate = g;

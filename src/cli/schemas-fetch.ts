@@ -34,7 +34,7 @@ export const SCHEMAS_FETCH_COMMAND: Command = {
       const tls = loadTlsPolicies(e, config.paths.root)[node.product];
       const timeoutMs = (node.product === 'imp' ? e.SERVER_IMP_AXL_WSDL_TIMEOUT : e.SERVER_CUCM_AXL_WSDL_TIMEOUT) * 1000;
       const dir = resolveInstallPath(config.paths.root, node.product === 'imp' ? e.SERVER_IMP_AXL_SCHEMAS_DIR : e.SERVER_CUCM_AXL_SCHEMAS_DIR);
-      const versions = installAxlToolkit(await downloadAxlToolkit(node, login, tls, timeoutMs), dir);
+      const versions = installAxlToolkit(await downloadAxlToolkit(node, login, { tls, timeoutMs }), dir);
       ctx.out(`schemas fetch: AXL ${versions.join(', ')} from node ${node.name} installed in ${dir}`);
       return 0;
     } finally { store.forgetAll(); }

@@ -51,7 +51,8 @@ export function readCredentialFile(path: string, key: Buffer, client: string): C
 }
 
 /** Encrypt and atomically replace the file (mode 600). */
-export function writeCredentialFile(path: string, key: Buffer, client: string, entries: CredentialEntry[]): void {
+export function writeCredentialFile(path: string, key: Buffer, content: { client: string; entries: CredentialEntry[] }): void {
+  const { client, entries } = content;
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', key, iv);
   c.setAAD(Buffer.from(`aibridge-credentials:${client}`, 'utf8'));

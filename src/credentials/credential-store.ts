@@ -99,7 +99,7 @@ export class CredentialStore {
     const action = rest.length === hit.entries.length ? 'created' : 'updated';
     const entries = [...rest, { ...entry, updatedAt: new Date().toISOString() }];
     this.#o.audit?.append('CREDENTIAL', `credential_${action}`, { client, node: entry.target, purpose: entry.purpose, user: entry.user });
-    writeCredentialFile(this.#path(client), hit.key, client, entries);
+    writeCredentialFile(this.#path(client), hit.key, { client, entries });
     hit.entries = entries;
     hit.stamp = this.#stamp(this.#path(client));
     return action;
@@ -111,7 +111,7 @@ export class CredentialStore {
     const removed = hit.entries.length - keep.length;
     if (removed === 0) return 0;
     this.#o.audit?.append('CREDENTIAL', 'credential_deleted', { client, node: target, purpose: purpose ?? 'all', removed });
-    writeCredentialFile(this.#path(client), hit.key, client, keep);
+    writeCredentialFile(this.#path(client), hit.key, { client, entries: keep });
     hit.entries = keep;
     hit.stamp = this.#stamp(this.#path(client));
     return removed;

@@ -28,8 +28,17 @@ function scalar(v: unknown, path: string): string {
   throw invalid(path, 'must be a string, number or boolean', 'this element holds a single value');
 }
 
-/** Convert `value` for an element of `type`; throws E_INPUT_INVALID naming the path. */
-export function checkArgs(model: SchemaModel, type: TypeDef, value: unknown, path: string, depth = 0): XValue {
+/** Where in the arguments a value sits (for messages and the depth bound). */
+interface At { path: string; depth: number }
+
+/** Convert `value` (the arguments of an element of `type`); throws E_INPUT_INVALID naming the path. */
+export function checkArgs(model: SchemaModel, type: TypeDef, value: unknown): XValue {
+  return convert(model, { type, value }, { path: 'args', depth: 0 });
+}
+
+function convert(model: SchemaModel, it: { type: TypeDef; value: unknown }, where: At): XValue {
+  const { type, value } = it;
+  const { path, depth } = where;
   if (depth > MAX_DEPTH) throw invalid(path, 'is nested too deeply', 'AXL requests are at most a few levels deep');
   if (type.kind === 'simple') return scalar(value, path);
   if (value === null || value === '' || value === undefined) return '';
@@ -57,9 +66,9 @@ export function checkArgs(model: SchemaModel, type: TypeDef, value: unknown, pat
     if (Array.isArray(v)) {
       if (d.max <= 1 && v.length > 1) throw invalid(at, 'may appear only once', 'give a single value, not an array');
       if (v.length > 10_000) throw invalid(at, 'has more than 10,000 items', 'split the request');
-      out[key] = v.map((x, i) => checkArgs(model, t, x, `${at}[${i}]`, depth + 1));
+      out[key] = v.map((x, i) => convert(model, { type: t, value: x }, { path: `${at}[${i}]`, depth: depth + 1 }));
     } else {
-      out[key] = checkArgs(model, t, v, at, depth + 1);
+      out[key] = convert(model, { type: t, value: v }, { path: at, depth: depth + 1 });
     }
   }
   return out;

@@ -34,6 +34,10 @@ export interface AxlCall {
 }
 export interface AxlResult { version: string; result: XValue; pages?: number }
 
+/** One POST to /axl/ (soapAction undefined: the 1.0 default-version probe). */
+interface AxlPost { node: CiscoNode; login: AxlLogin; soapAction: string | undefined; xml: string; signal?: AbortSignal }
+interface AxlAnswer { res: OutboundResponse; text: string }
+
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 
 /** Throttling worth retrying (AXL-DG); "Query request too large" is not: the same request fails again. */
@@ -51,17 +55,19 @@ export class AxlClient {
   }
 
   /** POST with throttling retried with back-off while the deadline allows (AXL-DG: sleep and retry). */
-  async #post(node: CiscoNode, login: AxlLogin, soapAction: string | undefined, xml: string, signal?: AbortSignal): Promise<{ res: OutboundResponse; text: string }> {
+  async #post(p: AxlPost): Promise<AxlAnswer> {
     const deadline = Date.now() + this.#o.timeoutMs;
+    const signal = p.signal;
     for (let attempt = 0; ; attempt++) {
-      const r = await this.#postOnce(node, login, soapAction, xml, signal);
+      const r = await this.#postOnce(p);
       const delay = RETRY_DELAYS_MS[attempt];
       if (!isThrottle(r.res, r.text) || delay === undefined || Date.now() + delay >= deadline || signal?.aborted) return r;
       await new Promise((done) => setTimeout(done, delay));
     }
   }
 
-  async #postOnce(node: CiscoNode, login: AxlLogin, soapAction: string | undefined, xml: string, signal?: AbortSignal): Promise<{ res: OutboundResponse; text: string }> {
+  async #postOnce(p: AxlPost): Promise<AxlAnswer> {
+    const { node, login, soapAction, xml, signal } = p;
     const res = await sendOutbound({
       nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
       method: 'POST', path: '/axl/', body: xml, auth: login, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
@@ -88,10 +94,10 @@ export class AxlClient {
     let last: AppError | undefined;
     for (const [ns, action] of tries) {
       const xml = soapEnvelope({ ns: axlNamespace(ns) }, (w) => { w.leaf('ns:getCCMVersion', undefined); });
-      const { res, text } = await this.#post(node, login, action, xml, signal);
+      const { res, text } = await this.#post({ node, login, soapAction: action, xml, ...(signal ? { signal } : {}) });
       this.#checkHttp(node, res, text);
-      if (isThrottle(res, text)) throw this.#faultError(node, 'getCCMVersion', res, text);
-      if (res.status !== 200) { last = this.#faultError(node, 'getCCMVersion', res, text); continue; }
+      if (isThrottle(res, text)) throw this.#faultError(node, 'getCCMVersion', { res, text });
+      if (res.status !== 200) { last = this.#faultError(node, 'getCCMVersion', { res, text }); continue; }
       const ans = parseSoapAnswer(text, node.name);
       const ver = ans.ok ? xText(xObj(xObj(ans.value.return)?.componentVersion)?.version).trim() : undefined;
       if (ver) return ver;
@@ -115,11 +121,11 @@ export class AxlClient {
   async #callOnce(c: AxlCall): Promise<AxlResult> {
     const schema = await this.schemaFor(c.node, c.login, c.signal);
     const xml = buildAxlRequest(schema, c.operation, c.args);
-    const { res, text } = await this.#post(c.node, c.login, `CUCM:DB ver=${schema.version} ${c.operation}`, xml, c.signal);
+    const { res, text } = await this.#post({ node: c.node, login: c.login, soapAction: `CUCM:DB ver=${schema.version} ${c.operation}`, xml, ...(c.signal ? { signal: c.signal } : {}) });
     this.#checkHttp(c.node, res, text);
-    if (res.status !== 200) throw this.#faultError(c.node, c.operation, res, text);
+    if (res.status !== 200) throw this.#faultError(c.node, c.operation, { res, text });
     const ans = parseSoapAnswer(text, c.node.name);
-    if (!ans.ok) throw this.#faultError(c.node, c.operation, res, text);
+    if (!ans.ok) throw this.#faultError(c.node, c.operation, { res, text });
     const ret = ans.value.return;
     return { version: schema.version, result: ret !== undefined ? shapeReturn(c.operation, ret) : '' };
   }
@@ -131,7 +137,8 @@ export class AxlClient {
     if (res.status === 404) throw new AppError('E_UPSTREAM', `Node "${node.name}" has no AXL service at /axl/ (HTTP 404)`, { hint: `check the port and that the AXL web service is activated: ${snippet(text, 80)}` });
   }
 
-  #faultError(node: CiscoNode, operation: string, res: OutboundResponse, text: string): AppError {
+  #faultError(node: CiscoNode, operation: string, answer: AxlAnswer): AppError {
+    const { res, text } = answer;
     let detail = `HTTP ${res.status}`;
     try {
       const ans = parseSoapAnswer(text, node.name);

@@ -32,7 +32,7 @@ export function buildAxlRequest(schema: AxlSchema, operation: string, args: unkn
   assertXmlSafe(args);
   const type = schema.model.elementType(operation);
   if (!type) throw new AppError('E_INPUT_INVALID', `AXL operation "${operation}" has no request type`);
-  const value = checkArgs(schema.model, type, args ?? {}, 'args');
+  const value = checkArgs(schema.model, type, args ?? {});
   const xml = soapEnvelope({ ns: axlNamespace(schema.version) }, (w) => {
     if (!writeValue(schema.model, w, { name: `ns:${operation}`, value, type })) w.leaf(`ns:${operation}`, undefined);
   });

@@ -15,7 +15,8 @@ const ENTRY = /(?:^|\/)schema\/(\d{1,2}\.\d)\/(AXLAPI\.wsdl|AXLEnums\.xsd|AXLSoa
 const MAX_ZIP_BYTES = 64 * 1024 * 1024;
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
-export async function downloadAxlToolkit(node: CiscoNode, login: { user: string; password: string }, tls: TlsPolicy, timeoutMs: number): Promise<Buffer> {
+export async function downloadAxlToolkit(node: CiscoNode, login: { user: string; password: string }, how: { tls: TlsPolicy; timeoutMs: number }): Promise<Buffer> {
+  const { tls, timeoutMs } = how;
   const res = await sendOutbound({
     nodeName: node.name, host: node.host, port: node.httpsPort, tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
     method: 'GET', path: '/plugins/axlsqltoolkit.zip', headers: {}, auth: login, timeoutMs, maxBytes: MAX_ZIP_BYTES,

@@ -21,7 +21,8 @@ export class PhoneClient {
     this.#o = options;
   }
 
-  async #get(t: PhoneTarget, path: string, login: { user: string; password: string } | undefined, signal?: AbortSignal): Promise<OutboundResponse> {
+  async #get(t: PhoneTarget, path: string, opts: { login?: { user: string; password: string }; signal?: AbortSignal }): Promise<OutboundResponse> {
+    const { login, signal } = opts;
     if (isIP(t.ip) === 0) throw new AppError('E_UPSTREAM', `RIS reported no usable IP address for device "${t.device}"`, { hint: 'the phone may be unregistered; check cucm_ris_devices' });
     const res = await sendOutbound({
       nodeName: t.device, host: t.ip, port: t.port, method: 'GET', path, headers: {}, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
@@ -41,7 +42,7 @@ export class PhoneClient {
 
   /** Screenshot as PNG (88xx phones send PNG; the BMP of 79xx phones is converted). */
   async screenshot(t: PhoneTarget, login: { user: string; password: string }, signal?: AbortSignal): Promise<{ data: Buffer; mimeType: string }> {
-    const res = await this.#get(t, '/CGI/Screenshot', login, signal);
+    const res = await this.#get(t, '/CGI/Screenshot', { login, ...(signal ? { signal } : {}) });
     const b = res.body;
     if (b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { data: b, mimeType: 'image/png' };
     if (b.subarray(0, 2).toString('latin1') === 'BM') return { data: bmpToPng(b), mimeType: 'image/png' };
@@ -50,7 +51,7 @@ export class PhoneClient {
 
   /** DeviceInformationX as JSON. */
   async deviceInfo(t: PhoneTarget, signal?: AbortSignal): Promise<XValue> {
-    const res = await this.#get(t, '/DeviceInformationX', undefined, signal);
+    const res = await this.#get(t, '/DeviceInformationX', signal ? { signal } : {});
     try { return scanXml(res.body.toString('latin1')).value; } catch (err) {
       throw new AppError('E_UPSTREAM', `Phone "${t.device}" sent unreadable DeviceInformationX`, { hint: 'the model may not support it', cause: err });
     }

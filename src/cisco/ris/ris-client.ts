@@ -14,6 +14,8 @@ import type { RisAnswer } from './ris-answer.ts';
 
 export interface RisClientOptions { tls: TlsPolicy; timeoutMs: number; maxBytes: number; perMinute: number }
 
+export interface RisCall { node: CiscoNode; login: { user: string; password: string }; query: RisQuery; signal?: AbortSignal }
+
 export class RisClient {
   #o: RisClientOptions;
   #calls = new Map<string, number[]>();
@@ -33,7 +35,8 @@ export class RisClient {
     this.#calls.set(node.name, recent);
   }
 
-  async select(node: CiscoNode, login: { user: string; password: string }, q: RisQuery, signal?: AbortSignal): Promise<RisAnswer> {
+  async select(call: RisCall): Promise<RisAnswer> {
+    const { node, login, query: q, signal } = call;
     this.#spend(node);
     const res = await sendOutbound({
       nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),

@@ -13,7 +13,11 @@ function simple(t: TypeDef): string {
   return `${t.builtin}${t.maxLength !== undefined ? `(max ${t.maxLength})` : ''}`;
 }
 
-function describeParticle(model: SchemaModel, p: Particle, depth: number, out: Record<string, unknown>, optional: boolean, choice: string[] | undefined): void {
+/** Where a particle is described: output object, depth, whether it is optional, the choice it is part of. */
+interface Walk { depth: number; out: Record<string, unknown>; optional: boolean; choice: string[] | undefined }
+
+function describeParticle(model: SchemaModel, p: Particle, w: Walk): void {
+  const { depth, out, optional, choice } = w;
   if (p.kind === 'any') return;
   if (p.kind === 'element') {
     const key = `${p.name}${optional || p.min === 0 ? '?' : ''}${p.max > 1 ? '[]' : ''}`;
@@ -22,7 +26,7 @@ function describeParticle(model: SchemaModel, p: Particle, depth: number, out: R
     return;
   }
   const names: string[] = [];
-  for (const it of p.items) describeParticle(model, it, depth, out, optional || p.min === 0 || p.kind === 'choice', p.kind === 'choice' ? names : choice);
+  for (const it of p.items) describeParticle(model, it, { depth, out, optional: optional || p.min === 0 || p.kind === 'choice', choice: p.kind === 'choice' ? names : choice });
   if (p.kind === 'choice' && names.length > 1) {
     const prev = Array.isArray(out['(one of)']) ? out['(one of)'] as string[] : [];
     out['(one of)'] = [...prev, names.join(' | ')];
@@ -36,6 +40,6 @@ export function describeType(model: SchemaModel, t: TypeDef, depth = 0): unknown
   if (depth >= MAX_DEPTH) return '{…}';
   const out: Record<string, unknown> = {};
   for (const a of t.attributes) out[`@${a.name}${a.required ? '' : '?'}`] = simple(a.type);
-  if (t.particle) describeParticle(model, t.particle, depth, out, false, undefined);
+  if (t.particle) describeParticle(model, t.particle, { depth, out, optional: false, choice: undefined });
   return out;
 }

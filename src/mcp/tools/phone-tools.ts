@@ -10,10 +10,11 @@ const DEVICE = z.string().regex(/^[A-Za-z0-9._-]{1,50}$/, 'a device name such as
 const NODE = z.string().min(1).max(64).describe('Declared CUCM node or cluster name');
 
 /** The device's IP, taken only from a RIS answer of the declared node (never from the agent). */
-async function locate(s: CiscoServices, nodeName: string, device: string, ctx: ToolContext): Promise<{ target: PhoneTarget; cluster: string; nodeName: string }> {
-  const node = s.registry.resolve(nodeName, { products: ['cucm'], clusterToPublisher: true });
+async function locate(s: CiscoServices, a: { node: string; device: string }, ctx: ToolContext): Promise<{ target: PhoneTarget; cluster: string; nodeName: string }> {
+  const device = a.device;
+  const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });
   const login = await loginFor(s, ctx.principal.clientName, node);
-  const r = await s.ris.select(node, login, { items: [device], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255, max: 10 }, ctx.signal);
+  const r = await s.ris.select({ node, login, query: { items: [device], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255, max: 10 }, signal: ctx.signal });
   const hits = r.devices.filter((d) => d.name.toUpperCase() === device.toUpperCase());
   const reg = hits.find((d) => d.status === 'Registered') ?? hits[0];
   if (!reg) throw new AppError('E_UPSTREAM', `RIS on node "${node.name}" does not know device "${device}"`, { hint: 'check the name with cucm_ris_devices' });
@@ -30,7 +31,7 @@ export function createPhoneTools(s: CiscoServices): ToolDefinition[] {
     requires: { product: 'cucm', phoneAction: 'screenshot' },
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); return { node: a.node, product: 'cucm', phoneAction: 'screenshot' }; },
     async handler(a, ctx) {
-      const { target, cluster, nodeName } = await locate(s, a.node, a.device, ctx);
+      const { target, cluster, nodeName } = await locate(s, a, ctx);
       const login = await s.credentials.loginFor(ctx.principal.clientName, [nodeName, cluster], 'phone');
       const img = await s.phone.screenshot(target, login, ctx.signal);
       return { content: [{ type: 'image', data: img.data.toString('base64'), mimeType: img.mimeType }, { type: 'text', text: JSON.stringify({ node: nodeName, device: target.device, mime_type: img.mimeType, bytes: img.data.length }) }] };
@@ -43,7 +44,7 @@ export function createPhoneTools(s: CiscoServices): ToolDefinition[] {
     requires: { product: 'cucm', phoneAction: 'screenshot' },
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); return { node: a.node, product: 'cucm', phoneAction: 'screenshot' }; },
     async handler(a, ctx) {
-      const { target, nodeName } = await locate(s, a.node, a.device, ctx);
+      const { target, nodeName } = await locate(s, a, ctx);
       return ciscoResult({ node: nodeName, device: target.device }, await s.phone.deviceInfo(target, ctx.signal));
     },
   });

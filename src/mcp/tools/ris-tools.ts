@@ -29,10 +29,10 @@ export function createRisTools(s: CiscoServices): ToolDefinition[] {
     async handler(a, ctx) {
       const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });
       const login = await loginFor(s, ctx.principal.clientName, node);
-      const r = await s.ris.select(node, login, {
-        items: a.names, selectBy: a.select_by, deviceClass: a.device_class, status: a.status, model: a.model, max: a.max,
-        ...(a.state_info ? { stateInfo: a.state_info } : {}),
-      }, ctx.signal);
+      const r = await s.ris.select({
+        node, login, signal: ctx.signal,
+        query: { items: a.names, selectBy: a.select_by, deviceClass: a.device_class, status: a.status, model: a.model, max: a.max, ...(a.state_info ? { stateInfo: a.state_info } : {}) },
+      });
       // RBAC applied to the answer too: nothing outside the class/status that was authorised.
       const devices = r.devices.filter((d) => (a.device_class === 'Any' || d.deviceClass === a.device_class) && (a.status === 'Any' || d.status === a.status));
       return ciscoResult({ node: node.name, total_found: r.total, returned: devices.length, state_info: r.stateInfo, cm_nodes: r.nodeCodes }, devices);
