@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { startLab } from '../../lab/start-lab.ts';
+import { validateEnv } from '../../config/load-config.ts';
+import { parseNodeInventory } from '../parse-node-inventory.ts';
+import { loadTlsPolicies } from '../tls-policy.ts';
+import { AxlClient } from './axl-client.ts';
+import { AxlSchemas } from './axl-schemas.ts';
+
+for (const version of ['12.5', '15.0'] as const) {
+  test(`AxlClient detects a ${version} node with getCCMVersion and talks to it in the ${version} schema`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aibridge-axlv-'));
+    const lab = await startLab({ dir, seed: 2, phones: 3, version });
+    try {
+      const env = validateEnv(parseEnv(readFileSync(join(dir, 'lab.env'), 'utf8')) as Record<string, string>).env;
+      const node = parseNodeInventory(env).find((n) => n.product === 'cucm' && n.role === 'publisher')!;
+      const c = lab.description.nodes[0]!;
+      const client = new AxlClient({ tls: loadTlsPolicies(env, dir).cucm, schemas: new AxlSchemas(), timeoutMs: 10_000, maxBytes: 8 << 20 });
+      const login = { user: c.username, password: c.password };
+      assert.match(await client.detectVersion(node, login), new RegExp(`^${version.replace('.', '\\.')}`));
+      const r = await client.call({ node, login, operation: 'listPhone', args: { searchCriteria: { name: '%' }, returnedTags: { name: '' } } });
+      assert.equal(r.version, version);
+      assert.ok(Array.isArray((r.result as { phone: unknown[] }).phone));
+    } finally { await lab.close(); }
+  });
+}
