@@ -11,6 +11,25 @@ import { scanXml } from '../soap/xml-scan.ts';
 import type { XValue } from '../../lib/xsd/xvalue.ts';
 import { bmpToPng } from './bmp-to-png.ts';
 
+/**
+ * An address RIS may send us to: a unicast IP, never unspecified, link-local (169.254/16 holds cloud
+ * metadata services), multicast or broadcast, so a tampered RIS answer cannot aim aibridge there.
+ */
+export function isPhoneAddress(ip: string): boolean {
+  const v = isIP(ip);
+  if (v === 4) {
+    const [a, b] = ip.split('.').map(Number) as [number, number];
+    return !(a === 0 || (a === 169 && b === 254) || a >= 224);
+  }
+  if (v === 6) {
+    const s = ip.toLowerCase();
+    if (s === '::1') return true; // loopback: the lab's phones
+    const linkLocal = /^fe[89ab][0-9a-f]?:/.test(s);
+    return !(s.startsWith('::') || linkLocal || s.startsWith('ff'));
+  }
+  return false;
+}
+
 export interface PhoneTarget { device: string; ip: string; port: number }
 export interface PhoneClientOptions { timeoutMs: number; maxBytes: number }
 
@@ -23,7 +42,7 @@ export class PhoneClient {
 
   async #get(t: PhoneTarget, path: string, opts: { login?: { user: string; password: string }; signal?: AbortSignal }): Promise<OutboundResponse> {
     const { login, signal } = opts;
-    if (isIP(t.ip) === 0) throw new AppError('E_UPSTREAM', `RIS reported no usable IP address for device "${t.device}"`, { hint: 'the phone may be unregistered; check cucm_ris_devices' });
+    if (!isPhoneAddress(t.ip)) throw new AppError('E_UPSTREAM', `RIS reported no usable IP address for device "${t.device}" (got "${t.ip.slice(0, 45)}")`, { hint: 'the phone may be unregistered; check cucm_ris_devices' });
     const res = await sendOutbound({
       nodeName: t.device, host: t.ip, port: t.port, method: 'GET', path, headers: {}, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
       ...(login ? { auth: login } : {}), ...(signal ? { signal } : {}),
