@@ -53,6 +53,11 @@ export class HostKeyStore {
     return 'first-use';
   }
 
+  /** The trusted fingerprint of a node, if it was seen. */
+  fingerprint(nodeName: string): string | undefined {
+    return this.#read()[nodeName]?.sha256;
+  }
+
   /** Forget a node's key (operator action after a legitimate re-key). */
   forget(nodeName: string): boolean {
     const all = this.#read();

@@ -28,6 +28,7 @@ export interface CiscoServices {
   cupi: CupiClient;
   phone: PhoneClient;
   cli: CliSessionPool;
+  hostKeys: HostKeyStore;
   cliSettings: Record<CiscoProduct, CliSettings>;
   /** TCP port of the phones' web server (SERVER_CUCM_PHONE_HTTP_PORT; 80 on real phones). */
   phonePort: number;
@@ -44,9 +45,10 @@ export function createCiscoServices(config: Config, audit: AuditSink): CiscoServ
   const credentials = new CredentialStore({ clientsDir: config.paths.clientsDir, secretsDir: config.paths.secretsDir, idleTimeoutMs: e.CREDENTIALS_IDLE_TIMEOUT_SECONDS * 1000, audit });
   // An open SSH session holds its login, so it never outlives the credential idle timeout.
   const cliIdleMs = Math.min(300_000, e.CREDENTIALS_IDLE_TIMEOUT_SECONDS * 1000);
-  const cli = new CliSessionPool({ hostKeys: new HostKeyStore(config.paths.secretsDir, audit), maxOutputBytes: 4 * MB }, cliIdleMs);
+  const hostKeys = new HostKeyStore(config.paths.secretsDir, audit);
+  const cli = new CliSessionPool({ hostKeys, maxOutputBytes: 4 * MB }, cliIdleMs);
   const services: CiscoServices = {
-    registry, credentials, cli,
+    registry, credentials, cli, hostKeys,
     axl: {
       cucm: new AxlClient({ tls: tls.cucm, schemas: new AxlSchemas(resolveInstallPath(root, e.SERVER_CUCM_AXL_SCHEMAS_DIR)), timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 64 * MB }),
       imp: new AxlClient({ tls: tls.imp, schemas: new AxlSchemas(resolveInstallPath(root, e.SERVER_IMP_AXL_SCHEMAS_DIR)), timeoutMs: e.SERVER_IMP_ZEEP_TIMEOUT * 1000, maxBytes: 64 * MB }),

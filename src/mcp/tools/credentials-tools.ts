@@ -6,7 +6,7 @@ import { defineTool } from './tool-result.ts';
 export function createCredentialTools(s: CiscoServices): ToolDefinition[] {
   return [defineTool({
     name: 'credentials_status', title: 'Cisco credentials status', product: 'common', protocol: 'report', rateCategory: 'common', inputSchema: {},
-    description: 'List the declared Cisco nodes and clusters and whether your client has stored credentials for each (admin login, phone user). Passwords are never shown and cannot be set through MCP: an operator stores them with "aibridge credentials set". Call this first when a tool says credentials are missing.',
+    description: 'List the declared Cisco nodes and clusters, whether your client has stored credentials for each (admin login, phone user) and the SSH host key aibridge trusts for it. Passwords are never shown and cannot be set through MCP: an operator stores them with "aibridge credentials set". Call this first when a tool says credentials are missing.',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     target: () => ({}),
     async handler(_a, ctx) {
@@ -17,6 +17,7 @@ export function createCredentialTools(s: CiscoServices): ToolDefinition[] {
         node: n.name, product: n.product, cluster: n.cluster, role: n.role,
         admin: has(n.name, 'admin') ? 'node' : has(n.cluster, 'admin') ? 'cluster' : 'missing',
         ...(n.product === 'cucm' ? { phone: has(n.name, 'phone') ? 'node' : has(n.cluster, 'phone') ? 'cluster' : 'missing' } : {}),
+        ssh_host_key: s.hostKeys.fingerprint(n.name) ?? 'not seen yet (trusted on first use)',
       }));
       const text = JSON.stringify({ client, nodes, stored: stored.map((c) => ({ node: c.target, purpose: c.purpose, user: c.user, updated_at: c.updatedAt })) });
       return { content: [{ type: 'text', text }] };
