@@ -23,6 +23,7 @@ function releaseKey(): ReturnType<typeof createPrivateKey> {
   if (!existsSync(path)) {
     console.log('build: no build/release-key.pem; creating a local development release key (git-ignored)');
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
   }
   return createPrivateKey(readFileSync(path, 'utf8'));
