@@ -61,6 +61,7 @@ test('T-AS-03/09/20 login page, 303 with code, state and iss, session cookie rot
   assert.equal(h.get('cache-control'), 'no-store');
   assert.match(h.get('set-cookie') ?? '', /^__Host-aibridge-login=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Strict/);
   assert.doesNotMatch(login.html, /<script/i);
+  assert.match(login.html, /<meta name="referrer" content="same-origin">/, 'else browsers POST with Origin: null');
   assert.match(login.html, /127\.0\.0\.1:43210/, 'consent shows the redirect host (T-AS-22)');
   const res = await submit(r, login, { client_id: 'bob', client_secret: r.secret('bob'), action: 'allow' });
   assert.equal(res.status, 303);

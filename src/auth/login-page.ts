@@ -2,7 +2,10 @@
  * @module The login/consent page and the error page: embedded HTML templates filled with
  * HTML-escaped values, no script at all, the stylesheet allowed by its hash only, and the
  * clickjacking/leak headers of RFC 9700 §4.16 (CSP frame-ancestors, X-Frame-Options DENY,
- * Referrer-Policy no-referrer, no-store).
+ * Referrer-Policy no-referrer, no-store). The page itself says `<meta name="referrer"
+ * content="same-origin">`: under no-referrer a browser sends `Origin: null` with the form POST
+ * (Fetch §3.2.5), which the Host/Origin guard refuses; same-origin still sends no Referer to the
+ * client's callback or anywhere else.
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
