@@ -1,8 +1,15 @@
 /** @module Stop a running `aibridge serve` (SIGTERM) and wait until its process is gone. */
+import { readFileSync } from 'node:fs';
 import { AppError } from '../../lib/errors.ts';
 
+/** A zombie (exited, not yet reaped by its parent) counts as stopped: it holds no files. */
+function isZombie(pid: number): boolean {
+  try { return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+}
+
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+  try { process.kill(pid, 0); } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+  return !isZombie(pid);
 }
 
 export async function stopServer(pid: number, timeoutMs = 30_000): Promise<void> {
