@@ -136,6 +136,21 @@ test('a restart keeps an unchanged JWT byte-identical and blocks survive it', as
   assert.equal((await mcpInit(before1.trim())).status, 200);
 });
 
+test('aibridge clients list shows no secret; clients revoke takes effect on the running server', async () => {
+  const list = runBin(inst, ['clients', 'list']);
+  assert.equal(list.code, 0);
+  assert.match(list.out, /^alice\s+sub-alice\s+admin\s+jwt\s+\d{4}-/m);
+  assert.match(list.out, /^carol\s+sub-carol\s+auditor\s+jwt\+oauth2\s+\S+\s+hash only/m);
+  const tokenPath = join(inst.dir, 'clients', 'alice', 'secrets', '.token');
+  const old = readFileSync(tokenPath, 'utf8').trim();
+  assert.ok(!list.out.includes(old) && !list.out.includes(secrets.carol ?? '!'));
+  const revoke = runBin(inst, ['clients', 'revoke', 'alice']);
+  assert.equal(revoke.code, 0, revoke.out);
+  assert.equal((await mcpInit(old)).status, 401);
+  assert.equal((await mcpInit(readFileSync(tokenPath, 'utf8').trim())).status, 200);
+  assert.match(readFileSync(join(inst.dir, 'logs', 'audit.log'), 'utf8'), /"event":"client_revoked".*"client":"alice"/);
+});
+
 test('a bad AUTH_CLIENTS stops start-up with a line naming the client, an audit event and no state change', async () => {
   const bad = await newInstall(['AUTH_MODE=jwt', 'AUTH_CLIENTS=alice:sub-alice:admin,eve:sub-eve:superuser']);
   const r = runBin(bad, ['serve']);
