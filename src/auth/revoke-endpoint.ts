@@ -43,10 +43,10 @@ export function revokeEndpoint(ctx: AuthContext) {
     if (!spec) return oauthError(c, 'invalid_client', 'Client authentication failed');
     const token = form.params.get('token');
     if (!token) return oauthError(c, 'invalid_request', 'token is required');
-    const hint = form.params.get('token_type_hint');
+    // token_type_hint is only a hint (RFC 7009 §2.1): the token's shape decides where to look.
     let done = false;
     const looksLikeJwt = token.split('.').length === 3;
-    if (hint !== 'refresh_token' && looksLikeJwt) done = await revokeJwt(ctx, spec.name, token, ip);
+    if (looksLikeJwt) done = await revokeJwt(ctx, spec.name, token, ip);
     if (!done && !looksLikeJwt) {
       const found = ctx.refresh.lookup(token);
       if (found && found.family.client === spec.name) {
