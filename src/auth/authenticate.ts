@@ -11,8 +11,8 @@ import type { AuthContext } from './auth-context.ts';
 import { auditRefusal, countFailure } from './auth-context.ts';
 import { blockedResponse } from './fail2ban-guard.ts';
 
-/** RFC 6750 §2.1 b64token after exactly one space. */
-const BEARER_RE = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+/** RFC 6750 §2.1 b64token after exactly one space; the scheme name is case-insensitive (RFC 9110 §11.1). */
+const BEARER_RE = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
 /** Successful first uses remembered so each token's first use per process is audited once. */
 const SEEN_LIMIT = 10_000;
 

@@ -29,7 +29,7 @@ export function revokeEndpoint(ctx: AuthContext) {
     const ip = c.get('clientIp');
     const form = await readOAuthForm(c);
     if (!form.ok) return oauthError(c, 'invalid_request', form.description);
-    const bearer = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '');
+    const bearer = /^Bearer (\S+)$/i.exec(c.req.header('authorization') ?? '');
     if (bearer?.[1]) return revokeWithBearer(ctx, c, bearer[1], form.params.get('token'));
     const read = readClientCredentials(c, form.params);
     if (!read.ok) return oauthError(c, 'invalid_client', read.description);
