@@ -20,7 +20,11 @@ export function errorResponder(logger: Logger) {
     }
     if (err instanceof AppError) {
       const status = STATUS[err.code] ?? 500;
-      if (status >= 500) logger.error('request_failed', { path: c.req.path, code: err.code, message: err.message });
+      if (status >= 500) {
+        // Server-side failures can name files and hosts: the detail goes to app.log only (T-TR-14).
+        logger.error('request_failed', { path: c.req.path, code: err.code, message: err.message, hint: err.hint });
+        return c.json({ error: err.code, message: 'The server could not complete the request; the operator can find the cause in app.log' }, status);
+      }
       return c.json({ error: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, status);
     }
     logger.error('request_failed', { path: c.req.path, message: err.message });
