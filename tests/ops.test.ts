@@ -231,10 +231,11 @@ function allBackupsRestore(inst: Install): void {
 
 async function killAtRandom(inst: Install, args: string[], maxMs: number, input?: string): Promise<void> {
   const p = spawn(inst.bin, [...args, '--dir', inst.dir], { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'ignore'] });
+  const exited = new Promise((r) => p.on('exit', r));
   if (input) p.stdin?.end(input);
   await new Promise((r) => setTimeout(r, Math.floor(Math.random() * maxMs)));
   p.kill('SIGKILL');
-  await new Promise((r) => p.on('exit', r));
+  await exited;
 }
 
 async function startsAndStops(inst: Install): Promise<void> {
@@ -270,6 +271,8 @@ test('kill -9 at random points of backup, restore --replace, rotate and upgrade 
   assert.match(dry.out, /0\.1\.0 -> 99\.0\.0|-> 99\.0\.0/);
   for (let i = 0; i < 4; i++) await killAtRandom(inst, ['upgrade', '--file', pkg, '--no-backup'], 3000);
   await startsAndStops(inst);
+  expectExit(runBin(inst, ['upgrade', '--file', pkg, '--no-backup']), 0);
+  assert.match(readFileSync(join(inst.dir, '.env'), 'utf8'), /^PROJECT_VERSION=99\.0\.0$/m);
   assert.equal(runBin(inst, ['integrity']).code, 0, 'binary and shipped files intact after interrupted upgrades');
   allBackupsRestore(inst);
   const leftovers = readdirSync(inst.dir).filter((n) => /\.(rotate|upgrade)-new$|^\.restore-/.test(n));

@@ -52,8 +52,8 @@ export interface ReplaceResult { items: string[]; previous: string }
 /** Swap every top-level item of `tree` except `keepLive` into the install. */
 export function replaceLive(root: string, staged: { id: string; staging: string; tree: string }, keepLive: ReadonlySet<string>, previousName: string): ReplaceResult {
   const items = readdirSync(staged.tree).filter((n) => !keepLive.has(n)).sort();
-  const previous = join(root, previousName);
-  if (existsSync(previous)) throw new AppError('E_RESTORE', `"${previous}" already exists`, { hint: 'move it away and run the restore again' });
+  let previous = join(root, previousName);
+  for (let n = 2; existsSync(previous); n++) previous = join(root, `${previousName}-${n}`);
   const j: Journal = { id: staged.id, staging: staged.staging, tree: staged.tree, previous, items };
   writeFileAtomicSync(join(root, RESTORE_JOURNAL), `${JSON.stringify(j)}\n`, { mode: 0o600 });
   finish(root, j);

@@ -14,7 +14,8 @@ import { openOpsAudit } from '../common/ops-audit.ts';
 import { createBackup } from '../backup/create-backup.ts';
 import { applyLocalRetention } from '../backup/local-retention.ts';
 import { regularFileArg } from '../restore/input-file.ts';
-import { createStaging, removeStaging } from '../restore/staging.ts';
+import { cleanStaleStaging, createStaging, removeStaging } from '../restore/staging.ts';
+import { journalStaging } from '../restore/replace-live.ts';
 import { openUpgradePackage } from './read-package.ts';
 import { compareVersions } from './compare-versions.ts';
 import { planUpgrade, describePlan, type UpgradePlan } from './plan-upgrade.ts';
@@ -30,6 +31,7 @@ export async function runUpgrade(root: string, req: UpgradeRequest, say: (line: 
   return withOpsLock(root, 'upgrade', async () => {
     const recovered = recoverInterruptedUpgrade(root, UPGRADE_CANDIDATES);
     if (recovered) say(`upgrade: ${recovered}`);
+    cleanStaleStaging(root, journalStaging(root));
     const file = regularFileArg('--file', req.file, req.cwd);
     const current = req.currentVersion ?? VERSION;
     const staging = createStaging(root);
