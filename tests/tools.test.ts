@@ -38,7 +38,8 @@ before(async () => {
   inst = await newInstall(['AUTH_CLIENTS=alice:sub-alice-20261124:admin,olga:sub-olga-20261124:operator,aud:sub-aud-20261124:auditor,eve:sub-eve-20261124:admin']);
   const labEnv = readFileSync(join(labDir, 'lab.env'), 'utf8');
   // Until lab.env names the phones' shared web port, point aibridge at the first phone's.
-  appendFileSync(join(inst.dir, '.env'), labEnv.includes('SERVER_CUCM_PHONE_HTTP_PORT=') ? labEnv : `${labEnv}SERVER_CUCM_PHONE_HTTP_PORT=${lab.phones[0]!.http_port}\n`);
+  assert.match(labEnv, /^SERVER_CUCM_PHONE_HTTP_PORT=\d+$/m, 'lab.env names the phones\' HTTP port');
+  appendFileSync(join(inst.dir, '.env'), labEnv);
   await (await startServe(inst)).stop();
   for (const c of ['alice', 'olga', 'aud']) {
     for (const n of lab.nodes) assert.equal(runBin(inst, ['credentials', 'set', '--client', c, '--node', n.name, '--user', n.username], `${n.password}\n`).code, 0);

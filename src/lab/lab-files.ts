@@ -15,6 +15,8 @@ export interface LabDescription {
   }[];
   phone_user: string;
   phone_password: string;
+  /** The one HTTP port every phone listens on (SERVER_CUCM_PHONE_HTTP_PORT in lab.env). */
+  phone_http_port: number;
   /** Registered phones whose web server runs (at most PHONE_SERVER_CAP). */
   phones: LabPhoneEntry[];
   phones_total: number;
@@ -35,6 +37,7 @@ export function labEnvText(d: LabDescription): string {
     `CISCO_NODE_PORTS=${d.nodes.map((n) => `${n.name}:${n.https_port}:${n.ssh_port}`).join(',')}`,
   ];
   for (const p of ['CUCM', 'IMP', 'CUC']) lines.push(`SERVER_${p}_SSL_VERIFY=1`, `SERVER_${p}_SSL_CA_BUNDLE=${d.ca_bundle}`);
+  if (d.phone_http_port) lines.push(`SERVER_CUCM_PHONE_HTTP_PORT=${d.phone_http_port}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -98,21 +98,11 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
       sshEndpoints.push(ssh);
       node.sshPort = ssh.port;
     }
-    const phoneEntries: LabPhoneEntry[] = [];
-    for (const phone of data.axl.all('Phone')) {
-      if (phoneEntries.length >= PHONE_SERVER_CAP) break;
-      const name = xText(phone.name);
-      const reg = data.registrations.get(name.toUpperCase());
-      if (!reg || reg.status !== 'Registered') continue;
-      const server = await startPhoneServer({ phone, ip: reg.ip, data, faults });
-      servers.push(server);
-      const addr = server.address();
-      reg.httpPort = typeof addr === 'object' && addr ? addr.port : 0;
-      phoneEntries.push({ name, model: xText(phone.model), ip: reg.ip, http_port: reg.httpPort, owner: xText(phone.ownerUserName) });
-    }
+    const phoneSet = await startPhoneServers(data, faults, servers);
+    const phoneEntries = phoneSet.entries;
     const description: LabDescription = {
       version, seed, ca_bundle: join(dir, 'ca.pem'), nodes: describeNodes(nodes, credentials),
-      phone_user: credentials.phoneUser, phone_password: credentials.phonePassword, phones: phoneEntries, phones_total: phones, faults: options.faults ?? '',
+      phone_user: credentials.phoneUser, phone_password: credentials.phonePassword, phone_http_port: phoneSet.port, phones: phoneEntries, phones_total: phones, faults: options.faults ?? '',
     };
     await writeLabFiles(dir, description);
     return { description, data, close };
@@ -124,5 +114,37 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
       throw new AppError('E_PORT_IN_USE', `Cannot listen on a lab loopback address: ${(err as Error).message}`, { hint: 'the lab needs 127.0.0.0/8 routed to the loopback interface (the Linux default)', cause: err });
     }
     throw err;
+  }
+}
+
+/**
+ * Every phone listens on the same port, like real phones (80), each on its own address, so aibridge
+ * reaches a phone from the IP that RIS reports plus one SERVER_CUCM_PHONE_HTTP_PORT. The port is
+ * chosen by the OS for the first phone; if another lab holds it on a later address, try another.
+ */
+async function startPhoneServers(data: LabData, faults: FaultDice, servers: Server[]): Promise<{ port: number; entries: LabPhoneEntry[] }> {
+  for (let attempt = 0; ; attempt++) {
+    const started: Server[] = [];
+    const entries: LabPhoneEntry[] = [];
+    let port = 0;
+    try {
+      for (const phone of data.axl.all('Phone')) {
+        if (entries.length >= PHONE_SERVER_CAP) break;
+        const name = xText(phone.name);
+        const reg = data.registrations.get(name.toUpperCase());
+        if (!reg || reg.status !== 'Registered') continue;
+        const server = await startPhoneServer({ phone, ip: reg.ip, port, data, faults });
+        started.push(server);
+        const addr = server.address();
+        port = typeof addr === 'object' && addr ? addr.port : 0;
+        reg.httpPort = port;
+        entries.push({ name, model: xText(phone.model), ip: reg.ip, http_port: port, owner: xText(phone.ownerUserName) });
+      }
+      servers.push(...started);
+      return { port, entries };
+    } catch (err) {
+      await Promise.all(started.map((s) => new Promise((r) => s.close(() => r(undefined)))));
+      if ((err as { code?: string }).code !== 'EADDRINUSE' || attempt >= 8) throw err;
+    }
   }
 }

@@ -36,7 +36,8 @@ function isPhoneUser(phone: XObject, data: LabData, user: string, password: stri
 }
 
 /** Start the web server of `phone` on `ip` (port chosen by the OS); resolves once listening. */
-export function startPhoneServer(opts: { phone: XObject; ip: string; data: LabData; faults: FaultDice }): Promise<Server> {
+/** Start one phone's web server on `ip`; `port` 0 lets the OS choose (the first phone picks the lab's phone port). */
+export function startPhoneServer(opts: { phone: XObject; ip: string; port: number; data: LabData; faults: FaultDice }): Promise<Server> {
   const { ip, data, faults } = opts;
   const uuid = String(opts.phone['@uuid']);
   const server = http.createServer(async (req, res) => {
@@ -81,6 +82,6 @@ export function startPhoneServer(opts: { phone: XObject; ip: string; data: LabDa
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, ip, () => { server.off('error', reject); resolve(server); });
+    server.listen(opts.port, ip, () => { server.off('error', reject); resolve(server); });
   });
 }

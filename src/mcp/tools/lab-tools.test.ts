@@ -25,7 +25,8 @@ before(async () => {
   const root = mkdtempSync(join(tmpdir(), 'aibridge-labtools-'));
   const d = lab.description;
   const labEnv = readFileSync(join(labDir, 'lab.env'), 'utf8');
-  writeFileSync(join(root, '.env'), labEnv.includes('SERVER_CUCM_PHONE_HTTP_PORT=') ? labEnv : `${labEnv}SERVER_CUCM_PHONE_HTTP_PORT=${d.phones[0]!.http_port}\n`, { mode: 0o600 });
+  assert.match(labEnv, /^SERVER_CUCM_PHONE_HTTP_PORT=\d+$/m, 'lab.env names the phones\' HTTP port');
+  writeFileSync(join(root, '.env'), labEnv, { mode: 0o600 });
   mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
   writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
   services = createCiscoServices(loadConfig(root), { append: (c: string, e: string) => events.push(`${c}:${e}`) });
