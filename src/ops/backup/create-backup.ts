@@ -70,7 +70,7 @@ export async function createBackup(config: Config, options: CreateBackupOptions 
       createGzip({ level: zc.Z_BEST_SPEED }),
       createBackupEncryptor(publicKey, meta),
       hashingPassThrough(hash, count),
-      createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1 << 20 }),
+      createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1 << 18 }),
     );
     const sha512 = hash.digest('hex');
     await writeSidecar(file, sha512);

@@ -12,7 +12,7 @@ import type { Header, Pack } from 'tar-stream';
 import type { Writable } from 'node:stream';
 import type { BackupPlan, PlanEntry } from './backup-plan.ts';
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 18;
 
 async function* fileBytes(path: string, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');

@@ -17,7 +17,7 @@ export async function decryptBackup(file: string, opened: OpenedBackup, sink: Wr
   decipher.setAAD(opened.header.bytes);
   decipher.setAuthTag(opened.tag);
   const body = opened.bodyEnd > opened.bodyStart
-    ? createReadStream(file, { start: opened.bodyStart, end: opened.bodyEnd - 1, highWaterMark: 1 << 20 })
+    ? createReadStream(file, { start: opened.bodyStart, end: opened.bodyEnd - 1, highWaterMark: 1 << 18 })
     : Readable.from([]);
   try {
     await pipeline(body, decipher, ...extra, sink);

@@ -21,7 +21,7 @@ export async function extractBackup(root: string, file: string, key: { privateKe
   const staging = createStaging(root);
   try {
     const payload = join(staging, 'payload.tar.gz');
-    await decryptBackup(file, opened, createWriteStream(payload, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }));
+    await decryptBackup(file, opened, createWriteStream(payload, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 18 }));
     opened.dek.fill(0);
     const tree = join(staging, 'tree');
     mkdirSync(tree, { mode: 0o700 });

@@ -86,7 +86,7 @@ export function archiveError(err: unknown): AppError {
 export async function extractTarGz(archive: string, dest: string | undefined): Promise<ExtractSummary> {
   const x = createTarExtractor(dest);
   try {
-    await pipeline(createReadStream(archive, { highWaterMark: 1 << 20 }), createGunzip(), x.sink);
+    await pipeline(createReadStream(archive, { highWaterMark: 1 << 18 }), createGunzip(), x.sink);
   } catch (err) { throw archiveError(err); }
   return x.finish();
 }
