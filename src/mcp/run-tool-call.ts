@@ -78,7 +78,8 @@ export async function runToolCall(reg: ToolRegistry, principal: Principal, name:
   } catch (err) {
     const d = describeToolError(err, tool.name);
     if (d.internal) reg.deps.logger.error('tool_failed', { tool: tool.name, client: principal.clientName, message: errorMessage(err), stack: (err as Error).stack });
-    status = 'error';
+    // A refusal found by the handler (e.g. no credentials of this client for that node) is a denial.
+    status = err instanceof AppError && err.code === 'E_FORBIDDEN' ? 'denied' : 'error';
     code = d.code;
     result = errorResult(d.text);
   }
