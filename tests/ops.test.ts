@@ -140,6 +140,23 @@ test('SFTP host key mismatch, unknown host and missing known_hosts abort before 
   s.stop();
 });
 
+test('SFTP remote disk full: no partial file under the final name, bounded retries, audited (T-BK-14)', { skip: process.getuid?.() !== 0 ? 'needs root to mount a small tmpfs' : false }, async () => {
+  const s = await startSshd('diskfull');
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', s.remote]);
+  assert.equal(m.status, 0, `mount failed: ${m.stderr}`);
+  try {
+    const inst = await readyInstall(sftpEnv(s));
+    writeFileSync(join(inst.dir, 'clients', 'alice', 'reports', 'big.bin'), randomBytes(2 << 20));
+    const r = runBin(inst, ['backup']);
+    expectExit(r, 1);
+    assert.match(r.out, /SFTP export failed/);
+    assert.deepEqual(readdirSync(s.remote).filter((n) => n.endsWith('.enc') || n.endsWith('.part')), [], 'no partial or final remote backup');
+    assert.equal(backups(inst).length, 1, 'the local backup stays');
+    assert.match(auditText(inst), /backup_export_failed/);
+    assert.doesNotMatch(auditText(inst), /backup_exported/);
+  } finally { spawnSync('umount', [s.remote]); s.stop(); }
+});
+
 test('SFTP export with password auth from BACKUP_SFTP_PASSWORD_ENC', { skip: process.getuid?.() !== 0 ? 'needs root to create a test user with a password' : false }, async () => {
   const user = 'aibridgesftp';
   const password = randomBytes(12).toString('base64url');
@@ -213,6 +230,8 @@ test('tampering is logged CRITICAL at start-up and the server keeps serving (int
   assert.match(r.out, /altered: profiles\/_default\/admin\.json: expected sha512 [0-9a-f]{128}, actual [0-9a-f]{128}/);
   const serve = await startServe(inst);
   assert.equal((await httpsGet(inst.port, '/health')).body, 'ok');
+  const metrics = await httpsGet(inst.port, '/metrics');
+  assert.match(metrics.body, /aibridge_watchdog_state\{[^}]*watchdog="integrity"[^}]*state="alert"|aibridge_watchdog_state\{[^}]*state="alert"[^}]*watchdog="integrity"/, metrics.body.slice(0, 2000));
   await serve.stop();
   const app = readFileSync(join(inst.dir, 'logs', 'app.log'), 'utf8');
   assert.match(app, /"level":"critical","event":"integrity_failed"/);

@@ -73,3 +73,9 @@ test('BUNDLED_DEPENDENCIES matches package-lock.json', () => {
   const expected = Object.fromEntries(Object.keys(pkg.dependencies).sort().map((d) => [d, lock.packages[`node_modules/${d}`]?.version]));
   assert.deepEqual({ ...BUNDLED_DEPENDENCIES }, expected);
 });
+
+test('show-tech --output naming a file or a device is refused', async () => {
+  const inst = fixtureInstall();
+  await assert.rejects(writeShowTech(inst.config(), { outputDir: join(inst.dir, '.env'), withLogs: false, zip: true }), /is not a folder/);
+  await assert.rejects(writeShowTech(inst.config(), { outputDir: '/dev/null', withLogs: false, zip: true }), /is not a folder/);
+});

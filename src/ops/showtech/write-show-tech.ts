@@ -3,7 +3,7 @@
  * with --no-zip) in the output folder, mode 600, written atomically. Known secret values are
  * masked; if the scan still finds a secret the bundle is refused and nothing is written.
  */
-import { mkdirSync, renameSync, rmSync, statSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import type { Config } from '../../config/load-config.ts';
@@ -18,8 +18,8 @@ import { findSecret } from './secret-scan.ts';
 export interface ShowTechOptions { outputDir: string; withLogs: boolean; zip: boolean; now?: Date }
 
 function checkOutputDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new AppError('E_USAGE', `--output "${dir}" is not a folder`, { hint: 'give a folder to write the bundle into' });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (!statSync(dir).isDirectory()) throw new AppError('E_USAGE', `--output "${dir}" is not a folder`, { hint: 'give a folder to write the bundle into' });
 }
 
 export async function writeShowTech(config: Config, options: ShowTechOptions): Promise<string> {
