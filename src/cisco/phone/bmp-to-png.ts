@@ -3,19 +3,11 @@
  * image type MCP clients display. Handles BITMAPINFOHEADER and later headers, 1/4/8-bit palettes,
  * 24/32-bit pixels, bottom-up or top-down rows; anything else is refused.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { pngChunk } from '../../lib/png-chunk.ts';
 import { AppError } from '../../lib/errors.ts';
 
 const MAX_PIXELS = 4096 * 4096;
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
 
 function bad(why: string): AppError {
   return new AppError('E_UPSTREAM', `The phone sent a BMP screenshot aibridge cannot convert: ${why}`, { hint: 'try again; some older models send unusual bitmaps' });
@@ -59,5 +51,5 @@ export function bmpToPng(bmp: Buffer): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
 }

@@ -4,6 +4,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { glyph } from './font5x7.ts';
+import { pngChunk } from '../../lib/png-chunk.ts';
 
 export class Canvas {
   readonly width: number;
@@ -38,27 +39,6 @@ export class Canvas {
   }
 }
 
-const CRC_TABLE = new Int32Array(256).map((_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
-
-function crc32(buf: Uint8Array): number {
-  let c = -1;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
 export function encodePng(c: Canvas): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(c.width, 0);
@@ -66,7 +46,7 @@ export function encodePng(c: Canvas): Buffer {
   ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
   const raw = Buffer.alloc((c.width * 3 + 1) * c.height);
   for (let y = 0; y < c.height; y++) Buffer.from(c.rgb.buffer, y * c.width * 3, c.width * 3).copy(raw, y * (c.width * 3 + 1) + 1);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 export function encodeBmp(c: Canvas): Buffer {
