@@ -16,7 +16,7 @@ export interface BackupPlan { entries: PlanEntry[]; totalBytes: number; skipped:
 /** Names at the install root that are software or transient state, not configuration. */
 const ROOT_SKIP = new Set(['aibridge', 'aibridge.pid', OPS_LOCK_FILE, 'upgrade', 'node_modules']);
 const ROOT_SKIP_RE = /^(restore_|\.restore-|\.upgrade-|restore_previous_)/;
-const FILE_SKIP_RE = /(^\..*\.tmp$|\.lock$)/;
+const FILE_SKIP_RE = /(^\..*\.tmp$|\.lock$|\.(rotate|upgrade)-new$)/;
 
 function isInside(parent: string, child: string): boolean {
   const r = relative(parent, child);

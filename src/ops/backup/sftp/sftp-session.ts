@@ -61,6 +61,8 @@ export function openSftp(login: SftpLogin): Promise<SftpSession> {
     if (serverHostKey.length === 0) { reject(hostKeyError(login, { ok: false, reason: 'unknown-host', detail: `no entry for ${hostLookupName(login.host, login.port)}` })); return; }
     const config: ConnectConfig = {
       host: login.host, port: login.port, username: login.user, readyTimeout: login.timeoutMs ?? 20_000, tryKeyboard: false,
+      // A server that stops answering mid-transfer is dropped after ~30 s instead of hanging the backup.
+      keepaliveInterval: 10_000, keepaliveCountMax: 3,
       algorithms: { serverHostKey: serverHostKey as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
       hostVerifier: (key: Buffer): boolean => { verdict = checkHostKey(login.knownHosts, login.host, login.port, key); return verdict.ok; },
       ...(login.privateKey ? { privateKey: login.privateKey } : {}),
