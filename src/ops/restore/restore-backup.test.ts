@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, copyFileSync, truncateSync, appendFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { fixtureInstall, writeKeyPair } from '../testdata/fixture-install.ts';
 import { createBackup } from '../backup/create-backup.ts';
@@ -103,4 +104,31 @@ test('restoreReplace() swaps items in, keeps the previous state and the live log
   assert.equal(readFileSync(join(r.previous as string, 'clients', 'alice', 'reports', 'r1.md'), 'utf8'), 'changed\n');
   assert.ok(!existsSync(join(inst.dir, '.restore-journal.json')));
   assert.deepEqual(readdirSync(inst.dir).filter((n) => n.startsWith('.restore-')), []);
+});
+
+function canonicalState(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string, rel: string): void => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      const r = `${rel}/${n}`;
+      const st = statSync(p);
+      h.update(`${r}:${(st.mode & 0o777).toString(8)}\n`);
+      if (st.isDirectory()) walk(p, r); else h.update(readFileSync(p));
+    }
+  };
+  for (const top of ['.env', 'secrets', 'clients']) {
+    const p = join(dir, top);
+    if (statSync(p).isDirectory()) walk(p, top); else h.update(`${top}\n`).update(readFileSync(p));
+  }
+  return h.digest('hex');
+}
+
+test('a backup restored with --replace into a fresh install reproduces the state (T-BK-01)', async () => {
+  const a = fixtureInstall();
+  const b = await createBackup(a.config());
+  const fresh = fixtureInstall();
+  assert.notEqual(canonicalState(fresh.dir), canonicalState(a.dir));
+  await restoreReplace(fresh.config(), { file: b.file, keyPath: join(a.dir, 'secrets', 'rsa_private.pem'), cwd: fresh.dir });
+  assert.equal(canonicalState(fresh.dir), canonicalState(a.dir));
 });
