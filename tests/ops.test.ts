@@ -238,6 +238,25 @@ test('tampering is logged CRITICAL at start-up and the server keeps serving (int
   assert.match(auditText(inst), /integrity_failed/);
 });
 
+test('with BACKUP_ENABLED=1 the watchdog backs up at start-up and reports it on /metrics', async () => {
+  const inst = await readyInstall(['BACKUP_ENABLED=1', 'BACKUP_INTERVAL_HOURS=24']);
+  await new Promise((r) => setTimeout(r, 1100)); // a new file name (one-second resolution)
+  const before = backups(inst).length;
+  const serve = await startServe(inst);
+  try {
+    for (let i = 0; i < 120 && backups(inst).length === before; i++) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(backups(inst).length, before + 1);
+    let metrics = '';
+    for (let i = 0; i < 40; i++) {
+      metrics = (await httpsGet(inst.port, '/metrics')).body;
+      if (/watchdog="backup"[^}]*state="ok"|state="ok"[^}]*watchdog="backup"/.test(metrics)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.match(metrics, /watchdog="backup"[^}]*state="ok"|state="ok"[^}]*watchdog="backup"/);
+  } finally { assert.equal(await serve.stop(), 0); }
+  assert.match(auditText(inst), /"trigger":"startup"/);
+});
+
 /** Every backup in the install verifies with the current key or an archived one. */
 function allBackupsRestore(inst: Install): void {
   const keys = [undefined, ...readdirSync(join(inst.dir, 'secrets')).filter((n) => n.startsWith('rsa_private.pem.archived.')).map((n) => join(inst.dir, 'secrets', n))];
