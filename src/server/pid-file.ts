@@ -21,5 +21,11 @@ export function runningServerPid(root: string): number | undefined {
   if (!existsSync(path)) return undefined;
   const pid = Number(readFileSync(path, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  if (isZombie(pid)) return undefined;
   try { process.kill(pid, 0); return pid; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined; }
+}
+
+/** A process that exited but was not reaped yet still answers kill(0); /proc says it is a zombie. */
+function isZombie(pid: number): boolean {
+  try { return /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
 }
