@@ -3,6 +3,7 @@ import { benchAudit } from './audit.ts';
 import { benchStartup } from './startup.ts';
 import { benchAxl } from './axl.ts';
 import { benchMcp } from './mcp.ts';
+import { benchBackup } from './backup.ts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   if (!only || only === 'startup') await benchStartup();
   if (!only || only === 'axl') await benchAxl();
   if (!only || only === 'mcp') await benchMcp();
+  if (!only || only === 'backup') benchBackup();
 }
 
 main().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });
