@@ -190,3 +190,38 @@ test('caller fields cannot shadow the chain keys (ts, seq, category, event, prev
   assert.equal(r.event_field, 'z');
   assert.ok(verify().ok);
 });
+
+test('appendAsync() group-commits concurrent records into one linear chain, mixed with sync appends', async () => {
+  const { dir, log, verify } = setup();
+  const receipts = await Promise.all(Array.from({ length: 200 }, (_, i) => {
+    if (i === 100) log.append('SERVER', 'sync_in_between');
+    return log.appendAsync('ACTIONS', 'tool_call', { i });
+  }));
+  log.close();
+  const seqs = receipts.map((r) => r.seq).sort((a, b) => a - b);
+  assert.equal(new Set(seqs).size, 200);
+  const ls = lines(dir);
+  assert.equal(ls.length, 201);
+  assert.deepEqual(ls.map((l) => (JSON.parse(l) as { seq: number }).seq), Array.from({ length: 201 }, (_, i) => i + 1));
+  assert.ok(verify().ok);
+});
+
+test('appendAsync() rejects with E_AUDIT_WRITE when the disk is full (fail closed)', async (t) => {
+  const { dir } = setup();
+  const logs = join(dir, 'full-async');
+  mkdirSync(logs);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', logs]).status !== 0) { t.skip('needs root to mount a small tmpfs (CI runs as root)'); return; }
+  try {
+    const log = AuditLog.open({ dir: logs, rotateSize: 1e12, rotateFiles: 1, checkpointPath: join(dir, 'cp-a') });
+    const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => log.appendAsync('ACTIONS', 'tool_call', { i, pad: 'z'.repeat(2000) })));
+    const rejected = results.filter((r) => r.status === 'rejected');
+    assert.ok(rejected.length > 0);
+    for (const r of rejected) assert.ok(r.status === 'rejected' && r.reason instanceof AppError && r.reason.code === 'E_AUDIT_WRITE');
+    assert.equal(log.healthy, false);
+    const text = readFileSync(join(logs, 'audit.log'), 'utf8');
+    assert.ok(text === '' || text.endsWith('\n'), 'a failed batch leaves no torn line');
+    assert.equal(text.split('\n').filter(Boolean).length, results.filter((r) => r.status === 'fulfilled').length, 'exactly the acknowledged records are in the log');
+  } finally {
+    spawnSync('umount', [logs]);
+  }
+});

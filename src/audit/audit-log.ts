@@ -5,7 +5,7 @@
  * made durable, `append` throws and the caller must not perform the action.
  */
 import {
-  closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync,
+  closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync,
   readFileSync, statSync, writeSync, constants,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { AppError } from '../lib/errors.ts';
 import { withFileLockSync } from '../lib/file-lock.ts';
 import { archivePath, finishInterruptedRotation, rotateFile } from '../lib/rotate-file.ts';
 import { writeFileAtomicSync } from '../lib/atomic-write.ts';
-import { formatRecord } from '../log/logger.ts';
+import { formatAuditLine } from './audit-line.ts';
 import type { LogFields } from '../log/logger.ts';
 import { GENESIS_HASH, hashLine } from './audit-record.ts';
 import type { AuditCategory } from './audit-record.ts';
@@ -50,15 +50,6 @@ function headFromLine(line: string | undefined): AuditHead | undefined {
   return { seq: v.seq, hash: hashLine(line) };
 }
 
-/** Keys the chain owns; a caller field with one of these names is kept as `<key>_field`. */
-const RESERVED_KEYS = new Set(['ts', 'seq', 'category', 'event', 'prev']);
-
-function withoutReservedKeys(fields: LogFields): LogFields {
-  const out: LogFields = {};
-  for (const [k, v] of Object.entries(fields)) out[RESERVED_KEYS.has(k) ? `${k}_field` : k] = v;
-  return out;
-}
-
 export class AuditLog {
   readonly path: string;
   #options: AuditLogOptions;
@@ -70,6 +61,12 @@ export class AuditLog {
   #sinceCheckpoint = 0;
   #healthy = true;
   #lastError: string | undefined;
+  /** Records waiting for the next group commit (appendAsync). */
+  #pending: Array<{ category: AuditCategory; event: string; fields: LogFields; resolve(r: AuditReceipt): void; reject(e: unknown): void }> = [];
+  #draining = false;
+  /** fdatasync calls in flight on the thread pool; descriptors retired meanwhile close after them. */
+  #syncing = 0;
+  #retired: number[] = [];
 
   private constructor(options: AuditLogOptions) {
     this.#options = options;
@@ -117,6 +114,114 @@ export class AuditLog {
     }
   }
 
+  /**
+   * Append durably without blocking the event loop: records queued while a commit is in flight are
+   * written together (one write, one fdatasync on the thread pool: group commit, as databases do).
+   * Resolves once the record is on disk; rejects with E_AUDIT_WRITE (fail closed) otherwise.
+   */
+  appendAsync(category: AuditCategory, event: string, fields: LogFields = {}): Promise<AuditReceipt> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ category, event, fields, resolve, reject });
+      if (!this.#draining) { this.#draining = true; setImmediate(() => { void this.#drain(); }); }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pending.length) {
+      const batch = this.#pending.splice(0);
+      let receipts: AuditReceipt[] = [];
+      let fd: number | undefined;
+      try {
+        const written = withFileLockSync(this.#lockPath(), () => this.#writeBatchLocked(batch));
+        receipts = written.receipts;
+        fd = written.syncFd;
+        if (fd !== undefined) await this.#syncAsync(fd);
+        this.#healthy = true;
+        this.#lastError = undefined;
+        batch.forEach((b, i) => b.resolve(receipts[i] as AuditReceipt));
+        this.#sinceCheckpoint += batch.length;
+        if (this.#options.sign && this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64)) {
+          try { this.checkpoint(); } catch { /* the next checkpoint covers it; verify reports the gap */ }
+        }
+      } catch (err) {
+        this.#healthy = false;
+        this.#lastError = (err as Error).message;
+        const e = err instanceof AppError && err.code === 'E_AUDIT_WRITE' ? err : new AppError('E_AUDIT_WRITE', `Cannot write the audit record: ${(err as Error).message}`, {
+          hint: 'the action was not performed; free disk space or fix the logs folder', cause: err,
+        });
+        for (const b of batch) b.reject(e);
+      }
+    }
+    this.#draining = false;
+  }
+
+  /** Under the lock: one write of the whole batch. Returns the descriptor still to fdatasync. */
+  #writeBatchLocked(batch: ReadonlyArray<{ category: AuditCategory; event: string; fields: LogFields }>): { receipts: AuditReceipt[]; syncFd: number | undefined } {
+    this.#refreshHead();
+    const receipts: AuditReceipt[] = [];
+    const lines: string[] = [];
+    let head = this.#head;
+    for (const b of batch) {
+      const line = this.#formatLine(b.category, b.event, b.fields, head);
+      head = { seq: head.seq + 1, hash: hashLine(line) };
+      lines.push(line);
+      receipts.push({ ...head });
+    }
+    const buf = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    const fd = this.#openFd();
+    const before = this.#size;
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    } catch (err) {
+      try { ftruncateSync(fd, before); } catch { /* the torn tail is quarantined at next open */ }
+      throw new AppError('E_AUDIT_WRITE', `Cannot write the audit record to "${this.path}": ${(err as Error).message}`, {
+        hint: 'the action was not performed; free disk space or fix the logs folder', cause: err,
+      });
+    }
+    this.#size = before + buf.length;
+    this.#head = head;
+    if (this.#size >= this.#options.rotateSize) {
+      fdatasyncSync(fd);
+      this.#closeFd();
+      rotateFile(this.path, this.#options.rotateFiles);
+      this.#size = 0;
+      return { receipts, syncFd: undefined };
+    }
+    this.#syncing++;
+    return { receipts, syncFd: fd };
+  }
+
+  #syncAsync(fd: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      fdatasync(fd, (err) => {
+        this.#syncDone();
+        if (err) reject(new AppError('E_AUDIT_WRITE', `Cannot make the audit record durable in "${this.path}": ${err.message}`, { hint: 'the action was not performed; check the disk', cause: err }));
+        else resolve();
+      });
+    });
+  }
+
+  #syncDone(): void {
+    this.#syncing--;
+    if (this.#syncing === 0) for (const old of this.#retired.splice(0)) { try { closeSync(old); } catch { /* already closed */ } }
+  }
+
+  /** Close the current descriptor, or retire it until in-flight fdatasync calls finish. */
+  #closeFd(): void {
+    if (this.#fd === undefined) return;
+    if (this.#syncing > 0) this.#retired.push(this.#fd); else closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  #formatLine(category: AuditCategory, event: string, fields: LogFields, head: AuditHead): string {
+    const now = Date.now();
+    // The chain relies on seq, not time; a clock jump backwards is itself recorded (T-AU-12).
+    const jumpMs = this.#lastTs && now < this.#lastTs ? now - this.#lastTs : undefined;
+    this.#lastTs = now;
+    return formatAuditLine({ now, category, event, fields, head, jumpMs });
+  }
+
   /** Write a signed checkpoint of the current head (no-op without a signer). */
   checkpoint(): void {
     const sign = this.#options.sign;
@@ -131,8 +236,7 @@ export class AuditLog {
   /** Checkpoint and release the descriptor. */
   close(): void {
     try { this.checkpoint(); } finally {
-      if (this.#fd !== undefined) closeSync(this.#fd);
-      this.#fd = undefined;
+      this.#closeFd();
     }
   }
 
@@ -142,7 +246,7 @@ export class AuditLog {
   #refreshHead(): void {
     const st = existsSync(this.path) ? statSync(this.path) : undefined;
     if (st && this.#fd !== undefined && st.ino === this.#ino && st.size === this.#size) return;
-    if (this.#fd !== undefined && (!st || st.ino !== this.#ino)) { closeSync(this.#fd); this.#fd = undefined; }
+    if (this.#fd !== undefined && (!st || st.ino !== this.#ino)) this.#closeFd();
     const fromCurrent = st && st.size > 0 ? headFromLine(lastLineOf(this.path)) : undefined;
     const archive = archivePath(this.path, 1);
     this.#head = fromCurrent ?? (existsSync(archive) ? headFromLine(lastLineOf(archive)) : undefined) ?? { seq: 0, hash: GENESIS_HASH };
@@ -160,40 +264,13 @@ export class AuditLog {
   }
 
   #appendLocked(category: AuditCategory, event: string, fields: LogFields): AuditReceipt {
-    this.#refreshHead();
-    const now = Date.now();
-    const extra: LogFields = {};
-    // The chain relies on seq, not time; a clock jump backwards is itself recorded (T-AU-12).
-    if (this.#lastTs && now < this.#lastTs) extra.clock_jump_ms = now - this.#lastTs;
-    this.#lastTs = now;
-    const seq = this.#head.seq + 1;
-    const body = formatRecord({ ...withoutReservedKeys(fields), ...extra });
-    const head = formatRecord({ ts: new Date(now).toISOString(), seq, category, event });
-    const prev = `"prev":"${this.#head.hash}"`;
-    const inner = body === '{}' ? '' : `,${body.slice(1, -1)}`;
-    const line = `${head.slice(0, -1)}${inner},${prev}}`;
-    const buf = Buffer.from(`${line}\n`, 'utf8');
-    const fd = this.#openFd();
-    const before = this.#size;
-    try {
-      let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-      fdatasyncSync(fd);
-    } catch (err) {
-      try { ftruncateSync(fd, before); } catch { /* the torn tail is quarantined at next open */ }
-      throw new AppError('E_AUDIT_WRITE', `Cannot write the audit record to "${this.path}": ${(err as Error).message}`, {
-        hint: 'the action was not performed; free disk space or fix the logs folder', cause: err,
-      });
+    const { receipts, syncFd } = this.#writeBatchLocked([{ category, event, fields }]);
+    if (syncFd !== undefined) {
+      try { fdatasyncSync(syncFd); } catch (err) {
+        throw new AppError('E_AUDIT_WRITE', `Cannot make the audit record durable in "${this.path}": ${(err as Error).message}`, { hint: 'the action was not performed; check the disk', cause: err });
+      } finally { this.#syncDone(); }
     }
-    this.#size = before + buf.length;
-    this.#head = { seq, hash: hashLine(line) };
-    if (this.#size >= this.#options.rotateSize) {
-      closeSync(fd);
-      this.#fd = undefined;
-      rotateFile(this.path, this.#options.rotateFiles);
-      this.#size = 0;
-    }
-    return { ...this.#head };
+    return receipts[0] as AuditReceipt;
   }
 
   /** Move a torn last line (kill -9 mid-write) aside; returns what the recovery record says. */

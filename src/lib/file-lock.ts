@@ -3,7 +3,7 @@
  * may append to the same file, e.g. `aibridge serve` and `aibridge credentials` both auditing.
  * A lock whose owner process is gone is taken over.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { AppError } from './errors.ts';
 
 function isAlive(pid: number): boolean {
@@ -26,8 +26,11 @@ export function withFileLockSync<T>(lockPath: string, fn: () => T, timeoutMs = 5
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       let owner = NaN;
-      try { owner = Number(readFileSync(lockPath, 'utf8')); } catch { /* vanished: retry */ }
-      if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) {
+      let ageMs = 0;
+      try { owner = Number(readFileSync(lockPath, 'utf8') || 'NaN'); ageMs = Date.now() - statSync(lockPath).mtimeMs; } catch { continue; /* vanished: retry */ }
+      // A holder killed between creating the file and writing its pid leaves it empty: stale after 2 s.
+      const stale = Number.isInteger(owner) && owner > 0 ? !isAlive(owner) : ageMs > 2000;
+      if (stale) {
         try { unlinkSync(lockPath); } catch { /* someone else took it over */ }
         continue;
       }

@@ -23,15 +23,21 @@ export interface CallContext {
 
 interface Attempt { principal: Principal; tool?: ToolDefinition; target?: ToolTarget; args: unknown; ctx: CallContext; started: number }
 
-function finish(reg: ToolRegistry, a: Attempt, status: CallStatus, extra: Record<string, unknown>): void {
+/** Durable append that does not block other sessions (group commit) when the sink offers it. */
+async function record(reg: ToolRegistry, event: string, fields: Record<string, unknown>): Promise<void> {
+  const sink = reg.deps.audit;
+  if (sink.appendAsync) await sink.appendAsync('ACTIONS', event, fields); else sink.append('ACTIONS', event, fields);
+}
+
+async function finish(reg: ToolRegistry, a: Attempt, status: CallStatus, extra: Record<string, unknown>): Promise<void> {
   const fields = { ...actionFields(a.principal, a.tool, a.target, a.ctx), result: status, duration_ms: Math.round((reg.now() - a.started) * 10) / 10, ...extra, arguments: auditArgs(a.args) };
   reg.deps.metrics.toolCall(a.principal.clientName, a.tool?.name ?? 'unknown', status);
-  reg.deps.audit.append('ACTIONS', 'tool_call', fields);
+  await record(reg, 'tool_call', fields);
 }
 
 /** Record a refusal (nothing ran) and answer with an error result. */
-function refuse(reg: ToolRegistry, a: Attempt, status: 'denied' | 'error', text: string, extra: Record<string, unknown>): CallToolResult {
-  try { finish(reg, a, status, { ...extra, reason: text }); } catch (err) {
+async function refuse(reg: ToolRegistry, a: Attempt, status: 'denied' | 'error', text: string, extra: Record<string, unknown>): Promise<CallToolResult> {
+  try { await finish(reg, a, status, { ...extra, reason: text }); } catch (err) {
     reg.deps.logger.error('audit_write_failed', { event: 'tool_call', message: errorMessage(err) });
   }
   if (status === 'denied') reg.deps.logger.warning('tool_call_denied', { client: a.principal.clientName, tool: a.tool?.name, ...extra });
@@ -62,7 +68,7 @@ export async function runToolCall(reg: ToolRegistry, principal: Principal, name:
   }
   if (!tool.introspection) {
     try {
-      reg.deps.audit.append('ACTIONS', 'tool_call_started', { ...actionFields(principal, tool, a.target, ctx), rule: decision.rule, arguments: auditArgs(args) });
+      await record(reg, 'tool_call_started', { ...actionFields(principal, tool, a.target, ctx), rule: decision.rule, arguments: auditArgs(args) });
     } catch (err) {
       reg.deps.metrics.toolCall(principal.clientName, tool.name, 'error');
       reg.deps.logger.error('audit_write_failed', { event: 'tool_call_started', tool: tool.name, message: errorMessage(err) });
@@ -84,7 +90,7 @@ export async function runToolCall(reg: ToolRegistry, principal: Principal, name:
     result = errorResult(d.text);
   }
   try {
-    finish(reg, a, status, { rule: decision.rule, ...(code ? { error: code } : {}) });
+    await finish(reg, a, status, { rule: decision.rule, ...(code ? { error: code } : {}) });
   } catch (err) {
     reg.deps.logger.error('audit_write_failed', { event: 'tool_call', tool: tool.name, message: errorMessage(err) });
     const e = new AppError('E_AUDIT_WRITE', `"${tool.name}" ran but its audit record could not be written, so its result is withheld`, { hint: 'ask an operator to check the audit log (disk space, permissions)' });

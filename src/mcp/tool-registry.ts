@@ -17,7 +17,11 @@ import { inputJsonSchema, validateArgs } from './validate-args.ts';
 import { actionFields, auditArgs } from './action-fields.ts';
 
 export interface ProfileSource { get(name: string): Profile | undefined }
-export interface AuditSink { append(category: 'ACTIONS' | 'RATE_LIMITED', event: string, fields: Record<string, unknown>): unknown }
+export interface AuditSink {
+  append(category: 'ACTIONS' | 'RATE_LIMITED', event: string, fields: Record<string, unknown>): unknown;
+  /** Group-committed durable append (AuditLog.appendAsync); preferred for tool calls. */
+  appendAsync?(category: 'ACTIONS', event: string, fields: Record<string, unknown>): Promise<unknown>;
+}
 
 export interface RegistryDeps {
   profiles: ProfileSource;
