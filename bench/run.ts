@@ -7,7 +7,7 @@ import { benchBackup } from './backup.ts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  if (!only || only === 'audit') benchAudit();
+  if (!only || only === 'audit') await benchAudit();
   if (!only || only === 'startup') await benchStartup();
   if (!only || only === 'axl') await benchAxl();
   if (!only || only === 'mcp') await benchMcp();
