@@ -50,6 +50,15 @@ function headFromLine(line: string | undefined): AuditHead | undefined {
   return { seq: v.seq, hash: hashLine(line) };
 }
 
+const WRITE_HINT = 'the action was not performed; free disk space or fix the logs folder';
+const DURABLE_HINT = 'the action was not performed; check the disk';
+
+/** The one error an append fails with (fail closed): E_AUDIT_WRITE naming what could not be done. */
+function auditWriteError(err: unknown, what = 'Cannot write the audit record', hint = WRITE_HINT): AppError {
+  if (err instanceof AppError && err.code === 'E_AUDIT_WRITE') return err;
+  return new AppError('E_AUDIT_WRITE', `${what}: ${(err as Error).message}`, { hint, cause: err });
+}
+
 export class AuditLog {
   readonly path: string;
   #options: AuditLogOptions;
@@ -105,13 +114,15 @@ export class AuditLog {
       if (this.#options.sign && ++this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64)) this.checkpoint();
       return receipt;
     } catch (err) {
-      this.#healthy = false;
-      this.#lastError = (err as Error).message;
-      if (err instanceof AppError && err.code === 'E_AUDIT_WRITE') throw err;
-      throw new AppError('E_AUDIT_WRITE', `Cannot write the audit record: ${(err as Error).message}`, {
-        hint: 'the action was not performed; free disk space or fix the logs folder', cause: err,
-      });
+      throw this.#failed(err);
     }
+  }
+
+  /** Mark the log unhealthy (for /status and /metrics) and give the error callers see. */
+  #failed(err: unknown): AppError {
+    this.#healthy = false;
+    this.#lastError = (err as Error).message;
+    return auditWriteError(err);
   }
 
   /**
@@ -144,11 +155,7 @@ export class AuditLog {
           try { this.checkpoint(); } catch { /* the next checkpoint covers it; verify reports the gap */ }
         }
       } catch (err) {
-        this.#healthy = false;
-        this.#lastError = (err as Error).message;
-        const e = err instanceof AppError && err.code === 'E_AUDIT_WRITE' ? err : new AppError('E_AUDIT_WRITE', `Cannot write the audit record: ${(err as Error).message}`, {
-          hint: 'the action was not performed; free disk space or fix the logs folder', cause: err,
-        });
+        const e = this.#failed(err);
         for (const b of batch) b.reject(e);
       }
     }
@@ -175,9 +182,7 @@ export class AuditLog {
       while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
     } catch (err) {
       try { ftruncateSync(fd, before); } catch { /* the torn tail is quarantined at next open */ }
-      throw new AppError('E_AUDIT_WRITE', `Cannot write the audit record to "${this.path}": ${(err as Error).message}`, {
-        hint: 'the action was not performed; free disk space or fix the logs folder', cause: err,
-      });
+      throw auditWriteError(err, `Cannot write the audit record to "${this.path}"`);
     }
     this.#size = before + buf.length;
     this.#head = head;
@@ -196,7 +201,7 @@ export class AuditLog {
     return new Promise((resolve, reject) => {
       fdatasync(fd, (err) => {
         this.#syncDone();
-        if (err) reject(new AppError('E_AUDIT_WRITE', `Cannot make the audit record durable in "${this.path}": ${err.message}`, { hint: 'the action was not performed; check the disk', cause: err }));
+        if (err) reject(auditWriteError(err, `Cannot make the audit record durable in "${this.path}"`, DURABLE_HINT));
         else resolve();
       });
     });
@@ -267,7 +272,7 @@ export class AuditLog {
     const { receipts, syncFd } = this.#writeBatchLocked([{ category, event, fields }]);
     if (syncFd !== undefined) {
       try { fdatasyncSync(syncFd); } catch (err) {
-        throw new AppError('E_AUDIT_WRITE', `Cannot make the audit record durable in "${this.path}": ${(err as Error).message}`, { hint: 'the action was not performed; check the disk', cause: err });
+        throw auditWriteError(err, `Cannot make the audit record durable in "${this.path}"`, DURABLE_HINT);
       } finally { this.#syncDone(); }
     }
     return receipts[0] as AuditReceipt;
