@@ -1,6 +1,6 @@
 /** @module AXL tools: cucm_axl_request, imp_axl_request, cucm_axl_describe, cucm_axl_operations. */
 import { z } from 'zod';
-import type { ToolDefinition } from '../tool-definition.ts';
+import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
@@ -53,15 +53,20 @@ function describeTool(s: CiscoServices): ToolDefinition {
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     target: (a) => ({ node: a.node, product: productOf(s, a.node) }),
     async handler(a, ctx) {
-      const node = s.registry.resolve(a.node, { products: ['cucm', 'imp'], clusterToPublisher: true });
-      const client = s.axl[node.product === 'imp' ? 'imp' : 'cucm'];
-      const schema = await client.schemaFor(node, await loginFor(s, ctx.principal.clientName, node), ctx.signal);
+      const { node, schema } = await nodeSchema(s, a.node, ctx);
       checkOperation(schema, a.operation);
       const t = schema.model.elementType(a.operation);
       if (!t) throw new AppError('E_INPUT_INVALID', `AXL operation "${a.operation}" has no request type`);
       return ciscoResult({ node: node.name, operation: a.operation, axl_version: schema.version }, describeType(schema.model, t));
     },
   });
+}
+
+/** The declared CUCM/IM&P node and the AXL schema of its version, loaded with the caller's login. */
+async function nodeSchema(s: CiscoServices, name: string, ctx: ToolContext) {
+  const node = s.registry.resolve(name, { products: ['cucm', 'imp'], clusterToPublisher: true });
+  const client = s.axl[node.product === 'imp' ? 'imp' : 'cucm'];
+  return { node, schema: await client.schemaFor(node, await loginFor(s, ctx.principal.clientName, node), ctx.signal) };
 }
 
 /** Product of a node or cluster; refuses undeclared names before anything else happens. */
@@ -77,9 +82,7 @@ function operationsTool(s: CiscoServices): ToolDefinition {
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     target: (a) => ({ node: a.node, product: productOf(s, a.node) }),
     async handler(a, ctx) {
-      const node = s.registry.resolve(a.node, { products: ['cucm', 'imp'], clusterToPublisher: true });
-      const client = s.axl[node.product === 'imp' ? 'imp' : 'cucm'];
-      const schema = await client.schemaFor(node, await loginFor(s, ctx.principal.clientName, node), ctx.signal);
+      const { node, schema } = await nodeSchema(s, a.node, ctx);
       const p = a.prefix.toLowerCase();
       const ops = schema.operations.filter((o) => o.toLowerCase().startsWith(p));
       return ciscoResult({ node: node.name, axl_version: schema.version, count: ops.length }, ops.slice(0, 200));
