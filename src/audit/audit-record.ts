@@ -19,7 +19,3 @@ export interface AuditRecordHead {
 export function hashLine(line: string): string {
   return createHash('sha256').update(line, 'utf8').digest('hex');
 }
-
-export function isAuditCategory(value: string): value is AuditCategory {
-  return (AUDIT_CATEGORIES as readonly string[]).includes(value);
-}

@@ -18,9 +18,6 @@ export interface AppDeps { config: Config; logger: Logger; audit: AuditLog }
 /** A function that mounts routes or middleware on the app (auth, MCP, status, metrics…). */
 export type AppExtension = (app: Hono<AppEnv>) => void;
 
-/** Reserved paths that answer 404 until their issue mounts them. */
-export const RESERVED_PATHS = ['/status', '/metrics'] as const;
-
 interface NodeBindings { incoming?: { socket?: { remoteAddress?: string } } }
 
 export function buildApp(deps: AppDeps, extensions: readonly AppExtension[] = []): Hono<AppEnv> {
