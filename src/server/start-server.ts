@@ -33,6 +33,14 @@ function secureSecretsDir(config: Config): void {
   if ((statSync(dir).mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
 }
 
+/** Log the failed step, undo what earlier steps started, close the audit log; returns `err` to rethrow. */
+async function abandonStartup(runtime: ServerRuntime, err: unknown): Promise<unknown> {
+  runtime.logger.critical('startup_failed', { message: errorMessage(err) });
+  for (const fn of runtime.onShutdown.reverse()) await Promise.resolve(fn()).catch(() => undefined);
+  runtime.audit.close();
+  return err;
+}
+
 export interface StartedServer { runtime: ServerRuntime; stop(reason: string): Promise<void> }
 
 /** Run steps 1–11 and listen. Throws AppError on any fatal step. */
@@ -70,10 +78,7 @@ export async function startServer(dir: string): Promise<StartedServer> {
     logger.info('startup_step', { step: 10, name: 'watchdogs started' });
     await runPlugins(runtime, 'routes');
   } catch (err) {
-    logger.critical('startup_failed', { message: errorMessage(err) });
-    for (const fn of runtime.onShutdown.reverse()) await Promise.resolve(fn()).catch(() => undefined);
-    audit.close();
-    throw err;
+    throw await abandonStartup(runtime, err);
   }
   const app = buildApp({ config, logger, audit }, runtime.extensions);
   const cert = runtime.cert;
@@ -84,10 +89,7 @@ export async function startServer(dir: string): Promise<StartedServer> {
       onConnectionRefused: (ip) => logger.warning('connection_refused', { source_ip: ip, reason: 'too many connections from this address' }),
     }, config.env.MCP_SERVER_HOST, config.env.MCP_SERVER_PORT);
   } catch (err) {
-    logger.critical('startup_failed', { message: errorMessage(err) });
-    for (const fn of runtime.onShutdown.reverse()) await Promise.resolve(fn()).catch(() => undefined);
-    audit.close();
-    throw err;
+    throw await abandonStartup(runtime, err);
   }
   writePidFile(config.paths.root);
   const url = `https://${config.env.MCP_SERVER_HOST}:${config.env.MCP_SERVER_PORT}`;
