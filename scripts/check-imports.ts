@@ -1,7 +1,12 @@
 /**
- * Dependency rules from STYLE.md, checked in `npm test`: no import cycles between source files
- * (type-only imports excluded: they vanish at run time), `lib` imports nothing of ours,
- * `lab` and `cisco` never import each other, and `cisco/x` never imports `cisco/y`.
+ * Dependency rules from STYLE.md and ARCHITECTURE.md, checked in `npm test`: no import cycles
+ * between source files (type-only imports excluded: they vanish at run time), and the layer rules
+ * below, which count type-only imports too (a type import still couples the layers):
+ * - `lib` imports nothing of ours; `config` and `log` import only `lib`, `config` and `log`;
+ * - `lab` and `cisco` never import each other, nor `mcp`, `http`, `server`, `ops` or `cli`;
+ *   `cisco/x` never imports `cisco/y` (shared code goes to `cisco/` or `cisco/soap`);
+ * - `ops` never imports `server`, `http`, `mcp` or `cli`;
+ * - only `cli` and `main.ts` import `cli`; `http` never imports `server`.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -19,29 +24,53 @@ function files(dir: string, out: string[] = []): string[] {
 
 const IMPORT_RE = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"](\.[^'"]+)['"]|^\s*import\s+['"](\.[^'"]+)['"]/gm;
 
-function runtimeImports(file: string): string[] {
+interface Imports { runtime: string[]; all: string[] }
+
+function importsOf(file: string): Imports {
   const text = readFileSync(file, 'utf8');
-  const out: string[] = [];
+  const out: Imports = { runtime: [], all: [] };
   for (const m of text.matchAll(IMPORT_RE)) {
-    if (m[2]) continue;
     const spec = m[3] ?? m[4];
-    if (spec) out.push(resolve(dirname(file), spec));
+    if (!spec) continue;
+    const target = resolve(dirname(file), spec);
+    out.all.push(target);
+    if (!m[2]) out.runtime.push(target);
   }
   return out;
+}
+
+/** Areas (top-level folders of src/) that an area must never import, type-only imports included. */
+const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
+  config: ['*'], log: ['*'],
+  cisco: ['lab', 'mcp', 'http', 'server', 'ops', 'cli'],
+  lab: ['cisco', 'mcp', 'http', 'server', 'ops', 'cli'],
+  ops: ['server', 'http', 'mcp', 'cli'],
+  http: ['server', 'cli'],
+};
+const BOTTOM = new Set(['lib', 'config', 'log']);
+
+function layerProblem(top: string, dTop: string): string | undefined {
+  if (top === dTop) return undefined;
+  if (top === 'lib') return 'lib must not import other areas';
+  const banned = FORBIDDEN[top];
+  if (banned?.includes('*') && !BOTTOM.has(dTop)) return `${top} may import only lib, config and log`;
+  if (banned?.includes(dTop)) return `${top} must not import ${dTop}`;
+  if (dTop === 'cli' && top !== 'main.ts') return 'only cli and main.ts import cli';
+  return undefined;
 }
 
 const area = (f: string): string[] => relative(SRC, f).split('/');
 const problems: string[] = [];
 const graph = new Map<string, string[]>();
 for (const f of files(SRC)) {
-  const deps = runtimeImports(f);
-  graph.set(f, deps);
-  const [top, sub] = area(f);
-  for (const d of deps) {
-    const [dTop, dSub] = area(d);
+  const deps = importsOf(f);
+  graph.set(f, deps.runtime);
+  const [top = '', sub] = area(f);
+  for (const d of deps.all) {
+    const [dTop = '', dSub] = area(d);
     const rel = `${relative(SRC, f)} → ${relative(SRC, d)}`;
-    if (top === 'lib' && dTop !== 'lib') problems.push(`lib must not import other areas: ${rel}`);
-    if ((top === 'lab' && dTop === 'cisco') || (top === 'cisco' && dTop === 'lab')) problems.push(`lab and cisco must stay independent: ${rel}`);
+    const layer = layerProblem(top, dTop);
+    if (layer) problems.push(`${layer}: ${rel}`);
     if (top === 'cisco' && dTop === 'cisco' && sub && dSub && sub !== dSub && !sub.endsWith('.ts') && !dSub.endsWith('.ts') && dSub !== 'soap') {
       problems.push(`cisco/${sub} must not import cisco/${dSub} (shared code goes to cisco/ or cisco/soap): ${rel}`);
     }

@@ -7,15 +7,15 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../log/logger.ts';
 import type { LogFields } from '../log/logger.ts';
 import { errorMessage } from '../lib/errors.ts';
-import type { ClientSpec, GlobalAuthMode } from './client-spec.ts';
-import type { ClientFiles } from './client-files.ts';
+import type { ClientSpec, GlobalAuthMode } from './clients/client-spec.ts';
+import type { ClientFiles } from './clients/client-files.ts';
 import type { ExpiringSetFile } from './expiring-set-file.ts';
-import type { Fail2Ban } from './fail2ban.ts';
-import type { BearerVerifier } from './bearer-verifier.ts';
-import type { TokenKeys } from './token-keys.ts';
-import type { RefreshTokenStore } from './refresh-token-store.ts';
-import type { AuthorizationCodes } from './authorization-codes.ts';
-import type { LoginSessions } from './login-sessions.ts';
+import type { Fail2Ban } from './fail2ban/fail2ban.ts';
+import type { BearerVerifier } from './tokens/bearer-verifier.ts';
+import type { TokenKeys } from './tokens/token-keys.ts';
+import type { RefreshTokenStore } from './oauth/refresh-token-store.ts';
+import type { AuthorizationCodes } from './oauth/authorization-codes.ts';
+import type { LoginSessions } from './oauth/login-sessions.ts';
 
 export interface AuthSettings {
   /** AUTH_ISSUER: the AS issuer identifier (RFC 8414 §2) and JWT `iss`. */

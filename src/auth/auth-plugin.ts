@@ -7,10 +7,10 @@ import type { AppExtension } from '../http/build-app.ts';
 import { AppError, errorMessage } from '../lib/errors.ts';
 import type { AuthContext } from './auth-context.ts';
 import { buildAuthContext } from './build-auth-context.ts';
-import { syncClients } from './sync-clients.ts';
+import { syncClients } from './clients/sync-clients.ts';
 import { authenticate } from './authenticate.ts';
 import { mountAuthRoutes } from './auth-routes.ts';
-import { revokeAccessTokens } from './revoke-issued.ts';
+import { revokeAccessTokens } from './tokens/revoke-issued.ts';
 
 const SWEEP_INTERVAL_MS = 30_000;
 

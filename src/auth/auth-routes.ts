@@ -8,11 +8,11 @@ import type { AppEnv } from '../http/app-env.ts';
 import { requireContentType } from '../http/request-shape-guard.ts';
 import type { AuthContext } from './auth-context.ts';
 import { oauthEnabled } from './auth-context.ts';
-import { fail2banGuard } from './fail2ban-guard.ts';
-import { mountMetadata } from './metadata-endpoints.ts';
-import { tokenEndpoint } from './token-endpoint.ts';
-import { revokeEndpoint } from './revoke-endpoint.ts';
-import { authorizeGet, authorizePost } from './authorize-endpoint.ts';
+import { fail2banGuard } from './fail2ban/fail2ban-guard.ts';
+import { mountMetadata } from './oauth/metadata-endpoints.ts';
+import { tokenEndpoint } from './oauth/token-endpoint.ts';
+import { revokeEndpoint } from './oauth/revoke-endpoint.ts';
+import { authorizeGet, authorizePost } from './oauth/authorize-endpoint.ts';
 
 const FORM = requireContentType(['application/x-www-form-urlencoded']);
 

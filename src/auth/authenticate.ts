@@ -9,7 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/app-env.ts';
 import type { AuthContext } from './auth-context.ts';
 import { auditRefusal, countFailure } from './auth-context.ts';
-import { blockedResponse } from './fail2ban-guard.ts';
+import { blockedResponse } from './fail2ban/fail2ban-guard.ts';
 
 /** RFC 6750 §2.1 b64token after exactly one space; the scheme name is case-insensitive (RFC 9110 §11.1). */
 const BEARER_RE = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;

@@ -8,15 +8,15 @@ import type { Logger } from '../log/logger.ts';
 import { ASSET_SOURCES } from '../lib/assets.ts';
 import type { AuthContext, AuthSettings } from './auth-context.ts';
 import { auditRefusal } from './auth-context.ts';
-import { parseClientSpecs } from './client-spec.ts';
-import { ClientFiles } from './client-files.ts';
+import { parseClientSpecs } from './clients/client-spec.ts';
+import { ClientFiles } from './clients/client-files.ts';
 import { ExpiringSetFile } from './expiring-set-file.ts';
-import { Fail2Ban } from './fail2ban.ts';
-import { BearerVerifier } from './bearer-verifier.ts';
-import { tokenKeys } from './token-keys.ts';
-import { RefreshTokenStore } from './refresh-token-store.ts';
-import { AuthorizationCodes } from './authorization-codes.ts';
-import { LoginSessions } from './login-sessions.ts';
+import { Fail2Ban } from './fail2ban/fail2ban.ts';
+import { BearerVerifier } from './tokens/bearer-verifier.ts';
+import { tokenKeys } from './tokens/token-keys.ts';
+import { RefreshTokenStore } from './oauth/refresh-token-store.ts';
+import { AuthorizationCodes } from './oauth/authorization-codes.ts';
+import { LoginSessions } from './oauth/login-sessions.ts';
 import { authStatePaths } from './auth-state-paths.ts';
 
 export interface BuildAuthOptions {

@@ -16,7 +16,7 @@ import { buildApp } from '../http/build-app.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { AuthContext } from './auth-context.ts';
 import { buildAuthContext } from './build-auth-context.ts';
-import { syncClients } from './sync-clients.ts';
+import { syncClients } from './clients/sync-clients.ts';
 import { authenticate } from './authenticate.ts';
 import { mountAuthRoutes } from './auth-routes.ts';
 

@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors.ts';
 import { writeFileAtomicSync } from '../lib/atomic-write.ts';
 import { selectRecords, toCsv, toNdjson } from '../audit/export-records.ts';
 import { AUDIT_CATEGORIES } from '../audit/audit-record.ts';
-import { openAuditLog } from '../server/open-logs.ts';
+import { openAuditLog } from '../audit/open-logs.ts';
 
 function parseTime(value: string | undefined, flag: string): Date | undefined {
   if (value === undefined) return undefined;

@@ -4,7 +4,7 @@ import type { Command } from './command.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { loadPublicKey } from '../keys/rsa-key-pair.ts';
 import { verifyAuditLog } from '../audit/verify-audit-log.ts';
-import { checkpointPath } from '../server/open-logs.ts';
+import { checkpointPath } from '../audit/open-logs.ts';
 
 export const AUDIT_VERIFY_COMMAND: Command = {
   name: 'audit verify',

@@ -2,7 +2,7 @@
 import type { Command } from './command.ts';
 import { flagBool } from './command.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { listClients } from '../auth/list-clients.ts';
+import { listClients } from '../auth/clients/list-clients.ts';
 
 export const CLIENTS_LIST_COMMAND: Command = {
   name: 'clients list',

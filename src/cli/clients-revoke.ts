@@ -4,8 +4,8 @@ import type { Command } from './command.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { AppError } from '../lib/errors.ts';
 import { loadPrivateKey, loadPublicKey } from '../keys/rsa-key-pair.ts';
-import { openAuditLog } from '../server/open-logs.ts';
-import { revokeClient } from '../auth/revoke-client.ts';
+import { openAuditLog } from '../audit/open-logs.ts';
+import { revokeClient } from '../auth/clients/revoke-client.ts';
 
 export const CLIENTS_REVOKE_COMMAND: Command = {
   name: 'clients revoke',

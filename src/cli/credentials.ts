@@ -7,7 +7,7 @@ import { flagString } from './command.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/load-config.ts';
 import { AppError } from '../lib/errors.ts';
-import { openAuditLog } from '../server/open-logs.ts';
+import { openAuditLog } from '../audit/open-logs.ts';
 import { CredentialStore } from '../credentials/credential-store.ts';
 import { CREDENTIAL_PURPOSES } from '../credentials/credential-file.ts';
 import type { CredentialPurpose } from '../credentials/credential-file.ts';

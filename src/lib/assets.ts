@@ -23,9 +23,9 @@ export const ASSET_SOURCES: Readonly<Record<string, string>> = {
   'profiles/admin.json': 'profiles/_default/admin.json',
   'profiles/operator.json': 'profiles/_default/operator.json',
   'profiles/auditor.json': 'profiles/_default/auditor.json',
-  'auth/login.html': 'src/auth/assets/login.html',
-  'auth/error.html': 'src/auth/assets/error.html',
-  'auth/login.css': 'src/auth/assets/login.css',
+  'auth/login.html': 'src/auth/oauth/assets/login.html',
+  'auth/error.html': 'src/auth/oauth/assets/error.html',
+  'auth/login.css': 'src/auth/oauth/assets/login.css',
   'env.example': '.env.example',
   'release-public.pem': 'dist/release-public.pem',
 };

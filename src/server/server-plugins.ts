@@ -6,7 +6,7 @@ import type { ServerPlugin } from './server-runtime.ts';
 import { AUTH_PLUGIN } from '../auth/auth-plugin.ts';
 import { PROFILES_PLUGIN } from '../rbac/profiles-plugin.ts';
 import { MCP_PLUGIN } from '../mcp/mcp-plugin.ts';
-import { OPS_INTEGRITY_PLUGIN, OPS_WATCHDOGS_PLUGIN } from '../ops/ops-plugins.ts';
+import { OPS_INTEGRITY_PLUGIN, OPS_WATCHDOGS_PLUGIN } from './ops-steps.ts';
 
 export const SERVER_PLUGINS: readonly ServerPlugin[] = [
   AUTH_PLUGIN,

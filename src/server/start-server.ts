@@ -13,8 +13,8 @@ import { startHttpsServer } from '../http/https-server.ts';
 import { VERSION } from '../lib/version.ts';
 import { errorMessage } from '../lib/errors.ts';
 import { resolveInstallPath } from '../config/load-config.ts';
-import { openAppLog, openAuditLog } from './open-logs.ts';
-import { removePidFile, writePidFile } from './pid-file.ts';
+import { openAppLog, openAuditLog } from '../audit/open-logs.ts';
+import { removePidFile, writePidFile } from '../lib/pid-file.ts';
 import { SERVER_PLUGINS } from './server-plugins.ts';
 import type { PluginStep, ServerRuntime } from './server-runtime.ts';
 

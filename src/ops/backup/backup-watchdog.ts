@@ -5,12 +5,22 @@
  * short by shutdown leaves only a temp file, removed by the next run.
  */
 import { basename } from 'node:path';
-import type { ServerRuntime } from '../../server/server-runtime.ts';
+import type { Config } from '../../config/load-config.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
 import { errorMessage, isAppError } from '../../lib/errors.ts';
 import { startWatchdog, type Watchdog, type WatchdogState } from '../common/watchdog.ts';
 import { runBackupJob } from './backup-job.ts';
 
-export function startBackupWatchdog(runtime: ServerRuntime): Watchdog {
+/** What the backup watchdog needs from the running server; `status` receives its /status facts. */
+export interface BackupWatchdogDeps {
+  config: Config;
+  logger: Logger;
+  audit: Pick<AuditLog, 'append'>;
+  status: Record<string, unknown>;
+}
+
+export function startBackupWatchdog(runtime: BackupWatchdogDeps): Watchdog {
   const env = runtime.config.env;
   const backupFacts: Record<string, unknown> = { last_backup_at: null, last_backup_file: null, enabled: env.BACKUP_ENABLED, interval_h: env.BACKUP_INTERVAL_HOURS, sftp: env.BACKUP_SFTP_HOST ? `${env.BACKUP_SFTP_HOST}:${env.BACKUP_SFTP_PORT}` : null };
   runtime.status.backup = backupFacts;

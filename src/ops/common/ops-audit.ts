@@ -9,7 +9,7 @@ import type { Config } from '../../config/load-config.ts';
 import type { AuditCategory } from '../../audit/audit-record.ts';
 import type { LogFields } from '../../log/logger.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
-import { openAuditLog } from '../../server/open-logs.ts';
+import { openAuditLog } from '../../audit/open-logs.ts';
 import { loadPrivateKey } from '../../keys/rsa-key-pair.ts';
 
 export type AuditSink = (category: AuditCategory, event: string, fields?: LogFields) => void;

@@ -6,7 +6,7 @@
 import type { Config } from '../../config/load-config.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { AppError, errorMessage } from '../../lib/errors.ts';
-import { runningServerPid } from '../../server/pid-file.ts';
+import { runningServerPid } from '../../lib/pid-file.ts';
 import { withOpsLock } from '../common/ops-lock.ts';
 import { openOpsAudit } from '../common/ops-audit.ts';
 import { readBackupHeader } from './open-backup.ts';

@@ -12,7 +12,7 @@ import type { Config } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
 import { writeFileAtomicSync, fsyncDirSync } from '../../lib/atomic-write.ts';
 import { keysMatch, loadPrivateKey, loadPublicKey } from '../../keys/rsa-key-pair.ts';
-import { runningServerPid } from '../../server/pid-file.ts';
+import { runningServerPid } from '../../lib/pid-file.ts';
 import { keyFingerprint } from '../common/key-fingerprint.ts';
 import { setEnvValue } from '../common/env-text.ts';
 import { decryptSftpPassword, encryptSftpPassword } from '../backup/sftp/sftp-password.ts';

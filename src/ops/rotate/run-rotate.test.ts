@@ -9,7 +9,7 @@ import { restoreToFolder } from '../restore/restore-backup.ts';
 import { openOpsAudit } from '../common/ops-audit.ts';
 import { verifyAuditLog } from '../../audit/verify-audit-log.ts';
 import { loadPublicKey, loadPrivateKey, keysMatch } from '../../keys/rsa-key-pair.ts';
-import { checkpointPath } from '../../server/open-logs.ts';
+import { checkpointPath } from '../../audit/open-logs.ts';
 import { fileDate } from '../common/timestamp.ts';
 import { AppError } from '../../lib/errors.ts';
 import { storeSftpPassword, verifySftpPassword } from '../backup/sftp/store-sftp-password.ts';

@@ -11,7 +11,7 @@ import type { Config } from '../../config/load-config.ts';
 import { VERSION } from '../../lib/version.ts';
 import { isSingleExecutable } from '../../lib/assets.ts';
 import { redactText } from '../../lib/redact.ts';
-import { runningServerPid } from '../../server/pid-file.ts';
+import { runningServerPid } from '../../lib/pid-file.ts';
 import { isBackupFileName } from '../backup/backup-name.ts';
 import { runIntegrityCheck } from '../integrity/run-integrity.ts';
 import { BUNDLED_DEPENDENCIES } from './bundled-dependencies.ts';

@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { loadConfig } from '../../config/load-config.ts';
 import { AppError, errorMessage } from '../../lib/errors.ts';
 import { VERSION } from '../../lib/version.ts';
-import { runningServerPid } from '../../server/pid-file.ts';
+import { runningServerPid } from '../../lib/pid-file.ts';
 import { withOpsLock } from '../common/ops-lock.ts';
 import { openOpsAudit } from '../common/ops-audit.ts';
 import { createBackup } from '../backup/create-backup.ts';

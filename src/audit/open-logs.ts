@@ -1,0 +1,28 @@
+/** @module Start-up step 2 (also used by CLI commands that audit): app.log and audit.log. */
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import type { Config } from '../config/load-config.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
+import { AuditLog } from './audit-log.ts';
+import { signPss } from '../keys/pss-signature.ts';
+
+/** Path of the signed audit checkpoint (outside the log folder). */
+export function checkpointPath(config: Config): string {
+  return join(config.paths.secretsDir, 'audit.checkpoint');
+}
+
+export function openAppLog(config: Config, consoleEnabled = config.env.LOGGING_CONSOLE_ENABLED): Logger {
+  return createLogger({
+    dir: config.paths.logsDir, level: config.env.LOGGING_LEVEL, rotateSize: config.env.LOGGING_ROTATE_SIZE,
+    rotateFiles: config.env.LOGGING_ROTATE_FILES, console: consoleEnabled,
+  });
+}
+
+/** Open audit.log; with a private key, checkpoints are signed. */
+export function openAuditLog(config: Config, privateKey?: KeyObject): AuditLog {
+  return AuditLog.open({
+    dir: config.paths.logsDir, rotateSize: config.env.LOGGING_ROTATE_SIZE, rotateFiles: config.env.LOGGING_ROTATE_FILES,
+    checkpointPath: checkpointPath(config),
+    ...(privateKey ? { sign: (data: Buffer) => signPss(privateKey, data) } : {}),
+  });
+}
