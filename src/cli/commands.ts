@@ -15,6 +15,7 @@ import { INTEGRITY_COMMAND } from './integrity.ts';
 import { SHOW_TECH_COMMAND } from './show-tech.ts';
 import { SFTP_PASSWORD_COMMANDS } from './sftp-password.ts';
 import { UPGRADE_COMMAND } from './upgrade.ts';
+import { LICENSE_COMMANDS } from './license.ts';
 
 export const COMMANDS: readonly Command[] = [
   SERVE_COMMAND,
@@ -32,4 +33,5 @@ export const COMMANDS: readonly Command[] = [
   SHOW_TECH_COMMAND,
   ...SFTP_PASSWORD_COMMANDS,
   UPGRADE_COMMAND,
+  ...LICENSE_COMMANDS,
 ];

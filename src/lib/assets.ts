@@ -28,6 +28,7 @@ export const ASSET_SOURCES: Readonly<Record<string, string>> = {
   'auth/login.css': 'src/auth/oauth/assets/login.css',
   'env.example': '.env.example',
   'release-public.pem': 'dist/release-public.pem',
+  'release-key-kind': 'dist/release-key-kind',
 };
 
 interface SeaModule { isSea(): boolean; getAsset(key: string): ArrayBuffer }

@@ -3,11 +3,14 @@
  * `aibridge serve` started on a free loopback port, and clean stops. Tests run the real binary.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'node:https';
+import { issueLicense } from '../../src/license/sign-license.ts';
+import type { LicenseRequest } from '../../src/license/sign-license.ts';
+import { loadReleaseKey, releaseKeyKind, releaseKeyPath } from '../../scripts/release-key.ts';
 
 export const DIST = resolve('dist');
 export const BIN = join(DIST, 'aibridge');
@@ -29,8 +32,32 @@ export function freePort(): Promise<number> {
 
 export interface Install { dir: string; port: number; bin: string }
 
-/** A fresh install folder with the binary, manifest and a minimal .env plus `extra` lines. */
-export async function newInstall(extra: string[] = [], port?: number): Promise<Install> {
+/**
+ * A development licence signed with this checkout's release key (the one `npm run build` embedded),
+ * as scripts/issue-license.ts issues it. Default: enterprise, 30 days.
+ */
+export async function issueTestLicense(req: Partial<LicenseRequest> = {}): Promise<string> {
+  const { privateKey, publicKey } = loadReleaseKey(resolve('.'));
+  const kind = releaseKeyKind(releaseKeyPath(resolve('.')));
+  return (await issueLicense({ customer: 'e2e tests', tier: 'enterprise', days: 30, ...req }, privateKey, publicKey, kind)).token;
+}
+
+/** Write a licence as `aibridge license install` would (secrets/ 700, license.jwt 600). */
+export function writeLicense(install: Install, token: string): void {
+  mkdirSync(join(install.dir, 'secrets'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(install.dir, 'secrets', 'license.jwt'), `${token}\n`, { mode: 0o600 });
+}
+
+export interface InstallOptions {
+  /** Licence to install: a request for issueTestLicense (default enterprise), or false for none. */
+  license?: Partial<LicenseRequest> | false;
+}
+
+/**
+ * A fresh install folder with the binary, manifest, a minimal .env plus `extra` lines, and a
+ * development enterprise licence unless `options.license` is false.
+ */
+export async function newInstall(extra: string[] = [], port?: number, options: InstallOptions = {}): Promise<Install> {
   requireBinary();
   const p = port ?? await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'aibridge-e2e-'));
@@ -43,7 +70,9 @@ export async function newInstall(extra: string[] = [], port?: number): Promise<I
     `MCP_SERVER_SECURITY_ALLOWED_ORIGINS=https://localhost:${p},https://127.0.0.1:${p}`, 'LOGGING_CONSOLE_ENABLED=0', ...extra,
   ];
   writeFileSync(join(dir, '.env'), `${env.join('\n')}\n`, { mode: 0o600 });
-  return { dir, port: p, bin: join(dir, 'aibridge') };
+  const install = { dir, port: p, bin: join(dir, 'aibridge') };
+  if (options.license !== false) writeLicense(install, await issueTestLicense(options.license ?? {}));
+  return install;
 }
 
 /** GET https://127.0.0.1:port/path without certificate checks; resolves status and body. */
