@@ -78,7 +78,9 @@ export async function newInstall(extra: string[] = [], port?: number, options: I
 /** GET https://127.0.0.1:port/path without certificate checks; resolves status and body. */
 export function httpsGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((res, rej) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, rejectUnauthorized: false, timeout: 5000 }, (r) => {
+    // agent: false: a fresh connection each time. A pooled keep-alive socket the server closed while
+    // this process was blocked in spawnSync would be reused and fail with "socket hang up".
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, rejectUnauthorized: false, timeout: 5000, agent: false }, (r) => {
       let body = '';
       r.setEncoding('utf8');
       r.on('data', (d: string) => { body += d; });
