@@ -12,8 +12,10 @@ import type { LabData, Registration } from './lab-data.ts';
 import { buildCupiData } from './cupi-dataset.ts';
 
 const SITE_CODES = ['HQ', 'NYC', 'LON', 'PAR', 'BER', 'SYD', 'TKO', 'SFO', 'CHI', 'DAL', 'MIA', 'TOR', 'MEX', 'SAO', 'MAD', 'ROM', 'AMS', 'ZRH', 'VIE', 'WAW', 'PRG', 'OSL', 'STO', 'HEL', 'DUB', 'EDI', 'BCN', 'LIS', 'ATH', 'IST', 'DXB', 'BLR', 'SIN', 'HKG', 'SEL', 'OSA', 'MEL', 'AKL', 'JNB', 'CAI'];
-const FIRST = ['Alice', 'Bob', 'Carol', 'David', 'Emma', 'Frank', 'Grace', 'Henry', 'Irene', 'Jack', 'Karen', 'Liam', 'Maria', 'Noah', 'Olivia', 'Paul', 'Quinn', 'Rosa', 'Sam', 'Tina', 'Uma', 'Victor', 'Wendy', 'Xavier', 'Yara', 'Zoe', 'Ahmed', 'Chen', 'Priya', 'Sofia'];
-const LAST = ['Smith', 'Jones', 'Garcia', 'Miller', 'Brown', 'Davis', 'Martin', 'Wilson', 'Moore', 'Taylor', 'Anderson', 'Thomas', 'Lee', 'Walker', 'Hall', 'Young', 'King', 'Wright', 'Lopez', 'Hill', 'Scott', 'Green', 'Adams', 'Baker', 'Nelson', 'Carter', 'Mitchell', 'Perez', 'Roberts', 'Turner'];
+const FIRST = ['Alice', 'Bob', 'Carol', 'David', 'Emma', 'Frank', 'Grace', 'Henry', 'Irene', 'Jack', 'Karen', 'Liam', 'Maria', 'Noah', 'Olivia', 'Paul', 'Quinn', 'Rosa', 'Sam', 'Tina', 'Uma', 'Victor', 'Wendy', 'Xavier', 'Yara', 'Zoe', 'Ahmed', 'Chen', 'Priya', 'Sofia', 'José', 'Zoë', 'Łukasz', 'Søren', 'Chloé', 'Jürgen', 'Ōta'];
+/** Real directories hold accented names; their ASCII forms feed userids and ASCII alerting names. */
+const ascii = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/Ł/g, 'L').replace(/ł/g, 'l').replace(/Ø/g, 'O').replace(/ø/g, 'o');
+const LAST = ['Smith', 'Jones', 'Garcia', 'Miller', 'Brown', 'Davis', 'Martin', 'Wilson', 'Moore', 'Taylor', 'Anderson', 'Thomas', 'Lee', 'Walker', 'Hall', 'Young', 'King', 'Wright', 'Lopez', 'Hill', 'Scott', 'Green', 'Adams', 'Baker', 'Nelson', 'Carter', 'Mitchell', 'Perez', 'Roberts', 'Turner', 'Müller', 'Núñez', 'Dvořák', 'Øberg', 'Çelik', 'Ångström'];
 const DEPARTMENTS = ['Sales', 'Engineering', 'Support', 'Finance', 'HR', 'Marketing', 'Operations', 'Legal'];
 
 export interface DatasetOptions {
@@ -95,7 +97,7 @@ export function buildDataset(opts: DatasetOptions): LabData {
     const site = sites[i % sites.length]!;
     const first = rng.pick(FIRST);
     const last = rng.pick(LAST);
-    const stem = `${first[0]}${last}`.toLowerCase();
+    const stem = ascii(`${first[0]}${last}`).toLowerCase();
     const n = (usedIds.get(stem) ?? 0) + 1;
     usedIds.set(stem, n);
     const userid = n === 1 ? stem : `${stem}${n}`;
@@ -107,7 +109,7 @@ export function buildDataset(opts: DatasetOptions): LabData {
     });
     store.add('Line', {
       '@uuid': uuidFrom(rng), pattern: dn, description: `${first} ${last}`, usage: 'Device', routePartitionName: ref(store, 'RoutePartition', 'PT-Internal'),
-      alertingName: `${first} ${last}`, asciiAlertingName: `${first} ${last}`, shareLineAppearanceCssName: { '#text': '' },
+      alertingName: `${first} ${last}`, asciiAlertingName: ascii(`${first} ${last}`), shareLineAppearanceCssName: { '#text': '' },
       voiceMailProfileName: { '#text': 'Default' }, callForwardAll: { forwardToVoiceMail: 'false', destination: '' },
     });
     const model = pickModel(rng);

@@ -112,3 +112,13 @@ test('decide() applies phone actions and the common.report section', () => {
   assert.ok(allowed(operator, REPORT, {}));
   assert.ok(allowed(noPhone, { ...REPORT, name: 'aibridge_whoami', introspection: true }, {}));
 });
+
+test('decide() allows "help <command>" for every profile that may run any CLI command, and only then', () => {
+  for (const p of [operator, auditor]) {
+    assert.ok(allowed(p, CLI, { sshCommand: 'help utils service restart' }));
+    assert.ok(allowed(p, CLI, { sshCommand: 'help' }));
+    assert.ok(!allowed(p, CLI, { sshCommand: 'helpx utils' }));
+  }
+  const none = { ...operator, cucm: { ...operator.cucm, ssh: { rate_limit: 5, allowed_prefixes: [] } } } as typeof operator;
+  assert.ok(!allowed(none, CLI, { sshCommand: 'help show status' }));
+});

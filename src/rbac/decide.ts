@@ -68,6 +68,8 @@ export function decide(profile: Profile, tool: RbacTool, target: ToolTarget): De
     case 'ssh': {
       const s = section as { allowed_prefixes: string[] };
       if (target.sshCommand === undefined) return s.allowed_prefixes.length ? { allowed: true, rule: where } : deny(`${where}.allowed_prefixes`, 'no SSH command is allowed');
+      // `help <command>` only prints syntax: a harmless read for anyone who may run any command.
+      if (/^help(?: |$)/i.test(target.sshCommand) && s.allowed_prefixes.length) return { allowed: true, rule: `${where} help` };
       const p = matchSsh(target.sshCommand, s.allowed_prefixes);
       return p ? { allowed: true, rule: `${where}.allowed_prefixes "${p}"` } : deny(`${where}.allowed_prefixes`, `command "${target.sshCommand.slice(0, 120)}" does not start with an allowed command prefix`);
     }

@@ -2,10 +2,10 @@
  * @module CLI sessions reused per client and node (logging in takes seconds on real nodes) and
  * closed after an idle period or at shutdown. Sessions of different clients are never shared.
  */
-import type { CliResult, CliSessionOptions } from './cli-session.ts';
+import type { CliResult, CliRunOptions, CliSessionOptions } from './cli-session.ts';
 import { CliSession } from './cli-session.ts';
 
-export interface CliRun extends Omit<CliSessionOptions, 'hostKeys' | 'maxOutputBytes'> {
+export interface CliRun extends Omit<CliSessionOptions, 'hostKeys'>, Omit<CliRunOptions, 'maxOutputBytes'> {
   client: string;
   command: string;
 }
@@ -14,9 +14,9 @@ export class CliSessionPool {
   #sessions = new Map<string, Promise<CliSession>>();
   #timer: NodeJS.Timeout;
   #idleMs: number;
-  #base: Pick<CliSessionOptions, 'hostKeys' | 'maxOutputBytes'>;
+  #base: { hostKeys: CliSessionOptions['hostKeys']; maxOutputBytes: number };
 
-  constructor(base: Pick<CliSessionOptions, 'hostKeys' | 'maxOutputBytes'>, idleMs: number) {
+  constructor(base: { hostKeys: CliSessionOptions['hostKeys']; maxOutputBytes: number }, idleMs: number) {
     this.#base = base;
     this.#idleMs = idleMs;
     this.#timer = setInterval(() => this.#reap(), Math.min(idleMs, 30_000));
@@ -34,13 +34,13 @@ export class CliSessionPool {
     let p = this.#sessions.get(key);
     if (p) { const s = await p.catch(() => undefined); if (!s || s.isClosed) p = undefined; }
     if (!p) {
-      const s = new CliSession({ ...r, ...this.#base });
+      const s = new CliSession({ node: r.node, login: r.login, term: r.term, cols: r.cols, rows: r.rows, loginTimeoutMs: r.loginTimeoutMs, hostKeys: this.#base.hostKeys });
       p = s.open().then(() => s);
       this.#sessions.set(key, p);
       p.catch(() => { if (this.#sessions.get(key) === p) this.#sessions.delete(key); });
     }
     const session = await p;
-    return session.run(r.command);
+    return session.run(r.command, { idleMs: r.idleMs, maxMs: r.maxMs, maxOutputBytes: this.#base.maxOutputBytes, signal: r.signal, onLines: r.onLines, window: r.window, followQuietMs: r.followQuietMs });
   }
 
   closeAll(): void {

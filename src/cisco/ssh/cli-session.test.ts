@@ -30,7 +30,7 @@ function fakeCli(hostKey: string): InstanceType<typeof Server> {
           for (const c of d.toString('latin1')) {
             if (paging.length) { if (c === ' ') { ch.write(`${paging.join('\r\n')}\r\nadmin:`); paging = []; } continue; }
             if (c === '\x03') { ch.write('Control-C pressed\r\nadmin:'); line = ''; continue; }
-            if (c !== '\n') { line += c; continue; }
+            if (c !== '\n' && c !== '\r') { line += c; continue; }
             const cmd = line; line = '';
             received.push(cmd);
             ch.write(`${cmd}\r\n`);
@@ -67,7 +67,7 @@ after(() => { pool.closeAll(); server.close(); other.close(); });
 
 const run = (command: string, over: Record<string, unknown> = {}) => pool.run({
   client: 'alice', node: { name: 'cm-pub', host: '127.0.0.1', port }, login: { user: 'admin', password: 'pw' }, command,
-  term: 'dumb', cols: 200, rows: 50, timeoutMs: 5000, ...over,
+  term: 'dumb', cols: 200, rows: 50, loginTimeoutMs: 5000, idleMs: 5000, maxMs: 20_000, ...over,
 });
 
 test('CLI session logs in, waits for admin:, runs a command and trusts the host key on first use with a TRUSTED event', async () => {
@@ -101,7 +101,7 @@ test('CLI output is returned without ANSI escapes and bounded (T-IN-25)', async 
 });
 
 test('A changed host key blocks the call before login and writes a TRUSTED alert (T-IN-26)', async () => {
-  await assert.rejects(pool.run({ client: 'bob', node: { name: 'cm-pub', host: '127.0.0.1', port: otherPort }, login: { user: 'admin', password: 'pw' }, command: 'show status', term: 'dumb', cols: 200, rows: 50, timeoutMs: 5000 }),
+  await assert.rejects(pool.run({ client: 'bob', node: { name: 'cm-pub', host: '127.0.0.1', port: otherPort }, login: { user: 'admin', password: 'pw' }, command: 'show status', term: 'dumb', cols: 200, rows: 50, loginTimeoutMs: 5000, idleMs: 5000, maxMs: 20_000 }),
     (e: unknown) => e instanceof AppError && /host key of node "cm-pub" changed/.test(e.message));
   assert.equal(audit[audit.length - 1]![1], 'ssh_host_key_mismatch');
 });

@@ -10,6 +10,7 @@ import { runStatement } from '../sql/sql-exec.ts';
 import { SqlError } from '../sql/sql-parse.ts';
 import { xList, xObj, xText } from '../../lib/xsd/xvalue.ts';
 import { phoneModel } from '../models.ts';
+import { INTERACTIVE_COMMANDS } from './cli-interactive.ts';
 
 export interface SessionState { pagination: boolean }
 
@@ -122,6 +123,7 @@ const COMMANDS: ReadonlyArray<{ words: string[]; products?: string[]; run: Handl
   { words: ['show', 'perf', 'query'], run: (c, a) => perfQuery(c, a) },
   { words: ['show', 'cuc', 'version'], products: ['cuc'], run: (c) => ok([`Active version: ${productVersion(c)}`, 'Inactive version: 12.5.1.16900-14', '']) },
   { words: ['run', 'cuc', 'dbquery'], products: ['cuc'], run: (c, a) => cucDbquery(c, a) },
+  ...INTERACTIVE_COMMANDS,
 ];
 
 function available(ctx: CliContext): (typeof COMMANDS)[number][] {
@@ -136,6 +138,8 @@ function helpFor(ctx: CliContext, line: string): CliResult | undefined {
   const words = t.replace(/^help\s+/, '').replace(/\?$/, '').trim().toLowerCase().split(/\s+/);
   const matches = available(ctx).filter((c) => words.every((w, i) => c.words[i] === w));
   if (matches.length === 0) return { lines: [FAILED, 'No valid command entered'], ok: false };
+  // `help <cmd>` prints "<cmd> help:" and what it does (CLI-REF); `<cmd>?` prints "Syntax:".
+  if (t.startsWith('help ')) return ok([`${words.join(' ')} help:`, `This command runs ${words.join(' ')} on this node`, '', 'Syntax:', ...matches.map((c) => c.words.join(' ')), '']);
   return ok(['Syntax:', ...matches.map((c) => c.words.join(' ')), '']);
 }
 

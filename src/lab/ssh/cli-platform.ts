@@ -5,6 +5,7 @@
  */
 import type { LabNode } from '../lab-node.ts';
 import type { LabData } from '../lab-data.ts';
+import type { Interaction } from './cli-interactive.ts';
 
 export interface CliContext {
   node: LabNode;
@@ -13,7 +14,8 @@ export interface CliContext {
   startedAt: Date;
 }
 
-export interface CliResult { lines: string[]; ok: boolean }
+/** `then`: what follows the lines (streamed output, a prompt, a pager), played by the shell. */
+export interface CliResult { lines: string[]; ok: boolean; then?: Interaction }
 
 export const FAILED = 'Executed command unsuccessfully';
 
@@ -59,7 +61,9 @@ export function showNetworkEth0(ctx: CliContext): string[] {
 
 export function showNetworkCluster(ctx: CliContext): string[] {
   const mine = ctx.allNodes.filter((n) => n.cluster === ctx.node.cluster);
-  return ['', ...mine.map((n) => `${n.host} ${n.name}.lab.example.com ${n.name} ${n.role === 'publisher' ? 'Publisher' : 'Subscriber'} ${n.product === 'cucm' ? 'callmanager' : n.product === 'imp' ? 'cups' : 'cuc'} DBPub authenticated`), '', 'Server Table (processnode) Entries', '----------------------------------', ...mine.map((n) => n.name), ''];
+  // TechNote 217581: the publisher "DBPub authenticated", subscribers "DBSub authenticated using TCP since …".
+  const since = (i: number): string => new Date(ctx.startedAt.getTime() - (3 + i) * 86_400_000).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 $4');
+  return ['', ...mine.map((n, i) => `${n.host} ${n.name}.lab.example.com ${n.name} ${n.role === 'publisher' ? 'Publisher' : 'Subscriber'} ${n.product === 'cucm' ? 'callmanager' : n.product === 'imp' ? 'cups' : 'cuc'} ${n.role === 'publisher' ? 'DBPub authenticated' : `DBSub authenticated using TCP since ${since(i)}`}`), '', 'Server Table (processnode) Entries', '----------------------------------', ...mine.map((n) => n.name), ''];
 }
 
 export function showHardware(): string[] {

@@ -5,13 +5,50 @@
  */
 import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
-import type { CliContext } from './cli-platform.ts';
+import type { CliContext, CliResult } from './cli-platform.ts';
 import { CliShell } from './cli-shell.ts';
 import { runCliCommand } from './cli-commands.ts';
 import { safeEqual } from '../http-util.ts';
 import type { FaultDice } from '../faults.ts';
 
 const { Server } = ssh2;
+
+/**
+ * Output leaves in packets of varying small sizes, as a loaded node's does, so a multi-byte
+ * character is regularly split across two SSH packets (clients must decode per stream).
+ */
+const PACKET_SIZES = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584, 4181];
+
+function packetWriter(stream: ServerChannel): (text: string) => void {
+  let k = 0;
+  return (text) => {
+    const b = Buffer.from(text, 'utf8');
+    for (let at = 0; at < b.length && stream.writable;) {
+      const n = PACKET_SIZES[k++ % PACKET_SIZES.length]!;
+      stream.write(b.subarray(at, at + n));
+      at += n;
+    }
+  };
+}
+
+/** An exec channel has no terminal: streamed output plays, prompts end it, views print a page. */
+async function execResult(stream: ServerChannel, write: (t: string) => void, r: CliResult): Promise<boolean> {
+  write(r.lines.map((l) => `${l}\n`).join(''));
+  const then = r.then;
+  if (!then) return r.ok;
+  if (then.kind === 'stream') {
+    for (const step of then.steps) { await new Promise((res) => setTimeout(res, step.delayMs)); if (!stream.writable) return false; write(step.lines.map((l) => `${l}\n`).join('')); }
+    write((then.after ?? []).map((l) => `${l}\n`).join(''));
+    return true;
+  }
+  if (then.kind === 'prompt') { write(`${then.text}\n`); return false; }
+  const from = then.kind === 'tail' ? Math.max(1, then.log.lines - then.lines + 1) : 1;
+  const to = then.kind === 'tail' ? then.log.lines : Math.min(then.log.lines, 1000);
+  let t = '';
+  for (let n = from; n <= to; n++) t += `${then.log.line(n)}\n`;
+  write(t);
+  return true;
+}
 
 export interface SshEndpoint {
   port: number;
@@ -47,8 +84,9 @@ export function startSshServer(opts: { ctx: CliContext; hostKey: string; faults:
         session.on('env', (accept) => accept?.());
         session.on('shell', (accept) => {
           const stream: ServerChannel = accept();
+          const write = packetWriter(stream);
           shell = new CliShell(ctx, {
-            write: (t) => { if (stream.writable) stream.write(t); },
+            write,
             close: () => { stream.exit(0); stream.end(); },
             delay: () => faults.delay(),
           }, rows);
@@ -59,10 +97,11 @@ export function startSshServer(opts: { ctx: CliContext; hostKey: string; faults:
         session.on('exec', (accept, _reject, info) => {
           const stream: ServerChannel = accept();
           stream.on('error', () => { /* closed */ });
-          void faults.delay().then(() => {
-            const result = runCliCommand(ctx, info.command, { pagination: false });
-            stream.write(result.lines.map((l) => `${l}\n`).join(''));
-            stream.exit(result.ok ? 0 : 1);
+          const write = packetWriter(stream);
+          void faults.delay().then(async () => {
+            const okExit = await execResult(stream, write, runCliCommand(ctx, info.command, { pagination: false }));
+            if (!stream.writable) return;
+            stream.exit(okExit ? 0 : 1);
             stream.end();
           });
         });

@@ -18,7 +18,8 @@ import { HostKeyStore } from '../../cisco/ssh/host-key-store.ts';
 import { CredentialStore } from '../../credentials/credential-store.ts';
 import type { AuditSink } from '../../credentials/credential-store.ts';
 
-export interface CliSettings { timeoutMs: number; term: string; cols: number; rows: number }
+/** idleMs: no output for this long stops a command (SERVER_<P>_SSH_TIMEOUT); maxMs: absolute cap. */
+export interface CliSettings { idleMs: number; maxMs: number; loginTimeoutMs: number; term: string; cols: number; rows: number }
 
 export interface CiscoServices {
   registry: NodeRegistry;
@@ -57,9 +58,9 @@ export function createCiscoServices(config: Config, audit: AuditSink): CiscoServ
     cupi: new CupiClient({ tls: tls.cuc, timeoutMs: e.SERVER_CUC_CUPI_TIMEOUT * 1000, maxBytes: 16 * MB }),
     phone: new PhoneClient({ timeoutMs: e.SERVER_CUCM_PHONE_SCREENSHOT_TIMEOUT * 1000, maxBytes: 4 * MB }),
     cliSettings: {
-      cucm: { timeoutMs: e.SERVER_CUCM_SSH_TIMEOUT * 1000, term: e.SERVER_CUCM_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },
-      imp: { timeoutMs: e.SERVER_IMP_SSH_TIMEOUT * 1000, term: e.SERVER_IMP_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },
-      cuc: { timeoutMs: e.SERVER_CUC_SSH_TIMEOUT * 1000, term: e.SERVER_CUC_SSH_TERM, cols: e.SERVER_CUC_SSH_TERM_WIDTH, rows: e.SERVER_CUC_SSH_TERM_HEIGHT },
+      cucm: { idleMs: e.SERVER_CUCM_SSH_TIMEOUT * 1000, maxMs: e.SERVER_CUCM_SSH_MAX_DURATION * 1000, loginTimeoutMs: e.SERVER_CUCM_SSH_LOGIN_TIMEOUT * 1000, term: e.SERVER_CUCM_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },
+      imp: { idleMs: e.SERVER_IMP_SSH_TIMEOUT * 1000, maxMs: e.SERVER_IMP_SSH_MAX_DURATION * 1000, loginTimeoutMs: e.SERVER_IMP_SSH_LOGIN_TIMEOUT * 1000, term: e.SERVER_IMP_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },
+      cuc: { idleMs: e.SERVER_CUC_SSH_TIMEOUT * 1000, maxMs: e.SERVER_CUC_SSH_MAX_DURATION * 1000, loginTimeoutMs: e.SERVER_CUC_SSH_LOGIN_TIMEOUT * 1000, term: e.SERVER_CUC_SSH_TERM, cols: e.SERVER_CUC_SSH_TERM_WIDTH, rows: e.SERVER_CUC_SSH_TERM_HEIGHT },
     },
     phonePort: e.SERVER_CUCM_PHONE_HTTP_PORT,
     close() { cli.closeAll(); credentials.forgetAll(); },
