@@ -10,6 +10,7 @@
  *   ssh:drop:P            drop an SSH session right after login with probability P
  *   ssh:hostkey           SSH presents another host key than lab.json reports
  *   tls:untrusted         HTTPS certificates are signed by a CA that lab.json does not name
+ *   phone:error:N[:P]     phones answer <CiscoIPPhoneError Number="N"/> (HTTP 200) with probability P (default 1)
  */
 import { AppError } from '../lib/errors.ts';
 import { Prng } from './prng.ts';
@@ -27,6 +28,8 @@ export interface FaultPlan {
   sshDropRate: number;
   sshHostKeyChanged: boolean;
   tlsUntrusted: boolean;
+  /** CiscoIPPhoneError number phones answer with, and how often. */
+  phoneError: { number: number; rate: number } | undefined;
 }
 
 export const FAULTS_HELP = [
@@ -41,6 +44,7 @@ export const FAULTS_HELP = [
   '  ssh:drop:P             drop SSH sessions after login with probability P',
   '  ssh:hostkey            SSH host key differs from the one in lab.json',
   '  tls:untrusted          HTTPS certificates not signed by the lab CA',
+  '  phone:error:N[:P]      phones answer <CiscoIPPhoneError Number="N"/> (probability P, default 1)',
   'Example: --faults axl:503:0.2,ris:rate:5,latency:150',
 ].join('\n');
 
@@ -58,11 +62,11 @@ function num(item: string, v: string | undefined, min: number, max: number): num
 export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan {
   const plan: FaultPlan = {
     latencyMs, httpErrors: [], axlThrottleRate: 0, axlConcurrency: 8, axlMaxBytes: 8 * 1024 * 1024, risPerMinute: 15,
-    credentialsExpired: false, sshDropRate: 0, sshHostKeyChanged: false, tlsUntrusted: false,
+    credentialsExpired: false, sshDropRate: 0, sshHostKeyChanged: false, tlsUntrusted: false, phoneError: undefined,
   };
   for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const [a, b, c, ...rest] = item.split(':');
-    if (rest.length > 0) throw bad(item, 'too many fields');
+    if (rest.length > (a === 'phone' && b === 'error' ? 1 : 0)) throw bad(item, 'too many fields');
     if (a === 'latency') plan.latencyMs += num(item, b, 0, 60_000);
     else if ((a === 'axl' || a === 'ris' || a === 'cupi' || a === 'phone' || a === 'all') && (b === '500' || b === '503')) plan.httpErrors.push({ service: a, status: Number(b) as 500 | 503, rate: num(item, c, 0, 1) });
     else if (a === 'axl' && b === 'throttle') plan.axlThrottleRate = c === undefined ? 1 : num(item, c, 0, 1);
@@ -73,6 +77,7 @@ export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan 
     else if (a === 'ssh' && b === 'drop') plan.sshDropRate = num(item, c, 0, 1);
     else if (a === 'ssh' && b === 'hostkey' && c === undefined) plan.sshHostKeyChanged = true;
     else if (a === 'tls' && b === 'untrusted' && c === undefined) plan.tlsUntrusted = true;
+    else if (a === 'phone' && b === 'error') plan.phoneError = { number: num(item, c, 0, 999), rate: rest[0] === undefined ? 1 : num(item, rest[0], 0, 1) };
     else throw bad(item, 'unknown fault');
   }
   return plan;

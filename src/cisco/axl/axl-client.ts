@@ -1,7 +1,8 @@
 /**
  * @module AXL over HTTPS to a declared node: version detection (getCCMVersion, cached per node),
  * schema-checked requests, faults turned into errors that say what to do, throttling retried with
- * back-off inside the deadline (AXL-DG: axlcode -1, HTTP 503), answers parsed leniently to JSON.
+ * back-off inside the deadline (only what AXL-DG documents: HTTP 503, "Maximum AXL Memory Allocation
+ * Consumed"; writes re-sent only after 503), answers parsed leniently to JSON.
  */
 import { AppError } from '../../lib/errors.ts';
 import { xObj, xText } from '../../lib/xsd/xvalue.ts';
@@ -35,15 +36,36 @@ export interface AxlCall {
 export interface AxlResult { version: string; result: XValue; pages?: number }
 
 /** One POST to /axl/ (soapAction undefined: the 1.0 default-version probe). */
-interface AxlPost { node: CiscoNode; login: AxlLogin; soapAction: string | undefined; xml: string; signal?: AbortSignal }
+interface AxlPost { node: CiscoNode; login: AxlLogin; soapAction: string | undefined; xml: string; signal?: AbortSignal; readOnly: boolean }
 interface AxlAnswer { res: OutboundResponse; text: string }
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+const MAX_RETRY_AFTER_MS = 30_000;
 
-/** Throttling worth retrying (AXL-DG); "Query request too large" is not: the same request fails again. */
-function isThrottle(res: OutboundResponse, text: string): boolean {
-  if (/Query request too large/.test(text)) return false;
-  return res.status === 503 || /<axlcode>\s*-1\s*<\/axlcode>|Maximum AXL Memory Allocation/.test(text);
+/**
+ * Throttling, as Cisco documents it (AXL-DG "Data Throttling and Performance"), and nothing else:
+ * HTTP 503 Service Unavailable (the write queue; the request was not processed), and the read
+ * limit fault "Maximum AXL Memory Allocation Consumed". Every other fault — axlcode -1 included —
+ * is an ordinary error. "Query request too large" is not throttling: the same request fails again.
+ */
+export function throttleKind(res: OutboundResponse, text: string): 'refused' | 'memory' | undefined {
+  if (res.status === 503) return 'refused';
+  if (/Maximum AXL Memory Allocation Consumed/.test(text)) return 'memory';
+  return undefined;
+}
+
+/** Operations that change nothing, so re-sending them after a fault is harmless. */
+export function isReadOperation(operation: string): boolean {
+  return /^(get|list)[A-Z]/.test(operation) || operation === 'executeSQLQuery';
+}
+
+/** Retry-After (seconds or HTTP date) in ms, bounded; undefined when absent or unreadable. */
+function retryAfterMs(res: OutboundResponse): number | undefined {
+  const v = res.headers['retry-after'];
+  const s = Array.isArray(v) ? v[0] : v;
+  if (!s) return undefined;
+  const ms = /^\d+$/.test(s.trim()) ? Number(s.trim()) * 1000 : Date.parse(s) - Date.now();
+  return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : undefined;
 }
 
 export class AxlClient {
@@ -54,14 +76,20 @@ export class AxlClient {
     this.#o = options;
   }
 
-  /** POST with throttling retried with back-off while the deadline allows (AXL-DG: sleep and retry). */
+  /**
+   * POST; throttling is retried with back-off (or the node's Retry-After) while the deadline
+   * allows (AXL-DG: sleep and retry). A write is re-sent only after HTTP 503, which Cisco
+   * documents as "not processed"; never after a fault that may have applied it.
+   */
   async #post(p: AxlPost): Promise<AxlAnswer> {
     const deadline = Date.now() + this.#o.timeoutMs;
     const signal = p.signal;
     for (let attempt = 0; ; attempt++) {
       const r = await this.#postOnce(p);
-      const delay = RETRY_DELAYS_MS[attempt];
-      if (!isThrottle(r.res, r.text) || delay === undefined || Date.now() + delay >= deadline || signal?.aborted) return r;
+      const kind = throttleKind(r.res, r.text);
+      const retryable = kind === 'refused' || (kind === 'memory' && p.readOnly);
+      const delay = kind === 'refused' ? retryAfterMs(r.res) ?? RETRY_DELAYS_MS[attempt] : RETRY_DELAYS_MS[attempt];
+      if (!retryable || delay === undefined || attempt >= RETRY_DELAYS_MS.length || Date.now() + delay >= deadline || signal?.aborted) return r;
       await new Promise((done) => setTimeout(done, delay));
     }
   }
@@ -94,9 +122,9 @@ export class AxlClient {
     let last: AppError | undefined;
     for (const [ns, action] of tries) {
       const xml = soapEnvelope({ ns: axlNamespace(ns) }, (w) => { w.leaf('ns:getCCMVersion', undefined); });
-      const { res, text } = await this.#post({ node, login, soapAction: action, xml, ...(signal ? { signal } : {}) });
+      const { res, text } = await this.#post({ node, login, soapAction: action, xml, readOnly: true, ...(signal ? { signal } : {}) });
       this.#checkHttp(node, res, text);
-      if (isThrottle(res, text)) throw this.#faultError(node, 'getCCMVersion', { res, text });
+      if (throttleKind(res, text)) throw this.#faultError(node, 'getCCMVersion', { res, text });
       if (res.status !== 200) { last = this.#faultError(node, 'getCCMVersion', { res, text }); continue; }
       const ans = parseSoapAnswer(text, node.name);
       const ver = ans.ok ? xText(xObj(xObj(ans.value.return)?.componentVersion)?.version).trim() : undefined;
@@ -121,7 +149,7 @@ export class AxlClient {
   async #callOnce(c: AxlCall): Promise<AxlResult> {
     const schema = await this.schemaFor(c.node, c.login, c.signal);
     const xml = buildAxlRequest(schema, c.operation, c.args);
-    const { res, text } = await this.#post({ node: c.node, login: c.login, soapAction: `CUCM:DB ver=${schema.version} ${c.operation}`, xml, ...(c.signal ? { signal: c.signal } : {}) });
+    const { res, text } = await this.#post({ node: c.node, login: c.login, soapAction: `CUCM:DB ver=${schema.version} ${c.operation}`, xml, readOnly: isReadOperation(c.operation), ...(c.signal ? { signal: c.signal } : {}) });
     this.#checkHttp(c.node, res, text);
     if (res.status !== 200) throw this.#faultError(c.node, c.operation, { res, text });
     const ans = parseSoapAnswer(text, c.node.name);
@@ -144,11 +172,13 @@ export class AxlClient {
       const ans = parseSoapAnswer(text, node.name);
       if (!ans.ok) detail = `${ans.fault.message ?? ans.fault.faultstring}${ans.fault.code ? ` (axlcode ${ans.fault.code})` : ''}`;
     } catch { /* not XML: keep the status */ }
-    const throttled = isThrottle(res, text);
+    const throttled = throttleKind(res, text) !== undefined;
     const rows = /Suggestive Row Fetch: less than (\d+) rows/.exec(detail);
     if (rows) return new AxlTooLargeError(`AXL ${operation} on node "${node.name}" matches too many rows for one answer: ${snippet(detail)}`, Number(rows[1]));
     return new AppError('E_UPSTREAM', `AXL ${operation} failed on node "${node.name}": ${snippet(detail)}`, {
-      hint: throttled ? 'the node is throttling AXL; retry later or ask for fewer rows (skip/first)' : 'fix the request (cucm_axl_describe shows the schema) or check the referenced objects exist',
+      hint: throttled
+        ? (isReadOperation(operation) ? 'the node is throttling AXL; retry later or ask for fewer rows (skip/first)' : 'the node is throttling AXL writes; aibridge did not re-send this change because it may have been applied: check the object before retrying')
+        : 'fix the request (cucm_axl_describe shows the schema) or check the referenced objects exist',
     });
   }
 }

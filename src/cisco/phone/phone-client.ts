@@ -10,6 +10,7 @@ import type { OutboundResponse } from '../https-request.ts';
 import { scanXml } from '../soap/xml-scan.ts';
 import type { XValue } from '../../lib/xsd/xvalue.ts';
 import { bmpToPng } from './bmp-to-png.ts';
+import { phoneError, phoneErrorNumber } from './phone-error.ts';
 
 /**
  * An address RIS may send us to: a unicast IP, never unspecified, link-local (169.254/16 holds cloud
@@ -52,7 +53,9 @@ export class PhoneClient {
         hint: 'the phone needs Web Access enabled and must be reachable from aibridge; SERVER_CUCM_PHONE_HTTP_PORT sets the port (80 on real phones)', cause: err,
       });
     });
-    if (res.status === 401 || /CiscoIPPhoneError Number="4"/.test(res.body.subarray(0, 300).toString('latin1'))) {
+    const phoneErr = phoneErrorNumber(res.body);
+    if (phoneErr !== undefined) throw phoneError(t.device, path, phoneErr);
+    if (res.status === 401) {
       throw new AppError('E_UPSTREAM', `Phone "${t.device}" refused the stored phone credentials`, { hint: 'the phone user must be associated with the device and Web Access enabled; update with aibridge credentials set --purpose phone' });
     }
     if (res.status !== 200) throw new AppError('E_UPSTREAM', `Phone "${t.device}" answered HTTP ${res.status} for ${path}`, { hint: 'check that the phone\'s web server is enabled' });

@@ -112,7 +112,7 @@ export function createAxlHandler(opts: AxlHandlerOptions): (req: IncomingMessage
       const raw = await readBody(req, MAX_REQUEST_BYTES);
       await faults.delay();
       const status = faults.httpError('axl');
-      if (status === 503) { tomcatError(res, 503, 'Service Unavailable'); return; }
+      if (status === 503) { tomcatError(res, 503, 'Service Unavailable', { 'Retry-After': '1' }); return; }
       if (status === 500) throw new AxlFault('Internal Server Error', { axlcode: -1, faultcode: 'Server' });
       if (inFlight > faults.plan.axlConcurrency || faults.roll(faults.plan.axlThrottleRate)) {
         throw new AxlFault('Maximum AXL Memory Allocation Consumed. Please retry once requests in progress have completed', { axlcode: -1, faultcode: 'Server' });

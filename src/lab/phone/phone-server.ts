@@ -53,6 +53,13 @@ export function startPhoneServer(opts: { phone: XObject; ip: string; port: numbe
       res.writeHead(200, { 'Content-Type': 'text/xml' }).end(Buffer.from(deviceInformation(phone), 'latin1'));
       return;
     }
+    // A phone reports a failed request as CiscoIPPhoneError with HTTP 200, not as an HTTP error.
+    const pe = faults.plan.phoneError;
+    if ((path === '/CGI/Screenshot' || path === '/CGI/Execute') && pe && faults.roll(pe.rate)) {
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'text/xml' }).end(`<?xml version="1.0" encoding="utf-8"?>\n<CiscoIPPhoneError Number="${pe.number}"/>\n`);
+      return;
+    }
     if (path === '/CGI/Screenshot' || path === '/CGI/Execute') {
       const c = basicCredentials(req);
       if (!c || faults.plan.credentialsExpired || !isPhoneUser(phone, data, c.user, c.password)) {

@@ -33,6 +33,7 @@ async function setup(faults: string, extraEnv = '', seedKeys = false, phones = 5
   const events: string[] = [];
   const services = createCiscoServices(loadConfig(root), { append: (c: string, e: string) => events.push(`${c}:${e}`) });
   for (const n of lab.description.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
+  await services.credentials.set('alice', { target: 'lab-cucm', purpose: 'phone', user: lab.description.phone_user, password: lab.description.phone_password });
   open.push({ lab, services });
   const tools = new Map(createCiscoTools(services).map((t) => [t.name, t]));
   const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
@@ -90,4 +91,15 @@ test('a SQL query too large for one AXL answer is fetched in windows', async () 
   assert.equal(v.rows, 70);
   assert.equal(v.more, true);
   assert.equal(new Set(v.data.map((x) => x.name)).size, 70);
+});
+
+test('a phone answering CiscoIPPhoneError 4 is a tool error with the meaning and the fix, never device data', async () => {
+  const { call, lab } = await setup('phone:error:4', '', false, 3);
+  const device = lab.description.phones[0]!.name;
+  await assert.rejects(call('cucm_phone_screenshot', { node: 'lab-cucm', device }), upstream(/CiscoIPPhoneError 4 \(authentication error\)/, /associate the phone with the phone user.*Web Access.*authentication URL/));
+});
+
+test('an AXL fault with axlcode -1 that is not throttling is an ordinary error, returned at once', async () => {
+  const { call } = await setup('axl:500:1');
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} }), (e: unknown) => e instanceof AppError && /Internal Server Error/.test(e.message) && !/throttling/.test(e.hint ?? ''));
 });
