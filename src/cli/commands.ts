@@ -16,8 +16,10 @@ import { SHOW_TECH_COMMAND } from './show-tech.ts';
 import { SFTP_PASSWORD_COMMANDS } from './sftp-password.ts';
 import { UPGRADE_COMMAND } from './upgrade.ts';
 import { LICENSE_COMMANDS } from './license.ts';
+import { SETUP_COMMAND } from './setup.ts';
 
 export const COMMANDS: readonly Command[] = [
+  SETUP_COMMAND,
   SERVE_COMMAND,
   AUDIT_VERIFY_COMMAND,
   AUDIT_EXPORT_COMMAND,
