@@ -17,6 +17,7 @@ import { SFTP_PASSWORD_COMMANDS } from './sftp-password.ts';
 import { UPGRADE_COMMAND } from './upgrade.ts';
 import { LICENSE_COMMANDS } from './license.ts';
 import { SETUP_COMMAND } from './setup.ts';
+import { DOCTOR_COMMAND } from './doctor.ts';
 
 export const COMMANDS: readonly Command[] = [
   SETUP_COMMAND,
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   RESTORE_COMMAND,
   ROTATE_COMMAND,
   INTEGRITY_COMMAND,
+  DOCTOR_COMMAND,
   SHOW_TECH_COMMAND,
   ...SFTP_PASSWORD_COMMANDS,
   UPGRADE_COMMAND,

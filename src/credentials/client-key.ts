@@ -10,7 +10,7 @@ import { AppError } from '../lib/errors.ts';
 import { writeFileAtomicSync } from '../lib/atomic-write.ts';
 
 export const PBKDF2_ITERATIONS = 600_000;
-const SALT_FILE = 'credentials.salt';
+export const SALT_FILE = 'credentials.salt';
 const SALT_BYTES = 32;
 const pbkdf2Async = promisify(pbkdf2);
 
