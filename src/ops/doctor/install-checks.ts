@@ -10,7 +10,7 @@ import type { Config } from '../../config/load-config.ts';
 import { resolveInstallPath } from '../../config/load-config.ts';
 import { loadPublicKey } from '../../keys/rsa-key-pair.ts';
 import { verifyAuditLog } from '../../audit/verify-audit-log.ts';
-import { checkpointPath } from '../../server/open-logs.ts';
+import { checkpointPath } from '../../audit/open-logs.ts';
 import { hostFieldMatches, parseKnownHosts } from '../backup/sftp/known-hosts.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { failed, pass, warn } from './doctor-result.ts';

@@ -5,7 +5,7 @@
  */
 import { validateEnv } from '../../config/load-config.ts';
 import { parseNodeInventory } from '../../cisco/parse-node-inventory.ts';
-import { parseClientSpecs } from '../../auth/client-spec.ts';
+import { parseClientSpecs } from '../../auth/clients/client-spec.ts';
 import { formatEnvValue } from '../common/env-text.ts';
 import { defaultSubject } from './setup-answers.ts';
 import type { SetupAnswers } from './setup-answers.ts';
