@@ -11,7 +11,7 @@ export const DOCTOR_COMMAND: Command = {
   help: [
     'Usage: aibridge doctor [--dir DIR] [--client NAME] [--json] [--timeout SECONDS]',
     '',
-    'Install: .env and secrets/ modes, server certificate (CA-signed or self-signed, expiry),',
+    'Install: .env and secrets/ modes, server certificate (CA-signed or self-signed, expiry), licence,',
     'redirect-URI enforcement, transport security, backups and SFTP host-key pinning, the audit',
     'chain and the clock. Each declared node: DNS/TCP reachability, TLS handshake with the',
     'configured CA bundle or pin and the certificate expiry, the SSH host key against the trusted',

@@ -23,13 +23,14 @@ import { failed, pass } from './doctor-result.ts';
 import type { DoctorCheck } from './doctor-result.ts';
 import { checkAuditAndClock, checkBackups, checkEnvFile, checkPolicy, checkSecrets, checkServerCert } from './install-checks.ts';
 import { checkNode } from './node-checks.ts';
+import { checkLicense } from './license-check.ts';
 
 export interface DoctorOptions { root: string; client?: string; timeoutMs: number; now?: Date }
 
 const MB = 1024 * 1024;
 
-function installChecks(config: Config, now: Date): DoctorCheck[] {
-  return [checkSecrets(config), checkServerCert(config, now), ...checkPolicy(config), checkBackups(config), ...checkAuditAndClock(config, now)];
+async function installChecks(config: Config, now: Date): Promise<DoctorCheck[]> {
+  return [checkSecrets(config), checkServerCert(config, now), ...checkPolicy(config), checkBackups(config), await checkLicense(config, now), ...checkAuditAndClock(config, now)];
 }
 
 async function nodeChecks(config: Config, o: DoctorOptions, now: Date): Promise<DoctorCheck[]> {
@@ -92,7 +93,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorCheck[]> {
   }
   if (o.client !== undefined && !config.env.AUTH_CLIENTS.split(',').some((c) => c.trim().split(':')[0] === o.client)) {
     rows.push(failed('--client', `"${o.client}" is not a client of AUTH_CLIENTS`, 'give a name that aibridge clients list shows'));
-    return [...rows, ...installChecks(config, now)];
+    return [...rows, ...await installChecks(config, now)];
   }
-  return [...rows, ...installChecks(config, now), ...await nodeChecks(config, o, now)];
+  return [...rows, ...await installChecks(config, now), ...await nodeChecks(config, o, now)];
 }
