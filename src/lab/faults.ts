@@ -11,6 +11,9 @@
  *   ssh:hostkey           SSH presents another host key than lab.json reports
  *   tls:untrusted         HTTPS certificates are signed by a CA that lab.json does not name
  *   phone:error:N[:P]     phones answer <CiscoIPPhoneError Number="N"/> (HTTP 200) with probability P (default 1)
+ *   replication:bad       `utils dbreplication runtimestate`: the last subscriber of each cluster is in state 3
+ *   ntp:unsynced          `utils ntp status`: ntpd runs but is not synchronised (stratum 16, reach 0)
+ *   cert:expiring:NAME:DAYS  `show cert own NAME` expires DAYS days from now on every node (negative: expired)
  */
 import { AppError } from '../lib/errors.ts';
 import { Prng } from './prng.ts';
@@ -30,6 +33,10 @@ export interface FaultPlan {
   tlsUntrusted: boolean;
   /** CiscoIPPhoneError number phones answer with, and how often. */
   phoneError: { number: number; rate: number } | undefined;
+  replicationBad: boolean;
+  ntpUnsynced: boolean;
+  /** Certificate unit name (as in `show cert list own`) → days from now to its expiry. */
+  certExpiringDays: Record<string, number>;
 }
 
 export const FAULTS_HELP = [
@@ -45,6 +52,9 @@ export const FAULTS_HELP = [
   '  ssh:hostkey            SSH host key differs from the one in lab.json',
   '  tls:untrusted          HTTPS certificates not signed by the lab CA',
   '  phone:error:N[:P]      phones answer <CiscoIPPhoneError Number="N"/> (probability P, default 1)',
+  '  replication:bad        one subscriber per cluster not in replication state 2',
+  '  ntp:unsynced           utils ntp status reports unsynchronised',
+  '  cert:expiring:NAME:D   certificate NAME (e.g. tomcat) expires in D days (negative: expired)',
   'Example: --faults axl:503:0.2,ris:rate:5,latency:150',
 ].join('\n');
 
@@ -63,10 +73,11 @@ export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan 
   const plan: FaultPlan = {
     latencyMs, httpErrors: [], axlThrottleRate: 0, axlConcurrency: 8, axlMaxBytes: 8 * 1024 * 1024, risPerMinute: 15,
     credentialsExpired: false, sshDropRate: 0, sshHostKeyChanged: false, tlsUntrusted: false, phoneError: undefined,
+    replicationBad: false, ntpUnsynced: false, certExpiringDays: {},
   };
   for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const [a, b, c, ...rest] = item.split(':');
-    if (rest.length > (a === 'phone' && b === 'error' ? 1 : 0)) throw bad(item, 'too many fields');
+    if (rest.length > ((a === 'phone' && b === 'error') || a === 'cert' ? 1 : 0)) throw bad(item, 'too many fields');
     if (a === 'latency') plan.latencyMs += num(item, b, 0, 60_000);
     else if ((a === 'axl' || a === 'ris' || a === 'cupi' || a === 'phone' || a === 'all') && (b === '500' || b === '503')) plan.httpErrors.push({ service: a, status: Number(b) as 500 | 503, rate: num(item, c, 0, 1) });
     else if (a === 'axl' && b === 'throttle') plan.axlThrottleRate = c === undefined ? 1 : num(item, c, 0, 1);
@@ -78,6 +89,9 @@ export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan 
     else if (a === 'ssh' && b === 'hostkey' && c === undefined) plan.sshHostKeyChanged = true;
     else if (a === 'tls' && b === 'untrusted' && c === undefined) plan.tlsUntrusted = true;
     else if (a === 'phone' && b === 'error') plan.phoneError = { number: num(item, c, 0, 999), rate: rest[0] === undefined ? 1 : num(item, rest[0], 0, 1) };
+    else if (a === 'replication' && b === 'bad' && c === undefined) plan.replicationBad = true;
+    else if (a === 'ntp' && b === 'unsynced' && c === undefined) plan.ntpUnsynced = true;
+    else if (a === 'cert' && b === 'expiring' && c !== undefined && /^[A-Za-z][\w.-]{0,63}$/.test(c) && rest.length === 1) plan.certExpiringDays[c] = num(item, rest[0], -3650, 3650);
     else throw bad(item, 'unknown fault');
   }
   return plan;

@@ -94,7 +94,7 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
       nodes.push(node);
     }
     for (const node of nodes) {
-      const ssh = await startSshServer({ ctx: { node, data, allNodes: nodes, startedAt }, hostKey: deriveHostKey(seed, node.name, plan.sshHostKeyChanged), faults });
+      const ssh = await startSshServer({ ctx: { node, data, allNodes: nodes, startedAt, faults: plan }, hostKey: deriveHostKey(seed, node.name, plan.sshHostKeyChanged), faults });
       sshEndpoints.push(ssh);
       node.sshPort = ssh.port;
     }

@@ -11,6 +11,7 @@ import { SqlError } from '../sql/sql-parse.ts';
 import { xList, xObj, xText } from '../../lib/xsd/xvalue.ts';
 import { phoneModel } from '../models.ts';
 import { INTERACTIVE_COMMANDS } from './cli-interactive.ts';
+import { showCertListOwn, showCertOwn } from './cli-certs.ts';
 
 export interface SessionState { pagination: boolean }
 
@@ -52,14 +53,16 @@ function cucDbquery(ctx: CliContext, args: string[]): CliResult {
 function dbReplication(ctx: CliContext): CliResult {
   const nodes = ctx.allNodes.filter((n) => n.cluster === ctx.node.cluster);
   const ver = productVersion(ctx).replace(/[.-]/g, '_');
+  // replication:bad: the last subscriber has mismatched tables (RTMT state 3) and a queue.
+  const bad = ctx.faults?.replicationBad ? nodes.filter((n) => n.role === 'subscriber').at(-1) : undefined;
   return ok([
     '', `Server Time: ${unixDate(new Date())}`, '', 'Cluster Replication State: BROADCAST SYNC ended at: 2026-11-01-09-12',
-    `     Sync Result: SYNC COMPLETED on 753 tables out of 753`, '     Sync Status: All Tables are in sync', "     Use CLI to see detail: 'file view activelog cm/trace/dbl/20261101_091012_dbl_repl_output_Broadcast.log'", '',
+    `     Sync Result: SYNC COMPLETED on ${bad ? 749 : 753} tables out of 753`, bad ? '     Sync Status: Tables out of sync' : '     Sync Status: All Tables are in sync', "     Use CLI to see detail: 'file view activelog cm/trace/dbl/20261101_091012_dbl_repl_output_Broadcast.log'", '',
     `DB Version: ccm${ver}`, '', 'Repltimeout set to: 300s', 'PROCESS option set to: 1', '', `Cluster Detailed View from ${ctx.node.name} (${nodes.length} Servers):`, '',
     '                                           PING      DB/RPC/   REPL.    Replication    REPLICATION SETUP',
     'SERVER-NAME              IP ADDRESS        (msec)    DbMon?    QUEUE    Group ID       (RTMT) & Details',
     '-----------              ----------        ------    -------   -----    -----------    ------------------',
-    ...nodes.map((n, i) => `${n.name.padEnd(25)}${n.host.padEnd(18)}${(n === ctx.node ? '0.016' : '0.163').padEnd(10)}Y/Y/Y     0        (g_${i + 2})          (2) Setup Completed`), '',
+    ...nodes.map((n, i) => `${n.name.padEnd(25)}${n.host.padEnd(18)}${(n === ctx.node ? '0.016' : '0.163').padEnd(10)}Y/Y/Y     ${bad === n ? '12 ' : '0  '}      (g_${i + 2})          ${bad === n ? '(3) Setup Completed' : '(2) Setup Completed'}`), '',
   ]);
 }
 
@@ -113,7 +116,9 @@ const COMMANDS: ReadonlyArray<{ words: string[]; products?: string[]; run: Handl
   { words: ['show', 'cli', 'pagination'], run: (_c, _a, s) => ok([`Automatic Pagination : ${s.pagination ? 'On' : 'Off'}.`, '']) },
   { words: ['set', 'cli', 'pagination', 'off'], run: (_c, _a, s) => { s.pagination = false; return ok(['Automatic pagination is turned off', '']); } },
   { words: ['set', 'cli', 'pagination', 'on'], run: (_c, _a, s) => { s.pagination = true; return ok(['Automatic pagination is turned on', '']); } },
-  { words: ['utils', 'ntp', 'status'], run: () => ok(ntpStatus()) },
+  { words: ['utils', 'ntp', 'status'], run: (c) => ok(ntpStatus(c)) },
+  { words: ['show', 'cert', 'list', 'own'], run: (c) => showCertListOwn(c) },
+  { words: ['show', 'cert', 'own'], run: (c, a) => showCertOwn(c, a) },
   { words: ['utils', 'service', 'list'], run: (c) => ok(serviceList(c)) },
   { words: ['utils', 'dbreplication', 'runtimestate'], products: ['cucm', 'imp'], run: (c) => dbReplication(c) },
   { words: ['show', 'risdb', 'query', 'phone'], products: ['cucm'], run: (c) => risdbPhones(c) },

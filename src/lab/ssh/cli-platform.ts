@@ -6,12 +6,15 @@
 import type { LabNode } from '../lab-node.ts';
 import type { LabData } from '../lab-data.ts';
 import type { Interaction } from './cli-interactive.ts';
+import type { FaultPlan } from '../faults.ts';
 
 export interface CliContext {
   node: LabNode;
   data: LabData;
   allNodes: readonly LabNode[];
   startedAt: Date;
+  /** Faults that change command output (replication:bad, ntp:unsynced, cert:expiring); none when absent. */
+  faults?: FaultPlan;
 }
 
 /** `then`: what follows the lines (streamed output, a prompt, a pager), played by the shell. */
@@ -86,8 +89,15 @@ export function unixDate(d: Date): string {
   return `${dow!.slice(0, 3)} ${mon} ${String(d.getUTCDate()).padStart(2)} ${d.toISOString().slice(11, 19)} UTC ${d.getUTCFullYear()}`;
 }
 
-export function ntpStatus(): string[] {
+export function ntpStatus(ctx?: CliContext): string[] {
   const now = new Date();
+  // ntpstat's wording when ntpd has no usable peer (reach 0, stratum 16, refid .INIT.).
+  if (ctx?.faults?.ntpUnsynced) return [
+    'ntpd (pid 2214) is running...', '', '     remote           refid      st t when poll reach   delay   offset  jitter',
+    '==============================================================================', ' 127.0.0.1       .INIT.          16 u    -   64    0    0.000    0.000   0.000', '', '',
+    'unsynchronised', '  time server re-starting', '   polling server every 8 s', '',
+    `Current time in UTC is : ${unixDate(now)}`, `Current time in Etc/UTC is : ${unixDate(now)}`, '',
+  ];
   return [
     'ntpd (pid 2214) is running...', '', '     remote           refid      st t when poll reach   delay   offset  jitter',
     '==============================================================================', '*127.0.0.1       .GPS.            1 u   37   64  377    0.312   -0.051   0.022', '', '',
