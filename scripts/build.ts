@@ -15,6 +15,7 @@ import { ASSET_SOURCES } from '../src/lib/assets.ts';
 import { signPss } from '../src/keys/pss-signature.ts';
 import { buildManifest } from '../src/lib/manifest.ts';
 import { developmentKeyMarker, releaseKeyKind, releaseKeyPath } from './release-key.ts';
+import { pdfkitBundlePlugin } from './pdfkit-bundle-plugin.ts';
 
 const root = process.cwd();
 const dist = join(root, 'dist');
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   await esbuild.build({
     entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node26',
     outfile: 'dist/aibridge.cjs', minify: true, legalComments: 'none', logLevel: 'warning',
-    external: ['cpu-features', '*.node'],
+    external: ['cpu-features', '*.node'], plugins: [pdfkitBundlePlugin()],
     define: { __AIBRIDGE_VERSION__: JSON.stringify(pkg.version) },
   });
 

@@ -55,8 +55,8 @@ test('loadConfig() never echoes a secret value', () => {
 });
 
 test('parseEnvFile() handles quotes, comments, export and multi-line values; refuses garbage', () => {
-  const entries = parseEnvFile('# c\nexport A=1\nB="x # y"\nC=\'q\'\nD="l1\nl2"\nE=v # comment\n');
-  assert.deepEqual(Object.fromEntries(entries.map((e) => [e.key, e.value])), { A: '1', B: 'x # y', C: 'q', D: 'l1\nl2', E: 'v' });
+  const entries = parseEnvFile('# c\nexport A=1\nB="x # y"\nC=\'q\'\nD="l1\nl2"\nE=v # comment\nF=PASS=#78F5AE,N/A=#BACCCC\nG=  x  \n');
+  assert.deepEqual(Object.fromEntries(entries.map((e) => [e.key, e.value])), { A: '1', B: 'x # y', C: 'q', D: 'l1\nl2', E: 'v', F: 'PASS=#78F5AE,N/A=#BACCCC', G: 'x' });
   assert.throws(() => parseEnvFile('=nokey\n'), /line 1/);
   assert.throws(() => parseEnvFile('A="unterminated\n'), /unterminated/);
 });

@@ -36,6 +36,12 @@ export function parseEnvFile(text: string, fileName = '.env'): EnvEntry[] {
       chunk = lines.slice(i, j + 1).join('\n');
       i = j;
     }
+    if (quote !== '"' && quote !== "'" && quote !== '`') {
+      // Unquoted: a comment starts at " #" (whitespace first), as python-dotenv reads it, so the
+      // documented REPORT_CHARTS_COLORS=PASS=#78F5AE,… keeps its colours (node's parseEnv would cut at "#").
+      entries.push({ key, value: rest.replace(/(^|\s+)#.*$/, '').trim(), line: i + 1 });
+      continue;
+    }
     const parsed = parseEnv(chunk) as Record<string, string>;
     entries.push({ key, value: parsed[key] ?? '', line: i + 1 });
   }

@@ -19,6 +19,12 @@ import { mountMcpRoute, requireBearer } from './mcp-route.ts';
 import { countAuthFailures } from './count-auth-failures.ts';
 import { registerServerGauges, statusSections } from './server-gauges.ts';
 import { mountStatusRoute } from '../http/status-route.ts';
+import { McpResources } from './content/resources.ts';
+import { ReportStore } from '../reports/report-store.ts';
+import { NodeRegistry } from '../cisco/node-registry.ts';
+import { parseNodeInventory } from '../cisco/parse-node-inventory.ts';
+import { AxlSchemas } from '../cisco/axl/axl-schemas.ts';
+import { resolveInstallPath } from '../config/load-config.ts';
 import { mountMetricsRoute } from '../http/metrics-route.ts';
 
 const SWEEP_MS = 60_000;
@@ -35,8 +41,14 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       const e = config.env;
       const metrics = metricsOf(runtime);
       const registry = new ToolRegistry({ profiles, audit, logger, metrics });
-      registry.add(buildToolCatalog({ config, audit, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
+      registry.add(buildToolCatalog({ config, audit, profiles, logger, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
       registry.add(createIntrospectionTools(registry));
+      const resources = new McpResources({
+        store: new ReportStore(config.paths.clientsDir, audit), nodes: new NodeRegistry(parseNodeInventory(e)),
+        axl: new AxlSchemas(resolveInstallPath(config.paths.root, e.SERVER_CUCM_AXL_SCHEMAS_DIR)),
+        profileOf: (p) => registry.profileOf(p),
+        audit: async (event, fields) => { await audit.appendAsync('ACTIONS', event, fields); },
+      });
       const sessions = new SessionStore();
       const sweep = setInterval(() => {
         for (const s of sessions.expire(registry.now())) void s.close();
@@ -52,7 +64,7 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       runtime.extensions.push((app) => {
         mountMcpRoute(app, {
           path: e.MCP_SERVER_URL_PATH, name: e.MCP_SERVER_NAME, instructions: e.MCP_SERVER_INSTRUCTIONS,
-          registry, sessions, auth, audit, logger, metrics,
+          registry, sessions, auth, audit, logger, metrics, resources,
         });
         mountStatusRoute(app, auth, {
           name: e.MCP_SERVER_NAME, version: VERSION, startedAt: runtime.startedAt,

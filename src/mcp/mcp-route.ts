@@ -13,6 +13,7 @@ import type { McpSession } from './mcp-session.ts';
 import type { SessionStore } from './session-store.ts';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { authInfoOf, createMcpSession } from './mcp-session.ts';
+import type { McpResources } from './content/resources.ts';
 import { idOf, jsonRpcError } from './json-rpc-response.ts';
 
 export interface McpRouteDeps {
@@ -26,6 +27,8 @@ export interface McpRouteDeps {
   audit: { append(category: 'TRANSPORT', event: string, fields: Record<string, unknown>): unknown };
   logger: Logger;
   metrics: AibridgeMetrics;
+  /** Resources (inventory, profile, the caller's reports, AXL docs); prompts are always offered. */
+  resources?: McpResources;
 }
 
 const SESSION_NOT_FOUND = 'Session not found: it expired, was closed, or belongs to another client; send a new initialize request without Mcp-Session-Id';
@@ -75,7 +78,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     }
     if (room.evicted) void room.evicted.close();
     const s = createMcpSession({
-      name: d.name, instructions: d.instructions, registry, clientName: p.clientName, now: () => registry.now(),
+      name: d.name, instructions: d.instructions, registry, clientName: p.clientName, now: () => registry.now(), ...(d.resources ? { resources: d.resources } : {}),
       onOpen: (x) => sessions.add(x), onClose: (id) => sessions.delete(id),
     });
     await s.server.connect(s.transport);

@@ -4,7 +4,9 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourceTemplatesRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { McpResources } from './content/resources.ts';
+import { getPrompt, listPrompts } from './content/prompts.ts';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Principal } from '../auth/principal.ts';
 import type { ToolRegistry } from './tool-registry.ts';
@@ -21,6 +23,7 @@ export interface SessionOptions {
   now: () => number;
   onOpen(session: McpSession): void;
   onClose(id: string): void;
+  resources?: McpResources;
 }
 
 export interface McpSession extends StoredSession {
@@ -41,7 +44,7 @@ function principalOf(authInfo: AuthInfo | undefined): Principal {
 
 /** Create the server + transport pair; the session is stored once `initialize` succeeds. */
 export function createMcpSession(opts: SessionOptions): McpSession {
-  const server = new Server({ name: opts.name, version: VERSION }, { capabilities: { tools: { listChanged: true } }, instructions: opts.instructions });
+  const server = new Server({ name: opts.name, version: VERSION }, { capabilities: { tools: { listChanged: true }, prompts: {}, ...(opts.resources ? { resources: {} } : {}) }, instructions: opts.instructions });
   let session: McpSession;
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: newSessionId,
@@ -55,6 +58,14 @@ export function createMcpSession(opts: SessionOptions): McpSession {
   Object.defineProperty(session, 'id', { get: () => transport.sessionId ?? '' });
   const reg = opts.registry;
   server.setRequestHandler(ListToolsRequestSchema, (_req, extra) => ({ tools: reg.listFor(principalOf(extra.authInfo)) }));
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: listPrompts() }));
+  server.setRequestHandler(GetPromptRequestSchema, (req) => getPrompt(req.params.name, req.params.arguments));
+  const res = opts.resources;
+  if (res) {
+    server.setRequestHandler(ListResourcesRequestSchema, async (_req, extra) => ({ resources: await res.list(principalOf(extra.authInfo)) }));
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: res.templates() }));
+    server.setRequestHandler(ReadResourceRequestSchema, (req, extra) => res.read(principalOf(extra.authInfo), req.params.uri));
+  }
   server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
     const principal = principalOf(extra.authInfo);
     const token = req.params._meta?.progressToken;

@@ -8,6 +8,11 @@ import type { ToolDefinition } from './tool-definition.ts';
 import { AppError } from '../lib/errors.ts';
 import { createCiscoServices } from './tools/cisco-services.ts';
 import { createCiscoTools } from './tools/cisco-tools.ts';
+import { createReportServices } from './tools/report-services.ts';
+import { createReportTools } from './tools/report-tools.ts';
+import { createHealthTools } from './tools/health-tools.ts';
+import type { ProfileLookup } from './tools/health-tools.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** What a tool source may use when it builds its tools at start-up. */
 export interface ToolCatalogDeps {
@@ -15,6 +20,9 @@ export interface ToolCatalogDeps {
   audit: AuditLog;
   /** Register cleanup to run at shutdown (close pools, forget cached secrets). */
   onShutdown(fn: () => void | Promise<void>): void;
+  /** RBAC profiles, for tools that check their inner steps (the health checks). */
+  profiles?: ProfileLookup;
+  logger?: Logger;
 }
 
 /** Builds a group of tools once at start-up. */
@@ -23,12 +31,18 @@ export type ToolSource = (deps: ToolCatalogDeps) => ToolDefinition[];
 function ciscoTools(deps: ToolCatalogDeps): ToolDefinition[] {
   const services = createCiscoServices(deps.config, deps.audit);
   deps.onShutdown(() => services.close());
-  return createCiscoTools(services);
+  const reports = createReportServices(deps.config, deps.audit, deps.logger);
+  return [...createCiscoTools(services), ...createHealthTools(services, reports, deps.profiles ?? { get: () => undefined })];
+}
+
+function reportTools(deps: ToolCatalogDeps): ToolDefinition[] {
+  return createReportTools(createReportServices(deps.config, deps.audit, deps.logger));
 }
 
 /** Tool groups, in listing order. The introspection tools (aibridge_*) are added by the registry. */
 export const TOOL_SOURCES: readonly ToolSource[] = [
   ciscoTools,
+  reportTools,
 ];
 
 /** Build the catalogue; tool names must be unique. */

@@ -1,0 +1,100 @@
+/**
+ * @module cucm_health_check, imp_health_check, cuc_health_check: one call that fans out over every
+ * node of a cluster (health/health-engine.ts), answers with the Markdown report as text and the
+ * same data as structuredContent, and stores the report (WRITTEN). Each Cisco step is held to
+ * the caller's profile: a CLI command or RIS query the profile does not allow is graded N/A, not
+ * run. The call counts once against the "common" (report) rate limit.
+ */
+import { z } from 'zod';
+import type { ToolDefinition } from '../tool-definition.ts';
+import type { CiscoProduct } from '../../cisco/cisco-node.ts';
+import { productLabel } from '../../cisco/cisco-node.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Profile } from '../../rbac/profile-schema.ts';
+import { decide } from '../../rbac/decide.ts';
+import type { CiscoServices } from './cisco-services.ts';
+import type { ReportServices } from './report-services.ts';
+import { defineTool, loginFor } from './tool-result.ts';
+import type { DeviceLite } from '../../health/grade-checks.ts';
+import { CHECK_NAMES } from '../../health/grade-checks.ts';
+import type { HealthNode, HealthProbes } from '../../health/health-engine.ts';
+import { checksFor, runHealthCheck } from '../../health/health-engine.ts';
+import { countGradesOf, renderHealthMarkdown } from '../../health/health-markdown.ts';
+
+export interface ProfileLookup { get(name: string): Profile | undefined }
+
+const MAX_RIS_PAGES = 50;
+
+function risDevices(s: CiscoServices, client: string, cluster: string): (signal: AbortSignal) => Promise<DeviceLite[]> {
+  return async (signal) => {
+    const node = s.registry.resolve(cluster, { products: ['cucm'], clusterToPublisher: true });
+    const login = await loginFor(s, client, node);
+    const out: DeviceLite[] = [];
+    let stateInfo: string | undefined;
+    for (let page = 0; page < MAX_RIS_PAGES; page++) {
+      const r = await s.ris.select({ node, login, signal, query: { items: ['*'], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255, max: 1000, ...(stateInfo ? { stateInfo } : {}) } });
+      for (const d of r.devices) out.push({ cmNode: d.cmNode, status: d.status, model: d.model });
+      if (r.devices.length < 1000 || !r.stateInfo || r.stateInfo === stateInfo || out.length >= r.total) break;
+      stateInfo = r.stateInfo;
+    }
+    return out;
+  };
+}
+
+function healthTool(s: CiscoServices, reports: ReportServices, profiles: ProfileLookup, product: CiscoProduct): ToolDefinition {
+  const label = productLabel(product);
+  const applicable = checksFor(product);
+  const shape = {
+    cluster: z.string().min(1).max(64).describe(`Declared ${label} cluster name (a node name means its cluster)`),
+    checks: z.array(z.enum(CHECK_NAMES)).max(CHECK_NAMES.length).optional().describe(`Subset of checks; default all that apply to ${label}: ${applicable.join(', ')}`),
+  };
+  const clusterOf = (name: string): string => {
+    if (s.registry.isCluster(name) && s.registry.nodes.some((n) => n.cluster === name && n.product === product)) return name;
+    return s.registry.resolve(name, { products: [product], clusterToPublisher: true }).cluster;
+  };
+  return defineTool({
+    name: `${product}_health_check`, title: `${label} cluster health check`, product, protocol: 'report', rateCategory: 'common', inputSchema: shape,
+    description: [
+      `Check the health of a whole ${label} cluster in one call: every node in parallel, each check graded PASS / WARN / FAIL / INFO / N/A with the evidence it was judged on`,
+      `(${applicable.join(', ')}). A node that does not answer is FAIL with the error; the other nodes are still checked.`,
+      'Answers with the Markdown report (summary of counts per grade, then one row per check) and the same data as structuredContent, and saves the report in your reports folder (export it with report_export_pdf).',
+      'Steps your profile does not allow are N/A. Example: {"cluster":"<cluster>"}.',
+    ].join(' '),
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    target: (a) => ({ node: clusterOf(a.cluster), product }),
+    async handler(a, ctx) {
+      const client = ctx.principal.clientName;
+      const cluster = clusterOf(a.cluster);
+      const declared = s.registry.nodes.filter((n) => n.cluster === cluster && n.product === product);
+      if (declared.length === 0) throw new AppError('E_NOT_FOUND', `Cluster "${cluster}" has no ${label} nodes`, { hint: 'call aibridge_whoami or read the inventory resource' });
+      const nodes: HealthNode[] = declared.map((n) => ({ name: n.name, product, role: n.role }));
+      const profile = profiles.get(ctx.principal.profile);
+      const may = (protocol: 'ssh' | 'ris', target: Record<string, unknown>): boolean => profile !== undefined && decide(profile, { name: `${product}_${protocol}`, product, protocol }, { product, ...target }).allowed;
+      const set = s.cliSettings[product];
+      const probes: HealthProbes = {
+        cliAllowed: (command) => may('ssh', { sshCommand: command }),
+        async cli(node, command) {
+          const cn = s.registry.get(node.name)!;
+          const login = await loginFor(s, client, cn);
+          const r = await s.cli.run({ client, node: { name: cn.name, host: cn.host, port: cn.sshPort }, login, command, ...set });
+          return { ok: r.status !== 'error', output: r.output };
+        },
+        ...(product === 'cucm' && may('ris', { risDeviceClasses: ['Phone'], risStatuses: ['Any'] }) ? { registration: risDevices(s, client, cluster) } : {}),
+      };
+      const generatedAt = new Date();
+      const outcome = await runHealthCheck({ product, cluster, nodes, ...(a.checks ? { checks: a.checks } : {}), probes, stepTimeoutMs: set.timeoutMs, concurrency: 4, signal: ctx.signal });
+      const title = `Cluster health: ${cluster}`;
+      const markdown = renderHealthMarkdown({ title, cluster, product, client, nodes, checks: outcome.checks, requests: outcome.requests, durationMs: outcome.durationMs, generatedAt });
+      const written = await reports.store.write(client, title, markdown, `${product}_health_check`);
+      const summary = countGradesOf(outcome.checks);
+      return {
+        content: [{ type: 'text', text: markdown }],
+        structuredContent: { report: { name: written.name, path: written.path }, cluster, product, summary, checks: outcome.checks, cisco_requests: outcome.requests, duration_ms: outcome.durationMs },
+      };
+    },
+  });
+}
+
+export function createHealthTools(s: CiscoServices, reports: ReportServices, profiles: ProfileLookup): ToolDefinition[] {
+  return [healthTool(s, reports, profiles, 'cucm'), healthTool(s, reports, profiles, 'imp'), healthTool(s, reports, profiles, 'cuc')];
+}
