@@ -56,14 +56,20 @@ export function parseShowStatus(out: string): StatusFacts | undefined {
 
 export interface ServiceState { name: string; state: 'started' | 'stopped' | 'other'; activated: boolean; line: string }
 
-/** `Name[STARTED]`, `Name [STOPPED] Service Not Activated`, `Name [ STOPPED ] Component is not running`. */
+/**
+ * `Name[STARTED]`, `Name [STOPPED] Service Not Activated`, `Name[ STOPPED ] Component is not running`;
+ * several entries on one line (scraped captures) are read one by one.
+ */
 export function parseServiceList(out: string): ServiceState[] | undefined {
   const rows: ServiceState[] = [];
+  const entry = /([^[\]]+?)\s*\[\s*([A-Z][A-Z ]*?)\s*\]\s*(Service Not Activated|Service Activated|Component is not running|Commanded Out of Service)?/g;
   for (const line of out.split(/\r?\n/)) {
-    const m = /^(.+?)\s*\[\s*([A-Z ]+?)\s*\]\s*(.*)$/.exec(line.trim());
-    if (!m) continue;
-    const st = m[2]!;
-    rows.push({ name: m[1]!.trim(), state: st === 'STARTED' ? 'started' : st === 'STOPPED' ? 'stopped' : 'other', activated: !/not activated/i.test(m[3]!), line: line.trim() });
+    for (const m of line.matchAll(entry)) {
+      const st = m[2]!;
+      const name = m[1]!.trim();
+      if (!name) continue;
+      rows.push({ name, state: st === 'STARTED' ? 'started' : st === 'STOPPED' ? 'stopped' : 'other', activated: !/not activated/i.test(m[3] ?? ''), line: m[0].trim() });
+    }
   }
   return rows.length ? rows : undefined;
 }

@@ -55,6 +55,8 @@ export function checksFor(product: CiscoProduct): readonly CheckName[] {
   return CHECKS_FOR[product];
 }
 
+const CHECK_LABELS: Record<CheckName, string> = { registration: 'Registration', services: 'Services', replication: 'Replication', ntp: 'NTP', resources: 'Resources', certificates: 'Certificates', version: 'Version' };
+
 class StepTimeout extends Error {}
 
 function withTimeout<T>(p: (signal: AbortSignal) => Promise<T>, ms: number, what: string, outer?: AbortSignal): Promise<T> {
@@ -82,7 +84,7 @@ export async function runHealthCheck(o: HealthOptions): Promise<HealthOutcome> {
   const applicable = new Set(checksFor(o.product));
   const wanted = (o.checks?.length ? o.checks : CHECK_NAMES).filter((c, i, a) => a.indexOf(c) === i);
   const results: CheckResult[] = [];
-  for (const c of wanted) if (!applicable.has(c)) results.push({ grade: 'N/A', check: c, node: o.cluster, evidence: `not applicable to ${o.product.toUpperCase()}` });
+  for (const c of wanted) if (!applicable.has(c)) results.push({ grade: 'N/A', check: CHECK_LABELS[c], node: o.cluster, evidence: `not applicable to ${o.product.toUpperCase()}` });
   const run = new Set(wanted.filter((c) => applicable.has(c)));
   let requests = 0;
   const versions = new Map<string, string>();

@@ -85,10 +85,14 @@ test('malformed JSON, batches, bad protocol versions, Accept and Content-Type ar
   assert.equal((await post(h, 'alice', sid, '{}', { 'content-type': 'text/plain' })).status, 415);
   assert.equal((await post(h, 'alice', sid, 'a=1', { 'content-type': 'application/x-www-form-urlencoded' })).status, 415);
   assert.equal((await post(h, 'alice', sid, '42')).status, 400);
-  for (const method of ['no/such/method', 'resources/list', 'prompts/list', 'sampling/createMessage']) {
+  // This harness mounts no resources, so resources/* are not methods here either.
+  for (const method of ['no/such/method', 'sampling/createMessage', 'resources/list', 'prompts/run']) {
     const unknown = await message(await post(h, 'alice', sid, { jsonrpc: '2.0', id: 4, method }));
-    assert.equal((unknown.error as { code: number }).code, -32601, `${method}: no resources or prompts to chain through (T-RB-06)`);
+    assert.equal((unknown.error as { code: number }).code, -32601, `${method} is not a method here`);
   }
+  // Prompts are text and resources are reads of the caller's own data: nothing to chain a write through (T-RB-06).
+  const prompts = await message(await post(h, 'alice', sid, { jsonrpc: '2.0', id: 6, method: 'prompts/list' }));
+  assert.ok(((prompts.result as { prompts: unknown[] }).prompts).length >= 6);
   assert.equal((await post(h, 'alice', undefined, { jsonrpc: '2.0', id: 5, method: 'tools/list' })).status, 400, 'no session header outside initialize');
   assert.equal((await h.fetch('https://x/mcp', { method: 'PUT', headers: { authorization: 'Bearer alice', 'content-type': 'application/json' }, body: '{}' })).status, 405);
   assert.deepEqual(h.calls, []);

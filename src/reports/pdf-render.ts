@@ -103,9 +103,12 @@ function table(doc: Doc, b: Extract<Block, { kind: 'table' }>, colors: ChartColo
   const sum = natural.reduce((a, c) => a + c, 0);
   const widths = natural.map((w) => (w / sum) * width);
   const cell = (t: string): string => (t.length > MAX_CELL_CHARS ? `${t.slice(0, MAX_CELL_CHARS)} ...[cut at ${MAX_CELL_CHARS} characters]` : t);
+  // Most cells fit on one line: measure the width (cheap) before asking pdfkit to wrap (costly).
+  const fits = (t: string, w: number): boolean => t.length < 200 && doc.widthOfString(t) <= w - 6;
   const rowHeight = (cells: string[], font: string): number => {
     doc.font(font).fontSize(size);
-    return Math.max(...widths.map((w, i) => doc.heightOfString(cell(cells[i] ?? ''), { width: w - 6 }))) + 6;
+    const line = doc.currentLineHeight(true);
+    return Math.max(...widths.map((w, i) => { const t = cell(cells[i] ?? ''); return fits(t, w) ? line : doc.heightOfString(t, { width: w - 6 }); })) + 6;
   };
   const drawRow = (cells: string[], header: boolean): void => {
     const font = header ? 'Helvetica-Bold' : 'Helvetica';
@@ -118,7 +121,8 @@ function table(doc: Doc, b: Extract<Block, { kind: 'table' }>, colors: ChartColo
       if (header) doc.rect(x, y, w, h).fill('#E6E9EE');
       else if (isGrade(t)) doc.rect(x + 1, y + 1, w - 2, h - 2).fill(colors[t]);
       doc.rect(x, y, w, h).lineWidth(0.4).stroke('#B0B6BF');
-      doc.font(font).fontSize(size).fillColor('#111111').text(t, x + 3, y + 3, { width: w - 6 });
+      doc.font(font).fontSize(size).fillColor('#111111');
+      if (fits(t, w)) doc.text(t, x + 3, y + 3, { lineBreak: false }); else doc.text(t, x + 3, y + 3, { width: w - 6 });
       x += w;
     });
     doc.x = MARGIN;

@@ -84,8 +84,8 @@ export class ReportStore {
       throw err;
     }
     const set = new Set(names);
-    const out: ReportInfo[] = [];
-    for (const n of names.sort().reverse()) {
+    const out: Array<ReportInfo & { mtimeMs: number }> = [];
+    for (const n of names) {
       let name: string;
       try { name = checkReportName(n); } catch { continue; }
       if (name !== n) continue;
@@ -93,9 +93,10 @@ export class ReportStore {
       if (!st?.isFile()) continue;
       const head = await this.#readHead(join(dir, n)).catch(() => '');
       const pdf = pdfNameOf(n);
-      out.push({ name: n, title: titleOf(head, n), bytes: st.size, modified: st.mtime.toISOString(), ...(set.has(pdf) ? { pdf } : {}) });
+      out.push({ name: n, title: titleOf(head, n), bytes: st.size, modified: st.mtime.toISOString(), mtimeMs: st.mtimeMs, ...(set.has(pdf) ? { pdf } : {}) });
     }
-    return out;
+    // Newest first (names carry the second; mtime orders reports written within one second).
+    return out.sort((a, b) => b.mtimeMs - a.mtimeMs || b.name.localeCompare(a.name)).map(({ mtimeMs: _m, ...r }) => r);
   }
 
   /** Markdown text of one of the client's reports. */
