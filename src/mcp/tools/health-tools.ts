@@ -73,16 +73,19 @@ function healthTool(s: CiscoServices, reports: ReportServices, profiles: Profile
       const set = s.cliSettings[product];
       const probes: HealthProbes = {
         cliAllowed: (command) => may('ssh', { sshCommand: command }),
-        async cli(node, command) {
+        async cli(node, command, signal) {
           const cn = s.registry.get(node.name)!;
           const login = await loginFor(s, client, cn);
-          const r = await s.cli.run({ client, node: { name: cn.name, host: cn.host, port: cn.sshPort }, login, command, ...set });
+          const r = await s.cli.run({
+            client, node: { name: cn.name, host: cn.host, port: cn.sshPort }, login, command,
+            term: set.term, cols: set.cols, rows: set.rows, loginTimeoutMs: set.loginTimeoutMs, idleMs: set.idleMs, maxMs: set.maxMs, signal,
+          });
           return { ok: r.status !== 'error', output: r.output };
         },
         ...(product === 'cucm' && may('ris', { risDeviceClasses: ['Phone'], risStatuses: ['Any'] }) ? { registration: risDevices(s, client, cluster) } : {}),
       };
       const generatedAt = new Date();
-      const outcome = await runHealthCheck({ product, cluster, nodes, ...(a.checks ? { checks: a.checks } : {}), probes, stepTimeoutMs: set.timeoutMs, concurrency: 4, signal: ctx.signal });
+      const outcome = await runHealthCheck({ product, cluster, nodes, ...(a.checks ? { checks: a.checks } : {}), probes, stepTimeoutMs: set.loginTimeoutMs + Math.min(set.maxMs, 60_000), concurrency: 4, signal: ctx.signal });
       const title = `Cluster health: ${cluster}`;
       const markdown = renderHealthMarkdown({ title, cluster, product, client, nodes, checks: outcome.checks, requests: outcome.requests, durationMs: outcome.durationMs, generatedAt });
       const written = await reports.store.write(client, title, markdown, `${product}_health_check`);
