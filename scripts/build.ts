@@ -8,12 +8,13 @@
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ASSET_SOURCES } from '../src/lib/assets.ts';
 import { signPss } from '../src/keys/pss-signature.ts';
 import { buildManifest } from '../src/lib/manifest.ts';
+import { buildSbom } from './sbom.ts';
 import { developmentKeyMarker, releaseKeyKind, releaseKeyPath } from './release-key.ts';
 import { pdfkitBundlePlugin } from './pdfkit-bundle-plugin.ts';
 
@@ -43,12 +44,17 @@ async function main(): Promise<void> {
   writeFileSync(join(dist, 'release-key-kind'), `${kind}\n`);
   if (kind === 'development') console.log('build: development release key (build/release-key.pem.development): this binary accepts development licences only');
 
-  await esbuild.build({
+  const bundle = await esbuild.build({
     entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node26',
     outfile: 'dist/aibridge.cjs', minify: true, legalComments: 'none', logLevel: 'warning',
     external: ['cpu-features', '*.node'], plugins: [pdfkitBundlePlugin()],
-    define: { __AIBRIDGE_VERSION__: JSON.stringify(pkg.version) },
+    define: { __AIBRIDGE_VERSION__: JSON.stringify(pkg.version) }, metafile: true,
   });
+
+  // The signed SBOM of what was bundled (embedded too, so a fresh install can write it out, like .env.example).
+  const sbomText = `${JSON.stringify(buildSbom(root, bundle.metafile, { name: 'aibridge', version: pkg.version, nodeVersion: process.versions.node }), null, 2)}\n`;
+  writeFileSync(join(dist, 'aibridge.cdx.json'), sbomText);
+  writeFileSync(join(dist, 'aibridge.cdx.json.sig'), `${signPss(key, Buffer.from(sbomText)).toString('base64')}\n`);
 
   const assets: Record<string, string> = {};
   for (const [name, rel] of Object.entries(ASSET_SOURCES)) {
@@ -73,8 +79,16 @@ async function main(): Promise<void> {
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   writeFileSync(join(dist, 'manifest.json'), manifestText);
   writeFileSync(join(dist, 'manifest.sig'), `${signPss(key, Buffer.from(manifestText)).toString('base64')}\n`);
+  // dist/release/: exactly the files the manifest names plus the manifest, as an operator copies them
+  // (hard links: no second 150 MB copy). `aibridge integrity --dir dist/release` passes before any start.
+  const releaseDir = join(dist, 'release');
+  for (const rel of [...Object.keys(release.files), 'manifest.json', 'manifest.sig']) {
+    const target = join(releaseDir, rel);
+    mkdirSync(dirname(target), { recursive: true });
+    linkSync(rel in release.files ? join(root, release.files[rel] as string) : join(dist, rel), target);
+  }
   const sha = createHash('sha512').update(shipped.aibridge as Buffer).digest('hex').slice(0, 16);
-  console.log(`build: dist/aibridge (${((shipped.aibridge as Buffer).length / 1e6).toFixed(1)} MB, sha512 ${sha}…), manifest.json + manifest.sig in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`build: dist/aibridge (${((shipped.aibridge as Buffer).length / 1e6).toFixed(1)} MB, sha512 ${sha}…), manifest.json + manifest.sig, SBOM, dist/release/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 main().catch((err: unknown) => { console.error(`build failed: ${(err as Error).message}`); process.exitCode = 1; });

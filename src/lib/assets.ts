@@ -29,6 +29,8 @@ export const ASSET_SOURCES: Readonly<Record<string, string>> = {
   'env.example': '.env.example',
   'release-public.pem': 'dist/release-public.pem',
   'release-key-kind': 'dist/release-key-kind',
+  'sbom.cdx.json': 'dist/aibridge.cdx.json',
+  'sbom.cdx.json.sig': 'dist/aibridge.cdx.json.sig',
 };
 
 interface SeaModule { isSea(): boolean; getAsset(key: string): ArrayBuffer }

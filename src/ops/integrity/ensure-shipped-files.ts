@@ -1,6 +1,6 @@
 /**
  * @module A fresh install holds only the binary and its manifest: at server start-up, write the
- * shipped files that are missing (.env.example, profiles/_default/*.json) from the copies embedded
+ * shipped files that are missing (.env.example, profiles/_default/*.json, the signed SBOM) from the copies embedded
  * in the binary, byte for byte, so they match the signed manifest. An existing file is never
  * overwritten: if it differs, the integrity check reports it. Each file written is reported so
  * the caller can log it (a deleted shipped file is restored from the verified binary, visibly).
@@ -16,6 +16,8 @@ export const SHIPPED_FILES: Readonly<Record<string, string>> = {
   'profiles/_default/admin.json': 'profiles/admin.json',
   'profiles/_default/operator.json': 'profiles/operator.json',
   'profiles/_default/auditor.json': 'profiles/auditor.json',
+  'aibridge.cdx.json': 'sbom.cdx.json',
+  'aibridge.cdx.json.sig': 'sbom.cdx.json.sig',
 };
 
 export function ensureShippedFiles(root: string): string[] {

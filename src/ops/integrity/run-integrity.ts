@@ -4,7 +4,7 @@
  * server's part). Returns the report and printable lines.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import { isSingleExecutable } from '../../lib/assets.ts';
 import type { AuditSink } from '../common/ops-audit.ts';
@@ -12,7 +12,7 @@ import { openOpsAudit } from '../common/ops-audit.ts';
 import { ensureShippedFiles } from './ensure-shipped-files.ts';
 import { describeProblems, verifyInstall, type IntegrityReport } from './verify-install.ts';
 
-export interface IntegrityRun extends IntegrityReport { lines: string[]; checkedAt: string; written: string[] }
+export interface IntegrityRun extends IntegrityReport { lines: string[]; checkedAt: string; written: string[]; folder: string }
 
 export interface IntegrityOptions {
   audit?: boolean;
@@ -21,10 +21,22 @@ export interface IntegrityOptions {
   writeMissing?: boolean;
 }
 
+/**
+ * The folder whose manifest is checked: the install root when it holds manifest.json; otherwise the
+ * release folder the running binary sits in, when that has one (the container image keeps the
+ * release read-only in /usr/local/lib/aibridge and the install state on mounts).
+ */
+export function integrityFolder(root: string): string {
+  if (existsSync(join(root, 'manifest.json')) || !isSingleExecutable()) return root;
+  const release = dirname(process.execPath);
+  return existsSync(join(release, 'manifest.json')) ? release : root;
+}
+
 export async function runIntegrityCheck(root: string, options: IntegrityOptions = {}): Promise<IntegrityRun> {
   const written = options.writeMissing && existsSync(join(root, 'manifest.json')) ? ensureShippedFiles(root) : [];
-  const report = await verifyInstall(root, undefined, isSingleExecutable() ? process.execPath : undefined);
-  const run: IntegrityRun = { ...report, lines: describeProblems(report), checkedAt: new Date().toISOString(), written };
+  const folder = integrityFolder(root);
+  const report = await verifyInstall(folder, undefined, isSingleExecutable() ? process.execPath : undefined);
+  const run: IntegrityRun = { ...report, lines: describeProblems(report), checkedAt: new Date().toISOString(), written, folder };
   if (!run.ok) {
     const fields = { signature: run.signature, problems: run.lines.slice(0, 50) };
     if (options.sink) options.sink('SERVER', 'integrity_failed', fields);
