@@ -4,6 +4,7 @@ import { flagString } from './command.ts';
 import { AppError } from '../lib/errors.ts';
 import { startLab } from '../lab/start-lab.ts';
 import { FAULTS_HELP } from '../lab/faults.ts';
+import { LAB_VERSIONS, isLabVersion } from '../lab/axl/axl-schemas.ts';
 
 const STOP_DEADLINE_MS = 8000;
 
@@ -27,7 +28,7 @@ export const LAB_COMMAND: Command = {
     '  --dir DIR        lab folder (CA, lab.json, lab.env); default: current directory',
     '  --seed N         dataset seed (default 1): same seed, same names, MACs, passwords and host keys',
     '  --phones N       phones in the dataset, 1-100000 (default 100)',
-    '  --version V      CUCM/AXL version 12.5, 14.0 or 15.0 (default 14.0)',
+    `  --version V      CUCM/AXL version ${LAB_VERSIONS.join(', ')} (default 14.0)`,
     '  --latency MS     extra delay before every answer',
     '  --faults SPEC    inject faults (below)',
     '',
@@ -38,7 +39,7 @@ export const LAB_COMMAND: Command = {
   },
   async run(ctx) {
     const version = flagString(ctx.values, 'version') ?? '14.0';
-    if (version !== '12.5' && version !== '14.0' && version !== '15.0') throw new AppError('E_USAGE', `--version must be 12.5, 14.0 or 15.0: got "${version}"`);
+    if (!isLabVersion(version)) throw new AppError('E_USAGE', `--version must be one of ${LAB_VERSIONS.join(', ')}: got "${version}"`);
     const lab = await startLab({
       dir: ctx.dir, seed: intFlag(ctx, 'seed'), phones: intFlag(ctx, 'phones'), version,
       latencyMs: intFlag(ctx, 'latency'), faults: flagString(ctx.values, 'faults'),

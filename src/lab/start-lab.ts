@@ -20,7 +20,8 @@ import { startSshServer } from './ssh/ssh-server.ts';
 import type { SshEndpoint } from './ssh/ssh-server.ts';
 import { deriveHostKey, hostKeyFingerprint } from './ssh/host-key.ts';
 import { startPhoneServer } from './phone/phone-server.ts';
-import { axlSchema, isAxlVersion } from './axl/axl-schemas.ts';
+import { axlSchema, isLabVersion, LAB_VERSIONS } from './axl/axl-schemas.ts';
+import type { LabVersion } from './axl/axl-schemas.ts';
 import { describeNodes, writeLabFiles } from './lab-files.ts';
 import type { LabDescription, LabPhoneEntry } from './lab-files.ts';
 
@@ -34,7 +35,7 @@ export interface StartLabOptions {
   dir: string;
   seed?: number;
   phones?: number;
-  version?: '12.5' | '14.0' | '15.0';
+  version?: LabVersion;
   latencyMs?: number;
   faults?: string;
 }
@@ -64,7 +65,7 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
   const version = options.version ?? '14.0';
   if (!Number.isInteger(seed) || seed < 0) throw new AppError('E_USAGE', `--seed must be a non-negative integer: got "${seed}"`);
   if (!Number.isInteger(phones) || phones < 1 || phones > MAX_PHONES) throw new AppError('E_USAGE', `--phones must be 1-${MAX_PHONES}: got "${phones}"`);
-  if (!isAxlVersion(version)) throw new AppError('E_USAGE', `--version must be 12.5, 14.0 or 15.0: got "${String(version)}"`);
+  if (!isLabVersion(version)) throw new AppError('E_USAGE', `--version must be one of ${LAB_VERSIONS.join(', ')}: got "${String(version)}"`);
   const plan = parseFaults(options.faults, options.latencyMs ?? 0);
   const faults = new FaultDice(plan, seed);
   mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AppError } from './errors.ts';
 
-const AXL_VERSIONS = ['12.5', '14.0', '15.0'] as const;
+const AXL_VERSIONS = ['11.0', '11.5', '12.0', '12.5', '14.0', '15.0'] as const;
 const AXL_FILES = ['AXLAPI.wsdl', 'AXLEnums.xsd', 'AXLSoap.xsd'] as const;
 
 function axlAssets(): Record<string, string> {

@@ -11,7 +11,7 @@ import { loadTlsPolicies } from '../tls-policy.ts';
 import { AxlClient } from './axl-client.ts';
 import { AxlSchemas } from './axl-schemas.ts';
 
-for (const version of ['12.5', '15.0'] as const) {
+for (const version of ['11.5', '12.0', '12.5', '15.0'] as const) {
   test(`AxlClient detects a ${version} node with getCCMVersion and talks to it in the ${version} schema`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aibridge-axlv-'));
     const lab = await startLab({ dir, seed: 2, phones: 3, version });
@@ -25,6 +25,9 @@ for (const version of ['12.5', '15.0'] as const) {
       const r = await client.call({ node, login, operation: 'listPhone', args: { searchCriteria: { name: '%' }, returnedTags: { name: '' } } });
       assert.equal(r.version, version);
       assert.ok(Array.isArray((r.result as { phone: unknown[] }).phone));
+      const one = (r.result as { phone: Array<{ name: string }> }).phone[0]!.name;
+      const g = await client.call({ node, login, operation: 'getPhone', args: { name: one } });
+      assert.equal(g.version, version, 'an older node gets requests in its own namespace');
     } finally { await lab.close(); }
   });
 }

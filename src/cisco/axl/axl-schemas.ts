@@ -9,8 +9,11 @@ import { AppError } from '../../lib/errors.ts';
 import { readAssetText } from '../../lib/assets.ts';
 import { SchemaModel } from '../../lib/xsd/schema-model.ts';
 
-/** Versions shipped inside the binary (lib/assets.ts). */
-export const BUNDLED_AXL_VERSIONS = ['12.5', '14.0', '15.0'] as const;
+/**
+ * Versions shipped inside the binary (lib/assets.ts): Cisco's AXL toolkit files as the cisco-axl
+ * package carries them, 11.0 to 15.0 (there is no 13.x).
+ */
+export const BUNDLED_AXL_VERSIONS = ['11.0', '11.5', '12.0', '12.5', '14.0', '15.0'] as const;
 
 export interface AxlSchema {
   version: string;
@@ -19,13 +22,22 @@ export interface AxlSchema {
   operations: readonly string[];
 }
 
-/** Map a CUCM version ("14.0.1.13900-4", "12.5.1…", "11.5…") to the AXL schema version to use. */
+/**
+ * Map a CUCM version ("14.0.1.13900-4", "12.5.1…", "11.5…") to the AXL schema version to use: the
+ * newest schema not newer than the node. Never a newer namespace than the node speaks: a node
+ * older than every schema at hand is refused with what to do.
+ */
 export function schemaVersionFor(reported: string, available: readonly string[] = BUNDLED_AXL_VERSIONS): string {
   const m = /^(\d+)\.(\d+)/.exec(reported.trim());
-  const want = m ? Number(m[1]) + Number(m[2]) / 10 : Infinity;
-  const sorted = [...available].sort((a, b) => Number(a) - Number(b));
-  const fit = sorted.filter((v) => Number(v) <= want + 1e-9);
-  return fit[fit.length - 1] ?? sorted[0]!;
+  if (!m) throw new AppError('E_UPSTREAM', `The node reported a CUCM version aibridge cannot read ("${reported.slice(0, 40)}")`, { hint: 'check getCCMVersion on the node' });
+  const want = Number(m[1]) * 100 + Number(m[2]);
+  const num = (v: string): number => { const [a, b] = v.split('.').map(Number); return (a ?? 0) * 100 + (b ?? 0); };
+  const fit = [...available].sort((a, b) => num(a) - num(b)).filter((v) => num(v) <= want);
+  const best = fit[fit.length - 1];
+  if (best) return best;
+  throw new AppError('E_NOT_FOUND', `This CUCM is ${m[1]}.${m[2]}, older than every AXL schema aibridge has (${[...available].sort((a, b) => num(a) - num(b)).join(', ')}); aibridge never sends a newer AXL version than the node's`, {
+    hint: 'run `aibridge schemas fetch --node <node> --client <name>` to install the node\'s own AXL toolkit',
+  });
 }
 
 export class AxlSchemas {

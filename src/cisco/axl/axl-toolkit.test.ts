@@ -42,4 +42,13 @@ test('installAxlToolkit() writes only the schema files under names it chooses (n
   assert.equal(schemaVersionFor('14.0.1.13900-155'), '14.0');
   assert.equal(schemaVersionFor('12.5.1'), '12.5');
   assert.equal(schemaVersionFor('15.0.1'), '15.0');
+  assert.equal(schemaVersionFor('11.0.1.10000-10'), '11.0');
+  assert.equal(schemaVersionFor('12.0.1.23900-9'), '12.0');
+  assert.equal(schemaVersionFor('11.5.1.17900-52'), '11.5');
+  assert.equal(schemaVersionFor('12.5.1', ['11.5', '14.0']), '11.5', 'never a newer namespace than the node');
+  assert.equal(schemaVersionFor('10.5.2.15900-8', ['10.5', '11.0']), '10.5', 'an installed toolkit serves older nodes');
+  for (const old of ['10.5.2.15900-8', '9.1.2', '8.6.1']) {
+    assert.throws(() => schemaVersionFor(old), (e: unknown) => e instanceof AppError && /This CUCM is \d+\.\d, older than every AXL schema/.test(e.message) && /aibridge schemas fetch/.test(e.hint ?? ''), old);
+  }
+  assert.throws(() => schemaVersionFor('garbage'), AppError);
 });

@@ -2,8 +2,15 @@
 import { readAssetText } from '../../lib/assets.ts';
 import { SchemaModel } from '../../lib/xsd/schema-model.ts';
 
-export const AXL_VERSIONS = ['12.5', '14.0', '15.0'] as const;
+export const AXL_VERSIONS = ['11.0', '11.5', '12.0', '12.5', '14.0', '15.0'] as const;
+/** Versions `aibridge lab --version` can simulate (11.0 is only the default schema for 1.0 requests). */
+export const LAB_VERSIONS = ['11.5', '12.0', '12.5', '14.0', '15.0'] as const;
 export type AxlVersion = (typeof AXL_VERSIONS)[number];
+export type LabVersion = (typeof LAB_VERSIONS)[number];
+
+export function isLabVersion(v: string): v is LabVersion {
+  return (LAB_VERSIONS as readonly string[]).includes(v);
+}
 
 export interface AxlSchema {
   version: AxlVersion;
@@ -34,7 +41,6 @@ export function axlSchema(version: AxlVersion): AxlSchema {
 
 /** CUCM build string reported by getCCMVersion / show version active. */
 export function ccmBuild(version: string): string {
-  if (version === '12.5') return '12.5.1.16900-48';
-  if (version === '15.0') return '15.0.1.12900-234';
-  return '14.0.1.13900-155';
+  const builds: Record<string, string> = { '11.5': '11.5.1.17900-52', '12.0': '12.0.1.23900-9', '12.5': '12.5.1.16900-48', '15.0': '15.0.1.12900-234' };
+  return builds[version] ?? '14.0.1.13900-155';
 }

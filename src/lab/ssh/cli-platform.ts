@@ -7,6 +7,7 @@ import type { LabNode } from '../lab-node.ts';
 import type { LabData } from '../lab-data.ts';
 import type { Interaction } from './cli-interactive.ts';
 import type { FaultPlan } from '../faults.ts';
+import { ccmBuild } from '../axl/axl-schemas.ts';
 
 export interface CliContext {
   node: LabNode;
@@ -24,9 +25,12 @@ export const FAILED = 'Executed command unsuccessfully';
 
 export function productVersion(ctx: CliContext): string {
   const v = ctx.data.version;
-  if (ctx.node.product === 'cuc') return v === '12.5' ? '12.5.1.16900-14' : v === '15.0' ? '15.0.1.10000-38' : '14.0.1.13900-39';
-  if (ctx.node.product === 'imp') return v === '12.5' ? '12.5.1.16900-4' : v === '15.0' ? '15.0.1.10000-30' : '14.0.1.13900-6';
-  return v === '12.5' ? '12.5.1.16900-48' : v === '15.0' ? '15.0.1.12900-234' : '14.0.1.13900-155';
+  const builds: Record<string, Record<string, string>> = {
+    cuc: { '11.5': '11.5.1.17900-25', '12.0': '12.0.1.21900-10', '12.5': '12.5.1.16900-14', '14.0': '14.0.1.13900-39', '15.0': '15.0.1.10000-38' },
+    imp: { '11.5': '11.5.1.17900-6', '12.0': '12.0.1.21900-3', '12.5': '12.5.1.16900-4', '14.0': '14.0.1.13900-6', '15.0': '15.0.1.10000-30' },
+  };
+  if (ctx.node.product === 'cuc' || ctx.node.product === 'imp') return builds[ctx.node.product]![v] ?? builds[ctx.node.product]!['14.0']!;
+  return ccmBuild(v);
 }
 
 function fmtDate(d: Date): string {
