@@ -11,6 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { parseEnv } from 'node:util';
+import { validateEnv } from '../src/config/load-config.ts';
+import { parseNodeInventory } from '../src/cisco/parse-node-inventory.ts';
+import { loadTlsPolicies } from '../src/cisco/tls-policy.ts';
+import { AxlClient } from '../src/cisco/axl/axl-client.ts';
+import { AxlSchemas } from '../src/cisco/axl/axl-schemas.ts';
 
 const BIN = resolve(process.env.AIBRIDGE_BIN ?? 'dist/aibridge');
 const PAGE = 5000;
@@ -24,6 +30,29 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string): P
 function peakRss(pid: number, field = 'VmHWM'): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
+}
+
+/**
+ * Keep-alive + JSESSIONIDSSO (AXL-DG): SMALL_CALLS sequential getPhone calls through aibridge's AXL
+ * client with connection and session reuse, and with a new TLS handshake and Basic auth per call.
+ */
+const SMALL_CALLS = 200;
+async function keepAliveFigure(labDir: string, pub: { name: string; host: string; https_port: number; username: string; password: string }): Promise<void> {
+  const env = validateEnv(parseEnv(readFileSync(join(labDir, 'lab.env'), 'utf8')) as Record<string, string>).env;
+  const node = parseNodeInventory(env).find((n) => n.name === pub.name)!;
+  const login = { user: pub.username, password: pub.password };
+  const time = async (reuse: boolean): Promise<number> => {
+    const c = new AxlClient({ tls: loadTlsPolicies(env, labDir).cucm, schemas: new AxlSchemas(), timeoutMs: 30_000, maxBytes: 8 << 20, reuseConnections: reuse });
+    const phone = ((await c.call({ node, login, operation: 'listPhone', args: { searchCriteria: { name: '%' }, returnedTags: { name: '' }, first: 1 } })).result as { phone: Array<{ name: string }> }).phone[0]!.name;
+    const t0 = performance.now();
+    for (let i = 0; i < SMALL_CALLS; i++) await c.call({ node, login, operation: 'getPhone', args: { name: phone } });
+    const ms = performance.now() - t0;
+    c.close();
+    return ms;
+  };
+  const fresh = await time(false);
+  const kept = await time(true);
+  console.log(`axl ${SMALL_CALLS} sequential getPhone: keep-alive + JSESSIONIDSSO ${(kept / SMALL_CALLS).toFixed(1)} ms/call | new TLS + Basic per call ${(fresh / SMALL_CALLS).toFixed(1)} ms/call | ${(fresh / kept).toFixed(2)}x faster`);
 }
 
 export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_000)): Promise<void> {
@@ -89,6 +118,7 @@ export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_00
     console.log(`axl listPhone ${listed} phones (${PAGE}/page): aibridge ${s(listOurs)} | curl ${s(listCurl)} | ratio ${(listOurs / listCurl).toFixed(2)}x`);
     console.log(`axl executeSQLQuery ${rows} rows: aibridge ${s(sqlOurs)} | curl ${s(sqlCurl)} | ratio ${(sqlOurs / sqlCurl).toFixed(2)}x`);
     console.log(`axl aibridge serve peak RSS: ${rss.toFixed(0)} MiB (target < 300 MiB; idle ${idle.toFixed(0)}, after AXL schema load ${warm.toFixed(0)}, after listPhone ${afterList.toFixed(0)})`);
+    await keepAliveFigure(labDir, pub);
   } finally {
     serve?.kill('SIGTERM');
     lab.kill('SIGTERM');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sendOutbound } from './https-request.ts';
+import { KeepAlivePool } from './keep-alive.ts';
 import { activeSlots } from './node-gate.ts';
 import type { OutboundRequest } from './https-request.ts';
 import { AppError } from '../lib/errors.ts';
@@ -95,4 +96,31 @@ test('a stuck node ties up at most 8 requests; the next waits, then fails as bus
   for (const e of await Promise.all(stuck)) assert.ok(e instanceof AppError && /Timed out/.test(e.message));
   assert.equal(activeSlots(`127.0.0.1:${port}`), 0);
   assert.equal((await sendOutbound(req({}))).status, 200);
+});
+
+test('keep-alive: the next request reuses the verified connection; another pin or TLS policy never gets it; closed ones are dropped', async () => {
+  const pool = new KeepAlivePool();
+  let handshakes = 0;
+  const count = (): void => { handshakes++; };
+  server.on('secureConnection', count);
+  try {
+    const a = await sendOutbound(req({ keepAlive: pool }));
+    const b = await sendOutbound(req({ keepAlive: pool }));
+    assert.equal(a.reused, undefined);
+    assert.equal(b.reused, true);
+    assert.equal(handshakes, 1);
+    assert.equal(pool.idleCount, 1);
+    const c = await sendOutbound(req({ keepAlive: pool, spkiPin: pin }));
+    assert.equal(c.reused, undefined, 'a socket verified without the pin is not reused for a pinned request');
+    const d = await sendOutbound(req({ keepAlive: pool, tls: { product: 'cuc', verify: true, ca: caPem } }));
+    assert.equal(d.reused, undefined);
+    assert.equal(handshakes, 3);
+    server.closeAllConnections();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(pool.idleCount, 0, 'connections the node closed leave the pool');
+    assert.equal((await sendOutbound(req({ keepAlive: pool }))).status, 200);
+  } finally {
+    server.off('secureConnection', count);
+    pool.closeAll();
+  }
 });

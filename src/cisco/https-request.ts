@@ -16,6 +16,7 @@ import type { TlsPolicy } from './tls-policy.ts';
 import { tlsKeys } from './tls-policy.ts';
 import { describeNetworkError } from './network-error.ts';
 import { acquireSlot } from './node-gate.ts';
+import type { KeepAlivePool } from './keep-alive.ts';
 
 export interface OutboundRequest {
   /** Declared node name (for messages). */
@@ -34,9 +35,25 @@ export interface OutboundRequest {
   timeoutMs: number;
   maxBytes: number;
   signal?: AbortSignal;
+  /**
+   * Reuse connections from this pool (HTTP/1.1 keep-alive). A pooled socket is only taken for the
+   * same host, port, TLS policy and pin it was verified against when it was opened.
+   */
+  keepAlive?: KeepAlivePool;
 }
 
-export interface OutboundResponse { status: number; headers: IncomingHttpHeaders; body: Buffer }
+export interface OutboundResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** The request went over a connection kept from an earlier request. */
+  reused?: boolean;
+}
+
+/** What a pooled connection was verified against. */
+function poolKey(req: OutboundRequest): string {
+  return JSON.stringify([req.host, req.port, req.tls?.product ?? 'plain', req.tls?.verify ?? false, req.spkiPin ?? '']);
+}
 
 function spkiHash(sock: TLSSocket): string {
   const cert = sock.getPeerX509Certificate();
@@ -91,13 +108,21 @@ async function sendOnce(req: OutboundRequest): Promise<OutboundResponse> {
   const onAbort = (): void => ctl.abort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
   let sock: Socket | undefined;
+  let keep = false;
+  const key = req.keepAlive ? poolKey(req) : '';
+  const pooled = req.keepAlive?.take(key);
   try {
-    const opening = open(req);
-    ctl.signal.addEventListener('abort', () => { void opening.then((s) => s.destroy()).catch(() => undefined); }, { once: true });
-    sock = await Promise.race([opening, new Promise<never>((_, rej) => ctl.signal.addEventListener('abort', () => rej(new Error('ETIMEDOUT')), { once: true }))]);
+    if (pooled) {
+      pooled.ref();
+      sock = pooled;
+    } else {
+      const opening = open(req);
+      ctl.signal.addEventListener('abort', () => { void opening.then((s) => s.destroy()).catch(() => undefined); }, { once: true });
+      sock = await Promise.race([opening, new Promise<never>((_, rej) => ctl.signal.addEventListener('abort', () => rej(new Error('ETIMEDOUT')), { once: true }))]);
+    }
     const s = sock;
-    return await new Promise<OutboundResponse>((resolve, reject) => {
-      const headers: Record<string, string> = { Host: isIP(req.host) === 6 ? `[${req.host}]:${req.port}` : `${req.host}:${req.port}`, Connection: 'close', ...req.headers };
+    const res = await new Promise<OutboundResponse>((resolve, reject) => {
+      const headers: Record<string, string> = { Host: isIP(req.host) === 6 ? `[${req.host}]:${req.port}` : `${req.host}:${req.port}`, Connection: req.keepAlive ? 'keep-alive' : 'close', ...req.headers };
       if (req.auth) headers.Authorization = `Basic ${Buffer.from(`${req.auth.user}:${req.auth.password}`, 'utf8').toString('base64')}`;
       if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
       const r = httpRequest({ method: req.method, path: req.path, headers, createConnection: () => s, signal: ctl.signal }, (res) => {
@@ -112,19 +137,33 @@ async function sendOnce(req: OutboundRequest): Promise<OutboundResponse> {
           }
           chunks.push(c);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () => {
+          // Kept only after a complete answer the node did not mark as the connection's last.
+          keep = req.keepAlive !== undefined && res.complete && !/\bclose\b/i.test(String(res.headers.connection ?? ''));
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ...(pooled ? { reused: true } : {}) });
+        });
         res.on('error', reject);
       });
       r.on('error', reject);
       r.end(req.body);
     });
+    return res;
   } catch (err) {
+    keep = false;
     if (err instanceof AppError) throw err;
     const timedOut = ctl.signal.aborted && !req.signal?.aborted;
-    throw describeNetworkError(err, { node: req.nodeName, host: `${req.host}:${req.port}`, timedOut, timeoutMs: req.timeoutMs, tlsKeys: req.tls ? tlsKeys(req.tls.product) : undefined });
+    const e = describeNetworkError(err, { node: req.nodeName, host: `${req.host}:${req.port}`, timedOut, timeoutMs: req.timeoutMs, tlsKeys: req.tls ? tlsKeys(req.tls.product) : undefined });
+    if (pooled && !timedOut) (e as AppError & { staleConnection?: boolean }).staleConnection = true;
+    throw e;
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);
-    sock?.destroy();
+    if (keep && sock && req.keepAlive) req.keepAlive.put(key, sock);
+    else sock?.destroy();
   }
+}
+
+/** True when a request failed on a kept connection the node had already closed (nothing was answered). */
+export function failedOnStaleConnection(err: unknown): boolean {
+  return err instanceof AppError && (err as AppError & { staleConnection?: boolean }).staleConnection === true;
 }

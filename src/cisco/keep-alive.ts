@@ -6,12 +6,15 @@
  */
 import type { Socket } from 'node:net';
 
+interface Idle { sock: Socket; drop: () => void }
+
 export class KeepAlivePool {
-  #idle = new Map<string, Socket[]>();
+  #idle = new Map<string, Idle[]>();
   #idleMs: number;
   #maxPerKey: number;
 
-  constructor(idleMs = 30_000, maxPerKey = 4) {
+  /** `idleMs` stays under the servers' keep-alive timeouts (Tomcat: 20 s; Node: 5 s), so a kept socket is rarely stale. */
+  constructor(idleMs = 4_000, maxPerKey = 4) {
     this.#idleMs = idleMs;
     this.#maxPerKey = maxPerKey;
   }
@@ -20,25 +23,26 @@ export class KeepAlivePool {
   take(key: string): Socket | undefined {
     const list = this.#idle.get(key);
     while (list && list.length > 0) {
-      const s = list.pop()!;
-      s.removeAllListeners('timeout');
-      s.removeAllListeners('close');
-      s.setTimeout(0);
-      if (!s.destroyed && s.writable && s.readable) return s;
+      const { sock, drop } = list.pop()!;
+      sock.off('timeout', drop);
+      sock.off('close', drop);
+      sock.setTimeout(0);
+      if (!sock.destroyed && sock.writable && sock.readable) { sock.ref(); return sock; }
+      sock.destroy();
     }
     return undefined;
   }
 
   /** Keep `sock` for the next request to `key` (closed instead when the pool for it is full). */
   put(key: string, sock: Socket): void {
-    if (sock.destroyed || !sock.writable) return;
+    if (sock.destroyed || !sock.writable) { sock.destroy(); return; }
     const list = this.#idle.get(key) ?? [];
     if (list.length >= this.#maxPerKey) { sock.destroy(); return; }
-    list.push(sock);
+    const entry: Idle = { sock, drop: () => { const i = list.indexOf(entry); if (i >= 0) list.splice(i, 1); sock.destroy(); } };
+    list.push(entry);
     this.#idle.set(key, list);
-    const drop = (): void => { const i = list.indexOf(sock); if (i >= 0) list.splice(i, 1); sock.destroy(); };
-    sock.setTimeout(this.#idleMs, drop);
-    sock.once('close', drop);
+    sock.setTimeout(this.#idleMs, entry.drop);
+    sock.once('close', entry.drop);
     // An idle socket must never keep the process alive.
     sock.unref();
   }
@@ -50,7 +54,7 @@ export class KeepAlivePool {
   }
 
   closeAll(): void {
-    for (const list of this.#idle.values()) for (const s of list.splice(0)) s.destroy();
+    for (const list of this.#idle.values()) for (const e of list.splice(0)) e.sock.destroy();
     this.#idle.clear();
   }
 }

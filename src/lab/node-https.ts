@@ -48,7 +48,8 @@ export function startNodeHttps(opts: { node: LabNode; data: LabData; faults: Fau
     if (!handler) { tomcatError(res, 404, 'Not Found'); return; }
     Promise.resolve(handler(req, res)).catch(() => { if (!res.headersSent) tomcatError(res, 500, 'Internal Server Error'); else res.destroy(); });
   });
-  server.keepAliveTimeout = 5000;
+  // Tomcat's default connectionTimeout (and so keep-alive timeout) on CUCM is 20 s.
+  server.keepAliveTimeout = 20_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, opts.node.host, () => { server.off('error', reject); resolve(server); });

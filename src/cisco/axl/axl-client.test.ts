@@ -28,6 +28,8 @@ for (const version of ['11.5', '12.0', '12.5', '15.0'] as const) {
       const one = (r.result as { phone: Array<{ name: string }> }).phone[0]!.name;
       const g = await client.call({ node, login, operation: 'getPhone', args: { name: one } });
       assert.equal(g.version, version, 'an older node gets requests in its own namespace');
+      assert.equal(client.keepAlive?.idleCount, 1, 'one kept connection served every call');
+      client.close();
     } finally { await lab.close(); }
   });
 }

@@ -9,7 +9,9 @@ import { xObj, xText } from '../../lib/xsd/xvalue.ts';
 import type { XValue, XObject } from '../../lib/xsd/xvalue.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
-import { sendOutbound } from '../https-request.ts';
+import { createHash } from 'node:crypto';
+import { failedOnStaleConnection, sendOutbound } from '../https-request.ts';
+import { KeepAlivePool } from '../keep-alive.ts';
 import type { OutboundResponse } from '../https-request.ts';
 import { parseSoapAnswer, snippet } from '../soap/soap-response.ts';
 import { soapEnvelope } from '../soap/soap-envelope.ts';
@@ -26,6 +28,8 @@ export interface AxlClientOptions {
   timeoutMs: number;
   /** Cap on one answer (Cisco's own cap is 8 MB per answer). */
   maxBytes: number;
+  /** Keep-alive connections and the JSESSIONIDSSO session (default on; off for bench/axl's baseline). */
+  reuseConnections?: boolean;
 }
 
 export interface AxlCall {
@@ -71,9 +75,28 @@ function retryAfterMs(res: OutboundResponse): number | undefined {
 export class AxlClient {
   #o: AxlClientOptions;
   #versions = new Map<string, string>();
+  /** Connections kept between requests (AXL-DG: reuse connections). */
+  readonly keepAlive: KeepAlivePool | undefined;
+  /**
+   * JSESSIONIDSSO per node and login (AXL-DG: send the session cookie instead of Basic auth on
+   * every request). Keyed by a hash of the password too, so only a caller holding the same
+   * credentials ever rides on a session; kept in memory only, never logged.
+   */
+  #sessions = new Map<string, string>();
 
   constructor(options: AxlClientOptions) {
     this.#o = options;
+    this.keepAlive = options.reuseConnections === false ? undefined : new KeepAlivePool();
+  }
+
+  /** Close kept connections and forget sessions (shutdown, credentials forgotten). */
+  close(): void {
+    this.keepAlive?.closeAll();
+    this.#sessions.clear();
+  }
+
+  #sessionKey(node: CiscoNode, login: AxlLogin): string {
+    return `${node.name}\u0000${login.user}\u0000${createHash('sha256').update(login.password).digest('base64')}`;
   }
 
   /**
@@ -95,13 +118,43 @@ export class AxlClient {
   }
 
   async #postOnce(p: AxlPost): Promise<AxlAnswer> {
+    const key = this.#sessionKey(p.node, p.login);
+    const cookie = this.keepAlive ? this.#sessions.get(key) : undefined;
+    let r = await this.#send(p, cookie);
+    // An expired session answers 404 (AXL-DG), a revoked one 401: nothing was processed, so the
+    // request goes again once with Basic auth, which opens a new session.
+    if (cookie && (r.res.status === 404 || r.res.status === 401)) {
+      this.#sessions.delete(key);
+      r = await this.#send(p, undefined);
+    }
+    const set = ([] as string[]).concat(r.res.headers['set-cookie'] ?? []).map((c) => /^JSESSIONIDSSO=([^;\s]{1,512})/.exec(c)?.[1]).find(Boolean);
+    if (set && this.keepAlive && r.res.status === 200) {
+      if (this.#sessions.size >= 1000 && !this.#sessions.has(key)) this.#sessions.clear();
+      this.#sessions.set(key, set);
+    }
+    return r;
+  }
+
+  async #send(p: AxlPost, cookie: string | undefined): Promise<AxlAnswer> {
     const { node, login, soapAction, xml, signal } = p;
-    const res = await sendOutbound({
+    const req = {
       nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
-      method: 'POST', path: '/axl/', body: xml, auth: login, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
-      headers: { 'Content-Type': 'text/xml; charset=utf-8', Accept: 'text/xml', ...(soapAction ? { SOAPAction: `"${soapAction}"` } : {}) },
-      ...(signal ? { signal } : {}),
-    });
+      method: 'POST', path: '/axl/', body: xml, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
+      ...(cookie ? {} : { auth: login }),
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', Accept: 'text/xml', ...(soapAction ? { SOAPAction: `"${soapAction}"` } : {}), ...(cookie ? { Cookie: `JSESSIONIDSSO=${cookie}` } : {}) },
+      ...(signal ? { signal } : {}), ...(this.keepAlive ? { keepAlive: this.keepAlive } : {}),
+    };
+    let res: OutboundResponse;
+    try {
+      res = await sendOutbound(req);
+    } catch (err) {
+      // The node closed a kept connection: a read goes again on a new one; a write is never re-sent.
+      if (!failedOnStaleConnection(err)) throw err;
+      if (!p.readOnly) {
+        throw new AppError('E_UPSTREAM', `Node "${node.name}" closed the connection while AXL ${soapAction?.split(' ').pop() ?? 'request'} was being sent; aibridge did not re-send the change, because it may have been applied`, { hint: 'check the object (get…) before retrying', cause: err });
+      }
+      res = await sendOutbound({ ...req, keepAlive: undefined });
+    }
     return { res, text: res.body.toString('utf8') };
   }
 

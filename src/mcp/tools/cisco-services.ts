@@ -63,7 +63,7 @@ export function createCiscoServices(config: Config, audit: AuditSink): CiscoServ
       cuc: { idleMs: e.SERVER_CUC_SSH_TIMEOUT * 1000, maxMs: e.SERVER_CUC_SSH_MAX_DURATION * 1000, loginTimeoutMs: e.SERVER_CUC_SSH_LOGIN_TIMEOUT * 1000, term: e.SERVER_CUC_SSH_TERM, cols: e.SERVER_CUC_SSH_TERM_WIDTH, rows: e.SERVER_CUC_SSH_TERM_HEIGHT },
     },
     phonePort: e.SERVER_CUCM_PHONE_HTTP_PORT,
-    close() { cli.closeAll(); credentials.forgetAll(); },
+    close() { cli.closeAll(); services.axl.cucm.close(); services.axl.imp.close(); credentials.forgetAll(); },
   };
   return services;
 }
