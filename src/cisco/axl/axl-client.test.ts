@@ -19,7 +19,7 @@ for (const version of ['11.5', '12.0', '12.5', '15.0'] as const) {
       const env = validateEnv(parseEnv(readFileSync(join(dir, 'lab.env'), 'utf8')) as Record<string, string>).env;
       const node = parseNodeInventory(env).find((n) => n.product === 'cucm' && n.role === 'publisher')!;
       const c = lab.description.nodes[0]!;
-      const client = new AxlClient({ tls: loadTlsPolicies(env, dir).cucm, schemas: new AxlSchemas(), timeoutMs: 10_000, maxBytes: 8 << 20 });
+      const client = new AxlClient({ tls: loadTlsPolicies(env, dir).cucm, schemas: new AxlSchemas(), timeoutMs: 60_000, maxBytes: 8 << 20 });
       const login = { user: c.username, password: c.password };
       assert.match(await client.detectVersion(node, login), new RegExp(`^${version.replace('.', '\\.')}`));
       const r = await client.call({ node, login, operation: 'listPhone', args: { searchCriteria: { name: '%' }, returnedTags: { name: '' } } });
