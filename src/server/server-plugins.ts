@@ -7,6 +7,7 @@ import { AUTH_PLUGIN } from '../auth/auth-plugin.ts';
 import { PROFILES_PLUGIN } from '../rbac/profiles-plugin.ts';
 import { MCP_PLUGIN } from '../mcp/mcp-plugin.ts';
 import { OPS_INTEGRITY_PLUGIN, OPS_WATCHDOGS_PLUGIN } from './ops-steps.ts';
+import { READINESS_PLUGIN } from './readiness-plugin.ts';
 
 export const SERVER_PLUGINS: readonly ServerPlugin[] = [
   AUTH_PLUGIN,
@@ -14,4 +15,5 @@ export const SERVER_PLUGINS: readonly ServerPlugin[] = [
   MCP_PLUGIN,
   OPS_INTEGRITY_PLUGIN,
   OPS_WATCHDOGS_PLUGIN,
+  READINESS_PLUGIN,
 ];

@@ -1,0 +1,50 @@
+/**
+ * @module Step "routes": /readyz from what start-up already holds: the RSA keys and serving
+ * certificate are loaded, the audit log is writable, the integrity check passed (skipped from
+ * source), and the licence is VALID or GRACE. The licence state comes from the licence watchdog
+ * when it publishes one in /status; otherwise the installed licence is verified here (cached 30 s).
+ */
+import { checkInstalledLicense, countClients } from '../license/check-license.ts';
+import { readInstallId } from '../license/install-id.ts';
+import { embeddedTrustAnchor } from '../license/trust-anchor.ts';
+import { mountReadyzRoute } from '../http/readyz-route.ts';
+import type { ReadinessCheck } from '../http/readyz-route.ts';
+import type { ServerPlugin, ServerRuntime } from './server-runtime.ts';
+
+const LICENSE_CACHE_MS = 30_000;
+
+function licenseProbe(runtime: ServerRuntime): () => Promise<ReadinessCheck> {
+  let cached: { at: number; check: ReadinessCheck } | undefined;
+  return async () => {
+    const published = runtime.status.license as { state?: string; reason?: string } | undefined;
+    const judge = (state: string, reason: string): ReadinessCheck => ({ name: 'license', ok: state === 'VALID' || state === 'GRACE', detail: `${state}: ${reason}` });
+    if (published?.state) return judge(published.state, published.reason ?? '');
+    if (cached && Date.now() - cached.at < LICENSE_CACHE_MS) return cached.check;
+    const { secretsDir } = runtime.config.paths;
+    const { status } = await checkInstalledLicense({ secretsDir, anchor: embeddedTrustAnchor(), installId: readInstallId(secretsDir) ?? '', clientCount: countClients(runtime.config.env.AUTH_CLIENTS) }, Date.now());
+    cached = { at: Date.now(), check: judge(status.state, status.reason) };
+    return cached.check;
+  };
+}
+
+export function readinessChecks(runtime: ServerRuntime): () => Promise<ReadinessCheck[]> {
+  const license = licenseProbe(runtime);
+  return async () => {
+    const integrity = runtime.status.integrity as { state?: string; problems?: string[] } | undefined;
+    return [
+      { name: 'keys', ok: runtime.rsa !== undefined && runtime.cert !== undefined, detail: runtime.rsa && runtime.cert ? 'RSA key pair and TLS certificate loaded' : 'keys not loaded' },
+      { name: 'audit_log', ok: runtime.audit.healthy, detail: runtime.audit.healthy ? 'writable' : `not writable: ${runtime.audit.lastError ?? 'last append failed'}` },
+      { name: 'integrity', ok: integrity?.state === 'ok' || integrity?.state === 'skipped', detail: integrity?.state === 'tampered' ? `failed: ${integrity.problems?.[0] ?? 'see aibridge integrity'}` : (integrity?.state ?? 'not checked yet') },
+      await license().catch((err: unknown) => ({ name: 'license', ok: false, detail: `cannot be checked: ${(err as Error).message}` })),
+    ];
+  };
+}
+
+export const READINESS_PLUGIN: ServerPlugin = {
+  name: 'readiness',
+  step: 'routes',
+  run(runtime) {
+    const probe = readinessChecks(runtime);
+    runtime.extensions.push((app) => mountReadyzRoute(app, probe));
+  },
+};
