@@ -31,7 +31,7 @@ function probes(faults = '', opts: { down?: string; hang?: string; allow?: (c: s
       return { ok: r.ok, output: r.lines.join('\n') };
     },
     async registration() {
-      return [...data.registrations.values()].map((r) => ({ cmNode: r.node, status: r.status, model: 'Cisco 8845' }));
+      return { devices: [...data.registrations.values()].map((r) => ({ cmNode: r.node, status: r.status, model: 'Cisco 8845' })), requests: 1 };
     },
   };
 }

@@ -23,8 +23,8 @@ export interface HealthProbes {
   cli(node: HealthNode, command: string, signal: AbortSignal): Promise<CliAnswer>;
   /** May this caller run that command (RBAC)? Denied steps are graded N/A. */
   cliAllowed(command: string): boolean;
-  /** RIS devices of the cluster (CUCM); absent: registration is N/A. */
-  registration?(signal: AbortSignal): Promise<DeviceLite[]>;
+  /** RIS devices of the cluster (CUCM) and the RIS requests it took; absent: registration is N/A. */
+  registration?(signal: AbortSignal): Promise<{ devices: DeviceLite[]; requests: number }>;
   /** Service states from Control Center when the serviceability tools exist (else `utils service list`). */
   services?(node: HealthNode, signal: AbortSignal): Promise<ServiceState[]>;
 }
@@ -160,10 +160,9 @@ export async function runHealthCheck(o: HealthOptions): Promise<HealthOutcome> {
     if (!run.has('registration')) return [];
     if (!o.probes.registration) return [{ grade: 'N/A', check: 'Registration', node: o.cluster, evidence: 'your profile does not allow RIS device queries' }];
     try {
-      let pages = 0;
-      const devices = await withTimeout(async (s) => { const d = await o.probes.registration!(s); pages = Math.max(1, Math.ceil(d.length / 1000)); return d; }, o.stepTimeoutMs * 4, 'RIS selectCmDevice', o.signal);
-      requests += pages;
-      return gradeRegistration(devices, o.nodes.map((n) => n.name), t);
+      const r = await withTimeout((s) => o.probes.registration!(s), o.stepTimeoutMs * 4, 'RIS selectCmDevice', o.signal);
+      requests += r.requests;
+      return gradeRegistration(r.devices, o.nodes.map((n) => n.name), t);
     } catch (err) {
       requests++;
       return [{ grade: 'FAIL', check: 'Registration', node: o.cluster, evidence: `RIS did not answer: ${errorMessage(err).slice(0, 300)}` }];

@@ -25,19 +25,23 @@ export interface ProfileLookup { get(name: string): Profile | undefined }
 
 const MAX_RIS_PAGES = 50;
 
-function risDevices(s: CiscoServices, client: string, cluster: string): (signal: AbortSignal) => Promise<DeviceLite[]> {
+function risDevices(s: CiscoServices, client: string, cluster: string): (signal: AbortSignal) => Promise<{ devices: DeviceLite[]; requests: number }> {
   return async (signal) => {
     const node = s.registry.resolve(cluster, { products: ['cucm'], clusterToPublisher: true });
     const login = await loginFor(s, client, node);
     const out: DeviceLite[] = [];
+    const seen = new Set<string>();
     let stateInfo: string | undefined;
-    for (let page = 0; page < MAX_RIS_PAGES; page++) {
+    let page = 0;
+    for (; page < MAX_RIS_PAGES; page++) {
       const r = await s.ris.select({ node, login, signal, query: { items: ['*'], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255, max: 1000, ...(stateInfo ? { stateInfo } : {}) } });
-      for (const d of r.devices) out.push({ cmNode: d.cmNode, status: d.status, model: d.model });
-      if (r.devices.length < 1000 || !r.stateInfo || r.stateInfo === stateInfo || out.length >= r.total) break;
+      // StateInfo is opaque: stop on a short page or when a page brings no device not seen yet.
+      let fresh = 0;
+      for (const d of r.devices) if (!seen.has(d.name)) { seen.add(d.name); fresh++; out.push({ cmNode: d.cmNode, status: d.status, model: d.model }); }
+      if (r.devices.length < 1000 || fresh === 0 || !r.stateInfo || r.stateInfo === stateInfo) break;
       stateInfo = r.stateInfo;
     }
-    return out;
+    return { devices: out, requests: Math.min(page + 1, MAX_RIS_PAGES) };
   };
 }
 
