@@ -4,6 +4,7 @@ import { benchStartup } from './startup.ts';
 import { benchAxl } from './axl.ts';
 import { benchMcp } from './mcp.ts';
 import { benchBackup } from './backup.ts';
+import { benchReports } from './reports.ts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   if (!only || only === 'axl') await benchAxl();
   if (!only || only === 'mcp') await benchMcp();
   if (!only || only === 'backup') benchBackup();
+  if (!only || only === 'reports') await benchReports();
 }
 
 main().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });

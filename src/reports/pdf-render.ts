@@ -52,7 +52,13 @@ function ensureSpace(doc: Doc, h: number): void {
   if (doc.y + h > bottom(doc)) doc.addPage();
 }
 
-function titlePage(doc: Doc, input: PdfInput, counts: GradeCounts): boolean {
+/** FAIL then WARN rows of the report's grade tables (first column a grade), for the title page. */
+export function attentionRows(blocks: readonly Block[], max = 12): string[][] {
+  const rows = blocks.flatMap((b) => (b.kind === 'table' && /^grade$/i.test(b.header[0] ?? '') && !/^count$/i.test(b.header[1] ?? '') ? b.rows : []));
+  return [...rows.filter((r) => r[0] === 'FAIL'), ...rows.filter((r) => r[0] === 'WARN')].slice(0, max);
+}
+
+function titlePage(doc: Doc, input: PdfInput, counts: GradeCounts, attention: string[][]): boolean {
   let logoEmbedded = false;
   const logo = input.logo;
   if (logo?.ok) {
@@ -83,6 +89,20 @@ function titlePage(doc: Doc, input: PdfInput, counts: GradeCounts): boolean {
   }
   const total = GRADES.reduce((n, g) => n + counts[g], 0);
   doc.font('Helvetica').fontSize(10).fillColor('#555555').text(`${total} graded result${total === 1 ? '' : 's'}: ${GRADES.map((g) => `${counts[g]} ${g}`).join(', ')}`, MARGIN, y + 10, { width });
+  if (attention.length) {
+    doc.moveDown(1.5).font('Helvetica-Bold').fontSize(13).fillColor('#111111').text('Needs attention', MARGIN, doc.y, { width });
+    doc.moveDown(0.3);
+    for (const r of attention) {
+      if (doc.y > bottom(doc) - 30) break;
+      const g = r[0] as Grade;
+      const yy = doc.y;
+      doc.rect(MARGIN, yy, 36, 12).fill(input.colors[g]);
+      doc.font('Helvetica-Bold').fontSize(8).fillColor('#111111').text(g, MARGIN + 4, yy + 2, { width: 32, lineBreak: false });
+      const text = r.slice(1).join(' - ');
+      doc.font('Helvetica').fontSize(9).text(text.length > 160 ? `${text.slice(0, 160)}...` : text, MARGIN + 44, yy + 1, { width: width - 44 });
+      doc.y = Math.max(doc.y, yy + 14) + 3;
+    }
+  }
   return logoEmbedded;
 }
 
@@ -104,25 +124,23 @@ function table(doc: Doc, b: Extract<Block, { kind: 'table' }>, colors: ChartColo
   const widths = natural.map((w) => (w / sum) * width);
   const cell = (t: string): string => (t.length > MAX_CELL_CHARS ? `${t.slice(0, MAX_CELL_CHARS)} ...[cut at ${MAX_CELL_CHARS} characters]` : t);
   // Most cells fit on one line: measure the width (cheap) before asking pdfkit to wrap (costly).
-  const fits = (t: string, w: number): boolean => t.length < 200 && doc.widthOfString(t) <= w - 6;
-  const rowHeight = (cells: string[], font: string): number => {
-    doc.font(font).fontSize(size);
-    const line = doc.currentLineHeight(true);
-    return Math.max(...widths.map((w, i) => { const t = cell(cells[i] ?? ''); return fits(t, w) ? line : doc.heightOfString(t, { width: w - 6 }); })) + 6;
-  };
   const drawRow = (cells: string[], header: boolean): void => {
     const font = header ? 'Helvetica-Bold' : 'Helvetica';
-    const h = rowHeight(cells, font);
-    if (doc.y + h > bottom(doc)) { doc.addPage(); if (!header) drawRow(b.header, true); }
+    doc.font(font).fontSize(size);
+    const line = doc.currentLineHeight(true);
+    const texts = widths.map((_w, i) => cell(cells[i] ?? ''));
+    const oneLine = texts.map((t, i) => t.length < 200 && doc.widthOfString(t) <= widths[i]! - 6);
+    const h = Math.max(...texts.map((t, i) => (oneLine[i] ? line : doc.heightOfString(t, { width: widths[i]! - 6 })))) + 6;
+    if (doc.y + h > bottom(doc)) { doc.addPage(); if (!header) drawRow(b.header, true); doc.font(font).fontSize(size); }
     const y = doc.y;
     let x = MARGIN;
     widths.forEach((w, i) => {
-      const t = cell(cells[i] ?? '');
+      const t = texts[i]!;
       if (header) doc.rect(x, y, w, h).fill('#E6E9EE');
       else if (isGrade(t)) doc.rect(x + 1, y + 1, w - 2, h - 2).fill(colors[t]);
       doc.rect(x, y, w, h).lineWidth(0.4).stroke('#B0B6BF');
-      doc.font(font).fontSize(size).fillColor('#111111');
-      if (fits(t, w)) doc.text(t, x + 3, y + 3, { lineBreak: false }); else doc.text(t, x + 3, y + 3, { width: w - 6 });
+      doc.fillColor('#111111');
+      if (oneLine[i]) doc.text(t, x + 3, y + 3, { lineBreak: false }); else doc.text(t, x + 3, y + 3, { width: w - 6 });
       x += w;
     });
     doc.x = MARGIN;
@@ -183,7 +201,7 @@ export function renderReportPdf(input: PdfInput): Promise<PdfOutput> {
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('error', reject);
     try {
-      const logoEmbedded = titlePage(doc, input, counts);
+      const logoEmbedded = titlePage(doc, input, counts, attentionRows(blocks));
       doc.addPage();
       for (const b of blocks) {
         block(doc, b, input.colors);
