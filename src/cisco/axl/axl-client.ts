@@ -6,7 +6,8 @@
  */
 import { AppError } from '../../lib/errors.ts';
 import { xObj, xText } from '../../lib/xsd/xvalue.ts';
-import type { XValue, XObject } from '../../lib/xsd/xvalue.ts';
+import type { XValue } from '../../lib/xsd/xvalue.ts';
+import { shapeAxlReturn } from './axl-answer-shape.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { createHash } from 'node:crypto';
@@ -208,7 +209,7 @@ export class AxlClient {
     const ans = parseSoapAnswer(text, c.node.name);
     if (!ans.ok) throw this.#faultError(c.node, c.operation, { res, text });
     const ret = ans.value.return;
-    return { version: schema.version, result: ret !== undefined ? shapeReturn(c.operation, ret) : '' };
+    return { version: schema.version, result: ret !== undefined ? shapeAxlReturn(schema.model, c.operation, ret) : '' };
   }
 
   #checkHttp(node: CiscoNode, res: OutboundResponse, text: string): void {
@@ -234,13 +235,4 @@ export class AxlClient {
         : 'fix the request (cucm_axl_describe shows the schema) or check the referenced objects exist',
     });
   }
-}
-
-/** list* and executeSQLQuery answers: every child of `<return>` as an array, even with one item. */
-function shapeReturn(operation: string, v: XValue): XValue {
-  if (!(operation.startsWith('list') || operation === 'executeSQLQuery')) return v;
-  if (typeof v !== 'object' || Array.isArray(v)) return {};
-  const out: XObject = {};
-  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = Array.isArray(x) ? x : [x];
-  return out;
 }
