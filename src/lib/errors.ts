@@ -17,6 +17,22 @@ export const ERROR_CODES = {
   E_RATE_LIMITED: 'E_RATE_LIMITED',
   E_INPUT_INVALID: 'E_INPUT_INVALID',
   E_UPSTREAM: 'E_UPSTREAM',
+  /** The Cisco node refused our login (stored credentials wrong or locked): an operator fixes them. */
+  E_CISCO_AUTH: 'E_CISCO_AUTH',
+  /** Logged in, but the Cisco user lacks the role for this request: fix the user's roles on the node. */
+  E_CISCO_FORBIDDEN: 'E_CISCO_FORBIDDEN',
+  /** The node is busy or throttling (AXL memory/throttle, HTTP 503/429): retry later, smaller. */
+  E_CISCO_THROTTLED: 'E_CISCO_THROTTLED',
+  /** No connection (DNS, TCP, TLS, SSH handshake, timeout to connect): check the node and network. */
+  E_CISCO_UNREACHABLE: 'E_CISCO_UNREACHABLE',
+  /** The node answered with a fault about the request (SOAP fault, SQL error, CLI error): fix the request. */
+  E_CISCO_FAULT: 'E_CISCO_FAULT',
+  /** The node's answer could not be understood (not XML/JSON, wrong shape): report it. */
+  E_CISCO_PROTOCOL: 'E_CISCO_PROTOCOL',
+  /** The caller cancelled the request. */
+  E_CANCELLED: 'E_CANCELLED',
+  /** A time budget ran out (command, paging, request): retry with less work or a longer timeout. */
+  E_TIMEOUT: 'E_TIMEOUT',
   E_INTEGRITY: 'E_INTEGRITY',
   E_BACKUP: 'E_BACKUP',
   E_RESTORE: 'E_RESTORE',
@@ -28,6 +44,13 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes where the same call may succeed later unchanged (tool errors carry this as `retryable`). */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['E_RATE_LIMITED', 'E_CISCO_THROTTLED', 'E_CISCO_UNREACHABLE', 'E_TIMEOUT', 'E_CANCELLED', 'E_AUDIT_WRITE', 'E_RUNNING']);
+
+export function isRetryable(code: ErrorCode): boolean {
+  return RETRYABLE.has(code);
+}
 
 export interface AppErrorOptions {
   hint?: string;

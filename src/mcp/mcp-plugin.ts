@@ -1,5 +1,5 @@
 /**
- * @module Route step: build the tool catalogue and registry, then mount the MCP endpoint,
+ * @module Route step: build the tool set and pipeline, then mount the MCP endpoint,
  * GET /status (Bearer) and GET /metrics; idle sessions expire; profile changes notify sessions.
  */
 import type { MiddlewareHandler } from 'hono';
@@ -11,7 +11,8 @@ import { profileStoreOf } from '../rbac/profiles-plugin.ts';
 import { metricsOf } from '../metrics/aibridge-metrics.ts';
 import { buildToolCatalog } from './tool-catalog.ts';
 import type { ToolSource } from './tool-catalog.ts';
-import { ToolRegistry } from './tool-registry.ts';
+import { ToolPipeline } from './pipeline/tool-pipeline.ts';
+import { ToolSet } from './pipeline/tool-set.ts';
 import { createIntrospectionTools } from './introspection-tools.ts';
 import { SessionStore } from './session-store.ts';
 import type { McpSession } from './mcp-session.ts';
@@ -40,40 +41,41 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       const { config, logger, audit } = runtime;
       const e = config.env;
       const metrics = metricsOf(runtime);
-      const registry = new ToolRegistry({ profiles, audit, logger, metrics });
-      registry.add(buildToolCatalog({ config, audit, profiles, logger, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
-      registry.add(createIntrospectionTools(registry));
+      const tools = new ToolSet(buildToolCatalog({ config, audit, profiles, logger, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
+      const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics });
+      tools.add(createIntrospectionTools(pipeline));
       const resources = new McpResources({
         store: new ReportStore(config.paths.clientsDir, audit), nodes: new NodeRegistry(parseNodeInventory(e)),
         axl: new AxlSchemas(resolveInstallPath(config.paths.root, e.SERVER_CUCM_AXL_SCHEMAS_DIR)),
-        profileOf: (p) => registry.profileOf(p),
+        profileOf: (p) => pipeline.profileOf(p),
         audit: async (event, fields) => { await audit.appendAsync('ACTIONS', event, fields); },
       });
       const sessions = new SessionStore();
       const sweep = setInterval(() => {
-        for (const s of sessions.expire(registry.now())) void s.close();
-        registry.limiter.sweep(registry.now());
+        for (const s of sessions.expire(pipeline.now())) void s.close();
+        pipeline.limiter.sweep(pipeline.now());
       }, SWEEP_MS).unref();
       runtime.onShutdown.push(async () => { clearInterval(sweep); await Promise.all(sessions.drain().map((s) => s.close())); });
-      profiles.onChange(() => {
-        for (const s of sessions.all() as McpSession[]) void s.server.sendToolListChanged().catch(() => undefined);
-      });
+      // A profile change or a change of the tool set (gates, policies) may change every listing.
+      const listChanged = (): void => { for (const s of sessions.all() as McpSession[]) void s.server.sendToolListChanged().catch(() => undefined); };
+      profiles.onChange(listChanged);
+      tools.onChange(listChanged);
       registerServerGauges(metrics, { runtime, sessions, profiles });
       const bearer = requireBearer(() => runtime.authenticate);
       const auth: MiddlewareHandler<AppEnv> = countAuthFailures(metrics, bearer, e.AUTH_CLIENTS);
       runtime.extensions.push((app) => {
         mountMcpRoute(app, {
           path: e.MCP_SERVER_URL_PATH, name: e.MCP_SERVER_NAME, instructions: e.MCP_SERVER_INSTRUCTIONS,
-          registry, sessions, auth, audit, logger, metrics, resources,
+          pipeline, sessions, auth, audit, logger, metrics, resources,
         });
         mountStatusRoute(app, auth, {
           name: e.MCP_SERVER_NAME, version: VERSION, startedAt: runtime.startedAt,
           facts: () => ({ ...runtime.status }),
-          sections: () => statusSections({ runtime, sessions, profiles, registry }),
+          sections: () => statusSections({ runtime, sessions, profiles, pipeline }),
         });
         mountMetricsRoute(app, metrics);
       });
-      logger.info('mcp_ready', { path: e.MCP_SERVER_URL_PATH, tools: registry.all().length });
+      logger.info('mcp_ready', { path: e.MCP_SERVER_URL_PATH, tools: tools.all().length });
     },
   };
 }

@@ -1,26 +1,28 @@
 /**
- * @module The Streamable HTTP endpoint (MCP_SERVER_URL_PATH). Bearer auth first (fail closed when
- * no authenticator is installed); sessions bound to the client that opened them; no JSON-RPC
- * batches; tools/call counted against the rate limit here, so an excess is a real HTTP 429.
+ * @module The Streamable HTTP endpoint (MCP_SERVER_URL_PATH): it only moves JSON-RPC. Bearer auth
+ * first (fail closed when no authenticator is installed); sessions bound to the client that
+ * opened them; no JSON-RPC batches; a tools/call is prepared and rate-limited by the pipeline
+ * here, so an excess is a real HTTP 429 with Retry-After, and the prepared call is handed to the
+ * session's handler. A second tools/call reusing the id of one still in flight is refused.
  */
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/app-env.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AibridgeMetrics } from '../metrics/aibridge-metrics.ts';
-import type { ToolRegistry } from './tool-registry.ts';
+import type { ToolPipeline } from './pipeline/tool-pipeline.ts';
 import type { McpSession } from './mcp-session.ts';
 import type { SessionStore } from './session-store.ts';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { authInfoOf, createMcpSession } from './mcp-session.ts';
 import type { McpResources } from './content/resources.ts';
-import { idOf, jsonRpcError } from './json-rpc-response.ts';
+import { idOf, jsonRpcError, whenBodyDone } from './json-rpc-response.ts';
 
 export interface McpRouteDeps {
   path: string;
   name: string;
   instructions: string;
-  registry: ToolRegistry;
+  pipeline: ToolPipeline;
   sessions: SessionStore;
   /** Bearer authentication, already fail-closed (see requireBearer). */
   auth: MiddlewareHandler<AppEnv>;
@@ -50,7 +52,7 @@ export function requireBearer(get: () => MiddlewareHandler<AppEnv> | undefined):
 }
 
 export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
-  const { registry, sessions } = d;
+  const { pipeline, sessions } = d;
   const lookup = (c: { req: { header(n: string): string | undefined } }, p: Principal, ip: string): McpSession | Response => {
     const sid = c.req.header('mcp-session-id');
     if (sid === undefined) return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
@@ -64,7 +66,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
       d.logger.warning('session_client_mismatch', { client: p.clientName, session_owner: s.clientName, source_ip: ip });
       return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
     }
-    s.lastSeenAt = registry.now();
+    s.lastSeenAt = pipeline.now();
     return s;
   };
 
@@ -78,7 +80,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     }
     if (room.evicted) void room.evicted.close();
     const s = createMcpSession({
-      name: d.name, instructions: d.instructions, registry, clientName: p.clientName, now: () => registry.now(), ...(d.resources ? { resources: d.resources } : {}),
+      name: d.name, instructions: d.instructions, pipeline, clientName: p.clientName, now: () => pipeline.now(), ...(d.resources ? { resources: d.resources } : {}),
       onOpen: (x) => sessions.add(x), onClose: (id) => sessions.delete(id),
     });
     await s.server.connect(s.transport);
@@ -108,13 +110,25 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     else s = lookup(c, p, ip);
     if (s instanceof Response) return s;
     const msg = body as { method?: unknown; params?: { name?: unknown; arguments?: unknown } };
-    if (msg.method === 'tools/call' && typeof msg.params?.name === 'string') {
-      const adm = registry.admit(p, msg.params.name, msg.params.arguments, { requestId: c.get('requestId'), sessionId: s.id, sourceIp: ip });
-      if (!adm.allowed) {
-        return jsonRpcError(429, -32000, adm.message, {
-          id: idOf(body), headers: { 'Retry-After': String(adm.retryAfterS) },
-          data: { retry_after_s: adm.retryAfterS, limit_per_minute: adm.limit, product: adm.product, category: adm.category },
-        });
+    const id = idOf(body);
+    if (msg.method === 'tools/call' && id !== null) {
+      if (s.calls.has(id)) {
+        return jsonRpcError(400, -32600, `Invalid Request: id ${JSON.stringify(id)} is already used by a tools/call in flight in this session; give every request its own id`, { id });
+      }
+      if (typeof msg.params === 'object' && msg.params !== null && typeof msg.params.name === 'string') {
+        const prepared = pipeline.prepare(msg.params.name, msg.params.arguments);
+        const adm = pipeline.admit(p, prepared, { requestId: c.get('requestId'), sessionId: s.id, sourceIp: ip });
+        if (!adm.allowed) {
+          return jsonRpcError(429, -32000, adm.message, {
+            id, headers: { 'Retry-After': String(adm.retryAfterS) },
+            data: { code: 'E_RATE_LIMITED', retryable: true, retry_after_s: adm.retryAfterS, limit_per_minute: adm.limit, product: adm.product, category: adm.category },
+          });
+        }
+        s.calls.set(id, prepared);
+        const session = s;
+        const res = await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo });
+        // Backstop for a call the SDK answered without reaching the handler: forget it once answered.
+        return whenBodyDone(res, () => { if (session.calls.get(id) === prepared) session.calls.delete(id); });
       }
     }
     return s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo });

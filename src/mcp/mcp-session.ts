@@ -1,24 +1,27 @@
 /**
  * @module One MCP session: its own low-level Server and transport (never shared between clients,
- * GHSA-345p-7cg4-v4c7), tools/list filtered by the caller's profile, tools/call through the registry.
+ * GHSA-345p-7cg4-v4c7); tools/list computed per caller by the pipeline; tools/call runs the call
+ * the route prepared (pipeline steps 4–7). A cursor is refused: tools/list has one page.
  */
+import { z } from 'zod';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourceTemplatesRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode as RpcCode, McpError, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourceTemplatesRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { McpResources } from './content/resources.ts';
 import { getPrompt, listPrompts } from './content/prompts.ts';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Principal } from '../auth/principal.ts';
-import type { ToolRegistry } from './tool-registry.ts';
+import type { ToolPipeline } from './pipeline/tool-pipeline.ts';
+import type { PreparedCall } from './pipeline/prepare-call.ts';
+import type { JsonRpcId } from './json-rpc-response.ts';
 import type { StoredSession } from './session-store.ts';
 import { newSessionId } from './session-store.ts';
-import { runToolCall } from './run-tool-call.ts';
 import { VERSION } from '../lib/version.ts';
 
 export interface SessionOptions {
   name: string;
   instructions: string;
-  registry: ToolRegistry;
+  pipeline: ToolPipeline;
   clientName: string;
   now: () => number;
   onOpen(session: McpSession): void;
@@ -29,6 +32,8 @@ export interface SessionOptions {
 export interface McpSession extends StoredSession {
   transport: WebStandardStreamableHTTPServerTransport;
   server: Server;
+  /** tools/call requests in flight, by JSON-RPC id, with what the route prepared for them. */
+  calls: Map<JsonRpcId, PreparedCall | undefined>;
 }
 
 /** AuthInfo for the SDK: carries our principal, never the bearer token itself. */
@@ -42,6 +47,19 @@ function principalOf(authInfo: AuthInfo | undefined): Principal {
   return p;
 }
 
+/*
+ * The SDK parses a request with the handler's schema before anything else and answers a failure
+ * with -32603. Registering loose schemas and checking params ourselves (and, for tools/call, in
+ * the SDK's own wrapper) makes missing or malformed params the -32602 the spec asks for.
+ */
+const LOOSE_CALL = z.looseObject({ method: z.literal('tools/call'), params: z.unknown().optional() });
+const LOOSE_LIST = z.looseObject({ method: z.literal('tools/list'), params: z.unknown().optional() });
+
+function invalidParams(method: string, error: z.ZodError): McpError {
+  const detail = error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+  return new McpError(RpcCode.InvalidParams, `Invalid ${method} params: ${detail}`);
+}
+
 /** Create the server + transport pair; the session is stored once `initialize` succeeds. */
 export function createMcpSession(opts: SessionOptions): McpSession {
   const server = new Server({ name: opts.name, version: VERSION }, { capabilities: { tools: { listChanged: true }, prompts: {}, ...(opts.resources ? { resources: {} } : {}) }, instructions: opts.instructions });
@@ -52,12 +70,17 @@ export function createMcpSession(opts: SessionOptions): McpSession {
     onsessionclosed: (id) => opts.onClose(id),
   });
   session = {
-    id: '', clientName: opts.clientName, lastSeenAt: opts.now(), inFlight: 0, transport, server,
+    id: '', clientName: opts.clientName, lastSeenAt: opts.now(), inFlight: 0, transport, server, calls: new Map(),
     async close() { await transport.close().catch(() => undefined); await server.close().catch(() => undefined); },
   };
   Object.defineProperty(session, 'id', { get: () => transport.sessionId ?? '' });
-  const reg = opts.registry;
-  server.setRequestHandler(ListToolsRequestSchema, (_req, extra) => ({ tools: reg.listFor(principalOf(extra.authInfo)) }));
+  const pipe = opts.pipeline;
+  server.setRequestHandler(LOOSE_LIST, (raw, extra) => {
+    const parsed = ListToolsRequestSchema.safeParse(raw);
+    if (!parsed.success) throw invalidParams('tools/list', parsed.error);
+    if (parsed.data.params?.cursor !== undefined) throw new McpError(RpcCode.InvalidParams, 'Invalid cursor: tools/list answers in one page and issues no cursors; call it without "cursor"');
+    return { tools: pipe.listFor(principalOf(extra.authInfo)) };
+  });
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: listPrompts() }));
   server.setRequestHandler(GetPromptRequestSchema, (req) => getPrompt(req.params.name, req.params.arguments));
   const res = opts.resources;
@@ -66,12 +89,16 @@ export function createMcpSession(opts: SessionOptions): McpSession {
     server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: res.templates() }));
     server.setRequestHandler(ReadResourceRequestSchema, (req, extra) => res.read(principalOf(extra.authInfo), req.params.uri));
   }
-  server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+  server.setRequestHandler(LOOSE_CALL, async (raw, extra) => {
+    const parsed = CallToolRequestSchema.safeParse(raw);
+    if (!parsed.success) throw invalidParams('tools/call', parsed.error);
+    const req = parsed.data;
     const principal = principalOf(extra.authInfo);
     const token = req.params._meta?.progressToken;
+    const prepared = session.calls.get(extra.requestId) ?? pipe.prepare(req.params.name, req.params.arguments);
     session.inFlight++;
     try {
-      return await runToolCall(reg, principal, req.params.name, req.params.arguments, {
+      return await pipe.run(principal, prepared, {
         signal: extra.signal, requestId: String(extra.requestId), sessionId: session.id,
         async progress(progress, total, message) {
           if (token === undefined || extra.signal.aborted) return;
@@ -80,6 +107,7 @@ export function createMcpSession(opts: SessionOptions): McpSession {
       });
     } finally {
       session.inFlight--;
+      session.calls.delete(extra.requestId);
       session.lastSeenAt = opts.now();
     }
   });

@@ -3,7 +3,7 @@ import type { ServerRuntime } from '../server/server-runtime.ts';
 import type { AibridgeMetrics } from '../metrics/aibridge-metrics.ts';
 import type { ProfileStore } from '../rbac/profile-store.ts';
 import type { SessionStore } from './session-store.ts';
-import type { ToolRegistry } from './tool-registry.ts';
+import type { ToolPipeline } from './pipeline/tool-pipeline.ts';
 
 interface Live { runtime: ServerRuntime; sessions: SessionStore; profiles: ProfileStore }
 
@@ -38,14 +38,14 @@ export function registerServerGauges(m: AibridgeMetrics, live: Live): void {
   });
 }
 
-export function statusSections(live: Live & { registry: ToolRegistry }): Record<string, unknown> {
-  const { runtime, sessions, profiles, registry } = live;
-  const products = [...new Set(registry.all().map((t) => t.product).filter((p) => p !== 'common'))].sort();
+export function statusSections(live: Live & { pipeline: ToolPipeline }): Record<string, unknown> {
+  const { runtime, sessions, profiles, pipeline } = live;
+  const products = [...new Set(pipeline.tools.all().map((t) => t.product).filter((p) => p !== 'common'))].sort();
   return {
     blacklisted_ips: blacklisted(runtime.status) ?? null,
     modules: runtime.status.modules ?? products,
     clients: { active: sessions.clients().length, configured: (runtime.status.auth as { clients?: number } | undefined)?.clients ?? null },
-    mcp: { sessions: sessions.size, tools: registry.all().length },
+    mcp: { sessions: sessions.size, tools: pipeline.tools.all().length },
     profiles: { loaded: profiles.names(), invalid: profiles.invalid() },
     audit: { healthy: runtime.audit.healthy, ...(runtime.audit.lastError ? { last_error: runtime.audit.lastError } : {}), records: runtime.audit.head.seq },
   };

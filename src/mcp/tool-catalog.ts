@@ -1,6 +1,6 @@
 /**
  * @module Every tool the MCP endpoint can offer. Add a `ToolSource` to TOOL_SOURCES to publish
- * more tools; the registry (tool-registry.ts) wraps each one with RBAC, limits, audit and timing.
+ * more tools; the pipeline (pipeline/tool-pipeline.ts) wraps each one with RBAC, limits, audit and timing.
  */
 import type { Config } from '../config/load-config.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -39,7 +39,7 @@ function reportTools(deps: ToolCatalogDeps): ToolDefinition[] {
   return createReportTools(createReportServices(deps.config, deps.audit, deps.logger));
 }
 
-/** Tool groups, in listing order. The introspection tools (aibridge_*) are added by the registry. */
+/** Tool groups, in listing order. The introspection tools (aibridge_*) are added by the MCP wiring. */
 export const TOOL_SOURCES: readonly ToolSource[] = [
   ciscoTools,
   reportTools,

@@ -1,6 +1,7 @@
 /**
- * @module What every MCP tool declares. The registry (tool-registry.ts) wraps each handler with
- * authorisation, rate limiting, auditing, timing and error mapping; handlers contain none of it.
+ * @module What every MCP tool declares (ARCHITECTURE.md, "Declaring a tool"). The pipeline
+ * (pipeline/tool-pipeline.ts) wraps each handler with validation, the decision, rate limiting,
+ * auditing, cancellation and error mapping; handlers contain none of it.
  */
 import type { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -43,6 +44,12 @@ export interface ToolAnnotations {
   openWorldHint?: boolean;
 }
 
+/**
+ * Whether a call changes state on a Cisco system: 'read' never, 'write' always, 'per-target' by
+ * what it asks for (AXL operation, CLI command, CUPI method; see rbac/write-classes.ts).
+ */
+export type ToolEffect = 'read' | 'write' | 'per-target';
+
 export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   name: string;
   title: string;
@@ -52,7 +59,16 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   protocol: Protocol;
   rateCategory: RateCategory;
   inputSchema: Shape;
+  /**
+   * Fields of `structuredContent` on success (listed as outputSchema; extra fields are allowed).
+   * Error results carry `{ error: { code, message, hint, retryable } }` instead (the pipeline).
+   */
+  outputSchema: z.ZodRawShape;
+  /** Annotations for a caller that can use the tool fully; narrowed per profile for 'per-target'. */
   annotations: ToolAnnotations;
+  effect: ToolEffect;
+  /** Licence feature the tool belongs to; default `<product>.<protocol>` (pipeline/tool-set.ts). */
+  feature?: string;
   /**
    * Static requirement for listing the tool to a profile, e.g. `{ axlOperation: 'executeSQLUpdate' }`
    * for cucm_sql_update; omitted fields mean "any use of this product/protocol is allowed".
@@ -63,7 +79,7 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
    * are audited with one record after the call instead of a record before and one after.
    */
   introspection?: boolean;
-  /** Derive the target from validated arguments (called before authorisation). */
+  /** Derive the target from validated arguments, once, before the decision (may throw AppError). */
   target(args: z.infer<z.ZodObject<Shape>>): ToolTarget;
   handler(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<CallToolResult>;
 }

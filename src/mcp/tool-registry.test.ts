@@ -58,8 +58,7 @@ test('arguments that fail the schema get an error naming the field and the rule'
   assert.match(text(r), /arguments: unknown field "extra"/);
   const injected = await c.callTool({ name: 'cucm_cli', arguments: { node: 'n', command: 'show status; utils system restart' } });
   assert.match(text(injected), /Refusing CLI command: the character ";" is not allowed/);
-  const unknown = await c.callTool({ name: 'no_such_tool', arguments: {} });
-  assert.match(text(unknown), /Unknown tool "no_such_tool"; call tools\/list/);
+  await assert.rejects(c.callTool({ name: 'no_such_tool', arguments: {} }), (e: { code?: unknown; message: string }) => e.code === -32602 && /Unknown tool "no_such_tool"; call tools\/list/.test(e.message));
   assert.deepEqual(h.calls, []);
   assert.deepEqual(actions(h).map((a) => [a.result, a.rule]), [['error', 'input_schema'], ['error', 'input_check'], ['error', 'unknown_tool']]);
 });
@@ -128,6 +127,9 @@ test('long tools report progress and honour cancellation', async () => {
   await assert.rejects(pending);
   for (let i = 0; i < 50 && !h.calls.includes('cucm_slow_report alice aborted'); i++) await new Promise((res) => setTimeout(res, 20));
   assert.ok(h.calls.includes('cucm_slow_report alice aborted'), 'the handler saw the cancellation');
+  for (let i = 0; i < 50 && !actions(h).some((a) => a.result === 'cancelled'); i++) await new Promise((res) => setTimeout(res, 20));
+  const rec = actions(h).find((a) => a.tool === 'cucm_slow_report' && a.result === 'cancelled');
+  assert.equal(rec?.error, 'E_CANCELLED', 'the cancelled call is audited as cancelled, not as an error');
 });
 
 test('profile changes apply to the next call of an open session; an invalid file keeps the previous one (T-RB-04)', async () => {

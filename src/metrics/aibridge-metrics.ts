@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { Metrics } from './metrics.ts';
 import { VERSION } from '../lib/version.ts';
 
-export type CallStatus = 'ok' | 'error' | 'denied' | 'rate_limited';
+export type CallStatus = 'ok' | 'error' | 'denied' | 'rate_limited' | 'cancelled';
 
 export const TOOL_CALLS = 'aibridge_mcp_tool_calls_total';
 export const AUTH_FAILURES = 'aibridge_auth_failures_total';

@@ -122,3 +122,12 @@ test('decide() allows "help <command>" for every profile that may run any CLI co
   const none = { ...operator, cucm: { ...operator.cucm, ssh: { rate_limit: 5, allowed_prefixes: [] } } } as typeof operator;
   assert.ok(!allowed(none, CLI, { sshCommand: 'help show status' }));
 });
+
+test('listing a RIS tool asks whether any class and status is allowed, a call names them (operator: Phone only)', () => {
+  assert.equal(decide(operator, RIS, {}, 'list').allowed, true, 'the operator is offered RIS');
+  assert.equal(decide(operator, RIS, {}, 'call').allowed, false, 'a call that names no class is not "everything"');
+  assert.equal(decide(operator, RIS, { risDeviceClasses: ['Phone'], risStatuses: ['Any'] }, 'call').allowed, true);
+  assert.equal(decide(operator, RIS, { risDeviceClasses: ['Gateway'], risStatuses: ['Any'] }, 'list').allowed, false);
+  const closed = { ...operator, cucm: { ...operator.cucm, ris: { rate_limit: 5, allowed_device_classes: [] } } } as Profile;
+  assert.equal(decide(closed, RIS, {}, 'list').allowed, false, 'an empty allow-list lists nothing');
+});

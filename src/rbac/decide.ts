@@ -47,9 +47,11 @@ function decideReport(profile: Profile, product: Product): Decision {
 
 /**
  * Decide one call. `target` comes from the tool's validated arguments; fields it leaves out mean
- * "nothing specific", which is enough for listing but not for a call that needs them.
+ * "nothing specific". For 'list' that is enough when the profile allows some value (a RIS filter
+ * list that is not empty); for 'call' a RIS call must name its classes and statuses.
+ * Callers outside rbac use mcp/pipeline/decide-tool.ts, which adds the policy hooks.
  */
-export function decide(profile: Profile, tool: RbacTool, target: ToolTarget): Decision {
+export function decide(profile: Profile, tool: RbacTool, target: ToolTarget, purpose: 'list' | 'call' = 'call'): Decision {
   if (tool.introspection) return { allowed: true, rule: 'introspection' };
   const product = target.product ?? tool.product;
   if (tool.protocol === 'report') return decideReport(profile, product);
@@ -75,6 +77,11 @@ export function decide(profile: Profile, tool: RbacTool, target: ToolTarget): De
     }
     case 'ris': {
       const s = section as { allowed_device_classes?: string[]; allowed_statuses?: string[] };
+      if (purpose === 'list') {
+        if (s.allowed_device_classes?.length === 0) return deny(`${where}.allowed_device_classes`, 'no device class is allowed');
+        if (s.allowed_statuses?.length === 0) return deny(`${where}.allowed_statuses`, 'no status is allowed');
+        if (target.risDeviceClasses === undefined && target.risStatuses === undefined) return { allowed: true, rule: where };
+      }
       if (!matchList(target.risDeviceClasses, s.allowed_device_classes)) return deny(`${where}.allowed_device_classes`, `device class ${JSON.stringify(target.risDeviceClasses ?? ['Any'])} is not allowed (allowed: ${s.allowed_device_classes?.join(', ')})`);
       if (!matchList(target.risStatuses, s.allowed_statuses)) return deny(`${where}.allowed_statuses`, `status ${JSON.stringify(target.risStatuses ?? ['Any'])} is not allowed (allowed: ${s.allowed_statuses?.join(', ')})`);
       return { allowed: true, rule: where };

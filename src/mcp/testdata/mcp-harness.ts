@@ -19,7 +19,8 @@ import type { Principal } from '../../auth/principal.ts';
 import { ProfileStore } from '../../rbac/profile-store.ts';
 import { syncDefaultProfiles } from '../../rbac/sync-default-profiles.ts';
 import { AibridgeMetrics } from '../../metrics/aibridge-metrics.ts';
-import { ToolRegistry } from '../tool-registry.ts';
+import { ToolPipeline } from '../pipeline/tool-pipeline.ts';
+import { ToolSet } from '../pipeline/tool-set.ts';
 import type { ToolDefinition } from '../tool-definition.ts';
 import { createIntrospectionTools } from '../introspection-tools.ts';
 import { SessionStore } from '../session-store.ts';
@@ -42,7 +43,7 @@ export const CUSTOM_PROFILE = {
 export interface Harness {
   dir: string;
   app: ReturnType<typeof buildApp>;
-  registry: ToolRegistry;
+  pipeline: ToolPipeline;
   profiles: ProfileStore;
   sessions: SessionStore;
   metrics: AibridgeMetrics;
@@ -67,36 +68,42 @@ export const TEST_AUTH: MiddlewareHandler<AppEnv> = async (c, next) => {
   return next();
 };
 
+const OUT = { text: z.string() };
+/** A fake tool's result: the text, also as structuredContent (every tool returns both). */
+function out(text: string) {
+  return { content: [{ type: 'text' as const, text }], structuredContent: { text } };
+}
+
 function fakeTools(calls: string[]): ToolDefinition[] {
   const node = z.string().min(1).max(64).describe('node name');
   const axl: ToolDefinition = {
     name: 'cucm_axl_request', title: 'AXL', description: 'fake AXL', product: 'cucm', protocol: 'axl', rateCategory: 'axl',
     inputSchema: { node, operation: z.string().min(1).describe('AXL operation'), args: z.record(z.string(), z.unknown()).default({}) },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false }, effect: 'per-target', outputSchema: OUT,
     target: (a) => ({ node: a.node as string, axlOperation: a.operation as string }),
-    async handler(a, ctx) { calls.push(`cucm_axl_request ${ctx.principal.clientName} ${a.operation as string}`); return { content: [{ type: 'text', text: `ran ${a.operation as string} for ${ctx.principal.clientName}` }] }; },
+    async handler(a, ctx) { calls.push(`cucm_axl_request ${ctx.principal.clientName} ${a.operation as string}`); return out(`ran ${a.operation as string} for ${ctx.principal.clientName}`); },
   };
   const sqlUpdate: ToolDefinition = {
     name: 'cucm_sql_update', title: 'SQL update', description: 'fake SQL update', product: 'cucm', protocol: 'axl', rateCategory: 'axl',
     inputSchema: { node, sql: z.string().min(1) }, requires: { product: 'cucm', axlOperation: 'executeSQLUpdate' },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false }, effect: 'write', outputSchema: OUT,
     target: (a) => ({ node: a.node as string, axlOperation: 'executeSQLUpdate' }),
-    async handler(a, ctx) { calls.push(`cucm_sql_update ${ctx.principal.clientName} ${a.sql as string}`); return { content: [{ type: 'text', text: 'updated' }] }; },
+    async handler(a, ctx) { calls.push(`cucm_sql_update ${ctx.principal.clientName} ${a.sql as string}`); return out('updated'); },
   };
   const cli: ToolDefinition = {
     name: 'cucm_cli', title: 'CLI', description: 'fake CLI', product: 'cucm', protocol: 'ssh', rateCategory: 'ssh',
     inputSchema: { node, command: z.string().min(1).max(512) },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false }, effect: 'per-target', outputSchema: OUT,
     target: (a) => {
       if ((a.command as string).includes(';')) throw new AppError('E_INPUT_INVALID', 'Refusing CLI command: the character ";" is not allowed');
       return { node: a.node as string, sshCommand: a.command as string };
     },
-    async handler(a, ctx) { calls.push(`cucm_cli ${ctx.principal.clientName} ${a.command as string}`); return { content: [{ type: 'text', text: 'output' }] }; },
+    async handler(a, ctx) { calls.push(`cucm_cli ${ctx.principal.clientName} ${a.command as string}`); return out('output'); },
   };
   const slow: ToolDefinition = {
     name: 'cucm_slow_report', title: 'Slow', description: 'fake long-running read that reports progress', product: 'cucm', protocol: 'report', rateCategory: 'common',
     inputSchema: { steps: z.number().int().min(1).max(50), tag: z.string().max(40).default('') },
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true }, effect: 'read', outputSchema: OUT,
     target: () => ({}),
     async handler(a, ctx) {
       for (let i = 1; i <= (a.steps as number); i++) {
@@ -105,12 +112,12 @@ function fakeTools(calls: string[]): ToolDefinition[] {
         await ctx.progress(i, a.steps as number, `step ${i}`);
       }
       calls.push(`cucm_slow_report ${ctx.principal.clientName} ${a.tag as string}`);
-      return { content: [{ type: 'text', text: `${ctx.principal.clientName}:${a.tag as string}` }] };
+      return out(`${ctx.principal.clientName}:${a.tag as string}`);
     },
   };
   const boom: ToolDefinition = {
     name: 'cucm_boom', title: 'Boom', description: 'fake tool that fails', product: 'cucm', protocol: 'axl', rateCategory: 'axl',
-    inputSchema: {}, annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    inputSchema: {}, annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true }, effect: 'read', outputSchema: OUT,
     target: () => ({}),
     async handler() { throw new Error('internal detail at /srv/secret/path.ts:12 password=hunter2'); },
   };
@@ -139,12 +146,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
   const metrics = new AibridgeMetrics();
   const calls: string[] = [];
-  const registry = new ToolRegistry({ profiles, audit, logger, metrics, ...(o.now ? { now: o.now } : {}) }, fakeTools(calls));
-  registry.add(createIntrospectionTools(registry));
+  const tools = new ToolSet(fakeTools(calls));
+  const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics, ...(o.now ? { now: o.now } : {}) });
+  tools.add(createIntrospectionTools(pipeline));
   const sessions = new SessionStore(o.limits);
   const auth = countAuthFailures(metrics, requireBearer(() => (o.auth === null ? undefined : o.auth ?? TEST_AUTH)), config.env.AUTH_CLIENTS);
   const app = buildApp({ config, logger, audit: real }, [(h) => {
-    mountMcpRoute(h, { path: '/mcp', name: 'Test Bridge', instructions: 'Use aibridge_whoami first', registry, sessions, auth, audit, logger, metrics });
+    mountMcpRoute(h, { path: '/mcp', name: 'Test Bridge', instructions: 'Use aibridge_whoami first', pipeline, sessions, auth, audit, logger, metrics });
     mountStatusRoute(h, auth, { name: 'Test Bridge', version: 'test', startedAt: new Date(), facts: () => ({}), sections: () => ({ sessions: sessions.size }) });
     mountMetricsRoute(h, metrics);
   }]);
@@ -154,7 +162,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     return app.request(String(url), { ...init, headers });
   };
   return {
-    dir, app, registry, profiles, sessions, metrics, calls, failAudit, fetch: fetchFn,
+    dir, app, pipeline, profiles, sessions, metrics, calls, failAudit, fetch: fetchFn,
     auditText: () => readFileSync(join(config.paths.logsDir, 'audit.log'), 'utf8'),
     async connect(token) {
       const transport = new StreamableHTTPClientTransport(new URL(`https://${HOST}/mcp`), {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { CiscoServices } from './cisco-services.ts';
-import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
+import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { describeType } from './axl-describe.ts';
 import { checkOperation } from '../../cisco/axl/axl-request.ts';
 import { checkSelect, checkUpdate } from '../../cisco/axl/sql-check.ts';
@@ -32,7 +32,8 @@ function requestTool(s: CiscoServices, product: 'cucm' | 'imp'): ToolDefinition 
       'Example: {"node":"cluster1","operation":"listPhone","args":{"searchCriteria":{"name":"SEP%"},"returnedTags":{"name":"","model":""},"first":50}}.',
       'Which operations you may run depends on your profile.',
     ].join(' '),
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }, effect: 'per-target',
+    outputSchema: ciscoOutput({ node: z.string(), operation: z.string(), axl_version: z.string(), pages: z.number().int().optional() }),
     target: (a) => { s.registry.resolve(a.node, { products: [product], clusterToPublisher: true }); checkSqlArgs(a.operation, a.args); return { node: a.node, product, axlOperation: a.operation }; },
     async handler(a, ctx) {
       checkSqlArgs(a.operation, a.args);
@@ -50,7 +51,8 @@ function describeTool(s: CiscoServices): ToolDefinition {
   return defineTool({
     name: 'cucm_axl_describe', title: 'Describe an AXL operation', product: 'cucm', protocol: 'axl', rateCategory: 'axl', inputSchema: shape,
     description: 'Show the request schema of one AXL operation for the node\'s AXL version, compactly: "?" marks optional elements, "[]" repeated ones, "(one of)" alternatives. Use before cucm_axl_request/imp_axl_request to build correct arguments. Example: {"node":"cluster1","operation":"addPhone"}. Works for CUCM and IM&P nodes.',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: ciscoOutput({ node: z.string(), operation: z.string(), axl_version: z.string() }),
     target: (a) => ({ node: a.node, product: productOf(s, a.node) }),
     async handler(a, ctx) {
       const { node, schema } = await nodeSchema(s, a.node, ctx);
@@ -79,7 +81,8 @@ function operationsTool(s: CiscoServices): ToolDefinition {
   return defineTool({
     name: 'cucm_axl_operations', title: 'List AXL operations', product: 'cucm', protocol: 'axl', rateCategory: 'axl', inputSchema: shape,
     description: 'List the AXL operations of the node\'s AXL version whose names start with a prefix, so you can find the right one without guessing. Example: {"node":"cluster1","prefix":"listRoute"}. Returns at most 200 names.',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: ciscoOutput({ node: z.string(), axl_version: z.string(), count: z.number().int() }, z.array(z.string())),
     target: (a) => ({ node: a.node, product: productOf(s, a.node) }),
     async handler(a, ctx) {
       const { node, schema } = await nodeSchema(s, a.node, ctx);

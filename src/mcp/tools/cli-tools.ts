@@ -10,7 +10,7 @@ import type { FileWindow } from '../../cisco/ssh/file-window.ts';
 import { MAX_WINDOW_LINES, checkFileWindow } from '../../cisco/ssh/file-window.ts';
 import type { ToolContext } from '../tool-definition.ts';
 import type { CiscoServices } from './cisco-services.ts';
-import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
+import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 
 const LABEL: Record<CiscoProduct, string> = { cucm: 'CUCM', imp: 'IM&Presence', cuc: 'Unity Connection' };
 const DEFAULT_VIEW_LINES = 200;
@@ -74,7 +74,8 @@ function cliTool(s: CiscoServices, product: CiscoProduct): ToolDefinition {
       'Long commands stream their lines as progress notifications and stop at max_seconds with status "truncated" and the lines so far; "file view" returns a window of the file (see window) with total_lines.',
       `Your profile decides which commands (by leading words) you may run. Example: {"node":"<node>","command":"${EXAMPLE[product]}"}.`,
     ].join(' '),
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }, effect: 'per-target',
+    outputSchema: ciscoOutput({ node: z.string(), command: z.string(), status: z.string() }, z.string()),
     target: (a) => { s.registry.resolve(a.node, { products: [product], clusterToPublisher: true }); return { node: a.node, product, sshCommand: checkCliCommand(a.command) }; },
     async handler(a, ctx) {
       const command = checkCliCommand(a.command);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ToolDefinition } from '../tool-definition.ts';
 import type { CiscoServices } from './cisco-services.ts';
-import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
+import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { CUPI_METHODS, normaliseCupiPath } from '../../cisco/cupi/cupi-path.ts';
 
 /** `@total` of a CUPI list answer (`{"@total": "12", "User": …}` or nested one level), if any. */
@@ -32,7 +32,10 @@ export function createCupiTools(s: CiscoServices): ToolDefinition[] {
       'Page lists with page and rows_per_page (or query rowsPerPage/pageNumber, 1-based); the answer\'s total gives the count; filter with query {"query":"(alias startswith x)"}.',
       'Your profile decides which METHOD /path prefixes you may use. Example: {"node":"cuc1","method":"GET","path":"/vmrest/users","query":{"rowsPerPage":20,"pageNumber":1}}.',
     ].join(' '),
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }, effect: 'per-target',
+    outputSchema: ciscoOutput({
+      node: z.string(), request: z.string(), status: z.number().int(), total: z.number().optional(), pageNumber: z.number().int().optional(), rowsPerPage: z.number().int().optional(),
+    }),
     target: (a) => { s.registry.resolve(a.node, { products: ['cuc'], clusterToPublisher: true }); return { node: a.node, product: 'cuc', cupiRequest: `${a.method} ${normaliseCupiPath(a.path)}` }; },
     async handler(a, ctx) {
       const path = normaliseCupiPath(a.path);

@@ -65,6 +65,12 @@ function healthTool(s: CiscoServices, reports: ReportServices, profiles: Profile
       'Steps your profile does not allow are N/A. Example: {"cluster":"<cluster>"}.',
     ].join(' '),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    // Reads the nodes; the only thing written is the report in the caller's own folder.
+    effect: 'read',
+    outputSchema: {
+      report: z.object({ name: z.string(), path: z.string() }), cluster: z.string(), product: z.string(), summary: z.record(z.string(), z.number()),
+      checks: z.array(z.record(z.string(), z.unknown())), cisco_requests: z.number(), duration_ms: z.number(),
+    },
     target: (a) => ({ node: clusterOf(a.cluster), product }),
     async handler(a, ctx) {
       const client = ctx.principal.clientName;

@@ -12,6 +12,7 @@ import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
 import { createCiscoServices } from './cisco-services.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { createCiscoTools } from './cisco-tools.ts';
+import { outputProblems } from '../pipeline/output-schema.ts';
 
 let lab: RunningLab;
 let services: CiscoServices;
@@ -42,6 +43,9 @@ async function call(name: string, args: Record<string, unknown>): Promise<any> {
   const parsed = (await import('zod')).z.object(t.inputSchema).parse(args);
   t.target(parsed);
   const r = await t.handler(parsed, ctx);
+  // Every answer carries structuredContent that fits the tool's declared outputSchema.
+  assert.ok(r.structuredContent, `${name} returned no structuredContent`);
+  assert.equal(outputProblems(t, r.structuredContent), undefined, `${name}: structuredContent does not fit its outputSchema`);
   const text = r.content.find((c) => c.type === 'text') as { text: string } | undefined;
   return { result: r, json: text ? JSON.parse(text.text) : undefined };
 }

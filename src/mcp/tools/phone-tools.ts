@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ToolDefinition, ToolContext } from '../tool-definition.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { CiscoServices } from './cisco-services.ts';
-import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
+import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import type { PhoneTarget } from '../../cisco/phone/phone-client.ts';
 
 const DEVICE = z.string().regex(/^[A-Za-z0-9._-]{1,50}$/, 'a device name such as SEP001122334455').describe('Device name, e.g. SEP001122334455');
@@ -27,20 +27,23 @@ export function createPhoneTools(s: CiscoServices): ToolDefinition[] {
   const shot = defineTool({
     name: 'cucm_phone_screenshot', title: 'IP phone screenshot', product: 'cucm', protocol: 'phone', rateCategory: 'phone', inputSchema: shape,
     description: 'Take a screenshot of a registered IP phone\'s display and return it as an image. aibridge finds the phone\'s IP through RIS on the declared node and logs in with the cluster\'s phone credential. Use it to see what a user sees. Example: {"node":"cluster1","device":"SEP001122334455"}.',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: { node: z.string(), device: z.string(), mime_type: z.string(), bytes: z.number().int() },
     requires: { product: 'cucm', phoneAction: 'screenshot' },
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); return { node: a.node, product: 'cucm', phoneAction: 'screenshot' }; },
     async handler(a, ctx) {
       const { target, cluster, nodeName } = await locate(s, a, ctx);
       const login = await s.credentials.loginFor(ctx.principal.clientName, [nodeName, cluster], 'phone');
       const img = await s.phone.screenshot(target, login, ctx.signal);
-      return { content: [{ type: 'image', data: img.data.toString('base64'), mimeType: img.mimeType }, { type: 'text', text: JSON.stringify({ node: nodeName, device: target.device, mime_type: img.mimeType, bytes: img.data.length }) }] };
+      const facts = { node: nodeName, device: target.device, mime_type: img.mimeType, bytes: img.data.length };
+      return { content: [{ type: 'image', data: img.data.toString('base64'), mimeType: img.mimeType }, { type: 'text', text: JSON.stringify(facts) }], structuredContent: facts };
     },
   });
   const info = defineTool({
     name: 'cucm_phone_info', title: 'IP phone device information', product: 'cucm', protocol: 'phone', rateCategory: 'phone', inputSchema: shape,
     description: 'Read a registered IP phone\'s DeviceInformationX page (MAC, host name, DN, firmware loads, serial and model numbers) as JSON; the phone is found through RIS on the declared node. Example: {"node":"cluster1","device":"SEP001122334455"}.',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: ciscoOutput({ node: z.string(), device: z.string() }),
     requires: { product: 'cucm', phoneAction: 'screenshot' },
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); return { node: a.node, product: 'cucm', phoneAction: 'screenshot' }; },
     async handler(a, ctx) {

@@ -15,17 +15,21 @@ const REPORT = z.string().min(1).max(130).describe('Report file name as reports_
 const WRITE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
+const REPORT_REF = z.object({ name: z.string(), path: z.string() });
+
 function structured(text: string, data: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text }], structuredContent: data };
 }
 
 export function createReportTools(r: ReportServices): ToolDefinition[] {
-  const common = { product: 'common' as const, protocol: 'report' as const, rateCategory: 'common' as const };
+  // effect 'read': reports are files of this server; nothing changes on a Cisco system.
+  const common = { product: 'common' as const, protocol: 'report' as const, rateCategory: 'common' as const, effect: 'read' as const };
   return [
     defineTool({
       ...common, name: 'report_write', title: 'Write a report',
       description: 'Save a Markdown report you composed (an audit, an inventory, a triage) in your own reports folder; it gets a new dated name and is never overwritten. Use headings, lists, pipe tables and fenced code; a "| Grade | Count |" table or PASS/WARN/FAIL/INFO/N/A cells feed the PDF chart. Export it with report_export_pdf.',
       inputSchema: { title: z.string().min(1).max(200).describe('Report title, e.g. "Dial-plan audit lab-cucm"'), markdown: z.string().min(1).max(MAX_REPORT_BYTES).describe('The report in Markdown') },
+      outputSchema: { report: REPORT_REF, bytes: z.number().int(), sha256: z.string() },
       annotations: WRITE, target: () => ({}),
       async handler(a, ctx) {
         const body = /^#\s/.test(a.markdown) ? a.markdown : `# ${a.title.replace(/[\r\n]+/g, ' ')}\n\n${a.markdown}`;
@@ -36,7 +40,7 @@ export function createReportTools(r: ReportServices): ToolDefinition[] {
     defineTool({
       ...common, name: 'reports_list', title: 'List my reports',
       description: 'List the reports in your own reports folder, newest first: name, title, size, time, and the PDF if one was exported. Takes no arguments.',
-      inputSchema: {}, annotations: READ, target: () => ({}),
+      inputSchema: {}, outputSchema: { reports: z.array(z.record(z.string(), z.unknown())) }, annotations: READ, target: () => ({}),
       async handler(_a, ctx) {
         const reports = await r.store.list(ctx.principal.clientName);
         const text = reports.length ? reports.map((x) => `${x.name}  ${x.title}${x.pdf ? `  [pdf: ${x.pdf}]` : ''}`).join('\n') : 'No reports yet; run a health check or report_write';
@@ -46,7 +50,7 @@ export function createReportTools(r: ReportServices): ToolDefinition[] {
     defineTool({
       ...common, name: 'report_read', title: 'Read a report',
       description: 'Read one of your reports as Markdown. Example: {"report":"20261201-101500-cluster-health-lab-cucm.md"}.',
-      inputSchema: { report: REPORT }, annotations: READ, target: (a) => { checkReportName(a.report); return {}; },
+      inputSchema: { report: REPORT }, outputSchema: { report: REPORT_REF, bytes: z.number().int() }, annotations: READ, target: (a) => { checkReportName(a.report); return {}; },
       async handler(a, ctx) {
         const { name, markdown } = await r.store.read(ctx.principal.clientName, a.report);
         return structured(markdown, { report: { name, path: r.store.displayPath(ctx.principal.clientName, name) }, bytes: Buffer.byteLength(markdown) });
@@ -55,7 +59,9 @@ export function createReportTools(r: ReportServices): ToolDefinition[] {
     defineTool({
       ...common, name: 'report_export_pdf', title: 'Export a report to PDF',
       description: 'Render one of your Markdown reports to a PDF beside it: title page with your logo (clients/<name>/custom/logo.png) and a chart of the grades, then the tables and text, with page numbers. Replaces an earlier export of the same report. Example: {"report":"20261201-101500-cluster-health-lab-cucm.md"}.',
-      inputSchema: { report: REPORT }, annotations: { ...WRITE, idempotentHint: true }, target: (a) => { checkReportName(a.report); return {}; },
+      inputSchema: { report: REPORT },
+      outputSchema: { report: REPORT_REF, pdf: z.object({ name: z.string(), path: z.string(), pages: z.number().int(), bytes: z.number().int(), sha256: z.string() }), logo: z.string() },
+      annotations: { ...WRITE, idempotentHint: true }, target: (a) => { checkReportName(a.report); return {}; },
       async handler(a, ctx) {
         const client = ctx.principal.clientName;
         const out = await r.exportPdf(client, a.report);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ToolDefinition } from '../tool-definition.ts';
 import type { CiscoServices } from './cisco-services.ts';
-import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
+import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { RIS_DEVICE_CLASSES, RIS_SELECT_BY, RIS_STATUSES, checkRisItems } from '../../cisco/ris/ris-request.ts';
 
 export function createRisTools(s: CiscoServices): ToolDefinition[] {
@@ -24,7 +24,10 @@ export function createRisTools(s: CiscoServices): ToolDefinition[] {
       'Devices seen on several CM nodes are merged (newest entry wins). Pass state_info back to page.',
       'Example: {"node":"cluster1","names":["SEP0011*"],"status":"Registered"}.',
     ].join(' '),
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: ciscoOutput({
+      node: z.string(), total_found: z.number().int(), returned: z.number().int(), state_info: z.string(), cm_nodes: z.record(z.string(), z.string()),
+    }, z.array(z.record(z.string(), z.unknown()))),
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); checkRisItems(a.names); return { node: a.node, product: 'cucm', risDeviceClasses: [a.device_class], risStatuses: [a.status] }; },
     async handler(a, ctx) {
       const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });

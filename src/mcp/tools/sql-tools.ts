@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ToolDefinition } from '../tool-definition.ts';
 import type { CiscoServices } from './cisco-services.ts';
-import { ciscoResult, defineTool, loginFor } from './tool-result.ts';
+import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { checkSelect, checkUpdate, withRowWindow } from '../../cisco/axl/sql-check.ts';
 import { xList, xObj } from '../../lib/xsd/xvalue.ts';
 import type { XValue } from '../../lib/xsd/xvalue.ts';
@@ -27,7 +27,10 @@ function queryTool(s: CiscoServices): ToolDefinition {
       'Rows are limited (limit, default 1000) and paged with offset; "more" tells whether another page exists.',
       'Example: {"node":"cluster1","sql":"select d.name, d.description from device d where d.name like \'SEP%\'","limit":100}.',
     ].join(' '),
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: ciscoOutput({
+      node: z.string(), rows: z.number().int(), offset: z.number().int(), more: z.boolean(), next_offset: z.number().int().optional(), truncated: z.boolean().optional(),
+    }, z.array(z.unknown())),
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); checkSelect(a.sql); return { node: a.node, product: 'cucm', axlOperation: 'executeSQLQuery' }; },
     async handler(a, ctx) {
       const checked = checkSelect(a.sql);
@@ -66,7 +69,8 @@ function updateTool(s: CiscoServices): ToolDefinition {
     name: 'cucm_sql_update', title: 'CUCM SQL update', product: 'cucm', protocol: 'axl', rateCategory: 'axl', inputSchema: shape,
     requires: { product: 'cucm', axlOperation: 'executeSQLUpdate' },
     description: 'Run one INSERT, UPDATE or DELETE against the CUCM database (AXL executeSQLUpdate) and get the number of rows changed. Prefer AXL add/update operations; use this only when no AXL operation fits. One statement per call, no comments or DDL. Example: {"node":"cluster1","sql":"update device set description=\'Lobby\' where name=\'SEP001122334455\'"}.',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }, effect: 'write',
+    outputSchema: ciscoOutput({ node: z.string() }),
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); checkUpdate(a.sql); return { node: a.node, product: 'cucm', axlOperation: 'executeSQLUpdate' }; },
     async handler(a, ctx) {
       const sql = checkUpdate(a.sql);
