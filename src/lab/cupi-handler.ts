@@ -101,6 +101,8 @@ export function createCupiHandler(opts: { data: LabData; faults: FaultDice }): (
     const items = data.cupi[c.key];
     const id = m[2]?.toLowerCase();
     const found = id ? items.findIndex((o) => o.ObjectId === id) : -1;
+    // A PUT to a missing schedule set gets 400 DATA_EXCEPTION "ScheduleSet not found " (CUPI-SCHED capture), not 404.
+    if (id && found < 0 && req.method === 'PUT' && c.key === 'schedulesets') { req.resume(); sendError(res, json, { status: 400, code: 'DATA_EXCEPTION', message: `${c.item} not found ` }); return; }
     if (id && found < 0) { sendError(res, json, { status: 404, code: 'NOT_FOUND', message: `${c.label} - ObjectId=${id}` }); return; }
     try {
       if (req.method === 'GET' && id) {

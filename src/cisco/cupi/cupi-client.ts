@@ -8,6 +8,7 @@ import type { TlsPolicy } from '../tls-policy.ts';
 import { sendOutbound } from '../https-request.ts';
 import { snippet } from '../soap/soap-response.ts';
 import { cupiQueryString } from './cupi-path.ts';
+import { cupiErrorDetail, isCupiNotFound, normaliseCupiList } from './cupi-answer.ts';
 import type { CupiMethod } from './cupi-path.ts';
 
 export interface CupiClientOptions { tls: TlsPolicy; timeoutMs: number; maxBytes: number }
@@ -21,7 +22,8 @@ export interface CupiCall {
   body?: unknown;
   signal?: AbortSignal;
 }
-export interface CupiResult { status: number; body: unknown }
+/** `total`: the count of a list answer, whose items are then always an array (cupi-answer.ts). */
+export interface CupiResult { status: number; body: unknown; total?: number }
 
 export class CupiClient {
   #o: CupiClientOptions;
@@ -47,8 +49,14 @@ export class CupiClient {
     const where = `${c.method} ${c.path} on node "${c.node.name}"`;
     if (res.status === 401) throw new AppError('E_UPSTREAM', `CUPI ${where} was refused: the stored credentials are wrong (HTTP 401)`, { hint: 'an operator updates them with aibridge credentials set' });
     if (res.status === 403) throw new AppError('E_UPSTREAM', `CUPI ${where} is not permitted for the stored user (HTTP 403)`, { hint: 'give that user the "System Administrator" role in Unity Connection' });
-    if (res.status === 404) throw new AppError('E_UPSTREAM', `CUPI ${where}: not found (HTTP 404)`, { hint: `check the path and object id: ${snippet(text, 160)}` });
-    if (res.status >= 300) throw new AppError('E_UPSTREAM', `CUPI ${where} failed with HTTP ${res.status}`, { hint: snippet(text, 200) || 'check the request body' });
-    return { status: res.status, body };
+    const detail = res.status >= 400 ? cupiErrorDetail(text) : undefined;
+    if (isCupiNotFound(res.status, detail)) {
+      throw new AppError('E_NOT_FOUND', `CUPI ${where}: not found (HTTP ${res.status})${detail ? `, ${detail.code}: ${snippet(detail.message, 160)}` : ''}`, { hint: 'check the path and the object id (list the collection to find it)' });
+    }
+    if (res.status >= 300) {
+      throw new AppError('E_UPSTREAM', `CUPI ${where} failed with HTTP ${res.status}${detail ? ` ${detail.code}: ${snippet(detail.message, 200)}` : ''}`, { hint: detail ? 'fix the request body or parameters named in the message' : snippet(text, 200) || 'check the request body' });
+    }
+    const list = c.method === 'GET' ? normaliseCupiList(body) : undefined;
+    return list ? { status: res.status, body: list.list, total: list.total } : { status: res.status, body };
   }
 }

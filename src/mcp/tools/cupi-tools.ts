@@ -6,14 +6,6 @@ import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts
 import { CUPI_METHODS, normaliseCupiPath } from '../../cisco/cupi/cupi-path.ts';
 
 /** `@total` of a CUPI list answer (`{"@total": "12", "User": …}` or nested one level), if any. */
-function listTotal(body: unknown): number | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const o = body as Record<string, unknown>;
-  const inner = Object.values(o).find((v) => v && typeof v === 'object' && '@total' in (v as object)) as Record<string, unknown> | undefined;
-  const t = o['@total'] ?? inner?.['@total'];
-  return t === undefined ? undefined : Number(t);
-}
-
 export function createCupiTools(s: CiscoServices): ToolDefinition[] {
   const shape = {
     node: z.string().min(1).max(64).describe('Declared Unity Connection node name'),
@@ -44,7 +36,7 @@ export function createCupiTools(s: CiscoServices): ToolDefinition[] {
       const paging: Record<string, number> = a.page !== undefined || a.rows_per_page !== undefined ? { pageNumber: a.page ?? 1, rowsPerPage: a.rows_per_page ?? 100 } : {};
       const query: Record<string, string | number | boolean> = { ...a.query, ...paging };
       const r = await s.cupi.request({ node, login, method: a.method, path, ...(Object.keys(query).length ? { query } : {}), ...(a.body ? { body: a.body } : {}), signal: ctx.signal });
-      const total = listTotal(r.body);
+      const total = r.total;
       return ciscoResult({ node: node.name, request: `${a.method} ${path}`, status: r.status, ...(total !== undefined ? { total, ...paging } : {}) }, r.body);
     },
   })];

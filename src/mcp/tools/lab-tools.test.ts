@@ -133,3 +133,12 @@ test('addPhone and updatePhone through AXL are then visible through SQL and RIS'
   const r = await call('cucm_ris_devices', { node: 'lab-cucm', names: [p] });
   assert.equal(r.json.data[0]?.description, 'moved to 2nd floor');
 });
+
+test('CUPI: a one-item page is still a list; a PUT to a missing schedule set (400 DATA_EXCEPTION) is not-found', async () => {
+  const one = await call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users', query: { rowsPerPage: 1, pageNumber: 1 } });
+  assert.ok(Array.isArray(one.json.data.User));
+  assert.equal(one.json.data.User.length, 1);
+  assert.ok(one.json.total >= 1);
+  await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'PUT', path: '/vmrest/schedulesets/30d9c0df-534b-437a-a6b7-439adfd850da', body: { DisplayName: 'x' } }),
+    (e: unknown) => e instanceof AppError && e.code === 'E_NOT_FOUND' && /DATA_EXCEPTION: ScheduleSet not found/.test(e.message));
+});
