@@ -1,6 +1,7 @@
 /** @module `aibridge audit verify`: exit 0 on an intact chain, 1 naming the first bad line. */
 import { existsSync } from 'node:fs';
 import type { Command } from './command.ts';
+import { flagBool } from './command.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { loadPublicKey } from '../keys/rsa-key-pair.ts';
 import { verifyAuditLog } from '../audit/verify-audit-log.ts';
@@ -10,19 +11,20 @@ export const AUDIT_VERIFY_COMMAND: Command = {
   name: 'audit verify',
   summary: 'Verify the hash chain and signed checkpoint of the audit log',
   help: [
-    'Usage: aibridge audit verify [--dir DIR]',
+    'Usage: aibridge audit verify [--dir DIR] [--json]',
     '',
     'Checks every record of LOGGING_DIR/audit.log and its rotated archives: JSON, consecutive',
     'sequence numbers, each record\'s "prev" = SHA-256 of the previous line, and the signed',
     'checkpoint in secrets/audit.checkpoint (detects tail truncation and a rewritten chain).',
-    'Exit 0 when intact; 1 with the first bad file, line and reason otherwise.',
+    'Exit codes: 0 intact; 1 with the first bad file, line and reason; 2 usage error.',
     'Records written after the last checkpoint cannot be vouched for against truncation.',
   ].join('\n'),
-  options: {},
+  options: { json: { type: 'boolean' } },
   async run(ctx) {
     const config = loadConfig(ctx.dir);
     const publicKey = existsSync(config.paths.rsaPublicKey) ? loadPublicKey(config.paths.rsaPublicKey) : undefined;
     const r = verifyAuditLog({ logsDir: config.paths.logsDir, checkpointPath: checkpointPath(config), publicKey });
+    if (flagBool(ctx.values, 'json')) { ctx.out(JSON.stringify(r, null, 2)); return r.ok ? 0 : 1; }
     if (!r.ok) {
       ctx.err(`audit verify: FAILED at ${r.file} line ${r.line}${r.seq !== undefined ? ` (seq ${r.seq})` : ''}: ${r.reason}`);
       return 1;

@@ -2,8 +2,9 @@
  * @module `aibridge credentials set|list|delete`: per-client Cisco credentials, encrypted at rest.
  * The password is read from the terminal without echo or from stdin, never from argv.
  */
+import { tableLines } from './print-table.ts';
 import type { Command, CommandContext } from './command.ts';
-import { flagString } from './command.ts';
+import { flagBool, flagString } from './command.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/load-config.ts';
 import { AppError } from '../lib/errors.ts';
@@ -75,14 +76,15 @@ export const CREDENTIALS_SET_COMMAND: Command = {
 export const CREDENTIALS_LIST_COMMAND: Command = {
   name: 'credentials list',
   summary: 'List the nodes a client has Cisco credentials for (never the passwords)',
-  help: ['Usage: aibridge credentials list --client NAME [--dir DIR]', '', COMMON].join('\n'),
-  options: { client: { type: 'string' } },
+  help: ['Usage: aibridge credentials list --client NAME [--dir DIR] [--json]', '', COMMON].join('\n'),
+  options: { client: { type: 'string' }, json: { type: 'boolean' } },
   async run(ctx) {
     const { store, client, close } = storeFor(ctx, false);
     try {
       const list = await store.list(client);
-      if (list.length === 0) ctx.out(`client ${client} has no stored credentials`);
-      for (const c of list) ctx.out(`${c.target}\t${c.purpose}\t${c.user}\t${c.updatedAt}`);
+      if (flagBool(ctx.values, 'json')) { ctx.out(JSON.stringify({ client, credentials: list.map((c) => ({ node: c.target, purpose: c.purpose, user: c.user, updated_at: c.updatedAt })) }, null, 2)); return 0; }
+      if (list.length === 0) { ctx.out(`client ${client} has no stored credentials`); return 0; }
+      for (const line of tableLines(['NODE', 'PURPOSE', 'USER', 'UPDATED'], list.map((c) => [c.target, c.purpose, c.user, c.updatedAt]))) ctx.out(line);
       return 0;
     } finally { close(); }
   },

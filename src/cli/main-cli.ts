@@ -6,6 +6,7 @@ import { COMMANDS } from './commands.ts';
 import { AppError, errorMessage } from '../lib/errors.ts';
 import { redactText } from '../lib/redact.ts';
 import { VERSION } from '../lib/version.ts';
+import { bashCompletion, zshCompletion } from './completion-script.ts';
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -16,9 +17,15 @@ function topHelp(): string {
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    `  ${'completion bash|zsh'.padEnd(width)}  Print a shell completion script (source <(aibridge completion bash))`,
     '',
     'Every command accepts --dir DIR (install root, default: current directory) and --help.',
+    'Reading commands accept --json (clients list, credentials list, license show, audit verify,',
+    'integrity, doctor, …); their tables start with a header line.',
     'Global: aibridge --help, aibridge --version',
+    '',
+    'Exit codes: 0 success; 1 the command failed or found a problem (a FAIL, a broken chain, an',
+    'altered file, an invalid licence…); 2 usage error (unknown command or flag, missing argument).',
   ].join('\n');
 }
 
@@ -46,7 +53,20 @@ export async function runCli(argv: string[]): Promise<number> {
     out(`aibridge ${VERSION}`);
     return 0;
   }
+  if (argv[0] === 'completion') {
+    const shell = argv[1];
+    if (argv.length !== 2 || (shell !== 'bash' && shell !== 'zsh')) { err('Usage: aibridge completion bash|zsh'); return 2; }
+    out((shell === 'bash' ? bashCompletion : zshCompletion)(COMMANDS));
+    return 0;
+  }
   const found = findCommand(argv);
+  const group = found ? [] : COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
+  if (!found && group.length > 0 && argv.length === 1) {
+    // `aibridge clients` alone: the subcommands of that word.
+    const width = Math.max(...group.map((c) => c.name.length));
+    out([`Usage: aibridge ${argv[0]} <subcommand> [options]`, '', 'Subcommands:', ...group.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', `Run "aibridge ${argv[0]} <subcommand> --help" for its flags.`].join('\n'));
+    return 2;
+  }
   if (!found) {
     err(`Unknown command "${argv.join(' ')}"; run "aibridge --help" for the list`);
     return 2;
