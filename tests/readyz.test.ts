@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { httpsGet, newInstall, startServe } from './helpers/install.ts';
+import { httpsGet, newInstall, runBin, startServe } from './helpers/install.ts';
 
 test('/readyz is 200 with every check named on a ready install and 503 naming the licence without one; /health stays ok', async () => {
   const install = await newInstall();
@@ -31,6 +31,27 @@ test('/readyz is 200 with every check named on a ready install and 503 naming th
     assert.equal(body.status, 'not_ready');
     assert.ok(body.failing.some((f) => /^license: /.test(f)), r.body);
     assert.equal((await httpsGet(install.port, '/health')).body, 'ok', '/health is liveness only');
+  } finally {
+    assert.equal(await serve.stop(), 0);
+  }
+});
+
+test('/metrics gauges certificate expiry, the newest backup (also one made with the CLI) and each client\'s JWT expiry; /status shows that backup', async () => {
+  const install = await newInstall(['AUTH_CLIENTS=alice:sub-alice-20261201:admin']);
+  let serve = await startServe(install);
+  await serve.stop();
+  const b = runBin(install, ['backup']);
+  assert.equal(b.code, 0, b.out);
+  serve = await startServe(install);
+  try {
+    const text = (await httpsGet(install.port, '/metrics')).body;
+    assert.match(text, /^aibridge_tls_certificate_expiry_timestamp_seconds\{source="self-signed"\} \d{10}$/m);
+    assert.match(text, /^aibridge_backup_last_success_timestamp_seconds \d{10}$/m);
+    assert.match(text, /^aibridge_client_jwt_expiry_days\{client="alice"\} 36[45]$/m);
+    assert.match(text, /^# TYPE aibridge_license_days_left gauge$/m);
+    const token = readFileSync(`${install.dir}/clients/alice/secrets/.token`, 'utf8').trim();
+    const status = JSON.parse((await httpsGet(install.port, '/status', { authorization: `Bearer ${token}` })).body) as { backup: { last_backup_file: string | null } };
+    assert.match(status.backup.last_backup_file ?? '', /^backup_.*\.tar\.gz\.enc$/);
   } finally {
     assert.equal(await serve.stop(), 0);
   }

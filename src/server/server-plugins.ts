@@ -8,6 +8,7 @@ import { PROFILES_PLUGIN } from '../rbac/profiles-plugin.ts';
 import { MCP_PLUGIN } from '../mcp/mcp-plugin.ts';
 import { OPS_INTEGRITY_PLUGIN, OPS_WATCHDOGS_PLUGIN } from './ops-steps.ts';
 import { READINESS_PLUGIN } from './readiness-plugin.ts';
+import { APPLIANCE_GAUGES_PLUGIN } from './appliance-gauges.ts';
 
 export const SERVER_PLUGINS: readonly ServerPlugin[] = [
   AUTH_PLUGIN,
@@ -16,4 +17,5 @@ export const SERVER_PLUGINS: readonly ServerPlugin[] = [
   OPS_INTEGRITY_PLUGIN,
   OPS_WATCHDOGS_PLUGIN,
   READINESS_PLUGIN,
+  APPLIANCE_GAUGES_PLUGIN,
 ];

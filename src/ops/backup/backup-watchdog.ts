@@ -5,6 +5,8 @@
  * short by shutdown leaves only a temp file, removed by the next run.
  */
 import { basename } from 'node:path';
+import { newestLocalBackup } from './newest-backup.ts';
+import type { NewestBackup } from './newest-backup.ts';
 import type { Config } from '../../config/load-config.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
@@ -22,13 +24,17 @@ export interface BackupWatchdogDeps {
 
 export function startBackupWatchdog(runtime: BackupWatchdogDeps): Watchdog {
   const env = runtime.config.env;
-  const backupFacts: Record<string, unknown> = { last_backup_at: null, last_backup_file: null, enabled: env.BACKUP_ENABLED, interval_h: env.BACKUP_INTERVAL_HOURS, sftp: env.BACKUP_SFTP_HOST ? `${env.BACKUP_SFTP_HOST}:${env.BACKUP_SFTP_PORT}` : null };
+  const backupFacts: Record<string, unknown> = { enabled: env.BACKUP_ENABLED, interval_h: env.BACKUP_INTERVAL_HOURS, sftp: env.BACKUP_SFTP_HOST ? `${env.BACKUP_SFTP_HOST}:${env.BACKUP_SFTP_PORT}` : null };
+  // Read from backups/ at each /status request, so a backup made with the CLI shows up too.
+  const newest = (): NewestBackup | undefined => newestLocalBackup(runtime.config.paths.backupsDir);
+  Object.defineProperty(backupFacts, 'last_backup_at', { enumerable: true, get: () => newest()?.at ?? null });
+  Object.defineProperty(backupFacts, 'last_backup_file', { enumerable: true, get: () => newest()?.file ?? null });
   runtime.status.backup = backupFacts;
+  let ran = false;
   const task = async (): Promise<{ state: WatchdogState; result: string }> => {
     try {
-      const r = await runBackupJob(runtime.config, { audit: (c, e, f) => runtime.audit.append(c, e, f), trigger: backupFacts.last_backup_at === null ? 'startup' : 'schedule' });
-      backupFacts.last_backup_at = new Date().toISOString();
-      backupFacts.last_backup_file = basename(r.backup.file);
+      const r = await runBackupJob(runtime.config, { audit: (c, e, f) => runtime.audit.append(c, e, f), trigger: ran ? 'schedule' : 'startup' });
+      ran = true;
       runtime.logger.info('backup_created', { file: basename(r.backup.file), bytes: r.backup.bytes, exported: r.exported?.remote ?? null });
       if (r.exportError) {
         backupFacts.last_export_error = r.exportError.message;
