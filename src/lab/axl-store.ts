@@ -30,8 +30,40 @@ export function pkidOf(uuid: string): string {
   return uuid.replace(/[{}]/g, '').toLowerCase();
 }
 
+/** One entry of the AXL change notification queue (listChange, AXL-DG "Change Notification"). */
+export interface AxlChange { id: number; action: 'a' | 'u' | 'r'; kind: string; uuid: string }
+
+/** Changes kept for listChange (older ones fall out of the queue, as on CUCM). */
+const MAX_CHANGES = 10_000;
+
 export class AxlStore {
   revision = 0;
+  /** The change queue; recorded only once `trackChanges()` was called (not for the seeded dataset). */
+  #changes: AxlChange[] | undefined;
+  #nextChange = 1;
+  readonly changeQueueId = `LAB${Date.now().toString(36).toUpperCase()}`;
+
+  trackChanges(): void {
+    this.#changes ??= [];
+  }
+
+  #record(action: AxlChange['action'], kind: string, obj: XObject): void {
+    if (!this.#changes) return;
+    this.#changes.push({ id: this.#nextChange++, action, kind, uuid: String(obj['@uuid']) });
+    if (this.#changes.length > MAX_CHANGES) this.#changes.splice(0, this.#changes.length - MAX_CHANGES);
+  }
+
+  /** Changes with id >= `from` (at most `max`), and the queue's first and last ids. */
+  changesSince(from: number, max: number): { changes: AxlChange[]; first: number; last: number } {
+    const all = this.#changes ?? [];
+    return { changes: all.filter((c) => c.id >= from).slice(0, max), first: all[0]?.id ?? this.#nextChange, last: this.#nextChange - 1 };
+  }
+
+  /** An update of `obj` (for the change queue). */
+  updated(kind: string, obj: XObject): void {
+    this.#record('u', kind, obj);
+    this.revision++;
+  }
   #byUuid = new Map<string, Map<string, XObject>>();
   #byKey = new Map<string, Map<string, string>>();
 
@@ -61,6 +93,7 @@ export class AxlStore {
     u.set(uuid.toUpperCase(), obj);
     k.set(key, uuid.toUpperCase());
     this.revision++;
+    this.#record('a', kind, obj);
     return uuid;
   }
 
@@ -97,6 +130,7 @@ export class AxlStore {
     u.delete(String(obj['@uuid']).toUpperCase());
     k.delete(this.#keyOf(kind, obj));
     this.revision++;
+    this.#record('r', kind, obj);
   }
 
   /** All objects of a kind in insertion order. */

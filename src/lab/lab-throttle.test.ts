@@ -56,7 +56,7 @@ test('IM&P serves its AXL subset; namespace 1.0 without SOAPAction uses the olde
     assert.match(refused.text, /not supported on this node/);
     const old = await axl(lab.description, 'getCCMVersion', '', { version: '1.0', soapAction: null });
     assert.equal(old.status, 200);
-    assert.match(old.text, /AXL\/API\/12\.5/);
+    assert.match(old.text, /AXL\/API\/11\.0/, "CUCM applies its oldest schema, 11.0 (BEHAVIOUR.md §1)");
   } finally {
     await lab.close();
     rmSync(dir, { recursive: true, force: true });

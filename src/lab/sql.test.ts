@@ -49,3 +49,18 @@ test('runUpdate() writes through to the AXL objects', () => {
   assert.throws(() => runUpdate('update typemodel set name = 1', data), SqlError);
   assert.equal(typeof runStatement('select first 1 name from device', data), 'object');
 });
+
+test('count(*) with GROUP BY, ORDER BY count and the columns of Cisco\'s documented queries (processnode.systemnode, linegroup)', () => {
+  const data = buildDataset({ seed: 3, phones: 40, version: '14.0', cucmNodes: ['cucm-pub', 'cucm-sub1'], credentials: { username: 'a', password: 'b', phoneUser: 'c', phonePassword: 'd' } });
+  const r = runQuery('select tm.name, count(*) from device d inner join typemodel tm on d.tkmodel = tm.enum where d.tkclass = 1 group by tm.name order by 2 desc', data);
+  assert.deepEqual(r.columns, ['name', 'count']);
+  const total = r.rows.reduce((n, row) => n + Number(row[1]), 0);
+  assert.equal(total, 40);
+  for (let i = 1; i < r.rows.length; i++) assert.ok(Number(r.rows[i - 1]![1]) >= Number(r.rows[i]![1]), 'ordered by count, descending');
+  assert.equal(new Set(r.rows.map((row) => row[0])).size, r.rows.length, 'one row per model');
+  const byClass = runQuery('select tkclass, count(*) as n from device group by tkclass', data);
+  assert.ok(byClass.rows.some((row) => row[0] === '1' && Number(row[1]) === 40));
+  assert.throws(() => runQuery('select name, count(*) from device group by tkclass', data), (e: unknown) => e instanceof SqlError && e.code === -294);
+  assert.ok(runQuery("select name from processnode where systemnode = 'f'", data).rows.every((row) => row[0] !== 'EnterpriseWideData'));
+  assert.equal(runQuery('select count(*) from linegroup', data).rows[0]![0], '3');
+});

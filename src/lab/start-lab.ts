@@ -75,6 +75,8 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
   const signer = plan.tlsUntrusted ? await createUntrustedCa() : ca;
   const credentials = { username: 'admin', password: `Lab-${secret(seed, 'admin')}`, phoneUser: 'labphoneuser', phonePassword: `Ph-${secret(seed, 'phone')}` };
   const data = buildDataset({ seed, phones, version, cucmNodes: NODE_LAYOUT.filter((n) => n.product === 'cucm').map((n) => n.name), credentials });
+  // From here on, AXL changes go into the listChange queue (the seeded dataset is the baseline).
+  data.axl.trackChanges();
   axlSchema(version);
   const servers: Server[] = [];
   const sshEndpoints: SshEndpoint[] = [];

@@ -65,3 +65,8 @@ export function shapeAxlReturn(model: SchemaModel, operation: string, ret: XValu
   for (const [k, x] of Object.entries(shaped)) if (x !== undefined) out[k] = Array.isArray(x) ? x : [x];
   return out;
 }
+
+/** An answer without <return> (listChangeResponse), shaped by the response type itself. */
+export function shapeAxlResponse(model: SchemaModel, operation: string, content: XValue): XValue {
+  return shapeByType(model, model.elementType(`${operation}Response`), content);
+}

@@ -6,8 +6,8 @@
  */
 import { AppError } from '../../lib/errors.ts';
 import { xObj, xText } from '../../lib/xsd/xvalue.ts';
-import type { XValue } from '../../lib/xsd/xvalue.ts';
-import { shapeAxlReturn } from './axl-answer-shape.ts';
+import type { XObject, XValue } from '../../lib/xsd/xvalue.ts';
+import { shapeAxlResponse, shapeAxlReturn } from './axl-answer-shape.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { createHash } from 'node:crypto';
@@ -208,8 +208,9 @@ export class AxlClient {
     if (res.status !== 200) throw this.#faultError(c.node, c.operation, { res, text });
     const ans = parseSoapAnswer(text, c.node.name);
     if (!ans.ok) throw this.#faultError(c.node, c.operation, { res, text });
-    const ret = ans.value.return;
-    return { version: schema.version, result: ret !== undefined ? shapeAxlReturn(schema.model, c.operation, ret) : '' };
+    // Answers carry <return>, except a few (listChangeResponse: queueInfo and changes directly).
+    const ret = ans.value.return ?? withoutAttributes(ans.value);
+    return { version: schema.version, result: ret !== undefined ? (ans.value.return !== undefined ? shapeAxlReturn(schema.model, c.operation, ret) : shapeAxlResponse(schema.model, c.operation, ret)) : '' };
   }
 
   #checkHttp(node: CiscoNode, res: OutboundResponse, text: string): void {
@@ -235,4 +236,11 @@ export class AxlClient {
         : 'fix the request (cucm_axl_describe shows the schema) or check the referenced objects exist',
     });
   }
+}
+
+/** The content of an answer element without its attributes (sequence, namespace declarations). */
+function withoutAttributes(v: XObject): XObject | undefined {
+  const out: XObject = {};
+  for (const [k, x] of Object.entries(v)) if (!k.startsWith('@') && x !== undefined) out[k] = x;
+  return Object.keys(out).length > 0 ? out : undefined;
 }

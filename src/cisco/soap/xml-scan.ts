@@ -40,9 +40,14 @@ interface Frame { qname: string; name: string; scope: Map<string, string>; obj: 
 
 export interface ScannedXml { name: string; value: XValue }
 
-/** xsi:nil / xsi:type are not data (as lib/xsd toXValue). */
-function isDataAttr(local: string): boolean {
-  return local !== 'nil' && local !== 'type';
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/**
+ * xsi:nil / xsi:type are not data. Only in the XSI namespace: a plain `type` attribute is data
+ * (listChange answers `<change type="phone" uuid="…">`).
+ */
+function isDataAttr(local: string, ns: string | undefined): boolean {
+  return ns !== XSI || (local !== 'nil' && local !== 'type');
 }
 
 function put(parent: Frame, name: string, value: XValue): void {
@@ -143,7 +148,7 @@ export function scanXml(xml: string): ScannedXml {
           if (local === '__proto__' || seen.has(local)) throw new XmlScanError(`duplicate or forbidden attribute "${k}"`);
           if (prefix !== '' && !scope.has(prefix)) throw new XmlScanError(`unbound prefix "${prefix}"`);
           seen.add(local);
-          if (isDataAttr(local)) (obj ??= {})[`@${local}`] = v;
+          if (isDataAttr(local, prefix === '' ? undefined : scope.get(prefix))) (obj ??= {})[`@${local}`] = v;
         }
       }
       const [prefix, name] = split(qname);

@@ -138,6 +138,7 @@ function update(data: LabData, kind: string, req: XmlElement): string {
   }
   if (kind === 'Phone') addLinesFor(data, target);
   if (!data.axl.rekey(kind, target, oldKey)) throw new AxlFault('Could not update row - duplicate value in a UNIQUE INDEX column (Unique Index:).', { axlcode: -239 });
+  data.axl.updated(kind, target);
   const newName = xText(target.name).toUpperCase();
   if (kind === 'Phone' && newName !== oldName) {
     // A renamed device re-registers under its new name (RIS reports the new name).

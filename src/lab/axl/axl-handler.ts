@@ -65,12 +65,33 @@ function parseRequest(xml: string, soapAction: string | undefined, labVersion: A
   return { version, op: opEl.name, body: opEl };
 }
 
+/**
+ * listChange (AXL-DG "Change Notification"): without startChangeId only the queue position
+ * (queueInfo); with it, the changes from that id on (at most 1000) and nextStartChangeId.
+ */
+function listChange(data: LabData, body: XmlElement): XValue {
+  const start = body.children.find((c) => c.name === 'startChangeId');
+  const { changes, first, last } = data.axl.changesSince(start ? Number(start.text) || 0 : last0(data), 1000);
+  const next = changes.length > 0 ? changes[changes.length - 1]!.id + 1 : Math.max(last + 1, start ? Number(start.text) || 0 : last + 1);
+  const queueInfo = { firstChangeId: String(first), lastChangeId: String(last), nextStartChangeId: String(next), queueId: data.axl.changeQueueId };
+  if (!start) return { queueInfo, changes: '' };
+  return {
+    queueInfo,
+    changes: { change: changes.map((c) => ({ '@type': c.kind.toLowerCase(), '@uuid': c.uuid.replace(/[{}]/g, '').toLowerCase(), id: String(c.id), action: c.action, doGet: c.action === 'r' ? 'false' : 'true' })) },
+  };
+}
+
+function last0(data: LabData): number {
+  return data.axl.changesSince(Number.MAX_SAFE_INTEGER, 0).last + 1;
+}
+
 function runOperation(schema: AxlSchema, data: LabData, p: Parsed): { write(w: XmlWriter, name: string, attrs: Record<string, string>): void; rows?: number } {
   const { op, body } = p;
   if (op === 'executeSQLQuery') return writeSqlQuery(data, body.children[0]?.text ?? '');
   if (op === 'executeSQLUpdate') return writeSqlUpdate(data, body.children[0]?.text ?? '');
   let value: XValue | undefined;
   if (op === 'getCCMVersion') value = { componentVersion: { version: ccmBuild(data.version) } };
+  else if (op === 'listChange') value = listChange(data, body);
   else value = runCrud(schema, data, op, body)?.value;
   if (value === undefined && /^(do|apply|reset|restart)[A-Z]/.test(op)) value = 'true';
   if (value === undefined) throw new AxlFault(`The lab does not implement ${op}`, { axlcode: -1, faultcode: 'Server' });
@@ -79,7 +100,9 @@ function runOperation(schema: AxlSchema, data: LabData, p: Parsed): { write(w: X
     write(w, name, attrs) {
       const type = schema.model.elementType(`${op}Response`);
       if (!type) throw new AxlFault(`No response type for ${op}`, { axlcode: -1, faultcode: 'Server' });
-      writeValue(schema.model, w, { name, value: { return: v, ...(attrs.sequence ? { '@sequence': attrs.sequence } : {}) }, type, extraAttrs: { 'xmlns:ns': attrs['xmlns:ns']! } });
+      // Most answers wrap their data in <return>; listChangeResponse carries queueInfo and changes directly.
+      const content = op === 'listChange' && typeof v === 'object' && !Array.isArray(v) ? v : { return: v };
+      writeValue(schema.model, w, { name, value: { ...content, ...(attrs.sequence ? { '@sequence': attrs.sequence } : {}) }, type, extraAttrs: { 'xmlns:ns': attrs['xmlns:ns']! } });
     },
   };
 }

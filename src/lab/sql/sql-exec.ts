@@ -154,12 +154,58 @@ function joinRows(s: SelectStmt, data: LabData, aliases: Map<string, string[]>):
   return s.where ? ctxs.filter((c) => truthy(evaluate(s.where!, c, aliases))) : ctxs;
 }
 
+/**
+ * GROUP BY: one row per distinct key; each item is a grouped expression or count(*) (Informix
+ * -294 "The column must be in the GROUP BY list" otherwise). Ordered by ORDER BY when given.
+ */
+function grouped(s: SelectStmt, ctxs: Ctx[], aliases: Map<string, string[]>): QueryResult {
+  const keyOf = (c: Ctx): SqlValue[] => s.groupBy.map((g) => evaluate(g, c, aliases) as SqlValue);
+  const same = (a: Expr, b: Expr): boolean => JSON.stringify(a) === JSON.stringify(b) || (a.t === 'col' && b.t === 'col' && a.name === b.name && (!a.table || !b.table || a.table === b.table));
+  const groups = new Map<string, { key: SqlValue[]; count: number; first: Ctx }>();
+  for (const c of ctxs) {
+    const key = keyOf(c);
+    const k = JSON.stringify(key);
+    const g = groups.get(k);
+    if (g) g.count++; else groups.set(k, { key, count: 1, first: c });
+  }
+  const columns: string[] = [];
+  const getters: Array<(g: { key: SqlValue[]; count: number; first: Ctx }) => SqlValue> = [];
+  for (const item of s.items) {
+    const e = item.expr;
+    if (e.t === 'fn' && e.name === 'count') { columns.push(item.label ?? 'count'); getters.push((g) => String(g.count)); continue; }
+    const at = s.groupBy.findIndex((gb) => same(gb, e));
+    if (at < 0) throw new SqlError(-294, 'The column must be in the GROUP BY list.');
+    columns.push(item.label ?? (e.t === 'col' ? e.name : 'expression'));
+    getters.push((g) => g.key[at] ?? null);
+  }
+  let list = [...groups.values()];
+  if (s.orderBy.length > 0) {
+    const val = (g: (typeof list)[number], o: { expr: Expr }): SqlValue => {
+      const e = o.expr;
+      if (e.t === 'fn' && e.name === 'count') return String(g.count);
+      if (e.t === 'lit' && typeof e.v === 'number') return getters[e.v - 1]?.(g) ?? null;
+      const at = s.groupBy.findIndex((gb) => same(gb, e));
+      return at >= 0 ? g.key[at] ?? null : (evaluate(e, g.first, aliases) as SqlValue);
+    };
+    list.sort((x, y) => { for (const o of s.orderBy) { const d = cmpCount(val(x, o), val(y, o)); if (d !== 0) return o.desc ? -d : d; } return 0; });
+  }
+  list = list.slice(s.skip, s.first === undefined ? undefined : s.skip + s.first);
+  return { columns, rows: list.map((g) => getters.map((get) => get(g))) };
+}
+
+/** Counts compare as numbers, everything else as the SQL comparison does. */
+function cmpCount(a: SqlValue, b: SqlValue): number {
+  if (typeof a === 'string' && typeof b === 'string' && /^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
+  return cmp(a, b) || 0;
+}
+
 function select(s: SelectStmt, data: LabData): QueryResult {
   const aliases = new Map<string, string[]>();
   for (const ref of s.from) aliases.set(ref.alias, table(ref.table).columns);
   let ctxs = joinRows(s, data, aliases);
-  const isCount = s.items.length === 1 && s.items[0]!.expr.t === 'fn' && s.items[0]!.expr.name === 'count';
-  if (isCount) return { columns: [s.items[0]!.label ?? 'count'], rows: [[String(ctxs.length)]] };
+  const isCount = (e: Expr): boolean => e.t === 'fn' && e.name === 'count';
+  if (s.groupBy.length > 0) return grouped(s, ctxs, aliases);
+  if (s.items.length === 1 && isCount(s.items[0]!.expr)) return { columns: [s.items[0]!.label ?? 'count'], rows: [[String(ctxs.length)]] };
   if (s.orderBy.length > 0) {
     const keyed = ctxs.map((c) => ({ c, k: s.orderBy.map((o) => evaluate(o.expr, c, aliases) as SqlValue) }));
     keyed.sort((x, y) => { for (let i = 0; i < s.orderBy.length; i++) { const d = cmp(x.k[i]!, y.k[i]!) || 0; if (d !== 0) return s.orderBy[i]!.desc ? -d : d; } return 0; });

@@ -1,6 +1,6 @@
 /**
  * @module A parser for the Informix SQL that AXL clients send: SELECT [SKIP n] [FIRST n|LIMIT n]
- * [DISTINCT] … FROM t [alias] [, t2 | [INNER|LEFT [OUTER]] JOIN t2 ON …] [WHERE …] [ORDER BY …]
+ * [DISTINCT] … FROM t [alias] [, t2 | [INNER|LEFT [OUTER]] JOIN t2 ON …] [WHERE …] [GROUP BY …] [ORDER BY …]
  * [SKIP n] [LIMIT n], UPDATE … SET … [WHERE …] and DELETE FROM … [WHERE …].
  */
 
@@ -31,6 +31,8 @@ export interface SelectItem { expr: Expr; label?: string }
 export interface SelectStmt {
   kind: 'select'; distinct: boolean; skip: number; first?: number; items: SelectItem[];
   from: TableRef[]; where?: Expr; orderBy: { expr: Expr; desc: boolean }[];
+  /** GROUP BY expressions (count(*) per group, as Cisco's documented queries use). */
+  groupBy: Expr[];
 }
 export interface UpdateStmt { kind: 'update'; table: string; set: [string, Expr][]; where?: Expr }
 export interface DeleteStmt { kind: 'delete'; table: string; where?: Expr }
@@ -129,7 +131,7 @@ class Parser {
 
   select(): SelectStmt {
     this.kw('select');
-    const s: SelectStmt = { kind: 'select', distinct: false, skip: 0, items: [], from: [], orderBy: [] };
+    const s: SelectStmt = { kind: 'select', distinct: false, skip: 0, items: [], from: [], orderBy: [], groupBy: [] };
     for (;;) {
       if (this.eatKw('skip')) s.skip = this.int();
       else if (this.eatKw('first') || this.eatKw('limit')) s.first = this.int();
@@ -158,6 +160,10 @@ class Parser {
       s.from.push(ref);
     }
     if (this.eatKw('where')) s.where = this.expr();
+    if (this.eatKw('group')) {
+      this.kw('by');
+      do s.groupBy.push(this.expr()); while (this.eatOp(','));
+    }
     if (this.eatKw('order')) {
       this.kw('by');
       do {

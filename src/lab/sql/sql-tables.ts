@@ -126,13 +126,22 @@ export const TABLES: Record<string, SqlTable> = {
   typeclass: { columns: ['enum', 'name'], rows: () => TYPE_CLASSES.map(([e, n]) => ({ enum: String(e), name: n })) },
   // `run sql select name, nodeid from processnode` is the usual cluster health check (TechNote 215013).
   processnode: {
-    columns: ['pkid', 'name', 'mac', 'nodeid', 'description', 'isactive', 'tknodeusage', 'ipv6name', 'tkprocessnoderole'],
+    // systemnode 't' marks the EnterpriseWideData row; Cisco's documented queries filter `where systemnode = 'f'`.
+    columns: ['pkid', 'name', 'mac', 'nodeid', 'description', 'isactive', 'tknodeusage', 'ipv6name', 'tkprocessnoderole', 'systemnode'],
     rows: (data) => [
-      { pkid: '00000000-1111-0000-0000-000000000000', name: 'EnterpriseWideData', mac: '', nodeid: '1', description: '', isactive: 't', tknodeusage: '1', ipv6name: '', tkprocessnoderole: '1' },
+      { pkid: '00000000-1111-0000-0000-000000000000', name: 'EnterpriseWideData', mac: '', nodeid: '1', description: '', isactive: 't', tknodeusage: '1', ipv6name: '', tkprocessnoderole: '1', systemnode: 't' },
       ...NODE_LAYOUT.filter((n) => n.product === 'cucm' || n.product === 'imp').map((n, i) => ({
         pkid: `${String(data.seed).padStart(8, '0').slice(-8)}-0000-4000-8000-${String(i + 2).padStart(12, '0')}`, name: n.host, mac: '', nodeid: String(i + 2),
-        description: n.name, isactive: 't', tknodeusage: n.role === 'publisher' && n.product === 'cucm' ? '0' : '1', ipv6name: '', tkprocessnoderole: n.product === 'imp' ? '2' : '1',
+        description: n.name, isactive: 't', tknodeusage: n.role === 'publisher' && n.product === 'cucm' ? '0' : '1', ipv6name: '', tkprocessnoderole: n.product === 'imp' ? '2' : '1', systemnode: 'f',
       })),
     ],
+  },
+  // Hunt line groups (tkdistributealgorithm: 1 top down, 2 circular, 3 longest idle, 4 broadcast).
+  linegroup: {
+    columns: ['pkid', 'name', 'rnareversiontimeout', 'tkdistributealgorithm', 'tkhuntalgorithm_noanswer', 'tkhuntalgorithm_busy', 'tkhuntalgorithm_notavailable'],
+    rows: (data) => ['LG-Helpdesk', 'LG-Reception', 'LG-Sales'].map((name, i) => ({
+      pkid: `${String(data.seed).padStart(8, '0').slice(-8)}-1111-4000-8000-${String(i + 1).padStart(12, '0')}`, name, rnareversiontimeout: '10',
+      tkdistributealgorithm: String([1, 2, 3][i]), tkhuntalgorithm_noanswer: '1', tkhuntalgorithm_busy: '1', tkhuntalgorithm_notavailable: '1',
+    })),
   },
 };

@@ -142,3 +142,19 @@ test('CUPI: a one-item page is still a list; a PUT to a missing schedule set (40
   await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'PUT', path: '/vmrest/schedulesets/30d9c0df-534b-437a-a6b7-439adfd850da', body: { DisplayName: 'x' } }),
     (e: unknown) => e instanceof AppError && e.code === 'E_NOT_FOUND' && /DATA_EXCEPTION: ScheduleSet not found/.test(e.message));
 });
+
+test('AXL listChange: the queue position, then the changes since it (change notification)', async () => {
+  const q = await call('cucm_axl_request', { node: 'lab-cucm', operation: 'listChange', args: {} });
+  const start = Number(q.json.data.queueInfo.nextStartChangeId);
+  assert.ok(start >= 1);
+  const ph = lab.description.phones[2]!.name;
+  await call('cucm_axl_request', { node: 'lab-cucm', operation: 'updatePhone', args: { name: ph, description: 'changed for listChange' } });
+  const c = await call('cucm_axl_request', { node: 'lab-cucm', operation: 'listChange', args: { startChangeId: { '#text': String(start), '@queueId': q.json.data.queueInfo.queueId } } });
+  const changes = c.json.data.changes.change;
+  assert.ok(Array.isArray(changes) && changes.length >= 1, JSON.stringify(c.json.data));
+  const mine = changes.find((x: { '@type': string; action: string }) => x['@type'] === 'phone' && x.action === 'u');
+  assert.ok(mine, JSON.stringify(changes));
+  const g = await call('cucm_axl_request', { node: 'lab-cucm', operation: 'getPhone', args: { name: ph, returnedTags: { name: '' } } });
+  assert.equal(String(g.json.data.phone['@uuid']).replace(/[{}]/g, '').toLowerCase(), mine['@uuid']);
+  assert.ok(Number(c.json.data.queueInfo.nextStartChangeId) > start);
+});
