@@ -61,7 +61,8 @@ function spkiHash(sock: TLSSocket): string {
   return createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
 }
 
-function open(req: OutboundRequest): Promise<Socket> {
+/** Connect to the node (TLS verified and pinned before anything is written); shared with https-stream.ts. */
+export function open(req: Pick<OutboundRequest, 'tls' | 'host' | 'port' | 'spkiPin' | 'nodeName'>): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const { tls, host, port } = req;
     if (!tls) {

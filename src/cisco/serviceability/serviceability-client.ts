@@ -1,0 +1,238 @@
+/**
+ * @module The serviceability SOAP services of a declared CUCM node over HTTPS: Control Center,
+ * Log Collection + DIME GetOneFile (streamed to disk), PerfMon (with the node's request budget)
+ * and CDRonDemand. Every answer is size-capped before parsing; throttling, 401 and faults are
+ * turned into errors that say what to do.
+ */
+import { open as openFile, mkdir, rm } from 'node:fs/promises';
+import { AppError } from '../../lib/errors.ts';
+import type { XObject } from '../../lib/xsd/xvalue.ts';
+import { tempFileBeside, commitTempFile } from '../../lib/atomic-write.ts';
+import type { CiscoNode } from '../cisco-node.ts';
+import type { TlsPolicy } from '../tls-policy.ts';
+import { sendOutbound } from '../https-request.ts';
+import { streamOutbound } from '../https-stream.ts';
+import { parseSoapAnswer, snippet } from '../soap/soap-response.ts';
+import { scanXml } from '../soap/xml-scan.ts';
+import { CONTROL_CENTER_PATH, buildDoControlServices, buildGetServiceStatus, readServiceStatus } from './control-center.ts';
+import type { ControlType, ServiceStatusAnswer } from './control-center.ts';
+import { DIME_GET_FILE_PATH, LOG_COLLECTION_PATH, buildGetOneFile, buildListNodeServiceLogs, buildSelectLogFiles, readNodeServiceLogs, readSelectedFiles } from './log-collection.ts';
+import type { LogFile, LogSelection, NodeServiceLogs } from './log-collection.ts';
+import { MultipartReader, contentTypeParams, multipartBoundary } from './multipart.ts';
+import { PERFMON_PATH } from './perfmon.ts';
+import { CDR_ON_DEMAND_PATH, buildGetFileList, readFileList } from './cdr-on-demand.ts';
+
+export interface ServiceabilityOptions {
+  tls: TlsPolicy;
+  timeoutMs: number;
+  /** Cap on any SOAP answer (selectLogFiles of a busy node is the largest). */
+  maxBytes: number;
+  /** PerfMon requests per minute per node (Cisco: 80). */
+  perfmonPerMinute: number;
+}
+
+export interface Login { user: string; password: string }
+
+export interface DownloadResult { path: string; bytes: number; contentType: string }
+
+export interface DownloadOptions {
+  /** Final location; the file is streamed to a temp file beside it (mode 600) and renamed when complete. */
+  dest: string;
+  maxBytes: number;
+  signal?: AbortSignal;
+  onProgress?: (bytes: number, total: number | undefined) => void;
+}
+
+const RATE_TEXT = /Exceeded allowed rate for (Perfmon|Reatime|Realtime) information|RateControl/i;
+
+export class ServiceabilityClient {
+  #o: ServiceabilityOptions;
+  #perfmonCalls = new Map<string, number[]>();
+
+  constructor(options: ServiceabilityOptions) {
+    this.#o = options;
+  }
+
+  /** Requests left in this minute's PerfMon budget for a node. */
+  perfmonBudget(node: CiscoNode): number {
+    const now = Date.now();
+    return this.#o.perfmonPerMinute - (this.#perfmonCalls.get(node.name) ?? []).filter((t) => now - t < 60_000).length;
+  }
+
+  #spendPerfmon(node: CiscoNode): void {
+    const now = Date.now();
+    const recent = (this.#perfmonCalls.get(node.name) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= this.#o.perfmonPerMinute) {
+      const wait = Math.ceil((60_000 - (now - recent[0]!)) / 1000);
+      throw new AppError('E_RATE_LIMITED', `PerfMon budget of ${this.#o.perfmonPerMinute} requests per minute for node "${node.name}" is used up`, { hint: `retry in ${wait} s; PerfMon throttles all its clients together` });
+    }
+    recent.push(now);
+    this.#perfmonCalls.set(node.name, recent);
+  }
+
+  async #soap(call: { node: CiscoNode; login: Login; path: string; action: string; body: string; signal?: AbortSignal; what: string }): Promise<XObject> {
+    const { node } = call;
+    if (call.path === PERFMON_PATH) this.#spendPerfmon(node);
+    const res = await sendOutbound({
+      nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
+      method: 'POST', path: call.path, body: call.body, auth: call.login,
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${call.action}"` }, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
+    const text = res.body.toString('utf8');
+    if (res.status === 401) throw new AppError('E_UPSTREAM', `Node "${node.name}" rejected the stored credentials for ${call.what} (HTTP 401)`, { hint: 'the user needs the "Standard CCM Admin Users" and "Standard Serviceability" roles; update with aibridge credentials set' });
+    if (RATE_TEXT.test(text) || res.status === 503) throw new AppError('E_RATE_LIMITED', `Node "${node.name}" is throttling ${call.what} requests`, { hint: 'wait about 30 s and retry; the node counts every client\'s requests together' });
+    if (res.status === 404) throw new AppError('E_UPSTREAM', `Node "${node.name}" has no ${call.what} service at ${call.path} (HTTP 404)`, { hint: 'check that the node is a CUCM node and that the serviceability web services are activated' });
+    const ans = parseSoapAnswer(text, node.name);
+    if (!ans.ok) throw new AppError('E_UPSTREAM', `${call.what} ${call.action} failed on node "${node.name}": ${snippet(ans.fault.faultstring)}`, { hint: 'check the names given (service, object, counter, file) against the node\'s lists' });
+    if (res.status !== 200) throw new AppError('E_UPSTREAM', `${call.what} on node "${node.name}" answered HTTP ${res.status}`, { hint: 'check the node\'s Cisco Tomcat and serviceability services' });
+    return ans.value;
+  }
+
+  // --- Control Center ---
+
+  async serviceStatus(node: CiscoNode, login: Login, names: readonly string[] = [], signal?: AbortSignal): Promise<ServiceStatusAnswer> {
+    const v = await this.#soap({ node, login, path: CONTROL_CENTER_PATH, action: 'soapGetServiceStatus', body: buildGetServiceStatus(names), what: 'Control Center', ...(signal ? { signal } : {}) });
+    return readServiceStatus(v);
+  }
+
+  async controlServices(node: CiscoNode, login: Login, control: ControlType, names: readonly string[], signal?: AbortSignal): Promise<ServiceStatusAnswer> {
+    const v = await this.#soap({ node, login, path: CONTROL_CENTER_PATH, action: 'soapDoControlServices', body: buildDoControlServices(node.name, control, names), what: 'Control Center', ...(signal ? { signal } : {}) });
+    return readServiceStatus(v);
+  }
+
+  // --- Log collection ---
+
+  async listNodeServiceLogs(node: CiscoNode, login: Login, signal?: AbortSignal): Promise<NodeServiceLogs[]> {
+    const v = await this.#soap({ node, login, path: LOG_COLLECTION_PATH, action: 'listNodeServiceLogs', body: buildListNodeServiceLogs(), what: 'Log Collection', ...(signal ? { signal } : {}) });
+    return readNodeServiceLogs(v);
+  }
+
+  async selectLogFiles(node: CiscoNode, login: Login, sel: LogSelection, maxFiles: number, signal?: AbortSignal): Promise<{ node: string; files: LogFile[]; truncated: boolean }> {
+    const v = await this.#soap({ node, login, path: LOG_COLLECTION_PATH, action: 'selectLogFiles', body: buildSelectLogFiles(sel), what: 'Log Collection', ...(signal ? { signal } : {}) });
+    return readSelectedFiles(v, maxFiles);
+  }
+
+  /**
+   * DIME GetOneFile: the answer is multipart/related (SOAP with attachments): a SOAP part, then
+   * the file. The file part streams to a temp file (flat memory), is size-capped, and is renamed
+   * into place only once the closing boundary arrived. A SOAP fault instead of a multipart body
+   * (missing file, no permission) becomes a clear error.
+   */
+  async getOneFile(node: CiscoNode, login: Login, filePath: string, opts: DownloadOptions): Promise<DownloadResult> {
+    const body = buildGetOneFile(filePath);
+    return streamOutbound({
+      nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
+      method: 'POST', path: DIME_GET_FILE_PATH, body, auth: login, idleTimeoutMs: this.#o.timeoutMs,
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://schemas.cisco.com/ast/soap/action/#LogCollectionPort#GetOneFile"' },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }, async (res) => {
+      const ctype = String(res.headers['content-type'] ?? '');
+      if (res.statusCode === 401) { res.resume(); throw new AppError('E_UPSTREAM', `Node "${node.name}" rejected the stored credentials for DIME (HTTP 401)`, { hint: 'the user needs the "Standard Serviceability" role; update with aibridge credentials set' }); }
+      if (!ctype.toLowerCase().startsWith('multipart/')) {
+        const text = await readCapped(res, 256 * 1024);
+        if (RATE_TEXT.test(text) || res.statusCode === 503) throw new AppError('E_RATE_LIMITED', `Node "${node.name}" is throttling DIME downloads`, { hint: 'wait about 30 s and retry' });
+        if (/^application\/dime/i.test(ctype)) throw new AppError('E_UPSTREAM', `Node "${node.name}" answered in the old binary DIME format, which aibridge does not read`, { hint: 'use a CUCM release that answers GetOneFile with SOAP attachments (9.x and later)' });
+        let why = `HTTP ${res.statusCode}`;
+        try { const a = parseSoapAnswer(text, node.name); if (!a.ok) why = snippet(a.fault.faultstring); } catch { /* not SOAP: keep the status */ }
+        throw new AppError('E_UPSTREAM', `GetOneFile of "${filePath.slice(0, 200)}" failed on node "${node.name}": ${why}`, { hint: 'check the path with cucm_log_find; the file may have been rotated away' });
+      }
+      return await receiveMultipart(res, multipartBoundary(ctype), contentTypeParams(ctype).params.start, { ...opts, nodeName: node.name });
+    });
+  }
+
+  // --- PerfMon ---
+
+  /** One PerfMon request (counts against the node's budget). */
+  perfmon(node: CiscoNode, login: Login, action: string, body: string, signal?: AbortSignal): Promise<XObject> {
+    return this.#soap({ node, login, path: PERFMON_PATH, action, body, what: 'PerfMon', ...(signal ? { signal } : {}) });
+  }
+
+  // --- CDR on demand ---
+
+  async cdrFileList(node: CiscoNode, login: Login, from: Date, to: Date, signal?: AbortSignal): Promise<string[]> {
+    try {
+      const v = await this.#soap({ node, login, path: CDR_ON_DEMAND_PATH, action: 'get_file_list', body: buildGetFileList(from, to), what: 'CDRonDemand', ...(signal ? { signal } : {}) });
+      return readFileList(v);
+    } catch (err) {
+      // CUCM answers an empty window with a fault rather than an empty list.
+      if (err instanceof AppError && /No file found within the specified time range/i.test(err.message)) return [];
+      throw err;
+    }
+  }
+}
+
+async function readCapped(res: NodeJS.ReadableStream, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of res as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > max) throw new AppError('E_UPSTREAM', `Answer larger than ${max} bytes where a short SOAP message was expected`, { hint: 'the node answered unexpectedly; check its DIME service' });
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Read a multipart body: the root part (the `start` Content-ID, else the first part) is the SOAP
+ * envelope, buffered up to 1 MiB; the first other part is the file, streamed to disk.
+ */
+async function receiveMultipart(res: NodeJS.ReadableStream & { headers?: unknown }, boundary: string, start: string | undefined, opts: DownloadOptions & { nodeName: string }): Promise<DownloadResult> {
+  const reader = new MultipartReader(boundary);
+  await mkdir(dirnameOf(opts.dest), { recursive: true, mode: 0o700 });
+  const tmp = tempFileBeside(opts.dest);
+  const fh = await openFile(tmp, 'wx', 0o600);
+  let role: 'soap' | 'file' | 'skip' = 'skip';
+  let seenParts = 0;
+  let fileParts = 0;
+  let soap = '';
+  let bytes = 0;
+  let contentType = 'application/octet-stream';
+  let committed = false;
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      for (const ev of reader.push(chunk)) {
+        if (ev.type === 'part') {
+          seenParts++;
+          const cid = ev.headers['content-id'];
+          const isRoot = start !== undefined ? cid === start : seenParts === 1;
+          role = isRoot ? 'soap' : fileParts === 0 ? 'file' : 'skip';
+          if (role === 'file') { fileParts++; contentType = ev.headers['content-type'] ?? contentType; }
+        } else if (ev.type === 'data') {
+          if (role === 'soap') {
+            soap += ev.data.toString('utf8');
+            if (soap.length > 1024 * 1024) throw new AppError('E_UPSTREAM', 'The SOAP part of the GetOneFile answer exceeds 1 MiB', { hint: 'the node answered unexpectedly' });
+          } else if (role === 'file') {
+            bytes += ev.data.length;
+            if (bytes > opts.maxBytes) throw new AppError('E_INPUT_INVALID', `The file is larger than the download cap of ${opts.maxBytes} bytes and was not kept`, { hint: 'raise SERVER_CUCM_DIME_MAX_DOWNLOAD_MB in .env, or pick a smaller file (trace files roll over at a configurable size)' });
+            await fh.write(ev.data);
+            opts.onProgress?.(bytes, undefined);
+          }
+        }
+      }
+    }
+    reader.finish();
+    if (soap.includes('Fault>')) {
+      let why = 'SOAP fault';
+      try { const a = parseSoapAnswer(soap, opts.nodeName); if (!a.ok) why = snippet(a.fault.faultstring); } catch { /* keep generic */ }
+      throw new AppError('E_UPSTREAM', `GetOneFile failed on node "${opts.nodeName}": ${why}`, { hint: 'check the path with cucm_log_find' });
+    }
+    if (soap) scanXml(soap); // the envelope must at least be acceptable XML
+    if (fileParts === 0) throw new AppError('E_UPSTREAM', `Node "${opts.nodeName}" sent a GetOneFile answer without a file part`, { hint: 'the file may be empty or unreadable on the node' });
+    await fh.sync();
+    await fh.close();
+    await commitTempFile(tmp, opts.dest);
+    committed = true;
+    return { path: opts.dest, bytes, contentType };
+  } finally {
+    if (!committed) {
+      await fh.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+    }
+  }
+}
+
+function dirnameOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+}
