@@ -19,7 +19,7 @@ export const LAB_COMMAND: Command = {
   name: 'lab',
   summary: 'Run a simulated CUCM/IM&P/Unity Connection deployment with IP phones on loopback',
   help: [
-    'Usage: aibridge lab [--dir DIR] [--seed N] [--phones N] [--version 12.5|14.0|15.0] [--latency MS] [--faults SPEC]',
+    'Usage: aibridge lab [--dir DIR] [--seed N] [--phones N] [--version 12.5|14.0|15.0] [--latency MS] [--faults SPEC] [--trace-mb N]',
     '',
     'Starts a CUCM publisher and subscriber, an IM&Presence node, a Unity Connection node and the',
     'registered phones on 127.0.0.0/8, writes DIR/lab.json and DIR/lab.env once everything listens,',
@@ -31,18 +31,19 @@ export const LAB_COMMAND: Command = {
     `  --version V      CUCM/AXL version ${LAB_VERSIONS.join(', ')} (default 14.0)`,
     '  --latency MS     extra delay before every answer',
     '  --faults SPEC    inject faults (below)',
+    '  --trace-mb N     add a CallManager trace file of N MiB on each CUCM node (download benchmarks)',
     '',
     FAULTS_HELP,
   ].join('\n'),
   options: {
-    seed: { type: 'string' }, phones: { type: 'string' }, version: { type: 'string' }, latency: { type: 'string' }, faults: { type: 'string' },
+    seed: { type: 'string' }, phones: { type: 'string' }, version: { type: 'string' }, latency: { type: 'string' }, faults: { type: 'string' }, 'trace-mb': { type: 'string' },
   },
   async run(ctx) {
     const version = flagString(ctx.values, 'version') ?? '14.0';
     if (!isLabVersion(version)) throw new AppError('E_USAGE', `--version must be one of ${LAB_VERSIONS.join(', ')}: got "${version}"`);
     const lab = await startLab({
       dir: ctx.dir, seed: intFlag(ctx, 'seed'), phones: intFlag(ctx, 'phones'), version,
-      latencyMs: intFlag(ctx, 'latency'), faults: flagString(ctx.values, 'faults'),
+      latencyMs: intFlag(ctx, 'latency'), faults: flagString(ctx.values, 'faults'), traceMb: intFlag(ctx, 'trace-mb'),
     });
     const d = lab.description;
     for (const n of d.nodes) ctx.out(`${n.name.padEnd(10)} ${n.product.padEnd(5)} https://${n.host}:${n.https_port}  ssh ${n.host} -p ${n.ssh_port}  ${n.ssh_host_key_sha256}`);

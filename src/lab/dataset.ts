@@ -10,6 +10,9 @@ import { PHONE_MODELS } from './models.ts';
 import type { PhoneModel } from './models.ts';
 import type { LabData, Registration } from './lab-data.ts';
 import { buildCupiData } from './cupi-dataset.ts';
+import { NODE_LAYOUT } from './lab-node.ts';
+import { LabServices } from './serviceability/service-state.ts';
+import { buildCalls } from './serviceability/lab-calls.ts';
 
 const SITE_CODES = ['HQ', 'NYC', 'LON', 'PAR', 'BER', 'SYD', 'TKO', 'SFO', 'CHI', 'DAL', 'MIA', 'TOR', 'MEX', 'SAO', 'MAD', 'ROM', 'AMS', 'ZRH', 'VIE', 'WAW', 'PRG', 'OSL', 'STO', 'HEL', 'DUB', 'EDI', 'BCN', 'LIS', 'ATH', 'IST', 'DXB', 'BLR', 'SIN', 'HKG', 'SEL', 'OSA', 'MEL', 'AKL', 'JNB', 'CAI'];
 const FIRST = ['Alice', 'Bob', 'Carol', 'David', 'Emma', 'Frank', 'Grace', 'Henry', 'Irene', 'Jack', 'Karen', 'Liam', 'Maria', 'Noah', 'Olivia', 'Paul', 'Quinn', 'Rosa', 'Sam', 'Tina', 'Uma', 'Victor', 'Wendy', 'Xavier', 'Yara', 'Zoe', 'Ahmed', 'Chen', 'Priya', 'Sofia', 'José', 'Zoë', 'Łukasz', 'Søren', 'Chloé', 'Jürgen', 'Ōta'];
@@ -24,6 +27,10 @@ export interface DatasetOptions {
   version: string;
   cucmNodes: string[];
   credentials: LabData['credentials'];
+  /** Services stopped from the start (fault service:stopped:NAME). */
+  stoppedServices?: readonly string[];
+  /** Epoch ms of the lab start (default now). */
+  startedAt?: number;
 }
 
 function ref(store: AxlStore, kind: string, name: string): XObject {
@@ -138,8 +145,12 @@ export function buildDataset(opts: DatasetOptions): LabData {
     associatedDevices: { device: phoneNames }, associatedGroups: { userGroup: { name: 'Standard CTI Enabled' } },
   });
   store.add('AppUser', { '@uuid': uuidFrom(rng), userid: opts.credentials.username, associatedGroups: { userGroup: { name: 'Standard CCM Super Users' } } });
-  return {
+  const startedAt = opts.startedAt ?? Date.now();
+  const data: LabData = {
     version: opts.version, seed: opts.seed, axl: store, registrations, cupi: buildCupiData(store, rng),
     credentials: opts.credentials, cucmNodes: opts.cucmNodes, sites,
+    services: new LabServices(NODE_LAYOUT, startedAt, opts.stoppedServices ?? []), calls: [], startedAt,
   };
+  data.calls = buildCalls(data, startedAt);
+  return data;
 }

@@ -14,11 +14,14 @@
  *   replication:bad       `utils dbreplication runtimestate`: the last subscriber of each cluster is in state 3
  *   ntp:unsynced          `utils ntp status`: ntpd runs but is not synchronised (stratum 16, reach 0)
  *   cert:expiring:NAME:DAYS  `show cert own NAME` expires DAYS days from now on every node (negative: expired)
+ *   dime:slow             DIME GetOneFile answers start late and trickle (about 256 KiB/s)
+ *   perfmon:rate:N        PerfmonService requests allowed per minute (default 80, as CUCM; 0 = no limit)
+ *   service:stopped:NAME  the named service (e.g. Cisco Tftp) is stopped on every node from the start
  */
 import { AppError } from '../lib/errors.ts';
 import { Prng } from './prng.ts';
 
-export type FaultService = 'axl' | 'ris' | 'cupi' | 'phone';
+export type FaultService = 'axl' | 'ris' | 'cupi' | 'phone' | 'serviceability';
 
 export interface FaultPlan {
   latencyMs: number;
@@ -37,12 +40,15 @@ export interface FaultPlan {
   ntpUnsynced: boolean;
   /** Certificate unit name (as in `show cert list own`) → days from now to its expiry. */
   certExpiringDays: Record<string, number>;
+  dimeSlow: boolean;
+  perfmonPerMinute: number;
+  stoppedServices: string[];
 }
 
 export const FAULTS_HELP = [
   'Fault SPEC: comma-separated items',
   '  latency:MS             extra delay before every answer',
-  '  SVC:500:P, SVC:503:P   answer HTTP 500/503 with probability P (SVC: axl|ris|cupi|phone|all)',
+  '  SVC:500:P, SVC:503:P   answer HTTP 500/503 with probability P (SVC: axl|ris|cupi|phone|serviceability|all)',
   '  axl:throttle[:P]       AXL "Maximum AXL Memory Allocation Consumed" fault (axlcode -1)',
   '  axl:concurrency:N      more than N AXL requests in flight get that fault (default 8)',
   '  axl:maxbytes:N         AXL response size limit (default 8388608, as CUCM)',
@@ -55,6 +61,9 @@ export const FAULTS_HELP = [
   '  replication:bad        one subscriber per cluster not in replication state 2',
   '  ntp:unsynced           utils ntp status reports unsynchronised',
   '  cert:expiring:NAME:D   certificate NAME (e.g. tomcat) expires in D days (negative: expired)',
+  '  dime:slow              DIME GetOneFile answers start late and trickle (~256 KiB/s)',
+  '  perfmon:rate:N         PerfmonService requests per minute (default 80; 0 = no limit)',
+  '  service:stopped:NAME   service NAME (e.g. Cisco Tftp) stopped on every node from the start',
   'Example: --faults axl:503:0.2,ris:rate:5,latency:150',
 ].join('\n');
 
@@ -73,13 +82,13 @@ export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan 
   const plan: FaultPlan = {
     latencyMs, httpErrors: [], axlThrottleRate: 0, axlConcurrency: 8, axlMaxBytes: 8 * 1024 * 1024, risPerMinute: 15,
     credentialsExpired: false, sshDropRate: 0, sshHostKeyChanged: false, tlsUntrusted: false, phoneError: undefined,
-    replicationBad: false, ntpUnsynced: false, certExpiringDays: {},
+    replicationBad: false, ntpUnsynced: false, certExpiringDays: {}, dimeSlow: false, perfmonPerMinute: 80, stoppedServices: [],
   };
   for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const [a, b, c, ...rest] = item.split(':');
     if (rest.length > ((a === 'phone' && b === 'error') || a === 'cert' ? 1 : 0)) throw bad(item, 'too many fields');
     if (a === 'latency') plan.latencyMs += num(item, b, 0, 60_000);
-    else if ((a === 'axl' || a === 'ris' || a === 'cupi' || a === 'phone' || a === 'all') && (b === '500' || b === '503')) plan.httpErrors.push({ service: a, status: Number(b) as 500 | 503, rate: num(item, c, 0, 1) });
+    else if ((a === 'axl' || a === 'ris' || a === 'cupi' || a === 'phone' || a === 'serviceability' || a === 'all') && (b === '500' || b === '503')) plan.httpErrors.push({ service: a, status: Number(b) as 500 | 503, rate: num(item, c, 0, 1) });
     else if (a === 'axl' && b === 'throttle') plan.axlThrottleRate = c === undefined ? 1 : num(item, c, 0, 1);
     else if (a === 'axl' && b === 'concurrency') plan.axlConcurrency = num(item, c, 1, 10_000);
     else if (a === 'axl' && b === 'maxbytes') plan.axlMaxBytes = num(item, c, 1, 2 ** 31);
@@ -92,6 +101,9 @@ export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan 
     else if (a === 'replication' && b === 'bad' && c === undefined) plan.replicationBad = true;
     else if (a === 'ntp' && b === 'unsynced' && c === undefined) plan.ntpUnsynced = true;
     else if (a === 'cert' && b === 'expiring' && c !== undefined && /^[A-Za-z][\w.-]{0,63}$/.test(c) && rest.length === 1) plan.certExpiringDays[c] = num(item, rest[0], -3650, 3650);
+    else if (a === 'dime' && b === 'slow' && c === undefined) plan.dimeSlow = true;
+    else if (a === 'perfmon' && b === 'rate') plan.perfmonPerMinute = num(item, c, 0, 1_000_000);
+    else if (a === 'service' && b === 'stopped' && c !== undefined && /^[A-Za-z0-9 ._-]{1,80}$/.test(c)) plan.stoppedServices.push(c.trim());
     else throw bad(item, 'unknown fault');
   }
   return plan;

@@ -1,5 +1,7 @@
 /** @module The live state one lab run holds: AXL objects, phone registrations and CUPI objects. */
 import type { AxlStore } from './axl-store.ts';
+import type { LabServices } from './serviceability/service-state.ts';
+import type { LabCall } from './serviceability/lab-calls.ts';
 
 export type RegStatus = 'Registered' | 'UnRegistered' | 'Rejected';
 
@@ -43,4 +45,10 @@ export interface LabData {
   cucmNodes: string[];
   /** Site codes used in names. */
   sites: string[];
+  /** Service state of every node (Control Center, `utils service list`, and what depends on them). */
+  services: LabServices;
+  /** The calls the phones make (traces, CDRs, PerfMon, streaming statistics). */
+  calls: LabCall[];
+  /** Epoch ms the lab started (the origin of trace windows and call times). */
+  startedAt: number;
 }

@@ -36,12 +36,18 @@ function criteria(el: XmlElement | undefined): Criteria {
 
 interface Hit { phone: XObject; reg: Registration; name: string; dns: string[] }
 
+/** A phone whose node's CallManager is stopped is not registered, whatever it was before. */
+function effective(data: LabData, reg: Registration): Registration {
+  return reg.status === 'Registered' && !data.services.running(reg.node, 'Cisco CallManager') ? { ...reg, status: 'UnRegistered' } : reg;
+}
+
 function select(data: LabData, c: Criteria, after: string): Hit[] {
   const hits: Hit[] = [];
   for (const phone of data.axl.all('Phone')) {
     const name = xText(phone.name);
-    const reg = data.registrations.get(name.toUpperCase());
-    if (!reg || name <= after) continue;
+    const stored = data.registrations.get(name.toUpperCase());
+    if (!stored || name <= after) continue;
+    const reg = effective(data, stored);
     if (c.cls !== 'Any' && c.cls !== 'Phone') continue;
     if (c.model !== '255' && String(phoneModel(xText(phone.model)).typeModel) !== c.model) continue;
     if (c.status !== 'Any' && c.status !== reg.status) continue;
@@ -142,6 +148,10 @@ export function createRisHandler(opts: { data: LabData; faults: FaultDice }): (r
         return;
       }
       recent.push(now);
+      if (!data.services.running(data.cucmNodes[0]!, 'Cisco RIS Data Collector')) {
+        sendXml(res, 500, soapFaultXml('soapenv:Server', 'AxisFault: Cisco RIS Data Collector is not running'));
+        return;
+      }
       const root = parseXml(raw.toString('utf8'));
       const body = root.children.find((c) => c.name === 'Body')?.children[0];
       if (!body || body.ns !== RIS_NS || (body.name !== 'selectCmDevice' && body.name !== 'selectCmDeviceExt')) {

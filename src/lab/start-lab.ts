@@ -38,6 +38,8 @@ export interface StartLabOptions {
   version?: LabVersion;
   latencyMs?: number;
   faults?: string;
+  /** Size in MiB of an extra large CallManager trace file on each CUCM node (download benchmark); 0 = none. */
+  traceMb?: number;
 }
 
 export interface RunningLab {
@@ -65,6 +67,7 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
   const version = options.version ?? '14.0';
   if (!Number.isInteger(seed) || seed < 0) throw new AppError('E_USAGE', `--seed must be a non-negative integer: got "${seed}"`);
   if (!Number.isInteger(phones) || phones < 1 || phones > MAX_PHONES) throw new AppError('E_USAGE', `--phones must be 1-${MAX_PHONES}: got "${phones}"`);
+  if (options.traceMb !== undefined && (!Number.isInteger(options.traceMb) || options.traceMb < 0 || options.traceMb > 4096)) throw new AppError('E_USAGE', `--trace-mb must be 0-4096: got "${options.traceMb}"`);
   if (!isLabVersion(version)) throw new AppError('E_USAGE', `--version must be one of ${LAB_VERSIONS.join(', ')}: got "${String(version)}"`);
   const plan = parseFaults(options.faults, options.latencyMs ?? 0);
   const faults = new FaultDice(plan, seed);
@@ -74,7 +77,7 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
   const ca = await loadOrCreateCa(dir);
   const signer = plan.tlsUntrusted ? await createUntrustedCa() : ca;
   const credentials = { username: 'admin', password: `Lab-${secret(seed, 'admin')}`, phoneUser: 'labphoneuser', phonePassword: `Ph-${secret(seed, 'phone')}` };
-  const data = buildDataset({ seed, phones, version, cucmNodes: NODE_LAYOUT.filter((n) => n.product === 'cucm').map((n) => n.name), credentials });
+  const data = buildDataset({ seed, phones, version, cucmNodes: NODE_LAYOUT.filter((n) => n.product === 'cucm').map((n) => n.name), credentials, stoppedServices: plan.stoppedServices });
   // From here on, AXL changes go into the listChange queue (the seeded dataset is the baseline).
   data.axl.trackChanges();
   axlSchema(version);
@@ -89,7 +92,7 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
     for (const layout of NODE_LAYOUT) {
       const node: LabNode = { ...layout, httpsPort: 0, sshPort: 0, sshHostKeySha256: '' };
       const tls = await issueLeaf(signer, { ip: node.host, dnsName: node.name });
-      const https = await startNodeHttps({ node, data, faults, tls });
+      const https = await startNodeHttps({ node, data, faults, tls, bigTraceMb: options.traceMb ?? 0 });
       servers.push(https);
       const addr = https.address();
       node.httpsPort = typeof addr === 'object' && addr ? addr.port : 0;

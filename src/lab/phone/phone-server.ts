@@ -29,6 +29,52 @@ function deviceInformation(phone: XObject): string {
   return w.toString();
 }
 
+/** NetworkConfigurationX: addressing as the phone learnt it (DHCP), TFTP and CUCM servers. */
+function networkConfiguration(phone: XObject, data: LabData, ip: string): string {
+  const name = xText(phone.name);
+  const reg = data.registrations.get(name.toUpperCase());
+  const cms = data.cucmNodes.map((n) => `${n}  ${n === reg?.node ? 'Active' : 'Standby'}`);
+  const w = new XmlWriter().raw('<?xml version="1.0" encoding="iso-8859-1"?>\n');
+  w.open('NetworkConfiguration').leaf('DHCPServer', '127.0.0.1').leaf('BOOTPServer', 'No').leaf('MACAddress', name.slice(3)).leaf('HostName', name)
+    .leaf('DomainName', 'lab.example.com').leaf('IPAddress', ip).leaf('SubNetMask', '255.0.0.0').leaf('DefaultRouter1', '127.0.0.1')
+    .leaf('DNSServer1', '127.0.0.53').leaf('TFTPServer1', '127.0.0.11').leaf('TFTPServer2', '127.0.0.12').leaf('OperationalVLANId', '100').leaf('AdminVLANId', '100')
+    .leaf('CallManager1', cms[0] ?? '').leaf('CallManager2', cms[1] ?? '').leaf('DHCPEnabled', 'Yes').leaf('AlternateTFTP', 'No').leaf('ForwardingDelay', 'Disabled')
+    .leaf('UserLocale', 'English_United_States').leaf('NetworkLocale', 'United_States').leaf('LoadServer', '').leaf('CDPEnabled', 'Yes').leaf('LLDPEnabled', 'Yes')
+    .leaf('IPv6Enabled', 'No').close();
+  return w.toString();
+}
+
+/** PortInformationX?N (1 = network port, 2 = PC port): link state and counters. */
+function portInformation(n: number): string {
+  const w = new XmlWriter().raw('<?xml version="1.0" encoding="iso-8859-1"?>\n');
+  w.open('PortInformation').leaf('PortNumber', String(n)).leaf('PortStatus', n === 1 ? 'Full, 1000' : 'Down').leaf('rxTotalPkt', n === 1 ? '183211' : '0')
+    .leaf('rxCrcErr', '0').leaf('rxAlignErr', '0').leaf('rxMulticast', n === 1 ? '2311' : '0').leaf('rxBroadcast', n === 1 ? '911' : '0').leaf('rxUnicast', n === 1 ? '179989' : '0')
+    .leaf('txTotalPkt', n === 1 ? '176550' : '0').leaf('txBroadcast', n === 1 ? '31' : '0').leaf('lldpNeighborDeviceId', n === 1 ? 'access-switch-1' : '').leaf('cdpNeighborPort', n === 1 ? 'GigabitEthernet1/0/7' : '').close();
+  return w.toString();
+}
+
+/** StreamingStatisticsX?N (1..5): the RTP stream of the call the phone is in now, or an idle stream. */
+function streamingStatistics(phone: XObject, data: LabData, ip: string, n: number): string {
+  const name = xText(phone.name);
+  const now = Date.now() / 1000;
+  const call = n === 1 ? data.calls.find((c) => c.connect && c.connect <= now && now < c.disconnect && (c.caller.device === name || c.callee?.device === name)) : undefined;
+  const mine = call ? (call.caller.device === name ? call.caller : call.callee!) : undefined;
+  const other = call ? (call.caller.device === name ? call.callee! : call.caller) : undefined;
+  const secs = call ? Math.floor(now - call.connect) : 0;
+  const mos = call ? (call.caller.device === name ? call.mosCaller : call.mosCallee) ?? 4.2 : 0;
+  const w = new XmlWriter().raw('<?xml version="1.0" encoding="iso-8859-1"?>\n');
+  w.open('StreamingStatistics').leaf('DomainName', 'lab.example.com').leaf('Name', name)
+    .leaf('RemoteAddr', other ? `${other.ip}/${16384 + (call!.id % 8000) * 2}` : '').leaf('LocalAddr', mine ? `${ip}/${16386 + (call!.id % 8000) * 2}` : '')
+    .leaf('StartTime', call ? new Date(call.connect * 1000).toISOString().slice(11, 19) : '').leaf('StreamStatus', call ? 'Active' : 'Not Ready')
+    .leaf('Host', name).leaf('SenderPackets', String(secs * 50)).leaf('SenderOctets', String(secs * 8000)).leaf('SenderCodec', call ? 'G.711u' : '')
+    .leaf('SenderReportsSent', String(Math.floor(secs / 5))).leaf('RcvrPackets', String(Math.max(0, secs * 50 - (mos < 3 ? secs * 2 : 0)))).leaf('RcvrOctets', String(secs * 8000))
+    .leaf('RcvrCodec', call ? 'G.711u' : '').leaf('RcvrLostPackets', String(mos < 3 ? secs * 2 : 0)).leaf('AvgJitter', call ? (mos < 3 ? '38' : '2') : '0')
+    .leaf('MaxJitter', call ? (mos < 3 ? '61' : '5') : '0').leaf('RcvrDiscarded', '0').leaf('CumulativeConcealmentRatio', mos < 3 && call ? '0.0410' : '0.0000')
+    .leaf('MOSLQK', call ? mos.toFixed(4) : '0.0000').leaf('AvgMOSLQK', call ? (mos - 0.05).toFixed(4) : '0.0000').leaf('MinMOSLQK', call ? (mos - 0.3).toFixed(4) : '0.0000')
+    .leaf('MaxMOSLQK', call ? Math.min(4.5, mos + 0.1).toFixed(4) : '0.0000').leaf('MOSLQKVersion', '0.95').close();
+  return w.toString();
+}
+
 function isPhoneUser(phone: XObject, data: LabData, user: string, password: string): boolean {
   const owner = xText(phone.ownerUserName);
   const okUser = safeEqual(user, data.credentials.phoneUser) || (owner !== '' && safeEqual(user, owner));
@@ -48,11 +94,13 @@ export function startPhoneServer(opts: { phone: XObject; ip: string; port: numbe
     await faults.delay();
     const failed = faults.httpError('phone');
     if (failed) { res.writeHead(failed, { 'Content-Type': 'text/html' }).end(`<html><body>${failed}</body></html>`); return; }
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/DeviceInformationX') {
-      res.writeHead(200, { 'Content-Type': 'text/xml' }).end(Buffer.from(deviceInformation(phone), 'latin1'));
-      return;
-    }
+    const [path, query = ''] = (req.url ?? '/').split('?');
+    const xml = (text: string): void => { res.writeHead(200, { 'Content-Type': 'text/xml' }).end(Buffer.from(text, 'latin1')); };
+    if (req.method === 'GET' && path === '/DeviceInformationX') { xml(deviceInformation(phone)); return; }
+    if (req.method === 'GET' && path === '/NetworkConfigurationX') { xml(networkConfiguration(phone, data, ip)); return; }
+    const index = /^[1-5]$/.test(query) ? Number(query) : undefined;
+    if (req.method === 'GET' && path === '/PortInformationX' && index !== undefined && index <= 3) { xml(portInformation(index)); return; }
+    if (req.method === 'GET' && path === '/StreamingStatisticsX' && index !== undefined) { xml(streamingStatistics(phone, data, ip, index)); return; }
     // A phone reports a failed request as CiscoIPPhoneError with HTTP 200, not as an HTTP error.
     const pe = faults.plan.phoneError;
     if ((path === '/CGI/Screenshot' || path === '/CGI/Execute') && pe && faults.roll(pe.rate)) {

@@ -5,6 +5,7 @@
  * "No valid command entered" / "Executed command unsuccessfully" on bad input.
  */
 import type { CliContext, CliResult } from './cli-platform.ts';
+import { perfObjects, perfValues } from '../serviceability/perfmon-counters.ts';
 import { FAILED, unixDate, fileList, ntpStatus, productVersion, serviceList, showHardware, showNetworkCluster, showNetworkEth0, showStatus, showVersion } from './cli-platform.ts';
 import { runStatement } from '../sql/sql-exec.ts';
 import { SqlError } from '../sql/sql-parse.ts';
@@ -90,15 +91,16 @@ function perfQuery(ctx: CliContext, args: string[]): CliResult {
   const m = /^(class|counter|instance)\s+("?)(.+?)\2(?:\s|$)/.exec(args.join(' '));
   if (!m) return { lines: ['Syntax:', 'show perf query class class-name [,class-name...]', FAILED], ok: false };
   const cls = m[3]!;
-  const registered = [...ctx.data.registrations.values()].filter((r) => r.status === 'Registered').length;
-  const counters: Record<string, [string, string][]> = {
-    'Cisco CallManager': [['RegisteredHardwarePhones', String(registered)], ['CallsActive', '3'], ['CallsInProgress', '4'], ['CallsCompleted', '18211']],
+  const pctx = { node: ctx.node, data: ctx.data, calls: ctx.data.calls, services: ctx.data.services, now: Date.now() };
+  const object = perfObjects(pctx).find((o) => o.name === cls);
+  const extra: Record<string, [string, string][]> = {
     'Cisco Presence Engine': [['ActiveJsmSessions', '412'], ['SubscriptionActiveReceivedFromForeign', '37'], ['PresenceUpdates', '88123']],
     'Cisco XCP CM': [['CmConnectedSockets', '385'], ['CmFailedRequests', '0']],
-    Processor: [['% CPU Time', '7'], ['Idle Percentage', '93']],
-    Memory: [['% Mem Used', '65'], ['Used Mbytes', '5081']],
   };
-  const list = counters[cls];
+  // The same values PerfmonService reports (instances of multi-instance objects are summed into _Total where present).
+  const list: [string, string][] | undefined = object
+    ? Object.entries(perfValues(pctx, object).get(object.multiInstance ? object.instances[0] : undefined) ?? {}).map(([k, v]) => [k, String(v)])
+    : ctx.node.product === 'imp' ? extra[cls] : undefined;
   if (!list) return { lines: [`Invalid class name: ${cls}`, FAILED], ok: false };
   return ok(['', `==>query class :`, '', ...list.map(([k, v]) => `- ${cls} -> ${k.padEnd(36)} = ${v}`), '']);
 }

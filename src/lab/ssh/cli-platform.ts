@@ -110,17 +110,10 @@ export function ntpStatus(ctx?: CliContext): string[] {
   ];
 }
 
-const SERVICES: Record<string, string[]> = {
-  cucm: ['Cisco CallManager', 'Cisco CTIManager', 'Cisco Tftp', 'Cisco AXL Web Service', 'Cisco RIS Data Collector', 'Cisco CDR Agent', 'Cisco CDR Repository Manager', 'Cisco Dialed Number Analyzer', 'Cisco Extension Mobility', 'Cisco UXL Web Service', 'Cisco Bulk Provisioning Service', 'Cisco DirSync'],
-  imp: ['Cisco XCP Router', 'Cisco XCP Connection Manager', 'Cisco XCP Authentication Service', 'Cisco SIP Proxy', 'Cisco Presence Engine', 'Cisco XCP Config Manager', 'Cisco Sync Agent', 'Cisco Client Profile Agent'],
-  cuc: ['Connection Conversation Manager', 'Connection Message Transfer Agent', 'Connection Notifier', 'Connection Mailbox Sync', 'Connection REST Service', 'Connection Groupware Caching Service', 'Connection IMAP Server', 'Connection Voice Recognizer'],
-};
-
+/** `utils service list` from the node's service state (the same one Control Center reports and changes). */
 export function serviceList(ctx: CliContext): string[] {
-  const platform = ['A Cisco DB[STARTED]', 'A Cisco DB Replicator[STARTED]', 'Cisco AMC Service[STARTED]', 'Cisco Audit Event Service[STARTED]', 'Cisco CDP[STARTED]', 'Cisco CDP Agent[STARTED]', 'Cisco Certificate Change Notification[STARTED]', 'Cisco Certificate Expiry Monitor[STARTED]', 'Cisco DRF Local[STARTED]', ctx.node.role === 'publisher' ? 'Cisco DRF Master[STARTED]' : 'Cisco DRF Master[STOPPED]  Service Not Activated', 'Cisco Database Layer Monitor[STARTED]', 'Cisco Log Partition Monitoring Tool[STARTED]', 'Cisco RIS Data Collector[STARTED]', 'Cisco Tomcat[STARTED]', 'Cisco Trace Collection Service[STARTED]', 'Host Resources Agent[STARTED]', 'MIB2 Agent[STARTED]', 'Platform Administrative Web Service[STARTED]', 'SNMP Master Agent[STARTED]', 'System NTP[STARTED]'];
-  // Every CUCM node runs CallManager here: the dataset registers phones to the publisher too.
-  const product = (SERVICES[ctx.node.product] ?? []).map((s) => `${s}[STARTED]`);
-  return ['Requesting service status, please wait...', 'System SSH [STARTED]', 'Cluster Manager [STARTED]', 'Password Reset [STOPPED] Service Not Activated', 'Service Manager [STARTED]', 'Service Manager is running', 'Getting list of all services', '>> Return code = 0', ...[...platform, ...product].sort(), 'Primary Node =true', ''];
+  const rows = ctx.data.services.list(ctx.node.name).map((s) => (s.status === 'Started' ? `${s.name}[STARTED]` : s.activated ? `${s.name}[ STOPPED ]  Component is not running` : `${s.name}[STOPPED]  Service Not Activated`));
+  return ['Requesting service status, please wait...', 'System SSH [STARTED]', 'Cluster Manager [STARTED]', 'Password Reset [STOPPED] Service Not Activated', 'Service Manager [STARTED]', 'Service Manager is running', 'Getting list of all services', '>> Return code = 0', ...rows, `Primary Node =${ctx.node.role === 'publisher' ? 'true' : 'false'}`, ''];
 }
 
 const LOG_TREE: Record<string, [string, number][]> = {
