@@ -8,9 +8,11 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../auth/principal.ts';
 
 export type Product = 'cucm' | 'imp' | 'cuc' | 'common';
-export type Protocol = 'axl' | 'ris' | 'ssh' | 'phone' | 'cupi' | 'report';
+export type Protocol = 'axl' | 'ris' | 'ssh' | 'phone' | 'cupi' | 'serviceability' | 'report';
+/** The serviceability APIs, each its own profile section `cucm.serviceability.<api>` with its own rate limit. */
+export type ServiceabilityApi = 'status' | 'control' | 'logs' | 'perfmon' | 'cdr';
 /** Rate-limit category a call counts against (per client, per product). */
-export type RateCategory = 'axl' | 'ssh' | 'ris' | 'phone' | 'cupi' | 'common';
+export type RateCategory = 'axl' | 'ssh' | 'ris' | 'phone' | 'cupi' | 'common' | `serviceability.${ServiceabilityApi}`;
 
 /**
  * What a call actually asks for, derived from its arguments before anything is contacted.
@@ -28,6 +30,10 @@ export interface ToolTarget {
   risDeviceClasses?: string[];
   risStatuses?: string[];
   phoneAction?: 'screenshot';
+  serviceabilityApi?: ServiceabilityApi;
+  /** Service names a Control Center call addresses. */
+  services?: string[];
+  serviceAction?: 'Start' | 'Stop' | 'Restart';
 }
 
 export interface ToolContext {

@@ -21,7 +21,7 @@ export type Decision =
 
 /** Which profile section governs a product + protocol (undefined: no such combination). */
 const SECTIONS: Record<ProfileProduct, readonly Protocol[]> = {
-  cucm: ['axl', 'ris', 'ssh', 'phone'], imp: ['axl', 'ssh'], cuc: ['cupi', 'ssh'],
+  cucm: ['axl', 'ris', 'ssh', 'phone', 'serviceability'], imp: ['axl', 'ssh'], cuc: ['cupi', 'ssh'],
 };
 
 function deny(rule: string, reason: string): Decision {
@@ -97,7 +97,32 @@ export function decide(profile: Profile, tool: RbacTool, target: ToolTarget, pur
       const p = matchCupi(target.cupiRequest, s.allowed_prefixes);
       return p ? { allowed: true, rule: `${where}.allowed_prefixes "${p}"` } : deny(`${where}.allowed_prefixes`, `CUPI request "${target.cupiRequest.slice(0, 200)}" matches no allowed "METHOD /path" prefix`);
     }
+    case 'serviceability':
+      return decideServiceability(section, where, target);
     default:
       return deny('protocol', `protocol "${tool.protocol}" is not governed by profiles`);
   }
+}
+
+/**
+ * Serviceability: the API's own subsection must exist (`cucm.serviceability.logs` …). Control
+ * Center writes are narrowed further: every named service must be in allowed_services and the
+ * action in allowed_actions (case-insensitive names; absent lists allow all).
+ */
+function decideServiceability(section: Record<string, unknown>, where: string, target: ToolTarget): Decision {
+  const api = target.serviceabilityApi;
+  if (api === undefined) return deny(where, 'the call names no serviceability API');
+  const sub = section[api] as { allowed_services?: string[]; allowed_actions?: string[] } | undefined;
+  const rule = `${where}.${api}`;
+  if (!sub) return deny(rule, `the profile has no ${rule} section, so this serviceability API is denied`);
+  if (api !== 'control') return { allowed: true, rule };
+  if (target.serviceAction !== undefined && sub.allowed_actions && !sub.allowed_actions.includes(target.serviceAction)) {
+    return deny(`${rule}.allowed_actions`, `action "${target.serviceAction}" is not allowed (allowed: ${sub.allowed_actions.join(', ') || 'none'})`);
+  }
+  if (target.services !== undefined && sub.allowed_services) {
+    const ok = new Set(sub.allowed_services.map((x) => x.toLowerCase()));
+    const bad = target.services.filter((x) => !ok.has(x.toLowerCase()));
+    if (bad.length > 0) return deny(`${rule}.allowed_services`, `service ${JSON.stringify(bad.slice(0, 5))} may not be controlled by this profile (allowed: ${sub.allowed_services.join(', ')})`);
+  }
+  return { allowed: true, rule };
 }

@@ -22,10 +22,15 @@ export function profileSchema(strict: boolean) {
   const phone = section({ allowed_actions: z.array(z.enum(['screenshot'])).optional() }, strict);
   const cupi = section({ allowed_prefixes: z.array(z.string().regex(/^(GET|POST|PUT|DELETE) \/\S*$/, 'must be "<GET|POST|PUT|DELETE> /path"')).max(500) }, strict);
   const report = section({}, strict);
+  const control = section({
+    allowed_services: NAMES.optional().describe('services that may be controlled (case-insensitive); absent = every service'),
+    allowed_actions: z.array(z.enum(['Start', 'Stop', 'Restart'])).optional().describe('absent = Start, Stop and Restart'),
+  }, strict);
+  const serviceability = obj({ status: section({}, strict).optional(), control: control.optional(), logs: section({}, strict).optional(), perfmon: section({}, strict).optional(), cdr: section({}, strict).optional() });
   return obj({
     description: z.string().max(2000).default(''),
     product_scope: z.array(z.enum(['cucm', 'imp', 'cuc', 'all'])).min(1),
-    cucm: obj({ axl: axl.optional(), ris: ris.optional(), ssh: ssh.optional(), phone: phone.optional() }).optional(),
+    cucm: obj({ axl: axl.optional(), ris: ris.optional(), ssh: ssh.optional(), phone: phone.optional(), serviceability: serviceability.optional() }).optional(),
     imp: obj({ axl: axl.optional(), ssh: ssh.optional() }).optional(),
     cuc: obj({ cupi: cupi.optional(), ssh: ssh.optional() }).optional(),
     common: obj({ report: report.optional() }).optional(),

@@ -13,6 +13,10 @@ export function rateLimitOf(profile: Profile | undefined, product: Product, cate
   if (!profile) return FALLBACK_RATE_LIMIT;
   if (category === 'common') return profile.common?.report?.rate_limit ?? FALLBACK_RATE_LIMIT;
   if (product === 'common') return FALLBACK_RATE_LIMIT;
+  if (category.startsWith('serviceability.')) {
+    const api = category.slice('serviceability.'.length) as 'status';
+    return product === 'cucm' ? profile.cucm?.serviceability?.[api]?.rate_limit ?? FALLBACK_RATE_LIMIT : FALLBACK_RATE_LIMIT;
+  }
   const p = profile[product] as Record<string, { rate_limit: number } | undefined> | undefined;
   return p?.[category]?.rate_limit ?? FALLBACK_RATE_LIMIT;
 }

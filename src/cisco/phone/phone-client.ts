@@ -32,6 +32,9 @@ export function isPhoneAddress(ip: string): boolean {
 }
 
 export interface PhoneTarget { device: string; ip: string; port: number }
+
+export type PhonePage = 'device' | 'network' | 'port' | 'streaming';
+export const PHONE_PAGES: Record<PhonePage, string> = { device: '/DeviceInformationX', network: '/NetworkConfigurationX', port: '/PortInformationX', streaming: '/StreamingStatisticsX' };
 export interface PhoneClientOptions { timeoutMs: number; maxBytes: number }
 
 export class PhoneClient {
@@ -72,10 +75,21 @@ export class PhoneClient {
   }
 
   /** DeviceInformationX as JSON. */
-  async deviceInfo(t: PhoneTarget, signal?: AbortSignal): Promise<XValue> {
-    const res = await this.#get(t, '/DeviceInformationX', signal ? { signal } : {});
+  deviceInfo(t: PhoneTarget, signal?: AbortSignal): Promise<XValue> {
+    return this.statusPage(t, 'device', 1, signal);
+  }
+
+  /**
+   * One of the phone's XML status pages as JSON. The path comes from a fixed table and a small
+   * integer (stream 1-5, port 1-3), never from text an agent gave.
+   */
+  async statusPage(t: PhoneTarget, page: PhonePage, index: number, signal?: AbortSignal): Promise<XValue> {
+    const max = page === 'streaming' ? 5 : page === 'port' ? 3 : 1;
+    if (!Number.isInteger(index) || index < 1 || index > max) throw new AppError('E_INPUT_INVALID', `Page "${page}" takes an index from 1 to ${max}: got ${index}`, { hint: page === 'streaming' ? 'stream 1-5' : 'port 1 (network), 2 (PC), 3 (third port)' });
+    const path = PHONE_PAGES[page] + (page === 'port' || page === 'streaming' ? `?${index}` : '');
+    const res = await this.#get(t, path, signal ? { signal } : {});
     try { return scanXml(res.body.toString('latin1')).value; } catch (err) {
-      throw new AppError('E_UPSTREAM', `Phone "${t.device}" sent unreadable DeviceInformationX`, { hint: 'the model may not support it', cause: err });
+      throw new AppError('E_UPSTREAM', `Phone "${t.device}" sent an unreadable ${path} page`, { hint: 'the model may not support it', cause: err });
     }
   }
 }

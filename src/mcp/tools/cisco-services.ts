@@ -2,6 +2,7 @@
  * @module Everything the Cisco tools need, built once at start-up from Config: node registry,
  * credential store, outbound TLS policies and one client per protocol.
  */
+import { join } from 'node:path';
 import type { Config } from '../../config/load-config.ts';
 import { resolveInstallPath } from '../../config/load-config.ts';
 import { NodeRegistry } from '../../cisco/node-registry.ts';
@@ -13,6 +14,8 @@ import { AxlSchemas } from '../../cisco/axl/axl-schemas.ts';
 import { RisClient } from '../../cisco/ris/ris-client.ts';
 import { CupiClient } from '../../cisco/cupi/cupi-client.ts';
 import { PhoneClient } from '../../cisco/phone/phone-client.ts';
+import { ServiceabilityClient } from '../../cisco/serviceability/serviceability-client.ts';
+import { PERFMON_DEFAULT_PER_MINUTE } from '../../cisco/serviceability/perfmon.ts';
 import { CliSessionPool } from '../../cisco/ssh/cli-session-pool.ts';
 import { HostKeyStore } from '../../cisco/ssh/host-key-store.ts';
 import { CredentialStore } from '../../credentials/credential-store.ts';
@@ -28,6 +31,10 @@ export interface CiscoServices {
   ris: RisClient;
   cupi: CupiClient;
   phone: PhoneClient;
+  serviceability: ServiceabilityClient;
+  /** Where a client's DIME downloads are kept: clients/<name>/downloads/. */
+  downloadsDir(client: string): string;
+  maxDownloadBytes: number;
   cli: CliSessionPool;
   hostKeys: HostKeyStore;
   cliSettings: Record<CiscoProduct, CliSettings>;
@@ -56,6 +63,9 @@ export function createCiscoServices(config: Config, audit: AuditSink): CiscoServ
     },
     ris: new RisClient({ tls: tls.cucm, timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 16 * MB, perMinute: 15 }),
     cupi: new CupiClient({ tls: tls.cuc, timeoutMs: e.SERVER_CUC_CUPI_TIMEOUT * 1000, maxBytes: 16 * MB }),
+    serviceability: new ServiceabilityClient({ tls: tls.cucm, timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 16 * MB, perfmonPerMinute: PERFMON_DEFAULT_PER_MINUTE }),
+    downloadsDir: (client) => join(config.paths.clientsDir, client, 'downloads'),
+    maxDownloadBytes: e.SERVER_CUCM_DIME_MAX_DOWNLOAD_MB * MB,
     phone: new PhoneClient({ timeoutMs: e.SERVER_CUCM_PHONE_SCREENSHOT_TIMEOUT * 1000, maxBytes: 4 * MB }),
     cliSettings: {
       cucm: { idleMs: e.SERVER_CUCM_SSH_TIMEOUT * 1000, maxMs: e.SERVER_CUCM_SSH_MAX_DURATION * 1000, loginTimeoutMs: e.SERVER_CUCM_SSH_LOGIN_TIMEOUT * 1000, term: e.SERVER_CUCM_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },

@@ -8,10 +8,11 @@ import { createCliTools } from './cli-tools.ts';
 import { createPhoneTools } from './phone-tools.ts';
 import { createCupiTools } from './cupi-tools.ts';
 import { createCredentialTools } from './credentials-tools.ts';
+import { createServiceabilityTools } from './serviceability-tools.ts';
 
 export function createCiscoTools(services: CiscoServices): ToolDefinition[] {
   return [
     ...createAxlTools(services), ...createSqlTools(services), ...createRisTools(services), ...createCliTools(services),
-    ...createPhoneTools(services), ...createCupiTools(services), ...createCredentialTools(services),
+    ...createPhoneTools(services), ...createServiceabilityTools(services), ...createCupiTools(services), ...createCredentialTools(services),
   ];
 }

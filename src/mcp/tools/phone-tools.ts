@@ -39,16 +39,27 @@ export function createPhoneTools(s: CiscoServices): ToolDefinition[] {
       return { content: [{ type: 'image', data: img.data.toString('base64'), mimeType: img.mimeType }, { type: 'text', text: JSON.stringify(facts) }], structuredContent: facts };
     },
   });
+  const infoShape = {
+    ...shape,
+    page: z.enum(['device', 'network', 'port', 'streaming']).default('device').describe('device = DeviceInformationX; network = NetworkConfigurationX; port = PortInformationX; streaming = StreamingStatisticsX'),
+    index: z.number().int().min(1).max(5).default(1).describe('Stream 1-5 for page streaming; port 1-3 for page port'),
+  };
   const info = defineTool({
-    name: 'cucm_phone_info', title: 'IP phone device information', product: 'cucm', protocol: 'phone', rateCategory: 'phone', inputSchema: shape,
-    description: 'Read a registered IP phone\'s DeviceInformationX page (MAC, host name, DN, firmware loads, serial and model numbers) as JSON; the phone is found through RIS on the declared node. Example: {"node":"cluster1","device":"SEP001122334455"}.',
+    name: 'cucm_phone_info', title: 'IP phone status pages', product: 'cucm', protocol: 'phone', rateCategory: 'phone', inputSchema: infoShape,
+    description: [
+      'Read a registered IP phone\'s own status pages as JSON; the phone is found through RIS on the declared node.',
+      'page device (default): MAC, host name, DN, firmware loads, serial and model numbers; network: IP, subnet mask, default router, DNS, TFTP and CallManager servers, VLAN; port: link state and counters of port 1-3;',
+      'streaming: the RTP stream 1-5 of the current call (remote address, codec, packets lost, jitter, MOS), for one-way audio and quality problems.',
+      'Example: {"node":"cluster1","device":"SEP001122334455","page":"streaming","index":1}.',
+    ].join(' '),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
-    outputSchema: ciscoOutput({ node: z.string(), device: z.string() }),
+    outputSchema: ciscoOutput({ node: z.string(), device: z.string(), page: z.string(), index: z.number().optional() }),
     requires: { product: 'cucm', phoneAction: 'screenshot' },
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); return { node: a.node, product: 'cucm', phoneAction: 'screenshot' }; },
     async handler(a, ctx) {
       const { target, nodeName } = await locate(s, a, ctx);
-      return ciscoResult({ node: nodeName, device: target.device }, await s.phone.deviceInfo(target, ctx.signal));
+      const data = await s.phone.statusPage(target, a.page, a.page === 'device' || a.page === 'network' ? 1 : a.index, ctx.signal);
+      return ciscoResult({ node: nodeName, device: target.device, page: a.page, ...(a.page === 'port' || a.page === 'streaming' ? { index: a.index } : {}) }, data);
     },
   });
   return [shot, info];
