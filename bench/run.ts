@@ -5,6 +5,7 @@ import { benchAxl } from './axl.ts';
 import { benchMcp } from './mcp.ts';
 import { benchBackup } from './backup.ts';
 import { benchReports } from './reports.ts';
+import { benchServiceability } from './serviceability.ts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   if (!only || only === 'mcp') await benchMcp();
   if (!only || only === 'backup') benchBackup();
   if (!only || only === 'reports') await benchReports();
+  if (!only || only === 'serviceability') await benchServiceability();
 }
 
 main().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });

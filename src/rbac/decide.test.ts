@@ -131,3 +131,27 @@ test('listing a RIS tool asks whether any class and status is allowed, a call na
   const closed = { ...operator, cucm: { ...operator.cucm, ris: { rate_limit: 5, allowed_device_classes: [] } } } as Profile;
   assert.equal(decide(closed, RIS, {}, 'list').allowed, false, 'an empty allow-list lists nothing');
 });
+
+test('decide() serviceability: each API its own section; operator restarts only the short list; admin controls all', () => {
+  const SVC: RbacTool = { name: 'cucm_service_control', product: 'cucm', protocol: 'serviceability' };
+  for (const api of ['status', 'logs', 'perfmon', 'cdr'] as const) {
+    for (const p of [admin, operator, auditor]) assert.ok(allowed(p, SVC, { serviceabilityApi: api }), api);
+  }
+  assert.ok(!allowed(auditor, SVC, { serviceabilityApi: 'control' }));
+  assert.equal(decide(auditor, SVC, { serviceabilityApi: 'control' }).rule, 'cucm.serviceability.control');
+  assert.ok(allowed(operator, SVC, { serviceabilityApi: 'control' }), 'listed to the operator');
+  assert.ok(allowed(operator, SVC, { serviceabilityApi: 'control', services: ['Cisco Tftp'], serviceAction: 'Restart' }));
+  assert.ok(allowed(operator, SVC, { serviceabilityApi: 'control', services: ['cisco tftp'], serviceAction: 'Restart' }), 'names compare case-insensitively');
+  for (const critical of ['Cisco CallManager', 'Cisco CTIManager', 'A Cisco DB', 'Cisco Tomcat']) {
+    const d = decide(operator, SVC, { serviceabilityApi: 'control', services: ['Cisco Tftp', critical], serviceAction: 'Restart' });
+    assert.equal(d.allowed, false, critical);
+    assert.equal(d.rule, 'cucm.serviceability.control.allowed_services');
+  }
+  assert.equal(decide(operator, SVC, { serviceabilityApi: 'control', services: ['Cisco Tftp'], serviceAction: 'Stop' }).rule, 'cucm.serviceability.control.allowed_actions');
+  assert.ok(allowed(admin, SVC, { serviceabilityApi: 'control', services: ['Cisco CallManager'], serviceAction: 'Stop' }));
+  assert.ok(!allowed(admin, SVC, {}), 'a call that names no API is denied');
+  const rates = (p: Profile) => ['status', 'logs', 'perfmon', 'cdr', 'control'].map((k) => (p.cucm?.serviceability as Record<string, { rate_limit: number } | undefined>)?.[k]?.rate_limit);
+  assert.deepEqual(rates(auditor), [20, 10, 20, 10, undefined]);
+  assert.deepEqual(rates(operator), [20, 10, 20, 10, 2]);
+  assert.deepEqual(rates(admin), [30, 20, 40, 20, 5]);
+});

@@ -14,7 +14,7 @@ import type { CiscoNode } from '../../cisco/cisco-node.ts';
 import { CDR_MAX_SPAN_MS, cdrFilePath } from '../../cisco/serviceability/cdr-on-demand.ts';
 import { callRecords, parseCdrFile } from '../../cisco/serviceability/cdr-parse.ts';
 import type { CdrFile } from '../../cisco/serviceability/cdr-parse.ts';
-import { svcResult, timeWindow } from './serviceability-common.ts';
+import { loose, svcOutput, svcResult, timeWindow } from './serviceability-common.ts';
 
 const CDR_FILE_MAX = 64 * 1024 * 1024;
 
@@ -33,7 +33,8 @@ export function createCdrTools(s: CiscoServices): ToolDefinition[] {
       last_minutes: z.number().int().min(1).max(60).optional().describe('Instead of from/to: the last N minutes (default 60; CUCM answers at most one hour per request)'),
     },
     description: 'List the CDR and CMR files the cluster\'s CDR repository wrote in a window of at most one hour (CDRonDemand get_file_list), CDR files first. Then read one with cucm_cdr_get. Example: {"node":"cluster1","last_minutes":30}.',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: svcOutput({ node: z.string(), from: z.string(), to: z.string(), fetched_with: z.string(), files: z.array(loose({ name: z.string(), kind: z.enum(['cdr', 'cmr']) })) }),
     requires: { product: 'cucm', serviceabilityApi: 'cdr' },
     target: (a) => { publisher(a.node); timeWindow(a, 60, CDR_MAX_SPAN_MS); return target(a); },
     async handler(a, ctx) {
@@ -56,7 +57,17 @@ export function createCdrTools(s: CiscoServices): ToolDefinition[] {
       'Read one CDR (or CMR) file from the CDR repository, parsed into named fields: callingPartyNumber, originalCalledPartyNumber, finalCalledPartyNumber, dateTimeOrigination/Connect/Disconnect as ISO times, duration, origCause_value / destCause_value with their Q.850 meaning, and MOS per leg from the CMR file of the same minute where present.',
       'The file is fetched with DIME GetOneFile over the same HTTPS connection as every other call (CDRonDemand get_file would need an SFTP server on the aibridge host that the node connects to). Example: {"node":"cluster1","file":"cdr_Cluster1_01_202612011005_12"}.',
     ].join(' '),
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: svcOutput({
+      node: z.string(), file: z.string(), kind: z.enum(['cdr', 'cmr']), truncated: z.boolean(), cmr: z.string().optional(),
+      calls: z.array(loose({
+        globalCallId: z.number().nullable(), callingPartyNumber: z.string(), originalCalledPartyNumber: z.string(), finalCalledPartyNumber: z.string(),
+        dateTimeOrigination: z.string().nullable(), dateTimeConnect: z.string().nullable(), dateTimeDisconnect: z.string().nullable(), duration: z.number().nullable(),
+        origCause_value: z.number().nullable(), origCause_meaning: z.string(), destCause_value: z.number().nullable(), destCause_meaning: z.string(),
+        mos: z.array(loose({ device: z.string(), mos: z.number() })).optional(),
+      })).optional(),
+      records: z.array(z.record(z.string(), z.unknown())).optional().describe('CMR files: the records with every field'),
+    }),
     requires: { product: 'cucm', serviceabilityApi: 'cdr' },
     target: (a) => { publisher(a.node); cdrFilePath(a.file); return target(a); },
     async handler(a, ctx) {

@@ -12,7 +12,7 @@ import type { CiscoServices } from './cisco-services.ts';
 import { defineTool, loginFor } from './tool-result.ts';
 import { AppError } from '../../lib/errors.ts';
 import { LOG_PRESETS, checkServiceNames, zoneOffsetMinutes } from '../../cisco/serviceability/log-collection.ts';
-import { ReportedLogFiles, checkLogFileName, cucmNodesOf, fanOut, svcResult, timeWindow } from './serviceability-common.ts';
+import { LOG_FILE_OUT, ReportedLogFiles, checkLogFileName, cucmNodesOf, fanOut, loose, svcOutput, svcResult, timeWindow } from './serviceability-common.ts';
 import { NODE_OR_CLUSTER, SERVICE_NAMES } from './service-tools.ts';
 
 /** Text files up to this size come back inline; larger or binary ones as a resource link. */
@@ -25,7 +25,8 @@ export function createLogTools(s: CiscoServices, reported = new ReportedLogFiles
     name: 'cucm_log_services', title: 'CUCM trace and log names (DIME)', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.logs',
     inputSchema: { node: z.string().min(1).max(64).describe('Declared CUCM node or cluster name (a cluster asks its publisher, which answers for every node)') },
     description: 'List the service trace names and system log names each node of the cluster can deliver (Log Collection listNodeServiceLogs). Use the names with cucm_log_find. Example: {"node":"cluster1"}.',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: svcOutput({ node: z.string(), presets: z.record(z.string(), z.array(z.string())), nodes: z.array(loose({ node: z.string(), services: z.array(z.string()), system_logs: z.array(z.string()) })) }),
     requires: { product: 'cucm', serviceabilityApi: 'logs' },
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); return target(a); },
     async handler(a, ctx) {
@@ -55,7 +56,12 @@ export function createLogTools(s: CiscoServices, reported = new ReportedLogFiles
       'Returns per node the files with name, absolute path, size and modification time, newest first; a node that fails is named with its error while the others answer. Then download one with cucm_log_get.',
       'Example: {"node":"cluster1","preset":"sip","last_minutes":30}.',
     ].join(' '),
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: svcOutput({
+      from: z.string(), to: z.string(), services: z.array(z.string()), system_logs: z.array(z.string()),
+      files: z.array(LOG_FILE_OUT).describe('every node\'s files, newest first per node'),
+      nodes: z.array(loose({ node: z.string(), ok: z.boolean(), truncated: z.boolean().optional(), error: z.string().optional(), files: z.array(LOG_FILE_OUT) })),
+    }),
     requires: { product: 'cucm', serviceabilityApi: 'logs' },
     target: (a) => { cucmNodesOf(s, a.node); checkServiceNames([...(a.services ?? []), ...(a.system_logs ?? [])]); zoneOffsetMinutes(a.timezone, new Date()); return target(a); },
     async handler(a, ctx) {
@@ -86,7 +92,8 @@ export function createLogTools(s: CiscoServices, reported = new ReportedLogFiles
       'Text files up to 1 MiB come back as text; larger or binary (.gz) files are kept on the aibridge host under the client\'s downloads folder and returned as a resource link with their size.',
       `Files above the download cap (SERVER_CUCM_DIME_MAX_DOWNLOAD_MB) are refused. Sends progress while it downloads. Example: {"node":"cucm-pub","file":"SDL001_100_000012.txt"}.`,
     ].join(' '),
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: svcOutput({ node: z.string(), file: z.string(), bytes: z.number(), kept_at: z.string(), binary: z.boolean(), inline: z.boolean(), preview: z.string().optional() }),
     requires: { product: 'cucm', serviceabilityApi: 'logs' },
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'] }); checkLogFileName(a.file); return target(a); },
     async handler(a, ctx) {

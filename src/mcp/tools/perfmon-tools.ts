@@ -12,7 +12,7 @@ import type { CiscoNode } from '../../cisco/cisco-node.ts';
 import { buildCollectCounterData, buildListCounter, buildListInstance, buildQueryCounterDescription, checkPerfmonName, counterPath, readCounterValues, readInstances, readObjects } from '../../cisco/serviceability/perfmon.ts';
 import type { CounterValue } from '../../cisco/serviceability/perfmon.ts';
 import { ratesOf, runPerfmonSession, sessionCost } from '../../cisco/serviceability/perfmon-session.ts';
-import { svcResult } from './serviceability-common.ts';
+import { loose, svcOutput, svcResult } from './serviceability-common.ts';
 
 const NODE = z.string().min(1).max(64).describe('Declared CUCM node name (PerfMon counters are per node)');
 const NAME = z.string().min(1).max(256);
@@ -29,7 +29,12 @@ export function createPerfmonTools(s: CiscoServices): ToolDefinition[] {
     name: 'cucm_perfmon_list', title: 'CUCM PerfMon objects and counters', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.perfmon',
     inputSchema: { node: NODE, object: NAME.optional().describe('One object, e.g. "Cisco CallManager": its counters and instances'), describe: z.boolean().default(false).describe('Also fetch each counter\'s description (one PerfMon request per counter, at most 20)') },
     description: 'List the PerfMon objects and counters of a CUCM node (perfmonListCounter), or for one object its counters, its instances (perfmonListInstance) and optionally their descriptions (perfmonQueryCounterDescription). Use the names with cucm_perfmon_collect. Example: {"node":"cucm-pub","object":"Cisco CallManager"}.',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: svcOutput({
+      node: z.string(), objects: z.array(loose({ object: z.string(), multi_instance: z.boolean(), counters: z.array(z.string()) })).optional(),
+      object: z.string().optional(), multi_instance: z.boolean().optional(), instances: z.array(z.string()).optional(),
+      counters: z.array(loose({ counter: z.string(), description: z.string().optional() })).optional(),
+    }),
     requires: { product: 'cucm', serviceabilityApi: 'perfmon' },
     target: (a) => { resolve(a.node); if (a.object !== undefined) checkPerfmonName(a.object, 'object'); return target(a); },
     async handler(a, ctx) {
@@ -65,7 +70,12 @@ export function createPerfmonTools(s: CiscoServices): ToolDefinition[] {
       'samples=1 reads once (perfmonCollectCounterData); samples 2-10 open a PerfMon session, sample it at interval_seconds and give per-second rates; the session is always closed, also on error or cancellation.',
       'PerfMon allows 80 requests a minute per node for all clients together; a session costs samples+3. Example: {"node":"cucm-pub","object":"Cisco CallManager","counters":["CallsActive","RegisteredHardwarePhones"]}.',
     ].join(' '),
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: svcOutput({
+      node: z.string(), object: z.string(), at: z.string().optional(), values: z.array(loose({ counter: z.string(), value: z.number(), instance: z.string().optional(), object: z.string(), name: z.string(), cstatus: z.number() })).optional().describe('samples=1'),
+      samples: z.array(loose({ at: z.string(), values: z.array(loose({ counter: z.string(), value: z.number(), instance: z.string().optional(), object: z.string(), name: z.string(), cstatus: z.number() })) })).optional().describe('samples>1'), session_closed: z.boolean().optional(),
+      rates_per_second: z.array(loose({ counter: z.string(), rate: z.number(), name: z.string() })).optional(),
+    }),
     requires: { product: 'cucm', serviceabilityApi: 'perfmon' },
     target: (a) => { resolve(a.node); checkPerfmonName(a.object, 'object'); for (const c of [...(a.counters ?? []), ...(a.instances ?? [])]) checkPerfmonName(c, 'counter or instance'); return target(a); },
     async handler(a, ctx) {

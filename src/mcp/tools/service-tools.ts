@@ -4,7 +4,7 @@ import type { ToolDefinition } from '../tool-definition.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { defineTool, loginFor } from './tool-result.ts';
 import { checkServiceNames } from '../../cisco/serviceability/log-collection.ts';
-import { cucmNodesOf, fanOut, svcResult } from './serviceability-common.ts';
+import { cucmNodesOf, fanOut, loose, svcOutput, svcResult } from './serviceability-common.ts';
 
 export const NODE_OR_CLUSTER = z.string().min(1).max(64).describe('Declared CUCM node name, or a cluster name for every CUCM node of it');
 export const SERVICE_NAMES = z.array(z.string().min(1).max(100)).max(50);
@@ -18,7 +18,14 @@ export function createServiceStatusTool(s: CiscoServices): ToolDefinition {
       'Give a cluster name to ask every CUCM node at once; a node that does not answer is reported by name while the others still answer.',
       'Use it first when something is down ("which service stopped?"). Example: {"node":"cluster1","services":["Cisco CallManager","Cisco Tftp"]}.',
     ].join(' '),
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
+    outputSchema: svcOutput({
+      node: z.string(),
+      nodes: z.array(loose({
+        node: z.string(), ok: z.boolean(), error: z.string().optional(), return_code: z.string().optional(), reason: z.string().optional(),
+        services: z.array(loose({ name: z.string(), status: z.string(), activated: z.boolean(), reason: z.string(), reason_code: z.number(), start_time: z.string(), up_time_seconds: z.number() })).optional(),
+      })),
+    }),
     requires: { product: 'cucm', serviceabilityApi: 'status' },
     target: (a) => { cucmNodesOf(s, a.node); checkServiceNames(a.services ?? []); return { node: a.node, product: 'cucm', serviceabilityApi: 'status' }; },
     async handler(a, ctx) {

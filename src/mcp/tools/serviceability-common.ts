@@ -4,12 +4,21 @@
  * structuredContent, and the memory of which log files selectLogFiles reported (cucm_log_get
  * downloads nothing else).
  */
+import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AppError, errorMessage } from '../../lib/errors.ts';
 import type { CiscoNode } from '../../cisco/cisco-node.ts';
 import type { LogFile } from '../../cisco/serviceability/log-collection.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { UNTRUSTED_NOTICE } from './tool-result.ts';
+
+/** outputSchema pieces: objects admit extra fields, so a newer answer never fails a client's validation. */
+export const loose = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape);
+/** The outputSchema of a serviceability tool: its fields plus the untrusted-data notice. */
+export function svcOutput(fields: z.ZodRawShape): z.ZodRawShape {
+  return { ...fields, notice: z.string() };
+}
+export const LOG_FILE_OUT = loose({ node: z.string(), name: z.string(), path: z.string(), size: z.number(), modified: z.string(), service: z.string() });
 
 /** A result whose structured form is the answer; the text is the same JSON for clients without structured support. */
 export function svcResult(structured: Record<string, unknown>): CallToolResult {
