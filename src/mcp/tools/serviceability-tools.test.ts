@@ -14,6 +14,7 @@ import { createCiscoServices } from './cisco-services.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { createCiscoTools } from './cisco-tools.ts';
 import { checkLogFileName } from './serviceability-common.ts';
+import { outputProblems } from '../pipeline/output-schema.ts';
 
 let lab: RunningLab;
 let services: CiscoServices;
@@ -41,6 +42,7 @@ async function call(name: string, args: Record<string, unknown>): Promise<{ s: a
   const parsed = z.object(t.inputSchema).parse(args);
   t.target(parsed);
   const r = await t.handler(parsed, ctx);
+  assert.equal(outputProblems(t, r.structuredContent), undefined, `${name}: structuredContent matches its outputSchema`);
   return { s: r.structuredContent, r };
 }
 
