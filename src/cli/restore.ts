@@ -11,10 +11,12 @@ export const RESTORE_COMMAND: Command = {
   help: [
     'Usage: aibridge restore --file BACKUP [--key PRIVATE_KEY] [--verify | --replace [--yes]] [--dir DIR]',
     '',
-    'Checks the .sha512 sidecar, the key and the AES-256-GCM tag before anything becomes visible.',
+    'Checks the .sha512 sidecar, the key, the server\'s RSA-PSS signature and the AES-256-GCM tag',
+    'before anything becomes visible.',
     '  (default)   extract into restore_<backup_id>/ in the install folder; live files untouched',
     '  --verify    check the backup end to end; write nothing',
-    '  --replace   replace .env, secrets, clients and profiles of the live install (logs are kept,',
+    '  --replace   replace exactly .env, secrets, clients and profiles of the live install (nothing',
+    '              else in the archive is installed; executables are refused; logs are kept,',
     '              the audit trail stays append-only). Asks for a typed "yes" (or --yes), stops a',
     '              running "aibridge serve" with SIGTERM, keeps the previous state in',
     '              restore_previous_<time>/. Start the server again afterwards.',
@@ -40,6 +42,7 @@ export const RESTORE_COMMAND: Command = {
     else if (mode === 'folder') ctx.out(`restore: extracted backup ${r.meta.id} into ${r.target} (${r.files} files); inspect it, then use --replace to apply it`);
     else {
       ctx.out(`restore: replaced ${(r.replaced ?? []).join(', ')} from backup ${r.meta.id}; previous state kept in ${r.previous}`);
+      if (r.refused?.length) ctx.out(`restore: refused (not installed; --replace installs only .env, secrets, clients, profiles): ${r.refused.join(', ')}`);
       ctx.out('restore: start the server again: aibridge serve');
     }
     return 0;

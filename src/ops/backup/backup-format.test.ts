@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, publicEncrypt, randomBytes, createPublicKey, createCipheriv } from 'node:crypto';
+import { constants, publicEncrypt, randomBytes, createPublicKey, createCipheriv, createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -8,12 +8,13 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { fixtureInstall } from '../testdata/fixture-install.ts';
 import { createBackup } from './create-backup.ts';
-import { createBackupEncryptor } from './backup-encryptor.ts';
+import { createBackupEncryptor, signedMessage } from './backup-encryptor.ts';
+import { signPss } from '../../keys/pss-signature.ts';
 import { decodeHeader, encodeHeader, IV_BYTES, TAG_BYTES } from './backup-format.ts';
 import { restoreToFolder } from '../restore/restore-backup.ts';
 import { openBackup } from '../restore/open-backup.ts';
 import { writeSidecar, sha512OfFile } from './sidecar.ts';
-import { loadPrivateKey, loadPublicKey } from '../../keys/rsa-key-pair.ts';
+import { loadPrivateKey } from '../../keys/rsa-key-pair.ts';
 import { keyFingerprint } from '../common/key-fingerprint.ts';
 
 const META = (fp: string) => ({ id: 'v_h_20260101_000000', created: '2026-01-01T00:00:00.000Z', version: '0.1.0', host: 'h', keyFingerprint: fp });
@@ -29,20 +30,21 @@ test('swapping headers between two backups made with the same key fails authenti
   const swapped = join(mkdtempSync(join(tmpdir(), 'swap-')), 'x.enc');
   writeFileSync(swapped, Buffer.concat([B.subarray(0, hb), A.subarray(ha)]));
   await writeSidecar(swapped, await sha512OfFile(swapped));
-  await assert.rejects(restoreToFolder(inst.config(), { file: swapped, cwd: inst.dir }), /failed authentication/);
+  await assert.rejects(restoreToFolder(inst.config(), { file: swapped, cwd: inst.dir }), /failed authentication|not signed by this server/);
 });
 
 test('1000 containers never repeat an IV or wrapped key; the header is bound as AAD (T-BK-07)', async () => {
   const inst = fixtureInstall();
-  const pub = loadPublicKey(inst.config().paths.rsaPublicKey);
+  const priv = loadPrivateKey(inst.config().paths.rsaPrivateKey);
+  const pub = createPublicKey(priv);
   const ivs = new Set<string>();
   const wrapped = new Set<string>();
   for (let i = 0; i < 1000; i++) {
-    const out = await buffer(Readable.from([Buffer.from('x')]).pipe(createBackupEncryptor(pub, META(keyFingerprint(pub)))));
+    const out = await buffer(Readable.from([Buffer.from('x')]).pipe(createBackupEncryptor(priv, META(keyFingerprint(pub)))));
     const h = decodeHeader(out, out.length, 't');
     ivs.add(h.iv.toString('hex'));
     wrapped.add(h.wrappedKey.toString('hex'));
-    assert.equal(out.length, h.bytes.length + 1 + TAG_BYTES);
+    assert.equal(out.length, h.bytes.length + 1 + TAG_BYTES + out.readUInt16BE(out.length - 2) + 2);
   }
   assert.equal(ivs.size, 1000);
   assert.equal(wrapped.size, 1000);
@@ -58,13 +60,16 @@ test('a data key wrapped with OAEP-SHA1 is refused (T-BK-07)', async () => {
   const cipher = createCipheriv('aes-256-gcm', dek, iv).setAAD(header);
   const body = Buffer.concat([cipher.update(Buffer.from('data')), cipher.final()]);
   const file = join(mkdtempSync(join(tmpdir(), 'sha1-')), 'x.enc');
-  writeFileSync(file, Buffer.concat([header, body, cipher.getAuthTag()]));
+  const signed = Buffer.concat([header, body, cipher.getAuthTag()]);
+  const sig = signPss(loadPrivateKey(c.paths.rsaPrivateKey), signedMessage(createHash('sha512').update(signed).digest()));
+  const len = Buffer.alloc(2); len.writeUInt16BE(sig.length);
+  writeFileSync(file, Buffer.concat([signed, sig, len]));
   await assert.rejects(openBackup(file, loadPrivateKey(c.paths.rsaPrivateKey), 'server key'), /Cannot unwrap/);
 });
 
 test('decodeHeader() refuses other magic, versions and lengths', () => {
   assert.throws(() => decodeHeader(Buffer.from('PK\x03\x04xxxxxxxx'), 100, 'f'), /wrong magic/);
-  const h = Buffer.from('AIBK\x02\x00\x00\x00');
-  assert.throws(() => decodeHeader(h, 100, 'f'), /format version 2/);
+  const h = Buffer.from('AIBK\x03\x00\x00\x00');
+  assert.throws(() => decodeHeader(h, 100, 'f'), /format version 3/);
   assert.throws(() => decodeHeader(Buffer.alloc(0), 0, 'f'), /empty/);
 });

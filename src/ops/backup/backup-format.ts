@@ -1,9 +1,9 @@
 /**
- * @module The encrypted backup container, version 1 (all integers big-endian):
+ * @module The encrypted backup container, version 2 (all integers big-endian):
  *
  *   offset  size     field
  *   0       4        magic "AIBK"
- *   4       1        format version = 1
+ *   4       1        format version = 2
  *   5       1        reserved = 0
  *   6       2        M = length of the metadata JSON (≤ 4096)
  *   8       M        metadata JSON: { id, created, version, host, keyFingerprint } (UTF-8)
@@ -13,7 +13,15 @@
  *   H = 22+M+W       end of header
  *   H       n        AES-256-GCM ciphertext of the .tar.gz, one stream; AAD = header bytes [0, H)
  *   H+n     16       GCM tag
+ *   H+n+16  S        RSA-PSS/SHA-512 signature by the server's PRIVATE key over SIGNED_PREFIX ‖
+ *                    SHA-512(bytes [0, H+n+16)), i.e. the header and the content digest
+ *   end-2   2        S (256…1024)
  *
+ * Rule (issue #12 item 1, T-BK-03/T-BK-05): a backup is authentic only when that signature
+ * verifies with the public half of the key the backup names (the restore key, or an archived key
+ * for older backups). GCM and the sidecar hash prove integrity, not origin: anyone holding the
+ * 644 public key can wrap a DEK and compute both, so neither is ever taken as proof of origin.
+ * Version 1 (no signature) is refused for that reason.
  * The header is bound as AAD, so a swapped or edited header fails authentication (T-BK-05).
  * One GCM stream holds at most 64 GiB per (key, IV); every backup has a fresh DEK and IV.
  * keyFingerprint (SHA-256 of the public key's SPKI DER) lets restore say which key is needed.
@@ -22,7 +30,12 @@ import { z } from 'zod';
 import { AppError } from '../../lib/errors.ts';
 
 export const MAGIC = Buffer.from('AIBK', 'ascii');
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+export const SIGNED_PREFIX = Buffer.from('aibridge-backup-v2\0', 'ascii');
+export const MIN_SIGNATURE = 256;
+export const MAX_SIGNATURE = 1024;
+/** Bytes after the tag: signature and its 2-byte length. */
+export const SIG_LEN_BYTES = 2;
 export const DEK_BYTES = 32;
 export const IV_BYTES = 12;
 export const TAG_BYTES = 16;
@@ -69,6 +82,11 @@ function bad(file: string, why: string): AppError {
 export function decodeHeader(head: Buffer, fileSize: number, file: string): BackupHeader {
   if (head.length < 8 || !head.subarray(0, 4).equals(MAGIC)) throw bad(file, head.length === 0 ? 'the file is empty' : 'wrong magic bytes');
   const version = head.readUInt8(4);
+  if (version === 1) {
+    throw new AppError('E_RESTORE', `"${file}" is a version 1 backup: it carries no signature by the server's private key, so its origin cannot be proven`, {
+      hint: 'anyone with the public key can build such a file; make a new backup with this version (aibridge backup) and use that',
+    });
+  }
   if (version !== FORMAT_VERSION) throw bad(file, `format version ${version} is not supported (this build reads version ${FORMAT_VERSION})`);
   const m = head.readUInt16BE(6);
   if (m > MAX_META_BYTES || head.length < 10 + m) throw bad(file, 'truncated header');
@@ -80,7 +98,7 @@ export function decodeHeader(head: Buffer, fileSize: number, file: string): Back
   if (w < MIN_WRAPPED || w > MAX_WRAPPED) throw bad(file, 'damaged key block');
   const end = 10 + m + w + IV_BYTES;
   if (head.length < end) throw bad(file, 'truncated header');
-  if (fileSize < end + TAG_BYTES) throw bad(file, 'the file is truncated (no room for the authentication tag)');
+  if (fileSize < end + TAG_BYTES + MIN_SIGNATURE + SIG_LEN_BYTES) throw bad(file, 'the file is truncated (no room for the authentication tag and signature)');
   return { bytes: Buffer.from(head.subarray(0, end)), meta, wrappedKey: Buffer.from(head.subarray(10 + m, 10 + m + w)), iv: Buffer.from(head.subarray(10 + m + w, end)) };
 }
 

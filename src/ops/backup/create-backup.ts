@@ -3,7 +3,7 @@
  * the final name (fsynced), sidecar, then rename. A crash at any point leaves either no backup or
  * a complete one under the final name (T-BK-08); a failure removes the temp file (T-BK-10).
  */
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import type { Config } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
 import { commitTempFile, tempFileBeside } from '../../lib/atomic-write.ts';
 import { VERSION } from '../../lib/version.ts';
-import { loadPublicKey } from '../../keys/rsa-key-pair.ts';
+import { loadPrivateKey } from '../../keys/rsa-key-pair.ts';
 import { keyFingerprint } from '../common/key-fingerprint.ts';
 import { safeHostName } from '../common/host-name.ts';
 import { backupFileName, backupId } from './backup-name.ts';
@@ -24,13 +24,14 @@ import { createBackupEncryptor } from './backup-encryptor.ts';
 import { writeSidecar } from './sidecar.ts';
 
 export interface BackupResult { id: string; file: string; bytes: number; sha512: string; files: number; skipped: string[]; warnings: string[] }
-export interface CreateBackupOptions { now?: Date; publicKey?: KeyObject; onProgress?: (doneBytes: number, totalBytes: number) => void }
+export interface CreateBackupOptions { now?: Date; privateKey?: KeyObject; onProgress?: (doneBytes: number, totalBytes: number) => void }
 
+/** Backups are signed, so making one needs the private key (backup-format.ts, issue #12 item 1). */
 function loadBackupKey(config: Config): KeyObject {
-  if (!existsSync(config.paths.rsaPublicKey)) {
-    throw new AppError('E_BACKUP', `Cannot back up: the server public key "${config.paths.rsaPublicKey}" does not exist`, { hint: 'run "aibridge serve" once to generate the key pair, or restore secrets/ from a backup' });
+  if (!existsSync(config.paths.rsaPrivateKey)) {
+    throw new AppError('E_BACKUP', `Cannot back up: the server private key "${config.paths.rsaPrivateKey}" does not exist (backups are signed with it)`, { hint: 'run "aibridge serve" once to generate the key pair, or restore secrets/ from a backup' });
   }
-  return loadPublicKey(config.paths.rsaPublicKey);
+  return loadPrivateKey(config.paths.rsaPrivateKey);
 }
 
 function hashingPassThrough(hash: ReturnType<typeof createHash>, count: { bytes: number }): Transform {
@@ -46,7 +47,8 @@ function describeFailure(err: unknown): string {
 
 /** Write one backup into BACKUP_DIR; the caller holds the operations lock. */
 export async function createBackup(config: Config, options: CreateBackupOptions = {}): Promise<BackupResult> {
-  const publicKey = options.publicKey ?? loadBackupKey(config);
+  const privateKey = options.privateKey ?? loadBackupKey(config);
+  const publicKey = createPublicKey(privateKey);
   const now = options.now ?? new Date();
   const warnings: string[] = [];
   const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
@@ -68,7 +70,7 @@ export async function createBackup(config: Config, options: CreateBackupOptions 
     await pipeline(
       packPlan(plan, (b) => { done += b; options.onProgress?.(done, plan.totalBytes); }),
       createGzip({ level: zc.Z_BEST_SPEED }),
-      createBackupEncryptor(publicKey, meta),
+      createBackupEncryptor(privateKey, meta),
       hashingPassThrough(hash, count),
       createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1 << 18 }),
     );

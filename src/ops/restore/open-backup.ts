@@ -1,19 +1,25 @@
 /**
  * @module Open a backup for reading: parse the header, check that the key given is the one the
- * backup was made for, and unwrap the data key (RSA-OAEP, SHA-512, MGF1-SHA512 only: a key wrapped
+ * backup was made for, verify the server's RSA-PSS signature over the whole container (with the
+ * public half of that key: only the holder of the private key can have made it), and unwrap the data key (RSA-OAEP, SHA-512, MGF1-SHA512 only: a key wrapped
  * with OAEP-SHA1 does not unwrap; T-BK-07).
  */
-import { constants, privateDecrypt, type KeyObject } from 'node:crypto';
+import { constants, createHash, createPublicKey, privateDecrypt, type KeyObject } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { verifyPss } from '../../keys/pss-signature.ts';
+import { signedMessage } from '../backup/backup-encryptor.ts';
 import { AppError } from '../../lib/errors.ts';
-import { DEK_BYTES, MAX_HEADER_BYTES, TAG_BYTES, decodeHeader } from '../backup/backup-format.ts';
+import { DEK_BYTES, MAX_HEADER_BYTES, MAX_SIGNATURE, MIN_SIGNATURE, SIG_LEN_BYTES, TAG_BYTES, decodeHeader } from '../backup/backup-format.ts';
 import type { BackupHeader } from '../backup/backup-format.ts';
 import { keyFingerprint } from '../common/key-fingerprint.ts';
 
 export interface OpenedBackup { header: BackupHeader; dek: Buffer; tag: Buffer; bodyStart: number; bodyEnd: number; size: number }
 
-/** Read header and tag of `file`. */
-export async function readBackupHeader(file: string): Promise<{ header: BackupHeader; tag: Buffer; size: number }> {
+export interface BackupFrame { header: BackupHeader; tag: Buffer; signature: Buffer; signedEnd: number; size: number }
+
+/** Read header, tag and signature of `file`. */
+export async function readBackupHeader(file: string): Promise<BackupFrame> {
   const fh = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
     throw new AppError('E_RESTORE', `Cannot open backup "${file}": ${err.code ?? err.message}`, { hint: 'check the path and that it is readable by this user' });
   });
@@ -23,21 +29,31 @@ export async function readBackupHeader(file: string): Promise<{ header: BackupHe
     const head = Buffer.alloc(Math.min(MAX_HEADER_BYTES, st.size));
     await fh.read(head, 0, head.length, 0);
     const header = decodeHeader(head, st.size, file);
+    const len = Buffer.alloc(SIG_LEN_BYTES);
+    await fh.read(len, 0, SIG_LEN_BYTES, st.size - SIG_LEN_BYTES);
+    const s = len.readUInt16BE(0);
+    const signedEnd = st.size - SIG_LEN_BYTES - s;
+    if (s < MIN_SIGNATURE || s > MAX_SIGNATURE || signedEnd - TAG_BYTES < header.bytes.length) {
+      throw new AppError('E_RESTORE', `"${file}" has no valid signature block: it was truncated, extended or not written by aibridge`, { hint: 'nothing was restored; use another copy of this backup' });
+    }
+    const signature = Buffer.alloc(s);
+    await fh.read(signature, 0, s, signedEnd);
     const tag = Buffer.alloc(TAG_BYTES);
-    await fh.read(tag, 0, TAG_BYTES, st.size - TAG_BYTES);
-    return { header, tag, size: st.size };
+    await fh.read(tag, 0, TAG_BYTES, signedEnd - TAG_BYTES);
+    return { header, tag, signature, signedEnd, size: st.size };
   } finally { await fh.close(); }
 }
 
 /** Header, tag and unwrapped data key; throws E_RESTORE on a wrong key. */
 export async function openBackup(file: string, privateKey: KeyObject, keyLabel: string): Promise<OpenedBackup> {
-  const { header, tag, size } = await readBackupHeader(file);
+  const { header, tag, signature, signedEnd } = await readBackupHeader(file);
   const fp = keyFingerprint(privateKey);
   if (fp !== header.meta.keyFingerprint) {
     throw new AppError('E_RESTORE', `Wrong key: backup "${header.meta.id}" was encrypted for the RSA key ${header.meta.keyFingerprint.slice(0, 16)}…, but "${keyLabel}" is the key ${fp.slice(0, 16)}…`, {
       hint: 'after a key rotation, pass the archived key: --key secrets/rsa_private.pem.archived.YYYYMMDD; a backup from another install needs that install\'s private key',
     });
   }
+  await verifyBackupSignature(file, signedEnd, signature, createPublicKey(privateKey));
   let dek: Buffer;
   try {
     dek = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha512' }, header.wrappedKey);
@@ -45,5 +61,19 @@ export async function openBackup(file: string, privateKey: KeyObject, keyLabel: 
     throw new AppError('E_RESTORE', `Cannot unwrap the data key of "${file}" with "${keyLabel}": the key block was altered or uses other parameters`, { hint: 'the file is damaged or was not written by aibridge; use another copy' });
   }
   if (dek.length !== DEK_BYTES) throw new AppError('E_RESTORE', `The data key of "${file}" has the wrong length`, { hint: 'the file is damaged; use another copy' });
-  return { header: header, dek, tag, bodyStart: header.bytes.length, bodyEnd: size - TAG_BYTES, size };
+  return { header: header, dek, tag, bodyStart: header.bytes.length, bodyEnd: signedEnd - TAG_BYTES, size: signedEnd + signature.length + SIG_LEN_BYTES };
+}
+
+/**
+ * Check the server's signature over bytes [0, signedEnd) of `file` before any of it is decrypted.
+ * Throws E_RESTORE: a backup whose signature fails was altered or made without the key.
+ */
+export async function verifyBackupSignature(file: string, signedEnd: number, signature: Buffer, publicKey: KeyObject): Promise<void> {
+  const hash = createHash('sha512');
+  if (signedEnd > 0) for await (const c of createReadStream(file, { start: 0, end: signedEnd - 1, highWaterMark: 1 << 20 })) hash.update(c as Buffer);
+  if (!verifyPss(publicKey, signedMessage(hash.digest()), signature)) {
+    throw new AppError('E_RESTORE', `Backup "${file}" is not signed by this server's key: it was altered, or built by someone holding only the public key`, {
+      hint: 'nothing was restored; use a backup made by "aibridge backup" on this install (or pass the archived key it was made with)',
+    });
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * @module `restore --replace`: swap the staged tree into the live install, one top-level item at a
- * time (".env", "secrets", "clients", "profiles"…), under a journal so that a kill -9 at any point
+ * time, under a journal so that a kill -9 at any point
  * is finished on the next run (T-BK-09). Each live item is first moved into
  * restore_previous_<time>/, which is kept until the operator deletes it. Every step is a rename
  * inside the install folder, so each item is either old or new, never half-written.
@@ -18,6 +18,30 @@ import { AppError } from '../../lib/errors.ts';
 import { removeStaging } from './staging.ts';
 
 export const RESTORE_JOURNAL = '.restore-journal.json';
+
+/**
+ * Rule (issue #12 item 1): --replace installs exactly this set, whatever the archive holds.
+ * `.env` must be a regular file, the others folders; no file in them may be executable (a backup
+ * must never be able to plant code that runs at the next start). Anything else at the top of the
+ * archive (the executable, logs, unknown names) is listed as refused and never installed.
+ */
+export const REPLACEABLE_ITEMS: ReadonlyMap<string, 'file' | 'directory'> = new Map([
+  ['.env', 'file'], ['secrets', 'directory'], ['clients', 'directory'], ['profiles', 'directory'],
+]);
+
+/** Throw E_RESTORE when a staged item has the wrong type or holds anything executable or not a plain file/folder. */
+function checkStagedItem(tree: string, item: string, want: 'file' | 'directory'): void {
+  const walk = (abs: string, rel: string, top: boolean): void => {
+    const st = lstatSync(abs);
+    if (top && (want === 'file' ? !st.isFile() : !st.isDirectory())) {
+      throw new AppError('E_RESTORE', `Refusing backup entry "${rel}": it must be a ${want === 'file' ? 'regular file' : 'folder'}`, { hint: 'the archive was crafted; nothing was replaced' });
+    }
+    if (st.isDirectory()) { for (const n of readdirSync(abs).sort()) walk(join(abs, n), `${rel}/${n}`, false); return; }
+    if (!st.isFile()) throw new AppError('E_RESTORE', `Refusing backup entry "${rel}": not a regular file`, { hint: 'the archive was crafted; nothing was replaced' });
+    if ((st.mode & 0o111) !== 0) throw new AppError('E_RESTORE', `Refusing backup entry "${rel}": it is executable, and a restore never installs executables`, { hint: 'the archive was crafted; nothing was replaced' });
+  };
+  walk(join(tree, item), item, true);
+}
 
 const JOURNAL_SCHEMA = z.object({ id: z.string(), staging: z.string(), tree: z.string(), previous: z.string(), items: z.array(z.string()) }).strict();
 type Journal = z.infer<typeof JOURNAL_SCHEMA>;
@@ -47,17 +71,26 @@ function finish(root: string, j: Journal): void {
   removeStaging(j.staging);
 }
 
-export interface ReplaceResult { items: string[]; previous: string }
+export interface ReplaceResult { items: string[]; previous: string; refused?: string[] }
 
-/** Swap every top-level item of `tree` except `keepLive` into the install. */
+/** Which staged top-level names will be installed and which are refused; throws on a crafted item. */
+export function planReplace(tree: string, keepLive: ReadonlySet<string>): { items: string[]; refused: string[] } {
+  const names = readdirSync(tree).sort();
+  const items = names.filter((n) => REPLACEABLE_ITEMS.has(n) && !keepLive.has(n));
+  const refused = names.filter((n) => !items.includes(n));
+  for (const item of items) checkStagedItem(tree, item, REPLACEABLE_ITEMS.get(item) ?? 'directory');
+  return { items, refused };
+}
+
+/** Swap the REPLACEABLE_ITEMS present in `tree` into the install; every other top-level name is refused. */
 export function replaceLive(root: string, staged: { id: string; staging: string; tree: string }, keepLive: ReadonlySet<string>, previousName: string): ReplaceResult {
-  const items = readdirSync(staged.tree).filter((n) => !keepLive.has(n)).sort();
+  const { items, refused } = planReplace(staged.tree, keepLive);
   let previous = join(root, previousName);
   for (let n = 2; existsSync(previous); n++) previous = join(root, `${previousName}-${n}`);
   const j: Journal = { id: staged.id, staging: staged.staging, tree: staged.tree, previous, items };
   writeFileAtomicSync(join(root, RESTORE_JOURNAL), `${JSON.stringify(j)}\n`, { mode: 0o600 });
   finish(root, j);
-  return { items, previous };
+  return { items, previous, refused };
 }
 
 /** Finish a restore --replace interrupted by a crash; returns what was done, or undefined. */

@@ -15,10 +15,10 @@ import { fileTimestamp } from '../common/timestamp.ts';
 import { regularFileArg } from './input-file.ts';
 import { extractBackup } from './extract-backup.ts';
 import { removeStaging, cleanStaleStaging } from './staging.ts';
-import { replaceLive, journalStaging } from './replace-live.ts';
+import { planReplace, replaceLive, journalStaging } from './replace-live.ts';
 
 export interface RestoreRequest { file: string; keyPath?: string; cwd: string }
-export interface RestoreResult { meta: BackupMeta; target: string; files: number; bytes: number; replaced?: string[]; previous?: string }
+export interface RestoreResult { meta: BackupMeta; target: string; files: number; bytes: number; replaced?: string[]; refused?: string[]; previous?: string }
 
 export function restoreKey(config: Config, req: RestoreRequest): { privateKey: KeyObject; label: string } {
   const path = req.keyPath ? regularFileArg('--key', req.keyPath, req.cwd) : config.paths.rsaPrivateKey;
@@ -65,7 +65,7 @@ export async function restoreReplace(config: Config, req: RestoreRequest, before
   const key = restoreKey(config, req);
   cleanStaleStaging(root, journalStaging(root));
   const staged = await extractBackup(root, file, key);
-  try { await beforeSwap(); } catch (err) { removeStaging(staged.staging); throw err; }
+  try { planReplace(staged.tree, keepLive(config)); await beforeSwap(); } catch (err) { removeStaging(staged.staging); throw err; }
   const r = replaceLive(root, { id: staged.meta.id, staging: staged.staging, tree: staged.tree }, keepLive(config), `restore_previous_${fileTimestamp(now)}`);
-  return { meta: staged.meta, target: root, files: staged.summary.files, bytes: staged.summary.bytes, replaced: r.items, previous: r.previous };
+  return { meta: staged.meta, target: root, files: staged.summary.files, bytes: staged.summary.bytes, replaced: r.items, refused: r.refused ?? [], previous: r.previous };
 }
