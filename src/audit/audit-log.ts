@@ -6,20 +6,20 @@
  */
 import {
   closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync,
-  readFileSync, statSync, writeSync, constants,
+  readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { AppError } from '../lib/errors.ts';
 import { withFileLockSync } from '../lib/file-lock.ts';
-import { archivePath, finishInterruptedRotation, rotateFile } from '../lib/rotate-file.ts';
-import { writeFileAtomicSync } from '../lib/atomic-write.ts';
+import { archivePath, finishInterruptedRotation, highestGeneration, rotateFile } from '../lib/rotate-file.ts';
+import { fsyncDirSync, writeFileAtomicSync } from '../lib/atomic-write.ts';
 import { formatAuditLine } from './audit-line.ts';
 import type { LogFields } from '../log/logger.ts';
 import { GENESIS_HASH, hashLine } from './audit-record.ts';
 import type { AuditCategory } from './audit-record.ts';
-import { readAuditFile } from './audit-files.ts';
-import { writeCheckpoint } from './checkpoint.ts';
-import type { Signer } from './checkpoint.ts';
+import { listAuditFiles, readAuditFile } from './audit-files.ts';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import type { ChainMark, Checkpoint, Signer, Verifier } from './checkpoint.ts';
 
 export interface AuditLogOptions {
   dir: string;
@@ -31,7 +31,21 @@ export interface AuditLogOptions {
   sign?: Signer;
   /** Records between two checkpoints (default 64); `close()` always writes one. */
   checkpointEvery?: number;
+  /** Checks the last checkpoint's signature before extending it (the public half of `sign`'s key). */
+  verify?: Verifier;
+  /**
+   * Archives whose newest record is younger than this many days are never deleted
+   * (AUDIT_RETENTION_DAYS; default 365). Archives are never deleted by count.
+   */
+  retentionDays?: number;
+  /** Told about a CRITICAL finding (tampering); stderr always is. */
+  onCritical?: (event: string, fields: LogFields) => void;
+  /** Clock for retention decisions (tests). */
+  now?: () => number;
 }
+
+/** What the chain on disk says about itself: its first record and the record a checkpoint names. */
+interface ChainScan { first: { seq: number; hash: string; prev: string } | undefined; found: string | undefined }
 
 export interface AuditHead { seq: number; hash: string }
 
@@ -76,6 +90,14 @@ export class AuditLog {
   /** fdatasync calls in flight on the thread pool; descriptors retired meanwhile close after them. */
   #syncing = 0;
   #retired: number[] = [];
+  /** The log held no record when this process opened it (so a missing checkpoint is not suspicious). */
+  #emptyAtOpen = false;
+  /** Head to continue from while audit.log is absent (the first record of a new segment). */
+  #segmentStart: AuditHead | undefined;
+  /** Where the last checkpointed record sits in the current file, to re-check it cheaply. */
+  #cpPos: { ino: number; offset: number; length: number; seq: number; hash: string } | undefined;
+  /** Offset and length (with newline) of the head record in the current file, when we wrote it. */
+  #headPos: { offset: number; length: number } | undefined;
 
   private constructor(options: AuditLogOptions) {
     this.#options = options;
@@ -90,16 +112,24 @@ export class AuditLog {
       throw new AppError('E_AUDIT_INVALID', `Refusing to open "${log.path}": it is a symbolic link`, { hint: 'replace it with the real audit log file' });
     }
     withFileLockSync(log.#lockPath(), () => {
-      finishInterruptedRotation(log.path, options.rotateFiles);
+      finishInterruptedRotation(log.path, Infinity);
       const torn = log.#quarantineTornTail();
       log.#refreshHead();
+      log.#emptyAtOpen = log.#head.seq === 0;
       if (torn) log.#appendLocked('SERVER', 'audit_recovered', torn);
+      if (options.sign) log.#checkChainLocked();
     });
     return log;
   }
 
-  /** Attach the checkpoint signer once the server key is loaded (start-up step 6). */
-  setSigner(sign: Signer): void { this.#options = { ...this.#options, sign }; }
+  /**
+   * Attach the checkpoint signer once the server key is loaded (start-up step 6). The chain is
+   * checked against the last signed checkpoint right away (issue #12 item 2).
+   */
+  setSigner(sign: Signer, verify?: Verifier): void {
+    this.#options = { ...this.#options, sign, ...(verify ? { verify } : {}) };
+    withFileLockSync(this.#lockPath(), () => this.#checkChainLocked());
+  }
 
   get healthy(): boolean { return this.#healthy; }
   get lastError(): string | undefined { return this.#lastError; }
@@ -111,7 +141,7 @@ export class AuditLog {
       const receipt = withFileLockSync(this.#lockPath(), () => this.#appendLocked(category, event, fields));
       this.#healthy = true;
       this.#lastError = undefined;
-      if (this.#options.sign && ++this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64)) this.checkpoint();
+      if (this.#options.sign && (++this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64) || !existsSync(this.#options.checkpointPath))) this.checkpoint();
       return receipt;
     } catch (err) {
       throw this.#failed(err);
@@ -151,7 +181,7 @@ export class AuditLog {
         this.#lastError = undefined;
         batch.forEach((b, i) => b.resolve(receipts[i] as AuditReceipt));
         this.#sinceCheckpoint += batch.length;
-        if (this.#options.sign && this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64)) {
+        if (this.#options.sign && (this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64) || !existsSync(this.#options.checkpointPath))) {
           try { this.checkpoint(); } catch { /* the next checkpoint covers it; verify reports the gap */ }
         }
       } catch (err) {
@@ -177,6 +207,7 @@ export class AuditLog {
     const buf = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     const fd = this.#openFd();
     const before = this.#size;
+    const lastLen = Buffer.byteLength(lines[lines.length - 1] ?? '', 'utf8') + 1;
     try {
       let off = 0;
       while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
@@ -186,11 +217,16 @@ export class AuditLog {
     }
     this.#size = before + buf.length;
     this.#head = head;
+    this.#segmentStart = undefined;
+    this.#headPos = { offset: this.#size - lastLen, length: lastLen };
     if (this.#size >= this.#options.rotateSize) {
       fdatasyncSync(fd);
       this.#closeFd();
-      rotateFile(this.path, this.#options.rotateFiles);
+      rotateFile(this.path, Infinity);
       this.#size = 0;
+      this.#headPos = undefined;
+      this.#cpPos = undefined;
+      this.#applyRetentionLocked();
       return { receipts, syncFd: undefined };
     }
     this.#syncing++;
@@ -227,15 +263,168 @@ export class AuditLog {
     return formatAuditLine({ now, category, event, fields, head, jumpMs });
   }
 
-  /** Write a signed checkpoint of the current head (no-op without a signer). */
+  /**
+   * Write a signed checkpoint of the current head (no-op without a signer). Rule (issue #12 item 2):
+   * it is signed only when it extends the last signed one: the chain on disk must still hold the
+   * last checkpointed record (seq and hash) and the signed genesis; otherwise the tampering is
+   * reported (#tamperedLocked) and the new checkpoint extends the last good one instead.
+   */
   checkpoint(): void {
+    if (!this.#options.sign) return;
+    withFileLockSync(this.#lockPath(), () => this.#checkChainLocked());
+    this.#sinceCheckpoint = 0;
+  }
+
+  #readLastCheckpoint(): Checkpoint | undefined {
+    const verify = this.#options.verify ?? (() => true);
+    return readCheckpoint(this.#options.checkpointPath, verify);
+  }
+
+  /** Under the lock: compare the chain with the last checkpoint, then sign the head. */
+  #checkChainLocked(retiredOverride?: ChainMark): void {
     const sign = this.#options.sign;
     if (!sign) return;
-    withFileLockSync(this.#lockPath(), () => {
-      this.#refreshHead();
-      if (this.#head.seq > 0) writeCheckpoint(this.#options.checkpointPath, this.#head, sign);
-    });
-    this.#sinceCheckpoint = 0;
+    this.#refreshHead();
+    let cp: Checkpoint | undefined;
+    try { cp = this.#readLastCheckpoint(); } catch (err) {
+      this.#tamperedLocked(undefined, `the last checkpoint is unusable: ${(err as Error).message}`);
+      return;
+    }
+    if (!cp) {
+      if (this.#head.seq === 0) return;
+      const scan = this.#scanChain(undefined);
+      // Only a chain this process started gets a first checkpoint; any other non-empty log without
+      // one is treated as tampering (issue #12 item 8: a deleted checkpoint must not be re-signed).
+      if (this.#emptyAtOpen) {
+        this.#signLocked(sign, scan.first?.seq === 1 ? scan.first.hash : GENESIS_HASH, retiredOverride ?? this.#legacyRetired(scan));
+        return;
+      }
+      this.#tamperedLocked(undefined, `secrets/audit.checkpoint is missing but the log holds records up to seq ${this.#head.seq}`);
+      return;
+    }
+    const problem = this.#checkpointProblem(cp);
+    if (problem) { this.#tamperedLocked(cp, problem); return; }
+    const scanForGenesis = cp.genesis === undefined ? this.#scanChain(undefined) : undefined;
+    const genesis = cp.genesis ?? (scanForGenesis?.first?.seq === 1 ? scanForGenesis.first.hash : GENESIS_HASH);
+    const retired = retiredOverride ?? cp.retired ?? (scanForGenesis ? this.#legacyRetired(scanForGenesis) : { seq: 0, hash: GENESIS_HASH });
+    this.#signLocked(sign, genesis, retired);
+  }
+
+  /** Checkpoints from before version 2 never named retired records: take the oldest archive as the start. */
+  #legacyRetired(scan: ChainScan): ChainMark {
+    return scan.first && scan.first.seq > 1 ? { seq: scan.first.seq - 1, hash: scan.first.prev } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  #signLocked(sign: Signer, genesis: string, retired: ChainMark): void {
+    if (this.#head.seq === 0) return;
+    writeCheckpoint(this.#options.checkpointPath, { head: this.#head, genesis, retired }, sign);
+    const st = existsSync(this.path) ? statSync(this.path) : undefined;
+    this.#cpPos = st && this.#headPos && st.size === this.#size ? { ino: st.ino, offset: this.#headPos.offset, length: this.#headPos.length, seq: this.#head.seq, hash: this.#head.hash } : undefined;
+  }
+
+  /** Why the chain on disk does not extend `cp`, or undefined when it does. */
+  #checkpointProblem(cp: Checkpoint): string | undefined {
+    if (this.#head.seq < cp.seq) return `the log ends at seq ${this.#head.seq} but the last signed checkpoint records seq ${cp.seq} (records ${this.#head.seq + 1}..${cp.seq} are missing)`;
+    if (this.#head.seq === cp.seq) return this.#head.hash === cp.hash ? undefined : `record ${cp.seq} differs from the one in the last signed checkpoint`;
+    if (this.#cpPosStillHolds(cp)) return undefined;
+    const scan = this.#scanChain(cp.seq);
+    if (scan.found === undefined) return `record ${cp.seq}, named by the last signed checkpoint, is no longer in the log`;
+    if (scan.found !== cp.hash) return `record ${cp.seq} differs from the one in the last signed checkpoint (the chain was rewritten)`;
+    const retiredSeq = cp.retired?.seq ?? 0;
+    if (cp.genesis !== undefined && retiredSeq === 0 && scan.first?.seq === 1 && scan.first.hash !== cp.genesis) return 'record 1 differs from the signed genesis (the chain was rebuilt)';
+    if (cp.genesis !== undefined && scan.first && scan.first.seq > retiredSeq + 1) return `records ${retiredSeq + 1}..${scan.first.seq - 1} are missing and were not retired by retention`;
+    return undefined;
+  }
+
+  /** Cheap re-check: the checkpointed record is still at the offset where we wrote it. */
+  #cpPosStillHolds(cp: Checkpoint): boolean {
+    const pos = this.#cpPos;
+    if (!pos || pos.seq !== cp.seq || pos.hash !== cp.hash || !existsSync(this.path)) return false;
+    const st = statSync(this.path);
+    if (st.ino !== pos.ino || st.size < pos.offset + pos.length) return false;
+    const fd = openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const buf = Buffer.alloc(pos.length);
+      if (readSync(fd, buf, 0, pos.length, pos.offset) !== pos.length || buf[pos.length - 1] !== 0x0a) return false;
+      return hashLine(buf.subarray(0, pos.length - 1).toString('utf8')) === cp.hash;
+    } finally { closeSync(fd); }
+  }
+
+  /** Read the whole chain (archives too): its first record, and the hash of record `seq`. */
+  #scanChain(seq: number | undefined): ChainScan {
+    const out: ChainScan = { first: undefined, found: undefined };
+    for (const path of listAuditFiles(this.path)) {
+      let lines: string[];
+      try { lines = readAuditFile(path).lines; } catch { continue; }
+      for (const line of lines) {
+        let v: { seq?: unknown; prev?: unknown };
+        try { v = JSON.parse(line) as typeof v; } catch { continue; }
+        if (typeof v.seq !== 'number') continue;
+        if (!out.first) out.first = { seq: v.seq, hash: hashLine(line), prev: typeof v.prev === 'string' ? v.prev : '' };
+        if (v.seq === seq) out.found = hashLine(line);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The chain no longer extends the last signed checkpoint. CRITICAL on stderr (journald,
+   * docker logs) and to `onCritical`; the damaged audit.log is kept aside as evidence; a new
+   * segment starts after the last good checkpoint with an `audit_tampered` SERVER record naming
+   * what is missing, so `audit verify` fails from now on and says why.
+   */
+  #tamperedLocked(cp: Checkpoint | undefined, reason: string): void {
+    const sign = this.#options.sign;
+    let evidence: string | undefined;
+    if (cp && existsSync(this.path)) {
+      this.#closeFd();
+      evidence = `${this.path}.tampered-${new Date().toISOString().replace(/[:.]/g, '')}`;
+      renameSync(this.path, evidence);
+      fsyncDirSync(this.#options.dir);
+    }
+    const fields: LogFields = {
+      reason, found_head_seq: this.#head.seq,
+      last_good_checkpoint: cp ? { seq: cp.seq, hash: cp.hash, ts: cp.ts } : null,
+      ...(evidence ? { evidence: basename(evidence) } : {}),
+    };
+    try { process.stderr.write(`CRITICAL audit_tampered: ${reason}${evidence ? ` (damaged log kept as ${evidence})` : ''}; run "aibridge audit verify"
+`); } catch { /* stderr closed */ }
+    try { this.#options.onCritical?.('audit_tampered', fields); } catch { /* reporting must not stop the record */ }
+    if (cp) {
+      this.#segmentStart = { seq: cp.seq, hash: cp.hash };
+      this.#size = 0;
+      this.#head = { ...this.#segmentStart };
+    }
+    this.#cpPos = undefined;
+    this.#appendLocked('SERVER', 'audit_tampered', fields);
+    const scan = cp ? undefined : this.#scanChain(undefined);
+    const genesis = cp?.genesis ?? (scan?.first?.seq === 1 ? scan.first.hash : GENESIS_HASH);
+    if (sign) this.#signLocked(sign, genesis, cp?.retired ?? (scan ? this.#legacyRetired(scan) : { seq: 0, hash: GENESIS_HASH }));
+  }
+
+  /**
+   * Audit retention (issue #12 item 3): the oldest archive is deleted only when its newest record
+   * is older than `retentionDays`, and only after a signed checkpoint names its last record as
+   * retired, so `audit verify` can tell retention from deletion. Without a signer nothing is deleted.
+   */
+  #applyRetentionLocked(): void {
+    const sign = this.#options.sign;
+    if (!sign) return;
+    const days = this.#options.retentionDays ?? 365;
+    const now = (this.#options.now ?? Date.now)();
+    for (let n = highestGeneration(this.path); n >= 2; n--) {
+      const file = archivePath(this.path, n);
+      let lines: string[];
+      try { lines = readAuditFile(file).lines; } catch { return; }
+      const last = lines[lines.length - 1];
+      if (last === undefined) return;
+      const v = JSON.parse(last) as { seq?: unknown; ts?: unknown };
+      const ts = typeof v.ts === 'string' ? Date.parse(v.ts) : NaN;
+      if (!(now - ts > days * 86_400_000) || typeof v.seq !== 'number') return;
+      this.#checkChainLocked({ seq: v.seq, hash: hashLine(last) });
+      unlinkSync(file);
+      fsyncDirSync(this.#options.dir);
+    }
   }
 
   /** Checkpoint and release the descriptor. */
@@ -254,8 +443,10 @@ export class AuditLog {
     if (this.#fd !== undefined && (!st || st.ino !== this.#ino)) this.#closeFd();
     const fromCurrent = st && st.size > 0 ? headFromLine(lastLineOf(this.path)) : undefined;
     const archive = archivePath(this.path, 1);
+    if (!fromCurrent && this.#segmentStart) { this.#head = { ...this.#segmentStart }; this.#size = st?.size ?? 0; return; }
     this.#head = fromCurrent ?? (existsSync(archive) ? headFromLine(lastLineOf(archive)) : undefined) ?? { seq: 0, hash: GENESIS_HASH };
     this.#size = st?.size ?? 0;
+    this.#headPos = undefined;
   }
 
   #openFd(): number {

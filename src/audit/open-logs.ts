@@ -4,7 +4,8 @@ import type { KeyObject } from 'node:crypto';
 import type { Config } from '../config/load-config.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { AuditLog } from './audit-log.ts';
-import { signPss } from '../keys/pss-signature.ts';
+import { createPublicKey } from 'node:crypto';
+import { signPss, verifyPss } from '../keys/pss-signature.ts';
 
 /** Path of the signed audit checkpoint (outside the log folder). */
 export function checkpointPath(config: Config): string {
@@ -18,11 +19,15 @@ export function openAppLog(config: Config, consoleEnabled = config.env.LOGGING_C
   });
 }
 
+function verifyWith(publicKey: KeyObject): (data: Buffer, sig: Buffer) => boolean {
+  return (data, sig) => verifyPss(publicKey, data, sig);
+}
+
 /** Open audit.log; with a private key, checkpoints are signed. */
 export function openAuditLog(config: Config, privateKey?: KeyObject): AuditLog {
   return AuditLog.open({
     dir: config.paths.logsDir, rotateSize: config.env.LOGGING_ROTATE_SIZE, rotateFiles: config.env.LOGGING_ROTATE_FILES,
-    checkpointPath: checkpointPath(config),
-    ...(privateKey ? { sign: (data: Buffer) => signPss(privateKey, data) } : {}),
+    checkpointPath: checkpointPath(config), retentionDays: config.env.AUDIT_RETENTION_DAYS,
+    ...(privateKey ? { sign: (data: Buffer) => signPss(privateKey, data), verify: verifyWith(createPublicKey(privateKey)) } : {}),
   });
 }

@@ -14,6 +14,10 @@ export function verifyAuditLog(options: VerifyAuditOptions): ChainResult & { che
   const pub = options.publicKey;
   const cp = pub ? readCheckpoint(options.checkpointPath, (d, s) => verifyPss(pub, d, s)) : undefined;
   const result = verifyChain(files, cp);
+  // Issue #12 item 8: a non-empty log with no checkpoint is a failure, never "none yet".
+  if (pub && !cp && result.ok && result.records > 0) {
+    return { ok: false, file: options.checkpointPath, line: 0, seq: undefined, reason: `the signed checkpoint is missing but the log holds ${result.records} records (deleted checkpoint: the chain cannot be vouched for)`, checkpoint: 'missing' };
+  }
   const checkpoint = !pub ? 'not checked (no public key)' : cp ? `seq ${cp.seq} (${cp.ts})` : 'none yet';
   return { ...result, checkpoint };
 }

@@ -12,12 +12,28 @@ export function archivePath(path: string, n: number): string {
   return `${path}.${n}.gz`;
 }
 
-/** Rotate `path` now. The caller holds any lock that guards appends to it. */
+/** Highest archive generation present beside `path` (0 when none). */
+export function highestGeneration(path: string): number {
+  let n = 0;
+  while (existsSync(archivePath(path, n + 1))) n++;
+  return n;
+}
+
+/**
+ * Rotate `path` now. The caller holds any lock that guards appends to it. `keep` = Infinity keeps
+ * every archive (the audit log: its archives have their own, signed retention).
+ */
 export function rotateFile(path: string, keep: number, mode = 0o600): void {
   const rotating = `${path}.rotating`;
   if (!existsSync(rotating)) {
     if (!existsSync(path)) return;
     renameSync(path, rotating);
+  }
+  if (!Number.isFinite(keep)) {
+    for (let n = highestGeneration(path); n >= 1; n--) renameSync(archivePath(path, n), archivePath(path, n + 1));
+    writeFileAtomicSync(archivePath(path, 1), gzipSync(readFileSync(rotating)), { mode });
+    unlinkSync(rotating);
+    return;
   }
   for (let n = keep; n >= 1; n--) {
     const from = archivePath(path, n);

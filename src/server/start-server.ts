@@ -6,7 +6,7 @@ import { mkdirSync, chmodSync, statSync } from 'node:fs';
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/load-config.ts';
 import { ensureRsaKeyPair } from '../keys/rsa-key-pair.ts';
-import { signPss } from '../keys/pss-signature.ts';
+import { signPss, verifyPss } from '../keys/pss-signature.ts';
 import { ensureServerCert } from '../tls/server-cert.ts';
 import { buildApp } from '../http/build-app.ts';
 import { startHttpsServer } from '../http/https-server.ts';
@@ -67,7 +67,7 @@ export async function startServer(dir: string): Promise<StartedServer> {
     logger.info('startup_step', { step: 5, name: 'TLS certificate ready', source: runtime.cert.source, action: runtime.cert.action, not_after: runtime.cert.notAfter });
     const rsa = await ensureRsaKeyPair(config.paths.rsaPrivateKey, config.paths.rsaPublicKey, e.AUTH_RSA_KEY_SIZE);
     runtime.rsa = { privateKey: rsa.privateKey, publicKey: rsa.publicKey };
-    audit.setSigner((data) => signPss(rsa.privateKey, data));
+    audit.setSigner((data) => signPss(rsa.privateKey, data), (data, sig) => verifyPss(rsa.publicKey, data, sig));
     logger.info('startup_step', { step: 6, name: 'RSA key pair ready', generated: rsa.generated, bits: rsa.privateKey.asymmetricKeyDetails?.modulusLength });
     await runPlugins(runtime, 'clients');
     logger.info('startup_step', { step: 7, name: 'clients synchronised' });
