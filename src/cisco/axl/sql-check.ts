@@ -1,11 +1,33 @@
 /**
  * @module What SQL each AXL SQL tool may send, decided on tokens (sql-tokens.ts), not regexes:
- * executeSQLQuery gets exactly one read-only SELECT (no INTO, no procedure calls, no file
- * functions, no comments); executeSQLUpdate gets exactly one INSERT, UPDATE or DELETE.
+ * executeSQLQuery and executeSQLQueryInactive get exactly one SELECT of the allowed shape
+ * (sql-shape.ts: an allowlist of clauses and functions, no comments); executeSQLUpdate gets
+ * exactly one INSERT, UPDATE or DELETE. Rule (issue #12 item 7): every AXL operation that carries
+ * SQL is in SQL_OPERATIONS and goes through `checkSqlOperation`; an operation whose name mentions
+ * SQL but is not listed is refused (fail closed for operations a future schema adds).
  */
 import { AppError } from '../../lib/errors.ts';
 import { tokenizeSql } from './sql-tokens.ts';
 import type { SqlToken } from './sql-tokens.ts';
+import { checkSelectShape } from './sql-shape.ts';
+
+/** Every AXL operation whose request carries an `sql` element, and the check it gets. */
+export const SQL_OPERATIONS: ReadonlyMap<string, 'select' | 'update'> = new Map([
+  ['executeSQLQuery', 'select'], ['executeSQLQueryInactive', 'select'], ['executeSQLUpdate', 'update'],
+]);
+
+/** The one gate for SQL in AXL arguments; returns the kind of SQL the operation carries, if any. */
+export function checkSqlOperation(operation: string, args: Record<string, unknown>): 'select' | 'update' | undefined {
+  const kind = SQL_OPERATIONS.get(operation);
+  if (!kind) {
+    if (/sql/i.test(operation)) throw new AppError('E_FORBIDDEN', `Refused: the AXL operation "${operation}" carries SQL that aibridge does not know how to check`, { hint: 'use executeSQLQuery (cucm_sql_query) or executeSQLUpdate (cucm_sql_update)' });
+    return undefined;
+  }
+  const sql = args.sql;
+  if (typeof sql !== 'string') throw new AppError('E_INPUT_INVALID', `${operation} needs args.sql as a string`, { hint: 'e.g. {"sql":"select name from device"}' });
+  if (kind === 'select') checkSelect(sql); else checkUpdate(sql);
+  return kind;
+}
 
 export const MAX_SQL_LENGTH = 8000;
 
@@ -47,6 +69,7 @@ export function checkSelect(sql: string): CheckedQuery {
       throw refuse(`"${t.text}" is not allowed in a read-only query`, 'write a plain SELECT (no INTO, procedure calls, file functions or SET)');
     }
   }
+  checkSelectShape(tokens);
   const second = tokens[1];
   const hasRowLimit = second?.kind === 'word' && ['SKIP', 'FIRST', 'LIMIT'].includes(second.text.toUpperCase());
   return { sql: sql.trim().replace(/;\s*$/, ''), hasRowLimit };
@@ -67,9 +90,10 @@ export function checkUpdate(sql: string): string {
   if (!['INSERT', 'UPDATE', 'DELETE'].includes(verb)) throw refuse(`executeSQLUpdate takes one INSERT, UPDATE or DELETE, got "${tokens[0]!.text.slice(0, 20)}"`, 'use cucm_sql_query for SELECT; DDL is not allowed');
   for (const t of tokens.slice(1)) {
     const w = t.text.toUpperCase();
-    if (t.kind === 'word' && ['DROP', 'CREATE', 'ALTER', 'GRANT', 'REVOKE', 'EXECUTE', 'CALL', 'SYSTEM', 'LOTOFILE', 'FILETOBLOB', 'FILETOCLOB', 'DATABASE', 'TRUNCATE'].includes(w)) {
+    if (t.kind === 'word' && ['DROP', 'CREATE', 'ALTER', 'GRANT', 'REVOKE', 'EXECUTE', 'CALL', 'SYSTEM', 'LOTOFILE', 'FILETOBLOB', 'FILETOCLOB', 'DATABASE', 'TRUNCATE', 'SYSADMIN', 'TASK', 'ADMIN'].includes(w)) {
       throw refuse(`"${t.text}" is not allowed`, 'send a plain INSERT, UPDATE or DELETE');
     }
+    if (t.kind === 'op' && t.text === ':') throw refuse('":" (a database or routine qualifier) is not allowed', 'send a plain INSERT, UPDATE or DELETE');
   }
   return sql.trim().replace(/;\s*$/, '');
 }

@@ -6,17 +6,14 @@ import type { CiscoServices } from './cisco-services.ts';
 import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { describeType } from './axl-describe.ts';
 import { checkOperation } from '../../cisco/axl/axl-request.ts';
-import { checkSelect, checkUpdate } from '../../cisco/axl/sql-check.ts';
+import { checkSqlOperation } from '../../cisco/axl/sql-check.ts';
 
 const OP = z.string().min(1).max(100).describe('AXL operation name, e.g. getPhone, listPhone, addPhone, updatePhone');
 const NODE = z.string().min(1).max(64).describe('Declared node or cluster name (a cluster means its publisher)');
 
 /** SQL sent through the generic AXL tool gets the same checks as cucm_sql_query/cucm_sql_update (no bypass). */
 function checkSqlArgs(operation: string, args: Record<string, unknown>): void {
-  if (operation !== 'executeSQLQuery' && operation !== 'executeSQLUpdate') return;
-  const sql = args.sql;
-  if (typeof sql !== 'string') throw new AppError('E_INPUT_INVALID', `${operation} needs args.sql as a string`, { hint: 'e.g. {"sql":"select name from device"}' });
-  if (operation === 'executeSQLQuery') checkSelect(sql); else checkUpdate(sql);
+  checkSqlOperation(operation, args);
 }
 
 function requestTool(s: CiscoServices, product: 'cucm' | 'imp'): ToolDefinition {
