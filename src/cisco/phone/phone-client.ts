@@ -3,7 +3,6 @@
  * phone credential. The phone's address only ever comes from a RIS answer of a declared node;
  * phone TLS is not verified (Setup page, "Phone SSL verification"), so plain HTTP is used first.
  */
-import { isIP } from 'node:net';
 import { AppError } from '../../lib/errors.ts';
 import { sendOutbound } from '../https-request.ts';
 import type { OutboundResponse } from '../https-request.ts';
@@ -12,23 +11,15 @@ import type { XValue } from '../../lib/xsd/xvalue.ts';
 import { bmpToPng } from './bmp-to-png.ts';
 import { phoneError, phoneErrorNumber } from './phone-error.ts';
 
+import { isConnectableAddress } from '../../lib/ip-policy.ts';
+
 /**
- * An address RIS may send us to: a unicast IP, never unspecified, link-local (169.254/16 holds cloud
- * metadata services), multicast or broadcast, so a tampered RIS answer cannot aim aibridge there.
+ * An address RIS may send us to, decided by the one parsed policy in lib/ip-policy.ts (issue #12
+ * item 9), so a tampered RIS answer cannot aim aibridge at metadata services, link-local,
+ * multicast or broadcast addresses in any textual form.
  */
 export function isPhoneAddress(ip: string): boolean {
-  const v = isIP(ip);
-  if (v === 4) {
-    const [a, b] = ip.split('.').map(Number) as [number, number];
-    return !(a === 0 || (a === 169 && b === 254) || a >= 224);
-  }
-  if (v === 6) {
-    const s = ip.toLowerCase();
-    if (s === '::1') return true; // loopback: the lab's phones
-    const linkLocal = /^fe[89ab][0-9a-f]?:/.test(s);
-    return !(s.startsWith('::') || linkLocal || s.startsWith('ff'));
-  }
-  return false;
+  return isConnectableAddress(ip);
 }
 
 export interface PhoneTarget { device: string; ip: string; port: number }
