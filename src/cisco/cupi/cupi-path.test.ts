@@ -25,3 +25,10 @@ test('cupiQueryString() encodes values and refuses odd parameter names', () => {
   assert.equal(cupiQueryString({ rowsPerPage: 2, query: '(alias startswith j&x=1)' }), '?rowsPerPage=2&query=%28alias+startswith+j%26x%3D1%29');
   assert.throws(() => cupiQueryString({ 'a&b': 1 }), AppError);
 });
+
+test('#12.13 malformed percent escapes are a refusal (E_FORBIDDEN), never an uncaught URIError', () => {
+  for (const p of ['/vmrest/users/%c0%ae%c0%ae', '/vmrest/%c0%ae', '/vmrest/users/%ff', '/vmrest/users/%80abc', '/vmrest/users/%ed%a0%80',
+    '/vmrest/users/%e0%80%af', '/vmrest/users/%f8%88%80%80%80', '/vmrest/users/a%c3']) {
+    assert.throws(() => normaliseCupiPath(p), (e: unknown) => e instanceof AppError && e.code === 'E_FORBIDDEN' && /not valid UTF-8/.test(e.message), p);
+  }
+});

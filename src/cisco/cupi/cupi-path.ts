@@ -14,6 +14,16 @@ function refuse(path: string, why: string): AppError {
   return new AppError('E_FORBIDDEN', `Refused CUPI path "${path.slice(0, 120)}": ${why}`, { hint: 'give a path under /vmrest/, e.g. /vmrest/users or /vmrest/users/<objectId>; put query parameters in "query"' });
 }
 
+/**
+ * Percent-decoding that never throws: escapes that are not valid UTF-8 (overlong `%c0%ae`, lone
+ * continuation bytes, surrogates) are a refusal, not a URIError (issue #12 item 13).
+ */
+function decodeSegment(seg: string, path: string): string {
+  try { return decodeURIComponent(seg); } catch {
+    throw refuse(path, 'percent-encoding that is not valid UTF-8 (e.g. overlong "%c0%ae") is not allowed');
+  }
+}
+
 /** The normalised path (no trailing slash), or E_FORBIDDEN (a policy refusal, audited as denied). */
 export function normaliseCupiPath(path: string): string {
   if (path.length > 1024) throw refuse(path, 'longer than 1024 characters');
@@ -27,7 +37,7 @@ export function normaliseCupiPath(path: string): string {
     let seg = raw;
     if (seg.includes('%')) {
       if (!/^(?:[^%]|%[0-9A-Fa-f]{2})*$/.test(seg)) throw refuse(path, 'broken percent-encoding');
-      seg = decodeURIComponent(seg);
+      seg = decodeSegment(seg, path);
       if (seg.includes('%')) throw refuse(path, 'double percent-encoding is not allowed');
     }
     if (seg === '.' || seg === '..' || /[/\\]/.test(seg)) throw refuse(path, 'path traversal ("..", "." or an encoded "/") is not allowed');
