@@ -15,7 +15,7 @@ export function checkpointPath(config: Config): string {
 export function openAppLog(config: Config, consoleEnabled = config.env.LOGGING_CONSOLE_ENABLED): Logger {
   return createLogger({
     dir: config.paths.logsDir, level: config.env.LOGGING_LEVEL, rotateSize: config.env.LOGGING_ROTATE_SIZE,
-    rotateFiles: config.env.LOGGING_ROTATE_FILES, console: consoleEnabled,
+    rotateFiles: config.env.LOGGING_ROTATE_FILES, console: consoleEnabled, stderr: true,
   });
 }
 

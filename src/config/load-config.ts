@@ -39,12 +39,33 @@ function describeValue(key: string, value: unknown): string {
   return JSON.stringify(typeof value === 'string' && value.length > 80 ? `${value.slice(0, 80)}…` : value);
 }
 
-/** Validate key/value pairs (no file access); throws E_CONFIG_INVALID naming the key. */
+/** True when the key's default is a real value (not empty), so writing `KEY=` can only be a mistake. */
+function hasNonEmptyDefault(key: string): boolean {
+  const field = (ENV_SCHEMA.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>)[key];
+  const r = field?.safeParse(undefined);
+  if (!r?.success) return false;
+  const d = r.data;
+  if (d === '' || d === undefined || d === null) return false;
+  if (Array.isArray(d)) return d.length > 0;
+  if (typeof d === 'object') return Object.keys(d as object).length > 0;
+  return true;
+}
+
+/**
+ * Validate key/value pairs (no file access); throws E_CONFIG_INVALID naming the key.
+ * Rule (issue #12 item 14): an empty value for a key that has a default is an error, never a
+ * silent fallback (an empty MCP_SERVER_HOST= bound all interfaces); delete the line to get the default.
+ */
 export function validateEnv(values: Record<string, string>, fileName = '.env'): { env: EnvConfig; unknown: string[] } {
   const known: Record<string, string> = {};
   const unknown: string[] = [];
   for (const [k, v] of Object.entries(values)) {
     if (ENV_KEYS.includes(k)) known[k] = v; else unknown.push(k);
+  }
+  for (const [k, v] of Object.entries(known)) {
+    if (v.trim() === '' && hasNonEmptyDefault(k)) {
+      throw new AppError('E_CONFIG_INVALID', `${fileName}: ${k} is empty`, { hint: `give ${k} a value, or delete the line to use the default` });
+    }
   }
   const result = ENV_SCHEMA.safeParse(known);
   if (!result.success) {
@@ -57,7 +78,17 @@ export function validateEnv(values: Record<string, string>, fileName = '.env'): 
   return { env: result.data, unknown };
 }
 
-/** Load and validate `<dir>/.env`. A missing file means all defaults. */
+/** Throw the error `serve` and state-writing commands give when `<dir>/.env` does not exist. */
+export function requireEnvFile(dir: string): void {
+  const envFile = join(resolve(dir), '.env');
+  if (!existsSync(envFile)) {
+    throw new AppError('E_CONFIG_UNREADABLE', `No .env in "${resolve(dir)}": this folder is not an aibridge install`, {
+      hint: 'run "aibridge setup" to create one, or pass --dir with the install folder',
+    });
+  }
+}
+
+/** Load and validate `<dir>/.env`. A missing file means all defaults (serve refuses it: requireEnvFile). */
 export function loadConfig(dir: string): Config {
   const root = resolve(dir);
   const envFile = join(root, '.env');

@@ -9,10 +9,14 @@ export interface EnvEntry { key: string; value: string; line: number }
 
 const LINE_RE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/;
 
-/** Parse .env text; throws E_CONFIG_INVALID naming the first malformed line. */
+/**
+ * Parse .env text; throws E_CONFIG_INVALID naming the first malformed line. A UTF-8 byte-order
+ * mark (what Windows editors write) is stripped first, so it can never hide the first key
+ * (issue #12 item 14: a BOM before MCP_SERVER_HOST= silently bound every interface).
+ */
 export function parseEnvFile(text: string, fileName = '.env'): EnvEntry[] {
   const entries: EnvEntry[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] ?? '';
     if (/^\s*(#.*)?$/.test(raw)) continue;

@@ -1,5 +1,6 @@
 /** @module `<install>/aibridge.pid`: lets restore/rotate detect a running server. */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { runningServePid } from './instance-lock.ts';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from './atomic-write.ts';
 
@@ -15,17 +16,11 @@ export function removePidFile(root: string): void {
   try { if (readFileSync(pidFilePath(root), 'utf8').trim() === String(process.pid)) unlinkSync(pidFilePath(root)); } catch { /* gone */ }
 }
 
-/** The pid of a live `aibridge serve` for this install, or undefined. */
+/**
+ * The pid of a live `aibridge serve` for this install, or undefined. Decided by the serve lock
+ * (instance-lock.ts: pid plus kernel start time), never by the pid file alone: a stale
+ * aibridge.pid naming a reused pid must not make restore --replace signal an unrelated process.
+ */
 export function runningServerPid(root: string): number | undefined {
-  const path = pidFilePath(root);
-  if (!existsSync(path)) return undefined;
-  const pid = Number(readFileSync(path, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  if (isZombie(pid)) return undefined;
-  try { process.kill(pid, 0); return pid; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined; }
-}
-
-/** A process that exited but was not reaped yet still answers kill(0); /proc says it is a zombie. */
-function isZombie(pid: number): boolean {
-  try { return /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+  return runningServePid(root);
 }

@@ -1,7 +1,9 @@
 /**
  * @module Structured application log: one JSON object per line in app.log (ISO-8601 UTC `ts`,
  * `level`, `event`, fields), redacted and control-character safe, rotated by size, and an
- * optional colourised console copy when stdout is a TTY.
+ * optional colourised console copy when stdout is a TTY (no colour when NO_COLOR is set).
+ * With `stderr`, warnings and worse also go to stderr as one plain line each, so journald and
+ * `docker logs` show them (issue #12 item 18); not when the TTY console copy already shows them.
  */
 import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +29,8 @@ export interface LoggerOptions {
   rotateFiles: number;
   console: boolean;
   fileName?: string;
+  /** Copy warning, error and critical records to stderr. */
+  stderr?: boolean;
 }
 
 const COLOURS: Record<LogLevel, string> = { debug: '\x1b[90m', info: '\x1b[36m', warning: '\x1b[33m', error: '\x1b[31m', critical: '\x1b[35;1m' };
@@ -43,6 +47,8 @@ export function createLogger(options: LoggerOptions): Logger {
   finishInterruptedRotation(path, options.rotateFiles);
   const minRank = LOG_LEVELS.indexOf(options.level);
   const toConsole = options.console && process.stdout.isTTY === true;
+  const colour = !('NO_COLOR' in process.env) || process.env.NO_COLOR === '';
+  const stderrRank = options.stderr && !toConsole ? LOG_LEVELS.indexOf('warning') : Infinity;
   let size = existsSync(path) ? statSync(path).size : 0;
 
   function write(level: LogLevel, event: string, fields: LogFields = {}): void {
@@ -55,9 +61,13 @@ export function createLogger(options: LoggerOptions): Logger {
     } catch (err) {
       process.stderr.write(`aibridge: cannot write ${path}: ${(err as Error).message}\n`);
     }
+    const rest = Object.keys(fields).length ? ` ${formatRecord(fields)}` : '';
     if (toConsole) {
-      const rest = Object.keys(fields).length ? ` ${formatRecord(fields)}` : '';
-      process.stdout.write(`${COLOURS[level]}${level.toUpperCase().padEnd(8)}\x1b[0m ${escapeControlChars(event)}${rest}\n`);
+      const label = level.toUpperCase().padEnd(8);
+      process.stdout.write(`${colour ? `${COLOURS[level]}${label}\x1b[0m` : label} ${escapeControlChars(event)}${rest}\n`);
+    }
+    if (LOG_LEVELS.indexOf(level) >= stderrRank) {
+      try { process.stderr.write(`aibridge ${level.toUpperCase()} ${escapeControlChars(event)}${rest}\n`); } catch { /* stderr closed */ }
     }
   }
 

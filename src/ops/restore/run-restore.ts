@@ -42,7 +42,7 @@ export async function runRestore(root: string, req: RestoreRequest, flow: Restor
       const pid = runningServerPid(root);
       const ok = await flow.confirm(`This replaces .env, secrets, clients and profiles of ${root} with backup ${header.meta.id} made ${header.meta.created} (an older state is a rollback)${pid ? `; the running server (pid ${pid}) will be stopped` : ''}.`);
       if (!ok) throw new AppError('E_USAGE', 'Restore cancelled: confirmation was not "yes"', { hint: 'nothing was changed' });
-      const r = await restoreReplace(config, req, async () => { if (pid) { flow.say(`restore: stopping the server (pid ${pid})`); await stopServer(pid); } });
+      const r = await restoreReplace(config, req, async () => { if (pid) { flow.say(`restore: stopping the server (pid ${pid})`); await stopServer(pid, 30_000, root); } });
       audited(loadConfig(root), 'backup_restored', { ...fields, id: r.meta.id, created: r.meta.created, replaced: r.replaced, refused: r.refused ?? [], previous: r.previous, server_stopped: pid ?? null });
       return r;
     } catch (err) {

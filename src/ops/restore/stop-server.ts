@@ -1,6 +1,7 @@
 /** @module Stop a running `aibridge serve` (SIGTERM) and wait until its process is gone. */
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../lib/errors.ts';
+import { signalServe } from '../../server/instance-lock.ts';
 
 /** A zombie (exited, not yet reaped by its parent) counts as stopped: it holds no files. */
 function isZombie(pid: number): boolean {
@@ -12,8 +13,11 @@ function alive(pid: number): boolean {
   return !isZombie(pid);
 }
 
-export async function stopServer(pid: number, timeoutMs = 30_000): Promise<void> {
-  try { process.kill(pid, 'SIGTERM'); } catch (err) {
+/** SIGTERM the serve process `pid` of `root`, only after re-checking it holds that folder's serve lock. */
+export async function stopServer(pid: number, timeoutMs = 30_000, root?: string): Promise<void> {
+  try {
+    if (root !== undefined) { if (!signalServe(root, pid, 'SIGTERM')) return; } else process.kill(pid, 'SIGTERM');
+  } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return;
     throw new AppError('E_RUNNING', `Cannot stop the server (pid ${pid}): ${(err as Error).message}`, { hint: 'stop it yourself (same user), then run the command again' });
   }
