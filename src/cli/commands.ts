@@ -18,6 +18,7 @@ import { UPGRADE_COMMAND } from './upgrade.ts';
 import { LICENSE_COMMANDS } from './license.ts';
 import { SETUP_COMMAND } from './setup.ts';
 import { DOCTOR_COMMAND } from './doctor.ts';
+import { FAIL2BAN_LIST_COMMAND, FAIL2BAN_UNBLOCK_COMMAND } from './fail2ban.ts';
 
 export const COMMANDS: readonly Command[] = [
   SETUP_COMMAND,
@@ -26,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   AUDIT_EXPORT_COMMAND,
   CLIENTS_LIST_COMMAND,
   CLIENTS_REVOKE_COMMAND,
+  FAIL2BAN_LIST_COMMAND,
+  FAIL2BAN_UNBLOCK_COMMAND,
   ...CREDENTIALS_COMMANDS,
   SCHEMAS_FETCH_COMMAND,
   LAB_COMMAND,

@@ -7,6 +7,7 @@ import { AppError, errorMessage } from '../lib/errors.ts';
 import { redactText } from '../lib/redact.ts';
 import { VERSION } from '../lib/version.ts';
 import { bashCompletion, zshCompletion } from './completion-script.ts';
+import { READ_ONLY_COMMANDS, checkInstallOwner } from './install-owner.ts';
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -85,6 +86,7 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     const dirFlag = parsed.values.dir;
     const dir = resolve(typeof dirFlag === 'string' ? dirFlag : process.cwd());
+    if (!READ_ONLY_COMMANDS.has(command.name)) checkInstallOwner(dir, argv);
     return await command.run({ dir, values: parsed.values, positionals: parsed.positionals, out, err });
   } catch (e) {
     if (e instanceof AppError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

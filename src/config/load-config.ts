@@ -9,6 +9,7 @@ import { ENV_KEYS, ENV_SCHEMA, SECRET_ENV_KEYS } from './env-schema.ts';
 import type { EnvConfig } from './env-schema.ts';
 import { parseEnvFile } from './parse-env-file.ts';
 import { closestKey } from './closest-key.ts';
+import { untrustedReason } from '../lib/trusted-file.ts';
 
 export interface ConfigPaths {
   root: string;
@@ -101,8 +102,11 @@ export function loadConfig(dir: string): Config {
     } catch (err) {
       throw new AppError('E_CONFIG_UNREADABLE', `Cannot read "${envFile}": ${(err as Error).message}`, { hint: 'check its owner and mode (chmod 600 .env)', cause: err });
     }
+    const st = statSync(envFile);
+    const untrusted = untrustedReason(st, envFile);
+    if (untrusted) throw new AppError('E_CONFIG_UNREADABLE', `Refusing to use ${envFile}: ${untrusted.slice(envFile.length + 1)}`, { hint: 'anyone who can edit .env controls this server; fix the owner or mode, then start again' });
     for (const { key, value } of parseEnvFile(text, envFile)) values[key] = value;
-    const mode = statSync(envFile).mode & 0o777;
+    const mode = st.mode & 0o777;
     if (mode & 0o077) warnings.push(`${envFile} is readable by others (mode ${mode.toString(8)}); run chmod 600 .env`);
   } else {
     warnings.push(`${envFile} not found; using defaults for every key`);

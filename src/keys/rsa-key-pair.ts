@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { mkdirSync, chmodSync } from 'node:fs';
 import { AppError } from '../lib/errors.ts';
 import { writeFileAtomic } from '../lib/atomic-write.ts';
+import { untrustedReason } from '../lib/trusted-file.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -17,7 +18,12 @@ export interface RsaKeyPair { privateKey: KeyObject; publicKey: KeyObject; gener
 /** Load a PEM private key, with an error that names the file. */
 export function loadPrivateKey(path: string): KeyObject {
   let pem: string;
-  try { pem = readFileSync(path, 'utf8'); } catch (err) {
+  try {
+    const untrusted = untrustedReason(statSync(path), path);
+    if (untrusted) throw new AppError('E_KEY_INVALID', `Refusing private key: ${untrusted}`, { hint: 'someone else could replace the server key; fix the owner or mode' });
+    pem = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (err instanceof AppError) throw err;
     throw new AppError('E_KEY_INVALID', `Cannot read private key "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'check that it exists and is readable by this user (mode 600)', cause: err });
   }
   try { return createPrivateKey(pem); } catch (err) {

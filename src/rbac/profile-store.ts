@@ -3,6 +3,7 @@
  * a valid new version applies to the next call, an invalid one is refused (logged with file, JSON
  * path and reason) and the previous version stays in force. A deleted file unloads its profile.
  */
+import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.ts';
@@ -13,7 +14,11 @@ import { readProfileFile } from './read-profile-file.ts';
 /** Profile names as AUTH_CLIENTS may name them. */
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-export interface ProfileStoreOptions { dir: string; strict: boolean; logger: Logger }
+/**
+ * `audit` receives every change that takes effect (loaded, reloaded, removed) and every refusal as
+ * a SERVER event with the file's SHA-256 digest (issue #12 item 6).
+ */
+export interface ProfileStoreOptions { dir: string; strict: boolean; logger: Logger; audit?: (event: string, fields: Record<string, unknown>) => void }
 
 interface Entry { profile?: Profile; signature: string; error?: string }
 
@@ -72,6 +77,7 @@ export class ProfileStore {
       this.#entries.delete(name);
       if (entry.profile) {
         this.#opts.logger.warning('profile_removed', { profile: name, file: join(this.#opts.dir, `${name}.json`), message: 'the file was deleted; clients using this profile are now denied every call' });
+        this.#audit('profile_removed', { profile: name, file: join(this.#opts.dir, `${name}.json`) });
         changed.push(name);
       }
     }
@@ -89,8 +95,16 @@ export class ProfileStore {
     if (!parsed.ok) return this.#refuse(name, path, read.signature, describeProblems(parsed.problems));
     for (const w of parsed.warnings) this.#opts.logger.warning('profile_field_ignored', { profile: name, file: w.file, path: w.path, reason: w.reason });
     this.#entries.set(name, { profile: parsed.profile, signature: read.signature });
-    this.#opts.logger.info(previous ? 'profile_reloaded' : 'profile_loaded', { profile: name, file: path });
+    const sha256 = createHash('sha256').update(read.text, 'utf8').digest('hex');
+    this.#opts.logger.info(previous ? 'profile_reloaded' : 'profile_loaded', { profile: name, file: path, sha256 });
+    this.#audit(previous ? 'profile_reloaded' : 'profile_loaded', { profile: name, file: path, sha256 });
     return true;
+  }
+
+  #audit(event: string, fields: Record<string, unknown>): void {
+    try { this.#opts.audit?.(event, fields); } catch (err) {
+      this.#opts.logger.error('audit_write_failed', { event, message: (err as Error).message });
+    }
   }
 
   #refuse(name: string, path: string, signature: string, error: string): boolean {
@@ -100,6 +114,7 @@ export class ProfileStore {
       profile: name, file: path, message: error,
       action: previous?.profile ? 'refused; the previous version stays in force' : 'refused; clients using this profile are denied every call',
     });
+    this.#audit('profile_refused', { profile: name, file: path, reason: error.slice(0, 500), previous_kept: Boolean(previous?.profile) });
     return false;
   }
 }

@@ -21,7 +21,7 @@ export const PROFILES_PLUGIN: ServerPlugin = {
     const dir = runtime.config.paths.profilesDir;
     const { logger } = runtime;
     const report = syncDefaultProfiles(dir);
-    const store = new ProfileStore({ dir, strict: runtime.config.env.PROFILE_SCHEMA_STRICT, logger });
+    const store = new ProfileStore({ dir, strict: runtime.config.env.PROFILE_SCHEMA_STRICT, logger, audit: (event, fields) => runtime.audit.append('SERVER', event, fields) });
     store.scan();
     logger.info('profiles_synchronised', { dir, written: report.written, unchanged: report.unchanged, loaded: store.names(), invalid: Object.keys(store.invalid()) });
     const watcher = watchProfiles({ dir, store, logger });

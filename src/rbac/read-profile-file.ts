@@ -1,8 +1,11 @@
 /**
  * @module Read one profile file safely: never through a symbolic link (O_NOFOLLOW, so a file
- * swapped for a link to somewhere outside profiles/ is refused), regular files only, size-capped.
+ * swapped for a link to somewhere outside profiles/ is refused), regular files only, size-capped,
+ * and only when owned by the service user or root and not writable by group/others
+ * (lib/trusted-file.ts, issue #12 item 6).
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { untrustedReason } from '../lib/trusted-file.ts';
 
 export const MAX_PROFILE_BYTES = 256 * 1024;
 
@@ -21,8 +24,10 @@ export function readProfileFile(path: string): ReadResult {
   }
   try {
     const st = fstatSync(fd);
-    const signature = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    const signature = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.uid}:${st.mode}`;
     if (!st.isFile()) return { ok: false, reason: 'it is not a regular file', signature };
+    const untrusted = untrustedReason(st, path);
+    if (untrusted) return { ok: false, reason: `not trusted: ${untrusted}`, signature: `${signature}:${st.uid}:${st.mode}` };
     if (st.size > MAX_PROFILE_BYTES) return { ok: false, reason: `it is larger than ${MAX_PROFILE_BYTES} bytes`, signature };
     const buf = Buffer.alloc(st.size);
     let off = 0;
