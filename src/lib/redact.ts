@@ -5,8 +5,23 @@
 
 export const REDACTED = '[REDACTED]';
 
-/** Keys whose values are secret whatever they hold (compared case-insensitively, `-`/`_` ignored). */
-const SECRET_KEY_PATTERN = /(pass(word|wd|phrase)?|secret|token|authorization|cookie|private.?key|api.?key|credential|bearer|session.?id|code.?verifier|^code$|^pwd$|_enc$)/i;
+/**
+ * The one list of secret field names (issue #12 item 5, T-AU-06). A field is secret when its name,
+ * lower-cased with `-`, `_`, `.` and spaces removed, CONTAINS one of these words — so `pin`,
+ * `Pin`, `PIN`, `userPin`, `newPinCredentials`, `voicemailPIN`, `snmpCommunityString`,
+ * `sftpPassphrase` are all caught without listing each schema's spelling.
+ */
+export const SECRET_WORDS: readonly string[] = ['pin', 'password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'credential',
+  'key', 'community', 'authorization', 'cookie', 'bearer', 'sessionid', 'codeverifier'];
+
+/**
+ * Names that contain a secret word by accident and hold public facts; kept readable because
+ * operators audit by them. Compared after the same normalisation.
+ */
+const NOT_SECRET: ReadonlySet<string> = new Set(['pinned', 'spin', 'keyfingerprint', 'publickey', 'hostkeyfingerprint', 'keytype',
+  'keybits', 'keysize', 'keyword', 'keywords', 'monkey', 'hotkey', 'keypadtemplate', 'keypad', 'tokensissuedtotal', 'pinnedcertificate']);
+
+const normaliseKey = (key: string): string => key.toLowerCase().replace(/[-_.\s]/g, '');
 
 /** Inline secrets inside free text: bearer tokens, JWTs, PEM private keys, basic auth, key=value. */
 const INLINE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
@@ -14,12 +29,19 @@ const INLINE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   [/\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}/g, REDACTED],
-  [/\b(password|passwd|secret|token|client_secret|access_token|refresh_token)=([^&\s"']+)/gi, `$1=${REDACTED}`],
+  [/\b(password|passwd|passphrase|secret|token|client_secret|access_token|refresh_token|pin|pwd|community)=([^&\s"']+)/gi, `$1=${REDACTED}`],
+  // JSON or XML echoed back inside a message (a Cisco error quoting the request body).
+  [/("[A-Za-z_]*(?:pin|password|passphrase|secret|token|credential|community)[A-Za-z_]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`],
+  [/(<([A-Za-z_:]*(?:pin|password|passphrase|secret|credential|community)[A-Za-z_]*)>)[^<]*(<\/\2>)/gi, `$1${REDACTED}$3`],
 ];
 
-/** True when a field named `key` holds a secret. */
+/** True when a field named `key` holds a secret (SECRET_WORDS as substrings, any case). */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY_PATTERN.test(key.replace(/-/g, '_'));
+  const k = normaliseKey(key);
+  if (k === 'code' || /_enc$/i.test(key)) return true;
+  if (NOT_SECRET.has(k)) return false;
+  // "pin" followed by "g" is ping/mapping/skipping, never a PIN.
+  return SECRET_WORDS.some((w) => (w === 'pin' ? /pin(?!g)/.test(k) : k.includes(w)));
 }
 
 /** Redact secrets found inside a string. */
