@@ -7,7 +7,7 @@
 import type { Command } from './command.ts';
 import { startServer } from '../server/start-server.ts';
 import { requireEnvFile } from '../config/load-config.ts';
-import { acquireServeLock } from '../server/instance-lock.ts';
+import { acquireServeLock } from '../lib/instance-lock.ts';
 import { startupSummary } from '../server/startup-summary.ts';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];

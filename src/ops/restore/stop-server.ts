@@ -1,7 +1,7 @@
 /** @module Stop a running `aibridge serve` (SIGTERM) and wait until its process is gone. */
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../lib/errors.ts';
-import { signalServe } from '../../server/instance-lock.ts';
+import { signalServe } from '../../lib/instance-lock.ts';
 
 /** A zombie (exited, not yet reaped by its parent) counts as stopped: it holds no files. */
 function isZombie(pid: number): boolean {

@@ -12,7 +12,7 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AppError } from '../lib/errors.ts';
+import { AppError } from './errors.ts';
 
 export const SERVE_LOCK_FILE = '.aibridge-serve.lock';
 

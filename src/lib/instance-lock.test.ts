@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppError } from '../lib/errors.ts';
+import { AppError } from './errors.ts';
 import { SERVE_LOCK_FILE, acquireServeLock, processStartTime, runningServePid, signalServe } from './instance-lock.ts';
 import { runningServerPid } from './pid-file.ts';
 
