@@ -4,7 +4,8 @@ import type { KeyObject } from 'node:crypto';
 import type { Config } from '../config/load-config.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { AuditLog } from './audit-log.ts';
-import { createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { signPss, verifyPss } from '../keys/pss-signature.ts';
 
 /** Path of the signed audit checkpoint (outside the log folder). */
@@ -19,8 +20,27 @@ export function openAppLog(config: Config, consoleEnabled = config.env.LOGGING_C
   });
 }
 
-function verifyWith(publicKey: KeyObject): (data: Buffer, sig: Buffer) => boolean {
-  return (data, sig) => verifyPss(publicKey, data, sig);
+/**
+ * The checkpoint verifier: the current key, or a key archived by `aibridge rotate` (the last
+ * checkpoint before a rotation is signed with the old key, and is still genuine).
+ */
+export function verifyWith(publicKey: KeyObject, secretsDir: string): (data: Buffer, sig: Buffer) => boolean {
+  let archived: KeyObject[] | undefined;
+  return (data, sig) => {
+    if (verifyPss(publicKey, data, sig)) return true;
+    archived ??= archivedPublicKeys(secretsDir);
+    return archived.some((k) => verifyPss(k, data, sig));
+  };
+}
+
+function archivedPublicKeys(secretsDir: string): KeyObject[] {
+  const out: KeyObject[] = [];
+  let names: string[] = [];
+  try { names = readdirSync(secretsDir).filter((n) => /\.archived\.\d{8}(-\d+)?$/.test(n) && n.includes('private')); } catch { return out; }
+  for (const n of names) {
+    try { out.push(createPublicKey(createPrivateKey(readFileSync(join(secretsDir, n), 'utf8')))); } catch { /* not a key: ignore */ }
+  }
+  return out;
 }
 
 /** Open audit.log; with a private key, checkpoints are signed. */
@@ -28,6 +48,6 @@ export function openAuditLog(config: Config, privateKey?: KeyObject): AuditLog {
   return AuditLog.open({
     dir: config.paths.logsDir, rotateSize: config.env.LOGGING_ROTATE_SIZE, rotateFiles: config.env.LOGGING_ROTATE_FILES,
     checkpointPath: checkpointPath(config), retentionDays: config.env.AUDIT_RETENTION_DAYS,
-    ...(privateKey ? { sign: (data: Buffer) => signPss(privateKey, data), verify: verifyWith(createPublicKey(privateKey)) } : {}),
+    ...(privateKey ? { sign: (data: Buffer) => signPss(privateKey, data), verify: verifyWith(createPublicKey(privateKey), config.paths.secretsDir) } : {}),
   });
 }

@@ -9,6 +9,7 @@ import { restoreToFolder } from '../restore/restore-backup.ts';
 import { openOpsAudit } from '../common/ops-audit.ts';
 import { verifyAuditLog } from '../../audit/verify-audit-log.ts';
 import { loadPublicKey, loadPrivateKey, keysMatch } from '../../keys/rsa-key-pair.ts';
+import { acquireServeLock } from '../../lib/instance-lock.ts';
 import { checkpointPath } from '../../audit/open-logs.ts';
 import { fileDate } from '../common/timestamp.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -62,10 +63,13 @@ test('rotate re-encrypts BACKUP_SFTP_PASSWORD_ENC under the new key', async () =
   assert.equal(verifySftpPassword(inst.config(), 'pw-canary'), true);
 });
 
-test('rotate refuses while the server runs (pid file of a live process)', async () => {
+test('rotate refuses while the server runs (serve lock of a live process; a bare pid file is not proof)', async () => {
   const inst = fixtureInstall();
   writeFileSync(join(inst.dir, 'aibridge.pid'), `${process.pid}\n`);
-  await assert.rejects(runRotate(inst.dir, () => undefined), (e: unknown) => e instanceof AppError && e.code === 'E_RUNNING');
+  const lock = acquireServeLock(inst.dir);
+  try {
+    await assert.rejects(runRotate(inst.dir, () => undefined), (e: unknown) => e instanceof AppError && e.code === 'E_RUNNING');
+  } finally { lock.release(); }
   assert.deepEqual(readdirSync(join(inst.dir, 'secrets')).filter((n) => n.includes('archived')), []);
 });
 
