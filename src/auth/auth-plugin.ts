@@ -47,6 +47,7 @@ export const AUTH_PLUGIN: ServerPlugin = {
     });
     runtime.logger.info('clients_synchronised', { mode: e.AUTH_MODE, clients: ctx.clients.size, ...report });
     runtime.authenticate = authenticate(ctx);
+    runtime.countViolation = (ip) => { ctx.fail2ban.recordFailure(ip); };
     startUnblockSweeper(runtime, ctx);
     runtime.status.auth = { mode: e.AUTH_MODE, clients: ctx.clients.size };
     const extension: AppExtension = (app) => mountAuthRoutes(app, ctx, e.MCP_SERVER_NAME);

@@ -12,8 +12,15 @@ import { errorResponder } from './error-response.ts';
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { UnauthenticatedAudit } from '../audit/unauthenticated-audit.ts';
 
-export interface AppDeps { config: Config; logger: Logger; audit: AuditLog }
+export interface AppDeps {
+  config: Config; logger: Logger; audit: AuditLog;
+  /** A transport violation from `ip` (counted towards Fail2Ban, issue #12 item 3). */
+  onViolation?: (ip: string) => void;
+  /** Called with the limiter so the caller can flush it at shutdown. */
+  onUnauthenticatedAudit?: (limiter: UnauthenticatedAudit) => void;
+}
 
 /** A function that mounts routes or middleware on the app (auth, MCP, status, metrics…). */
 export type AppExtension = (app: Hono<AppEnv>) => void;
@@ -23,6 +30,8 @@ interface NodeBindings { incoming?: { socket?: { remoteAddress?: string } } }
 export function buildApp(deps: AppDeps, extensions: readonly AppExtension[] = []): Hono<AppEnv> {
   const { config, logger, audit } = deps;
   const app = new Hono<AppEnv>();
+  const unauthenticated = new UnauthenticatedAudit({ append: (cat, event, fields) => audit.append(cat, event, fields), ...(deps.onViolation ? { onViolation: deps.onViolation } : {}) });
+  deps.onUnauthenticatedAudit?.(unauthenticated);
   app.use('*', async function requestContext(c, next) {
     const env = c.env as NodeBindings | undefined;
     c.set('clientIp', env?.incoming?.socket?.remoteAddress ?? 'unknown');
@@ -36,12 +45,13 @@ export function buildApp(deps: AppDeps, extensions: readonly AppExtension[] = []
     allowedHosts: config.env.MCP_SERVER_SECURITY_ALLOWED_HOSTS,
     allowedOrigins: config.env.MCP_SERVER_SECURITY_ALLOWED_ORIGINS,
     onReject(reason, value, clientIp, path) {
+      let written = true;
       try {
-        audit.append('TRANSPORT', reason === 'host' ? 'invalid_host' : 'invalid_origin', { source_ip: clientIp, path, [reason]: value.slice(0, 256) });
+        written = unauthenticated.record(clientIp, 'TRANSPORT', reason === 'host' ? 'invalid_host' : 'invalid_origin', { source_ip: clientIp, path: path.slice(0, 256), [reason]: value.slice(0, 256) });
       } catch (err) {
         logger.error('audit_write_failed', { event: 'TRANSPORT', message: (err as Error).message });
       }
-      logger.warning('request_refused', { reason: `${reason} not allowed`, value: value.slice(0, 256), source_ip: clientIp, path });
+      if (written) logger.warning('request_refused', { reason: `${reason} not allowed`, value: value.slice(0, 256), source_ip: clientIp, path: path.slice(0, 256) });
     },
   }));
   app.use('*', requestShapeGuard({

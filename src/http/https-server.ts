@@ -1,7 +1,9 @@
 /**
  * @module The HTTPS listener: TLS options, slow-client limits (header/request timeouts, a cap on
- * open connections per source IP), strict request framing, and graceful close that lets
- * in-flight requests finish.
+ * open connections per source IP and in total), strict request framing, and graceful close that
+ * lets in-flight requests finish. Rule (issue #12 item 11, T-RX-04, T-RX-08): a connection that
+ * does not finish its TLS handshake within HANDSHAKE_TIMEOUT_MS is dropped, and no more than
+ * `maxConnections` connections (handshaking or not) are open at once, whatever their sources.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,9 +17,16 @@ export interface HttpsServerOptions {
   certPem: string;
   keyPem: string;
   maxConnectionsPerIp: number;
-  /** Called when a connection is refused for exceeding the per-IP cap. */
-  onConnectionRefused?(ip: string): void;
+  /** Open connections in total (default 1024). */
+  maxConnections?: number;
+  /** TLS handshake deadline (default HANDSHAKE_TIMEOUT_MS). */
+  handshakeTimeoutMs?: number;
+  /** Called when a connection is refused for exceeding the per-IP or the global cap. */
+  onConnectionRefused?(ip: string, cap?: 'per_ip' | 'global'): void;
 }
+
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_CONNECTIONS = 1024;
 
 export interface RunningServer { server: Server; close(timeoutMs: number): Promise<void> }
 
@@ -53,6 +62,7 @@ export async function startHttpsServer(options: HttpsServerOptions, host: string
     ...tlsServerOptions(options.certPem, options.keyPem),
     // Slowloris: check header/request deadlines every second (Node's default is every 30 s).
     connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 30_000,
+    handshakeTimeout: options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
   }, (req, res) => {
     const problem = framingProblem(req);
     if (problem) { badRequest(res, problem); return; }
@@ -65,11 +75,17 @@ export async function startHttpsServer(options: HttpsServerOptions, host: string
   server.setTimeout(120_000);
   const perIp = new Map<string, number>();
   const sockets = new Set<Socket>();
+  const maxTotal = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.on('connection', (socket: Socket) => {
     const ip = socket.remoteAddress ?? 'unknown';
+    if (sockets.size >= maxTotal) {
+      options.onConnectionRefused?.(ip, 'global');
+      socket.destroy();
+      return;
+    }
     const count = (perIp.get(ip) ?? 0) + 1;
     if (count > options.maxConnectionsPerIp) {
-      options.onConnectionRefused?.(ip);
+      options.onConnectionRefused?.(ip, 'per_ip');
       socket.destroy();
       return;
     }

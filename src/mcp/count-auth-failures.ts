@@ -1,36 +1,18 @@
 /**
- * @module Counts refused bearer authentications on the routes this issue mounts, by client when
- * the (unverified) token names a configured client, else "unknown": metric labels never carry
- * free text from a request (TESTING.md T-SC-05).
+ * @module Counts refused bearer authentications on the routes this issue mounts. Rule (issue #12
+ * item 10, T-SC-05): a metric label comes only from a verified identity. A refused token is by
+ * definition unverified — whatever client it claims to be is attacker-chosen — so every refusal
+ * is counted in the one `unknown` series; nobody can inflate another client's count.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/app-env.ts';
 import type { AibridgeMetrics } from '../metrics/aibridge-metrics.ts';
 
-/** Client names from AUTH_CLIENTS (`name:subject:profile[:mode]`, comma-separated). */
-export function configuredClients(authClients: string): Set<string> {
-  return new Set(authClients.split(',').map((e) => e.trim().split(':')[0]!).filter((n) => n !== ''));
-}
-
-/** The client a rejected token claims to be, if that is a configured client. */
-export function claimedClient(header: string | undefined, known: ReadonlySet<string>): string {
-  const token = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/.exec(header ?? '');
-  if (!token || token[2]!.length > 8192) return 'unknown';
-  try {
-    const claims = JSON.parse(Buffer.from(token[2]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const c = claims.client_id ?? claims.azp;
-    return typeof c === 'string' && known.has(c) ? c : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-export function countAuthFailures(metrics: AibridgeMetrics, inner: MiddlewareHandler<AppEnv>, authClients: string): MiddlewareHandler<AppEnv> {
-  const known = configuredClients(authClients);
+export function countAuthFailures(metrics: AibridgeMetrics, inner: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
   return async function countAuthFailuresMiddleware(c, next) {
     const res = await inner(c, next);
     const status = res instanceof Response ? res.status : c.res.status;
-    if (status === 401 && c.req.header('authorization') !== undefined) metrics.authFailure(claimedClient(c.req.header('authorization'), known));
+    if (status === 401 && c.req.header('authorization') !== undefined) metrics.authFailure('unknown');
     return res;
   };
 }

@@ -27,6 +27,8 @@ import { parseNodeInventory } from '../cisco/parse-node-inventory.ts';
 import { AxlSchemas } from '../cisco/axl/axl-schemas.ts';
 import { resolveInstallPath } from '../config/load-config.ts';
 import { mountMetricsRoute } from '../http/metrics-route.ts';
+import { readMetricsToken } from '../http/metrics-token.ts';
+import { resolveInstallPath } from '../config/load-config.ts';
 
 const SWEEP_MS = 60_000;
 
@@ -62,7 +64,7 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       tools.onChange(listChanged);
       registerServerGauges(metrics, { runtime, sessions, profiles });
       const bearer = requireBearer(() => runtime.authenticate);
-      const auth: MiddlewareHandler<AppEnv> = countAuthFailures(metrics, bearer, e.AUTH_CLIENTS);
+      const auth: MiddlewareHandler<AppEnv> = countAuthFailures(metrics, bearer);
       runtime.extensions.push((app) => {
         mountMcpRoute(app, {
           path: e.MCP_SERVER_URL_PATH, name: e.MCP_SERVER_NAME, instructions: e.MCP_SERVER_INSTRUCTIONS,
@@ -73,7 +75,10 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
           facts: () => ({ ...runtime.status }),
           sections: () => statusSections({ runtime, sessions, profiles, pipeline }),
         });
-        mountMetricsRoute(app, metrics);
+        mountMetricsRoute(app, metrics, {
+          auth, clients: e.METRICS_CLIENTS, scrapeAllowlist: e.METRICS_SCRAPE_ALLOWLIST,
+          ...(e.METRICS_TOKEN_FILE ? { token: readMetricsToken(resolveInstallPath(config.paths.root, e.METRICS_TOKEN_FILE)) } : {}),
+        });
       });
       logger.info('mcp_ready', { path: e.MCP_SERVER_URL_PATH, tools: tools.all().length });
     },

@@ -22,6 +22,8 @@ export interface ServerRuntime {
    * sets `principal` or answers 401 with WWW-Authenticate (RFC 6750, RFC 9728).
    */
   authenticate?: MiddlewareHandler<AppEnv>;
+  /** Count a transport violation (forged Host/Origin) from `ip` towards Fail2Ban; set by the auth plugin. */
+  countViolation?: (ip: string) => void;
   /** Routes and middleware to mount (auth, MCP, status, metrics…), in order. */
   extensions: AppExtension[];
   /** Run at shutdown, newest first (watchdogs, sessions, caches). */

@@ -80,13 +80,18 @@ export async function startServer(dir: string): Promise<StartedServer> {
   } catch (err) {
     throw await abandonStartup(runtime, err);
   }
-  const app = buildApp({ config, logger, audit }, runtime.extensions);
+  const app = buildApp({
+    config, logger, audit,
+    onViolation: (ip) => runtime.countViolation?.(ip),
+    onUnauthenticatedAudit: (limiter) => runtime.onShutdown.push(() => limiter.close()),
+  }, runtime.extensions);
   const cert = runtime.cert;
   let running;
   try {
     running = await startHttpsServer({
       fetch: app.fetch, certPem: cert.certPem, keyPem: cert.keyPem, maxConnectionsPerIp: config.env.TLS_MAX_CONNECTIONS_PER_IP,
-      onConnectionRefused: (ip) => logger.warning('connection_refused', { source_ip: ip, reason: 'too many connections from this address' }),
+      maxConnections: config.env.TLS_MAX_CONNECTIONS,
+      onConnectionRefused: (ip, cap) => logger.warning('connection_refused', { source_ip: ip, reason: cap === 'global' ? 'too many connections in total (TLS_MAX_CONNECTIONS)' : 'too many connections from this address' }),
     }, config.env.MCP_SERVER_HOST, config.env.MCP_SERVER_PORT);
   } catch (err) {
     throw await abandonStartup(runtime, err);

@@ -52,7 +52,7 @@ export interface Harness {
   /** Make the next audit appends of this event throw E_AUDIT_WRITE. */
   failAudit: { event?: string };
   auditText(): string;
-  fetch(url: string | URL, init?: RequestInit): Promise<Response>;
+  fetch(url: string | URL, init?: RequestInit, peer?: string): Promise<Response>;
   connect(token: string | undefined): Promise<Client>;
 }
 
@@ -61,6 +61,9 @@ function principal(name: string): Principal {
 }
 
 /** Test bearer: "Bearer <client name>" for a known client, else 401. */
+/** The METRICS_TOKEN_FILE content the harness configures. */
+export const METRICS_TEST_TOKEN = 'metrics-test-token-0123456789abcdef0123';
+
 export const TEST_AUTH: MiddlewareHandler<AppEnv> = async (c, next) => {
   const m = /^Bearer (\w+)$/.exec(c.req.header('authorization') ?? '');
   if (!m || !CLIENTS[m[1]!]) { c.header('WWW-Authenticate', 'Bearer'); return c.json({ error: 'unauthorized' }, 401); }
@@ -150,16 +153,17 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics, ...(o.now ? { now: o.now } : {}) });
   tools.add(createIntrospectionTools(pipeline));
   const sessions = new SessionStore(o.limits);
-  const auth = countAuthFailures(metrics, requireBearer(() => (o.auth === null ? undefined : o.auth ?? TEST_AUTH)), config.env.AUTH_CLIENTS);
+  const auth = countAuthFailures(metrics, requireBearer(() => (o.auth === null ? undefined : o.auth ?? TEST_AUTH)));
   const app = buildApp({ config, logger, audit: real }, [(h) => {
     mountMcpRoute(h, { path: '/mcp', name: 'Test Bridge', instructions: 'Use aibridge_whoami first', pipeline, sessions, auth, audit, logger, metrics });
     mountStatusRoute(h, auth, { name: 'Test Bridge', version: 'test', startedAt: new Date(), facts: () => ({}), sections: () => ({ sessions: sessions.size }) });
-    mountMetricsRoute(h, metrics);
+    mountMetricsRoute(h, metrics, { auth, clients: ['aud'], token: METRICS_TEST_TOKEN });
   }]);
-  const fetchFn = async (url: string | URL, init: RequestInit = {}): Promise<Response> => {
+  /** Requests come from a loopback peer unless `peer` says otherwise (the TCP address the app sees). */
+  const fetchFn = async (url: string | URL, init: RequestInit = {}, peer = '127.0.0.1'): Promise<Response> => {
     const headers = new Headers(init.headers);
     headers.set('host', HOST);
-    return app.request(String(url), { ...init, headers });
+    return app.request(String(url), { ...init, headers }, { incoming: { socket: { remoteAddress: peer } } });
   };
   return {
     dir, app, pipeline, profiles, sessions, metrics, calls, failAudit, fetch: fetchFn,
