@@ -20,7 +20,7 @@ test('#12.3 forged Host/Origin floods write at most N records per source per min
   const app = buildApp({ config, logger: createNullLogger(), audit, onViolation: (ip) => violations.push(ip), onUnauthenticatedAudit: (l) => { limiter = l; } });
   const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } });
   for (let i = 0; i < 150; i++) {
-    const headers = i % 2 ? { host: `evil${i}.example:8443` } : { host: 'localhost:8443', origin: `https://evil${i}.example` };
+    const headers: Record<string, string> = i % 2 ? { host: `evil${i}.example:8443` } : { host: 'localhost:8443', origin: `https://evil${i}.example` };
     assert.equal((await app.request('/health', { headers }, from('192.0.2.9'))).status, 403);
   }
   assert.equal((await app.request('/health', { headers: { host: 'evil.example' } }, from('192.0.2.10'))).status, 403);
