@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { AppError } from '../lib/errors.ts';
 
 /** Commands that only read the install (or run something unrelated to it) and may run as anyone. */
-export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['audit verify', 'audit export', 'clients list', 'credentials list', 'fail2ban list', 'integrity', 'lab', 'sftp-password verify']);
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['audit verify', 'audit export', 'clients list', 'credentials list', 'doctor', 'fail2ban list', 'integrity', 'lab', 'license show', 'sftp-password verify']);
 
 /** User name for `uid` from /etc/passwd, or the number. */
 export function userName(uid: number): string {
