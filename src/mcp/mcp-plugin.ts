@@ -28,7 +28,6 @@ import { AxlSchemas } from '../cisco/axl/axl-schemas.ts';
 import { resolveInstallPath } from '../config/load-config.ts';
 import { mountMetricsRoute } from '../http/metrics-route.ts';
 import { readMetricsToken } from '../http/metrics-token.ts';
-import { resolveInstallPath } from '../config/load-config.ts';
 
 const SWEEP_MS = 60_000;
 

@@ -23,9 +23,9 @@ import type { PreparedCall } from './prepare-call.ts';
 import type { ToolSet } from './tool-set.ts';
 import { AppError, errorMessage } from '../../lib/errors.ts';
 import { decide } from '../../rbac/decide.ts';
-import { rateLimitOf } from '../../rbac/rate-limit-of.ts';
+import { FALLBACK_RATE_LIMIT, rateLimitOf } from '../../rbac/rate-limit-of.ts';
 import { SlidingWindowLimiter } from '../../ratelimit/sliding-window.ts';
-import { actionFields, auditArgs } from '../action-fields.ts';
+import { actionFields, auditArgs, boundedName, refusedArgs } from '../action-fields.ts';
 import { decideTool } from './decide-tool.ts';
 import { prepareCall } from './prepare-call.ts';
 import { describeToolError, isAbort, toolErrorResult } from './tool-error.ts';
@@ -152,23 +152,29 @@ export class ToolPipeline {
    * the route answers HTTP 429 with Retry-After and E_RATE_LIMITED.
    */
   admit(principal: Principal, p: PreparedCall, ctx: Omit<CallContext, 'signal' | 'progress'> = {}): Admission {
+    // Rule (issue #12 item 4): every tools/call counts against the caller's limits before anything
+    // else runs, names that are no tool included (one bucket per client at the fallback limit).
     const key = this.#rateKey(p);
-    if (!key) return { allowed: true }; // unknown tools are refused (and audited) by run()
-    const { tool, product, category, target } = key;
-    const limit = rateLimitOf(this.profileOf(principal), product, category);
-    const r = this.limiter.take(`${principal.clientName}\u0000${product}\u0000${category}`, limit, this.now());
+    const tool = key?.tool;
+    const { product, category, target } = key ?? { product: 'common' as Product, category: 'common' as RateCategory, target: undefined };
+    const limit = key ? rateLimitOf(this.profileOf(principal), product, category) : FALLBACK_RATE_LIMIT;
+    const bucket = key ? `${principal.clientName}\u0000${product}\u0000${category}` : `${principal.clientName}\u0000unknown_tool`;
+    const r = this.limiter.take(bucket, limit, this.now());
     if (r.allowed) return { allowed: true };
     const retryAfterS = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
     this.deps.metrics.rateLimited(principal.clientName, product, category);
-    this.deps.metrics.toolCall(principal.clientName, tool.name, 'rate_limited');
-    const fields = { ...actionFields(principal, tool, target, ctx), service: category, limit_per_minute: limit, retry_after_s: retryAfterS, ...(ctx.sourceIp ? { source_ip: ctx.sourceIp } : {}) };
+    this.deps.metrics.toolCall(principal.clientName, tool?.name ?? 'unknown', 'rate_limited');
+    const fields = {
+      ...actionFields(principal, tool, target, ctx), ...(p.kind === 'unknown' ? { tool_name: boundedName(p.name) } : {}),
+      service: key ? category : 'unknown_tool', limit_per_minute: limit, retry_after_s: retryAfterS, ...(ctx.sourceIp ? { source_ip: ctx.sourceIp } : {}),
+    };
     try {
       this.deps.audit.append('RATE_LIMITED', 'rate_limit_exceeded', fields);
-      this.deps.audit.append('ACTIONS', 'tool_call', { ...fields, result: 'rate_limited', arguments: auditArgs('args' in p ? p.args : undefined) });
+      this.deps.audit.append('ACTIONS', 'tool_call', { ...fields, result: 'rate_limited', arguments: refusedArgs('args' in p ? p.args : undefined) });
     } catch (err) {
       this.deps.logger.error('audit_write_failed', { event: 'rate_limit_exceeded', message: errorMessage(err) });
     }
-    this.deps.logger.warning('rate_limited', { client: principal.clientName, tool: tool.name, product, category, limit, retry_after_s: retryAfterS });
+    this.deps.logger.warning('rate_limited', { client: principal.clientName, tool: tool?.name ?? 'unknown', product, category, limit, retry_after_s: retryAfterS });
     const message = `HTTP 429 Too Many Requests: rate limit exceeded: ${limit} ${category.toUpperCase()} calls per minute on ${product} for client "${principal.clientName}"; retry after ${retryAfterS} s`;
     return { allowed: false, retryAfterS, limit, product, category, message };
   }
@@ -193,15 +199,16 @@ export class ToolPipeline {
     if (sink.appendAsync) await sink.appendAsync('ACTIONS', event, fields); else sink.append('ACTIONS', event, fields);
   }
 
-  async #outcome(a: Attempt, status: CallStatus | 'answered', extra: Record<string, unknown>): Promise<void> {
-    const fields = { ...actionFields(a.principal, a.tool, a.target, a.ctx), result: status, duration_ms: Math.round((this.now() - a.started) * 10) / 10, ...extra, arguments: auditArgs(a.args) };
+  async #outcome(a: Attempt, status: CallStatus | 'answered', extra: Record<string, unknown>, refused = false): Promise<void> {
+    const fields = { ...actionFields(a.principal, a.tool, a.target, a.ctx), result: status, duration_ms: Math.round((this.now() - a.started) * 10) / 10, ...extra, arguments: refused ? refusedArgs(a.args) : auditArgs(a.args) };
     this.deps.metrics.toolCall(a.principal.clientName, a.tool?.name ?? 'unknown', status === 'answered' ? 'ok' : status);
     await this.#record('tool_call', fields);
   }
 
   /** A refusal: nothing ran. Audit failures are logged; the refusal stands either way. */
   async #refuse(a: Attempt, status: 'denied' | 'error', result: CallToolResult, extra: Record<string, unknown>): Promise<CallToolResult> {
-    try { await this.#outcome(a, status, extra); } catch (err) {
+    const bounded = typeof extra.reason === 'string' ? { ...extra, reason: extra.reason.slice(0, 512) } : extra;
+    try { await this.#outcome(a, status, bounded, true); } catch (err) {
       this.deps.logger.error('audit_write_failed', { event: 'tool_call', message: errorMessage(err) });
     }
     if (status === 'denied') this.deps.logger.warning('tool_call_denied', { client: a.principal.clientName, tool: a.tool?.name, ...extra });
@@ -215,12 +222,13 @@ export class ToolPipeline {
   async run(principal: Principal, p: PreparedCall, ctx: CallContext): Promise<CallToolResult> {
     const a: Attempt = { principal, ctx, started: this.now(), args: p.kind === 'unknown' ? undefined : p.args };
     if (p.kind === 'unknown') {
-      await this.#refuse(a, 'error', toolErrorResult(describeToolError(new AppError('E_INPUT_INVALID', p.message), p.name)), { rule: 'unknown_tool', reason: p.message });
+      await this.#refuse(a, 'error', toolErrorResult(describeToolError(new AppError('E_INPUT_INVALID', p.message), p.name)), { rule: 'unknown_tool', tool_name: boundedName(p.name), reason: p.message });
       throw new McpError(RpcCode.InvalidParams, p.message, { code: 'E_INPUT_INVALID' });
     }
     a.tool = p.tool;
     if (p.kind === 'invalid') {
       const d = describeToolError(p.error, p.tool.name);
+      this.#logToolError(p.tool.name, principal, p.error, d);
       const denied = p.rule === 'target';
       return this.#refuse(a, denied ? 'denied' : 'error', toolErrorResult(d, { rule: p.rule }), { rule: p.rule, reason: d.text });
     }
@@ -267,7 +275,7 @@ export class ToolPipeline {
       // A call whose request was cancelled is "cancelled", whatever the transport made of the abort.
       const cancelled = ctx.signal.aborted || isAbort(err) || (err instanceof AppError && err.code === 'E_CANCELLED');
       const d = cancelled ? describeToolError(Object.assign(new Error('cancelled'), { name: 'AbortError' }), tool.name) : describeToolError(err, tool.name);
-      if (d.internal) this.deps.logger.error('tool_failed', { tool: tool.name, client: principal.clientName, message: errorMessage(err), stack: (err as Error).stack });
+      if (!cancelled) this.#logToolError(tool.name, principal, err, d);
       // A refusal found by the handler (e.g. no credentials of this client for that node) is a denial.
       status = cancelled ? 'cancelled' : err instanceof AppError && err.code === 'E_FORBIDDEN' ? 'denied' : 'error';
       code = d.body.code;
@@ -280,6 +288,17 @@ export class ToolPipeline {
     }
     if (status === 'ok') this.deps.logger.debug('tool_call', { client: principal.clientName, tool: tool.name, duration_ms: this.now() - a.started });
     return result;
+  }
+
+  /**
+   * Rule (issue #12 item 13): every error a tool's argument/target check or handler produced is
+   * logged with its code — internal ones (not an AppError: a bug) at error level with the stack,
+   * so "the server log has details" is always true; expected refusals at warning level.
+   */
+  #logToolError(tool: string, principal: Principal, err: unknown, d: { internal: boolean; body: { code: string } }): void {
+    const fields = { tool, client: principal.clientName, code: d.body.code, message: errorMessage(err) };
+    if (d.internal) this.deps.logger.error('tool_failed', { ...fields, error_name: (err as Error | undefined)?.name, stack: (err as Error | undefined)?.stack });
+    else this.deps.logger.warning('tool_failed', fields);
   }
 
   #auditFailed(tool: ToolDefinition, err: unknown, event: string, ran = false): CallToolResult {

@@ -12,7 +12,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { buildApp } from '../../http/build-app.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import { loadConfig } from '../../config/load-config.ts';
-import { createNullLogger } from '../../log/logger.ts';
+import { createNullLogger, type Logger } from '../../log/logger.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Principal } from '../../auth/principal.ts';
@@ -127,7 +127,7 @@ function fakeTools(calls: string[]): ToolDefinition[] {
   return [axl, sqlUpdate, cli, slow, boom];
 }
 
-export interface HarnessOptions { auth?: MiddlewareHandler<AppEnv> | null; limits?: SessionLimits; now?: () => number }
+export interface HarnessOptions { auth?: MiddlewareHandler<AppEnv> | null; limits?: SessionLimits; now?: () => number; logger?: Logger; extraTools?: ToolDefinition[] }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'aibridge-mcp-'));
@@ -136,7 +136,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   mkdirSync(config.paths.profilesDir, { recursive: true });
   syncDefaultProfiles(config.paths.profilesDir);
   writeFileSync(join(config.paths.profilesDir, 'custom.json'), JSON.stringify(CUSTOM_PROFILE));
-  const logger = createNullLogger();
+  const logger = o.logger ?? createNullLogger();
   const profiles = new ProfileStore({ dir: config.paths.profilesDir, strict: true, logger });
   profiles.scan();
   const real = AuditLog.open({ dir: config.paths.logsDir, rotateSize: 1e7, rotateFiles: 1, checkpointPath: join(dir, 'cp') });
@@ -149,7 +149,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
   const metrics = new AibridgeMetrics();
   const calls: string[] = [];
-  const tools = new ToolSet(fakeTools(calls));
+  const tools = new ToolSet([...fakeTools(calls), ...(o.extraTools ?? [])]);
   const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics, ...(o.now ? { now: o.now } : {}) });
   tools.add(createIntrospectionTools(pipeline));
   const sessions = new SessionStore(o.limits);
