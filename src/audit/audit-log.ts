@@ -126,7 +126,8 @@ export class AuditLog {
    * Attach the checkpoint signer once the server key is loaded (start-up step 6). The chain is
    * checked against the last signed checkpoint right away (issue #12 item 2).
    */
-  setSigner(sign: Signer, verify?: Verifier): void {
+  setSigner(sign: Signer, verify?: Verifier, onCritical?: (event: string, fields: LogFields) => void): void {
+    if (onCritical) this.#options = { ...this.#options, onCritical };
     this.#options = { ...this.#options, sign, ...(verify ? { verify } : {}) };
     withFileLockSync(this.#lockPath(), () => this.#checkChainLocked());
   }

@@ -67,7 +67,7 @@ export async function startServer(dir: string): Promise<StartedServer> {
     logger.info('startup_step', { step: 5, name: 'TLS certificate ready', source: runtime.cert.source, action: runtime.cert.action, not_after: runtime.cert.notAfter });
     const rsa = await ensureRsaKeyPair(config.paths.rsaPrivateKey, config.paths.rsaPublicKey, e.AUTH_RSA_KEY_SIZE);
     runtime.rsa = { privateKey: rsa.privateKey, publicKey: rsa.publicKey };
-    audit.setSigner((data) => signPss(rsa.privateKey, data), verifyWith(rsa.publicKey, config.paths.secretsDir));
+    audit.setSigner((data) => signPss(rsa.privateKey, data), verifyWith(rsa.publicKey, config.paths.secretsDir), (event, fields) => logger.critical(event, fields));
     logger.info('startup_step', { step: 6, name: 'RSA key pair ready', generated: rsa.generated, bits: rsa.privateKey.asymmetricKeyDetails?.modulusLength });
     await runPlugins(runtime, 'clients');
     logger.info('startup_step', { step: 7, name: 'clients synchronised' });
