@@ -388,9 +388,12 @@ export class AuditLog {
       last_good_checkpoint: cp ? { seq: cp.seq, hash: cp.hash, ts: cp.ts } : null,
       ...(evidence ? { evidence: basename(evidence) } : {}),
     };
-    try { process.stderr.write(`CRITICAL audit_tampered: ${reason}${evidence ? ` (damaged log kept as ${evidence})` : ''}; run "aibridge audit verify"
-`); } catch { /* stderr closed */ }
-    try { this.#options.onCritical?.('audit_tampered', fields); } catch { /* reporting must not stop the record */ }
+    // The server's logger copies criticals to stderr itself; a CLI without one writes the line here.
+    if (this.#options.onCritical) {
+      try { this.#options.onCritical('audit_tampered', fields); } catch { /* reporting must not stop the record */ }
+    } else {
+      try { process.stderr.write(`CRITICAL audit_tampered: ${reason}${evidence ? ` (damaged log kept as ${evidence})` : ''}; run "aibridge audit verify"\n`); } catch { /* stderr closed */ }
+    }
     if (cp) {
       this.#segmentStart = { seq: cp.seq, hash: cp.hash };
       this.#size = 0;
