@@ -5,7 +5,6 @@
  * attachments multipart answer that streams the file with backpressure (`dime:slow` trickles it).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { LabNode } from '../lab-node.ts';
 import type { LabData } from '../lab-data.ts';
@@ -107,9 +106,15 @@ async function sendMultipart(res: ServerResponse, file: LabLogFile, slow: boolea
   res.writeHead(200, { 'Content-Type': `multipart/related; type="text/xml"; start="${rootId}"; boundary="${boundary}"`, 'Content-Length': String(head.length + file.size + tail.length) });
   let closed = false;
   res.on('close', () => { closed = true; });
+  // Wait for 'drain' (or the client going away) without leaving a listener behind per chunk.
+  const drained = (): Promise<void> => new Promise((done) => {
+    const finish = (): void => { res.off('drain', finish); res.off('close', finish); done(); };
+    res.on('drain', finish);
+    res.on('close', finish);
+  });
   const write = async (b: Buffer): Promise<void> => {
     if (closed) return;
-    if (!res.write(b)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!res.write(b)) await drained();
   };
   await write(head);
   for (const chunk of file.chunks()) {
