@@ -127,6 +127,7 @@ test('resources: inventory, own profile and own reports only; another client\'s 
     const inv = (await a.readResource({ uri: 'aibridge://inventory' })).contents[0] as { text: string };
     assert.match(inv.text, /"cluster": "lab-cucm"/);
     assert.doesNotMatch(inv.text, /127\.0\.0\.|password/i);
+    assert.match(inv.text, /"name": "cucm-sub1",\s+"product": "cucm",\s+"role": "subscriber",\s+"version": "\d+\.\d+\.\d+\.\d+-\d+"/, 'the version the health check saw');
     const rep = (await a.readResource({ uri: md })).contents[0] as { text: string; mimeType: string };
     assert.equal(rep.mimeType, 'text/markdown');
     assert.match(rep.text, /^# Cluster health: lab-cucm/);

@@ -42,7 +42,7 @@ export interface HealthOptions {
   signal?: AbortSignal;
 }
 
-export interface HealthOutcome { checks: CheckResult[]; requests: number; durationMs: number }
+export interface HealthOutcome { checks: CheckResult[]; requests: number; durationMs: number; versions: Record<string, string> }
 
 const CHECKS_FOR: Record<CiscoProduct, readonly CheckName[]> = {
   cucm: CHECK_NAMES,
@@ -176,5 +176,5 @@ export async function runHealthCheck(o: HealthOptions): Promise<HealthOutcome> {
   const order = (r: CheckResult): number => { const i = ['Registration', 'Replication', 'Services', 'NTP', 'CPU', 'Memory', 'Disk', 'Resources', 'Certificate', 'Version'].findIndex((p) => r.check.startsWith(p)); return i < 0 ? 99 : i; };
   const nodeIdx = (r: CheckResult): number => { const i = o.nodes.findIndex((n) => n.name === r.node); return i < 0 ? -1 : i; };
   results.sort((a, b) => order(a) - order(b) || nodeIdx(a) - nodeIdx(b) || a.check.localeCompare(b.check));
-  return { checks: results, requests, durationMs: Date.now() - started };
+  return { checks: results, requests, durationMs: Date.now() - started, versions: Object.fromEntries(versions) };
 }

@@ -21,6 +21,7 @@ import { countAuthFailures } from './count-auth-failures.ts';
 import { registerServerGauges, statusSections } from './server-gauges.ts';
 import { mountStatusRoute } from '../http/status-route.ts';
 import { McpResources } from './content/resources.ts';
+import { NodeVersions } from '../health/node-versions.ts';
 import { ReportStore } from '../reports/report-store.ts';
 import { NodeRegistry } from '../cisco/node-registry.ts';
 import { parseNodeInventory } from '../cisco/parse-node-inventory.ts';
@@ -42,11 +43,12 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       const { config, logger, audit } = runtime;
       const e = config.env;
       const metrics = metricsOf(runtime);
-      const tools = new ToolSet(buildToolCatalog({ config, audit, profiles, logger, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
+      const nodeVersions = new NodeVersions();
+      const tools = new ToolSet(buildToolCatalog({ config, audit, profiles, logger, nodeVersions, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
       const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics });
       tools.add(createIntrospectionTools(pipeline));
       const resources = new McpResources({
-        store: new ReportStore(config.paths.clientsDir, audit), nodes: new NodeRegistry(parseNodeInventory(e)),
+        store: new ReportStore(config.paths.clientsDir, audit), nodes: new NodeRegistry(parseNodeInventory(e)), versions: nodeVersions,
         axl: new AxlSchemas(resolveInstallPath(config.paths.root, e.SERVER_CUCM_AXL_SCHEMAS_DIR)),
         profileOf: (p) => pipeline.profileOf(p),
         audit: async (event, fields) => { await audit.appendAsync('ACTIONS', event, fields); },

@@ -13,6 +13,7 @@ import { createReportTools } from './tools/report-tools.ts';
 import { createHealthTools } from './tools/health-tools.ts';
 import type { ProfileLookup } from './tools/health-tools.ts';
 import type { Logger } from '../log/logger.ts';
+import type { NodeVersions } from '../health/node-versions.ts';
 
 /** What a tool source may use when it builds its tools at start-up. */
 export interface ToolCatalogDeps {
@@ -23,6 +24,8 @@ export interface ToolCatalogDeps {
   /** RBAC profiles, for tools that check their inner steps (the health checks). */
   profiles?: ProfileLookup;
   logger?: Logger;
+  /** Versions the health checks see, for the inventory resource. */
+  nodeVersions?: NodeVersions;
 }
 
 /** Builds a group of tools once at start-up. */
@@ -32,7 +35,7 @@ function ciscoTools(deps: ToolCatalogDeps): ToolDefinition[] {
   const services = createCiscoServices(deps.config, deps.audit);
   deps.onShutdown(() => services.close());
   const reports = createReportServices(deps.config, deps.audit, deps.logger);
-  return [...createCiscoTools(services), ...createHealthTools(services, reports, deps.profiles ?? { get: () => undefined })];
+  return [...createCiscoTools(services), ...createHealthTools(services, reports, { profiles: deps.profiles ?? { get: () => undefined }, ...(deps.nodeVersions ? { versions: deps.nodeVersions } : {}) })];
 }
 
 function reportTools(deps: ToolCatalogDeps): ToolDefinition[] {

@@ -13,6 +13,7 @@ import type { Profile } from '../../rbac/profile-schema.ts';
 import type { NodeRegistry } from '../../cisco/node-registry.ts';
 import type { AxlSchemas } from '../../cisco/axl/axl-schemas.ts';
 import type { ReportStore } from '../../reports/report-store.ts';
+import type { NodeVersions } from '../../health/node-versions.ts';
 import { AppError, errorMessage } from '../../lib/errors.ts';
 import { describeType } from '../tools/axl-describe.ts';
 
@@ -24,6 +25,8 @@ const AXL_TEMPLATE = 'aibridge://axl/{version}/{operation}';
 export interface ResourceDeps {
   store: ReportStore;
   nodes: NodeRegistry;
+  /** Versions seen by health checks since start-up. */
+  versions?: NodeVersions;
   axl: AxlSchemas;
   profileOf(p: Principal): Profile | undefined;
   /** Durable audit append; a report is only handed out once its read is recorded (fail closed). */
@@ -39,13 +42,16 @@ function notFound(uri: string, hint: string): McpError {
   return new McpError(-32002 as ErrorCode, `Resource not found: ${uri.slice(0, 200)}; ${hint}`);
 }
 
-export function inventoryOf(nodes: NodeRegistry): Record<string, unknown> {
+export function inventoryOf(nodes: NodeRegistry, versions?: NodeVersions): Record<string, unknown> {
   return {
     clusters: nodes.clusters().map((c) => {
       const members = nodes.nodes.filter((n) => n.cluster === c);
-      return { cluster: c, product: members[0]?.product, nodes: members.map((n) => ({ name: n.name, product: n.product, role: n.role })) };
+      return {
+        cluster: c, product: members[0]?.product,
+        nodes: members.map((n) => { const v = versions?.get(n.name); return { name: n.name, product: n.product, role: n.role, ...(v ? { version: v.version, version_seen_at: v.seenAt } : {}) }; }),
+      };
     }),
-    note: 'Tools take these node and cluster names; hosts and credentials are not shown.',
+    note: 'Tools take these node and cluster names; hosts and credentials are not shown. "version" is what the last health check of this server saw.',
   };
 }
 
@@ -73,7 +79,7 @@ export class McpResources {
   }
 
   async read(p: Principal, uri: string): Promise<ReadResourceResult> {
-    if (uri === INVENTORY_URI) return json(uri, inventoryOf(this.#d.nodes));
+    if (uri === INVENTORY_URI) return json(uri, inventoryOf(this.#d.nodes, this.#d.versions));
     if (uri === PROFILE_URI) {
       const profile = this.#d.profileOf(p);
       return json(uri, { client: p.clientName, profile: p.profile, loaded: profile !== undefined, ...(profile ? { permissions: profile } : {}) });

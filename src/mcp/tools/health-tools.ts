@@ -20,6 +20,7 @@ import { CHECK_NAMES } from '../../health/grade-checks.ts';
 import type { HealthNode, HealthProbes } from '../../health/health-engine.ts';
 import { checksFor, runHealthCheck } from '../../health/health-engine.ts';
 import { countGradesOf, renderHealthMarkdown } from '../../health/health-markdown.ts';
+import type { NodeVersions } from '../../health/node-versions.ts';
 
 export interface ProfileLookup { get(name: string): Profile | undefined }
 
@@ -45,7 +46,16 @@ function risDevices(s: CiscoServices, client: string, cluster: string): (signal:
   };
 }
 
-function healthTool(s: CiscoServices, reports: ReportServices, profiles: ProfileLookup, product: CiscoProduct): ToolDefinition {
+export interface HealthDeps { profiles: ProfileLookup; versions?: NodeVersions }
+
+/**
+ * One health check per client and cluster at a time: a check already fans out over every node,
+ * so a second one in parallel would only double the load on the same nodes.
+ */
+const inFlight = new Set<string>();
+
+function healthTool(s: CiscoServices, reports: ReportServices, deps: HealthDeps, product: CiscoProduct): ToolDefinition {
+  const { profiles } = deps;
   const label = productLabel(product);
   const applicable = checksFor(product);
   const shape = {
@@ -94,8 +104,13 @@ function healthTool(s: CiscoServices, reports: ReportServices, profiles: Profile
         },
         ...(product === 'cucm' && may('ris', { risDeviceClasses: ['Phone'], risStatuses: ['Any'] }) ? { registration: risDevices(s, client, cluster) } : {}),
       };
+      const key = `${client}\u0000${cluster}`;
+      if (inFlight.has(key)) throw new AppError('E_RATE_LIMITED', `A health check of "${cluster}" for client "${client}" is already running`, { hint: 'wait for it to finish; its report will be in reports_list' });
+      inFlight.add(key);
       const generatedAt = new Date();
-      const outcome = await runHealthCheck({ product, cluster, nodes, ...(a.checks ? { checks: a.checks } : {}), probes, stepTimeoutMs: set.loginTimeoutMs + Math.min(set.maxMs, 60_000), concurrency: 4, signal: ctx.signal });
+      const outcome = await runHealthCheck({ product, cluster, nodes, ...(a.checks ? { checks: a.checks } : {}), probes, stepTimeoutMs: set.loginTimeoutMs + Math.min(set.maxMs, 60_000), concurrency: 4, signal: ctx.signal })
+        .finally(() => inFlight.delete(key));
+      for (const [node, version] of Object.entries(outcome.versions)) deps.versions?.record(node, version);
       const title = `Cluster health: ${cluster}`;
       const markdown = renderHealthMarkdown({ title, cluster, product, client, nodes, checks: outcome.checks, requests: outcome.requests, durationMs: outcome.durationMs, generatedAt });
       const written = await reports.store.write(client, title, markdown, `${product}_health_check`);
@@ -108,6 +123,6 @@ function healthTool(s: CiscoServices, reports: ReportServices, profiles: Profile
   });
 }
 
-export function createHealthTools(s: CiscoServices, reports: ReportServices, profiles: ProfileLookup): ToolDefinition[] {
-  return [healthTool(s, reports, profiles, 'cucm'), healthTool(s, reports, profiles, 'imp'), healthTool(s, reports, profiles, 'cuc')];
+export function createHealthTools(s: CiscoServices, reports: ReportServices, deps: HealthDeps): ToolDefinition[] {
+  return [healthTool(s, reports, deps, 'cucm'), healthTool(s, reports, deps, 'imp'), healthTool(s, reports, deps, 'cuc')];
 }
