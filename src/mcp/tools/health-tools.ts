@@ -17,6 +17,7 @@ import type { ReportServices } from './report-services.ts';
 import { defineTool, loginFor } from './tool-result.ts';
 import type { DeviceLite } from '../../health/grade-checks.ts';
 import { CHECK_NAMES } from '../../health/grade-checks.ts';
+import { GRADES } from '../../reports/grades.ts';
 import type { HealthNode, HealthProbes } from '../../health/health-engine.ts';
 import { checksFor, runHealthCheck } from '../../health/health-engine.ts';
 import { countGradesOf, renderHealthMarkdown } from '../../health/health-markdown.ts';
@@ -76,10 +77,12 @@ function healthTool(s: CiscoServices, reports: ReportServices, deps: HealthDeps,
     ].join(' '),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     // Reads the nodes; the only thing written is the report in the caller's own folder.
-    effect: 'read',
+    effect: 'read', feature: 'reports',
     outputSchema: {
-      report: z.object({ name: z.string(), path: z.string() }), cluster: z.string(), product: z.string(), summary: z.record(z.string(), z.number()),
-      checks: z.array(z.record(z.string(), z.unknown())), cisco_requests: z.number(), duration_ms: z.number(),
+      report: z.object({ name: z.string(), path: z.string() }), cluster: z.string(), product: z.string(),
+      summary: z.object(Object.fromEntries(GRADES.map((g) => [g, z.number().int()]))).describe('Count of results per grade'),
+      checks: z.array(z.object({ grade: z.enum(GRADES), check: z.string(), node: z.string(), evidence: z.string() })),
+      cisco_requests: z.number().int(), duration_ms: z.number(),
     },
     target: (a) => ({ node: clusterOf(a.cluster), product }),
     async handler(a, ctx) {

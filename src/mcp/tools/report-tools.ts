@@ -23,7 +23,7 @@ function structured(text: string, data: Record<string, unknown>): CallToolResult
 
 export function createReportTools(r: ReportServices): ToolDefinition[] {
   // effect 'read': reports are files of this server; nothing changes on a Cisco system.
-  const common = { product: 'common' as const, protocol: 'report' as const, rateCategory: 'common' as const, effect: 'read' as const };
+  const common = { product: 'common' as const, protocol: 'report' as const, rateCategory: 'common' as const, effect: 'read' as const, feature: 'reports' };
   return [
     defineTool({
       ...common, name: 'report_write', title: 'Write a report',
@@ -40,7 +40,7 @@ export function createReportTools(r: ReportServices): ToolDefinition[] {
     defineTool({
       ...common, name: 'reports_list', title: 'List my reports',
       description: 'List the reports in your own reports folder, newest first: name, title, size, time, and the PDF if one was exported. Takes no arguments.',
-      inputSchema: {}, outputSchema: { reports: z.array(z.record(z.string(), z.unknown())) }, annotations: READ, target: () => ({}),
+      inputSchema: {}, outputSchema: { reports: z.array(z.object({ name: z.string(), title: z.string(), bytes: z.number().int(), modified: z.string(), pdf: z.string().optional() })) }, annotations: READ, target: () => ({}),
       async handler(_a, ctx) {
         const reports = await r.store.list(ctx.principal.clientName);
         const text = reports.length ? reports.map((x) => `${x.name}  ${x.title}${x.pdf ? `  [pdf: ${x.pdf}]` : ''}`).join('\n') : 'No reports yet; run a health check or report_write';
