@@ -19,6 +19,7 @@ import type { DeviceLite } from '../../health/grade-checks.ts';
 import { CHECK_NAMES } from '../../health/grade-checks.ts';
 import { GRADES } from '../../reports/grades.ts';
 import type { HealthNode, HealthProbes } from '../../health/health-engine.ts';
+import type { ServiceState } from '../../health/cli-parsers.ts';
 import { checksFor, runHealthCheck } from '../../health/health-engine.ts';
 import { countGradesOf, renderHealthMarkdown } from '../../health/health-markdown.ts';
 import type { NodeVersions } from '../../health/node-versions.ts';
@@ -44,6 +45,19 @@ function risDevices(s: CiscoServices, client: string, cluster: string): (signal:
       stateInfo = r.stateInfo;
     }
     return { devices: out, requests: Math.min(page + 1, MAX_RIS_PAGES) };
+  };
+}
+
+/** Service states from Control Center (soapGetServiceStatus, every service) in the engine's form. */
+function controlCenter(s: CiscoServices, client: string): (node: HealthNode, signal: AbortSignal) => Promise<ServiceState[]> {
+  return async (node, signal) => {
+    const cn = s.registry.get(node.name)!;
+    const login = await loginFor(s, client, cn);
+    const a = await s.serviceability.serviceStatus(cn, login, [], signal);
+    return a.services.map((x) => ({
+      name: x.name, state: x.status === 'Started' ? 'started' : x.status === 'Stopped' ? 'stopped' : 'other', activated: x.activated,
+      line: `${x.name} [${x.status}]${x.reason ? ` ${x.reason}` : ''}`,
+    }));
   };
 }
 
@@ -92,7 +106,7 @@ function healthTool(s: CiscoServices, reports: ReportServices, deps: HealthDeps,
       if (declared.length === 0) throw new AppError('E_NOT_FOUND', `Cluster "${cluster}" has no ${label} nodes`, { hint: 'call aibridge_whoami or read the inventory resource' });
       const nodes: HealthNode[] = declared.map((n) => ({ name: n.name, product, role: n.role }));
       const profile = profiles.get(ctx.principal.profile);
-      const may = (protocol: 'ssh' | 'ris', target: Record<string, unknown>): boolean => profile !== undefined && decide(profile, { name: `${product}_${protocol}`, product, protocol }, { product, ...target }).allowed;
+      const may = (protocol: 'ssh' | 'ris' | 'serviceability', target: Record<string, unknown>): boolean => profile !== undefined && decide(profile, { name: `${product}_${protocol}`, product, protocol }, { product, ...target }).allowed;
       const set = s.cliSettings[product];
       const probes: HealthProbes = {
         cliAllowed: (command) => may('ssh', { sshCommand: command }),
@@ -106,6 +120,8 @@ function healthTool(s: CiscoServices, reports: ReportServices, deps: HealthDeps,
           return { ok: r.status !== 'error', output: r.output };
         },
         ...(product === 'cucm' && may('ris', { risDeviceClasses: ['Phone'], risStatuses: ['Any'] }) ? { registration: risDevices(s, client, cluster) } : {}),
+        // Control Center (serviceability SOAP) when the profile allows it; else `utils service list`.
+        ...(product === 'cucm' && may('serviceability', { serviceabilityApi: 'status' }) ? { services: controlCenter(s, client) } : {}),
       };
       const key = `${client}\u0000${cluster}`;
       if (inFlight.has(key)) throw new AppError('E_RATE_LIMITED', `A health check of "${cluster}" for client "${client}" is already running`, { hint: 'wait for it to finish; its report will be in reports_list' });
