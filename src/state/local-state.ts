@@ -6,9 +6,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ExpiringSetState, SharedState } from './shared-state.ts';
 import type { ExpiringSetFile } from '../auth/expiring-set-file.ts';
-import type { RefreshTokenStore } from '../auth/refresh-token-store.ts';
-import type { AuthorizationCodes } from '../auth/authorization-codes.ts';
-import type { LoginSessions } from '../auth/login-sessions.ts';
+import type { RefreshTokenStore } from '../auth/oauth/refresh-token-store.ts';
+import type { AuthorizationCodes } from '../auth/oauth/authorization-codes.ts';
+import type { LoginSessions } from '../auth/oauth/login-sessions.ts';
 import { SlidingWindowLimiter } from '../ratelimit/sliding-window.ts';
 
 export interface LocalStateParts {

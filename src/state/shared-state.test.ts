@@ -13,9 +13,9 @@ import { ValkeyConnection } from './valkey-connection.ts';
 import { startRedis, type RedisHandle } from './testdata/redis-server.ts';
 import type { SharedState } from './shared-state.ts';
 import { ExpiringSetFile } from '../auth/expiring-set-file.ts';
-import { RefreshTokenStore } from '../auth/refresh-token-store.ts';
-import { AuthorizationCodes } from '../auth/authorization-codes.ts';
-import { LoginSessions } from '../auth/login-sessions.ts';
+import { RefreshTokenStore } from '../auth/oauth/refresh-token-store.ts';
+import { AuthorizationCodes } from '../auth/oauth/authorization-codes.ts';
+import { LoginSessions } from '../auth/oauth/login-sessions.ts';
 import { createNullLogger } from '../log/logger.ts';
 import { isAppError } from '../lib/errors.ts';
 

@@ -18,12 +18,12 @@ import { stateKey } from './state-keys.ts';
 import {
   CODE_REDEEM, EXPIRING_SET_ADD, FAILURE_RECORD, LEASE_ACQUIRE, LEASE_RELEASE, REFRESH_REVOKE_FAMILY, REFRESH_ROTATE, SLIDING_WINDOW_TAKE,
 } from './valkey-scripts.ts';
-import { CODE_LIFETIME_SECONDS } from '../auth/authorization-codes.ts';
-import type { CodeGrant, IssuedFromCode } from '../auth/authorization-codes.ts';
-import { REFRESH_FAMILY_SECONDS, REFRESH_TOKEN_SECONDS } from '../auth/refresh-token-store.ts';
-import type { RefreshFamily, RotateResult } from '../auth/refresh-token-store.ts';
-import { LOGIN_SESSION_SECONDS } from '../auth/login-sessions.ts';
-import type { PendingAuthorization } from '../auth/login-sessions.ts';
+import { CODE_LIFETIME_SECONDS } from '../auth/oauth/authorization-codes.ts';
+import type { CodeGrant, IssuedFromCode } from '../auth/oauth/authorization-codes.ts';
+import { REFRESH_FAMILY_SECONDS, REFRESH_TOKEN_SECONDS } from '../auth/oauth/refresh-token-store.ts';
+import type { RefreshFamily, RotateResult } from '../auth/oauth/refresh-token-store.ts';
+import { LOGIN_SESSION_SECONDS } from '../auth/oauth/login-sessions.ts';
+import type { PendingAuthorization } from '../auth/oauth/login-sessions.ts';
 import type { ExpiringSetFile } from '../auth/expiring-set-file.ts';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
