@@ -28,7 +28,7 @@ async function loadAuth(runtime: ServerRuntime): Promise<AuthContext> {
 /** Audit ended IP blocks even when no request arrives to notice them. */
 function startUnblockSweeper(runtime: ServerRuntime, ctx: AuthContext): void {
   const timer = setInterval(() => {
-    try { ctx.fail2ban.sweep(); } catch (err) { runtime.logger.error('fail2ban_sweep_failed', { message: errorMessage(err) }); }
+    ctx.fail2ban.sweep().catch((err: unknown) => runtime.logger.error('fail2ban_sweep_failed', { message: errorMessage(err) }));
   }, SWEEP_INTERVAL_MS);
   timer.unref();
   runtime.onShutdown.push(() => clearInterval(timer));
@@ -42,8 +42,8 @@ export const AUTH_PLUGIN: ServerPlugin = {
     const e = runtime.config.env;
     const report = await syncClients({
       specs: [...ctx.clients.values()], files: ctx.files, keys: ctx.keys, issuer: ctx.settings.issuer, audience: ctx.settings.audience,
-      tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revoked, audit: ctx.audit, now: ctx.now(),
-      onPurge: (name) => revokeAccessTokens(ctx, ctx.refresh.revokeClient(name), { client: name, reason: 'client purged' }),
+      tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revokedFile, audit: ctx.audit, now: ctx.now(),
+      onPurge: async (name) => revokeAccessTokens(ctx, await ctx.refresh.revokeClient(name), { client: name, reason: 'client purged' }),
     });
     runtime.logger.info('clients_synchronised', { mode: e.AUTH_MODE, clients: ctx.clients.size, ...report });
     runtime.authenticate = authenticate(ctx);

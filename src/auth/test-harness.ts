@@ -55,7 +55,7 @@ export async function makeRig(options: RigOptions = {}): Promise<Rig> {
   const ctx = await buildAuthContext({ config, rsa: options.rsa ?? RIG_KEYS, audit, logger: createNullLogger(), now: () => clock.now });
   await syncClients({
     specs: [...ctx.clients.values()], files: ctx.files, keys: ctx.keys, issuer: ctx.settings.issuer, audience: ctx.settings.audience,
-    tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revoked, audit, now: clock.now,
+    tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revokedFile, audit, now: clock.now,
   });
   const secrets = new Map<string, string>();
   for (const spec of ctx.clients.values()) {

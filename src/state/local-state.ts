@@ -14,6 +14,7 @@ import { SlidingWindowLimiter } from '../ratelimit/sliding-window.ts';
 export interface LocalStateParts {
   instance: string;
   revoked: ExpiringSetFile;
+  cutoffs: ExpiringSetFile;
   blocks: ExpiringSetFile;
   refresh: RefreshTokenStore;
   codes: AuthorizationCodes;
@@ -48,6 +49,7 @@ export function createLocalState(p: LocalStateParts): SharedState {
       },
     },
     revocations: wrapSet(p.revoked),
+    cutoffs: wrapSet(p.cutoffs),
     blocks: wrapSet(p.blocks),
     failures: {
       async record(key, windowSeconds) {

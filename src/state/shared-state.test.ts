@@ -33,17 +33,19 @@ function tmp(): string { const d = mkdtempSync(join(tmpdir(), 'aib-state-')); di
 function local(): SharedState {
   const d = tmp();
   return createLocalState({
-    instance: 'i1', revoked: new ExpiringSetFile(join(d, 'revoked.json'), now), blocks: new ExpiringSetFile(join(d, 'blocks.json'), now),
+    instance: 'i1', revoked: new ExpiringSetFile(join(d, 'revoked.json'), now), cutoffs: new ExpiringSetFile(join(d, 'cutoffs.json'), now), blocks: new ExpiringSetFile(join(d, 'blocks.json'), now),
     refresh: new RefreshTokenStore(join(d, 'refresh.json'), now), codes: new AuthorizationCodes(now), logins: new LoginSessions(now),
   });
 }
 
-async function valkey(instance = 'i1', prefix = 'test:'): Promise<{ state: SharedState; conn: ValkeyConnection; mirror: ExpiringSetFile }> {
+async function valkey(instance = 'i1', prefix = 'test:'): Promise<{ state: SharedState; conn: ValkeyConnection; mirror: ExpiringSetFile; cutoffs: ExpiringSetFile }> {
   const conn = new ValkeyConnection({ url: redis.url, caFile: undefined, keyPrefix: prefix, connectTimeoutMs: 2000, commandTimeoutMs: 2000, logger: createNullLogger() });
   conns.push(conn);
   await conn.connect();
-  const mirror = new ExpiringSetFile(join(tmp(), 'revoked.json'), now);
-  return { state: createValkeyState(conn, { instance, revocationMirror: mirror }), conn, mirror };
+  const d = tmp();
+  const mirror = new ExpiringSetFile(join(d, 'revoked.json'), now);
+  const cutoffs = new ExpiringSetFile(join(d, 'cutoffs.json'), now);
+  return { state: createValkeyState(conn, { instance, revocationMirror: mirror, cutoffMirror: cutoffs }), conn, mirror, cutoffs };
 }
 
 for (const backend of ['local', 'valkey'] as const) {
@@ -155,7 +157,7 @@ describe('Valkey specifics', () => {
     await a.conn.client.flushdb();
     assert.ok(await a.state.revocations.get('jti-z'), 'the local copy still refuses it');
     const { republishRevocations } = await import('./valkey-state.ts');
-    assert.equal(await republishRevocations(a.state, a.mirror), 1);
+    assert.equal(await republishRevocations(a.state, { revoked: a.mirror, cutoffs: a.cutoffs }), 1);
     const b = await valkey('i2', 'flush:');
     assert.ok(await b.state.revocations.get('jti-z'), 'another instance sees it again');
   });

@@ -88,6 +88,8 @@ export interface SharedState {
   readonly instance: string;
   readonly rateLimits: RateLimitState;
   readonly revocations: ExpiringSetState;
+  /** `aibridge clients revoke`: per-client cut-offs (tokens issued before are refused). */
+  readonly cutoffs: ExpiringSetState;
   readonly blocks: ExpiringSetState;
   readonly failures: FailureState;
   readonly codes: CodeState;

@@ -40,8 +40,9 @@ function parseFamily(json: string): Family {
 
 export interface ValkeyStateOptions {
   instance: string;
-  /** This instance's local copy of revocations (see module doc). */
+  /** This instance's local copies of revocations and client cut-offs (see module doc). */
   revocationMirror: ExpiringSetFile;
+  cutoffMirror: ExpiringSetFile;
 }
 
 export function createValkeyState(conn: ValkeyConnection, o: ValkeyStateOptions): SharedState {
@@ -209,7 +210,7 @@ export function createValkeyState(conn: ValkeyConnection, o: ValkeyStateOptions)
 
   return {
     kind: 'valkey', instance: o.instance,
-    rateLimits, revocations: expiringSet('revoked', o.revocationMirror), blocks: expiringSet('blocks'), failures, codes, refresh, logins, sessions, leases,
+    rateLimits, revocations: expiringSet('revoked', o.revocationMirror), cutoffs: expiringSet('cutoffs', o.cutoffMirror), blocks: expiringSet('blocks'), failures, codes, refresh, logins, sessions, leases,
     async ready() {
       try {
         const pong = await conn.run((c) => c.ping());
@@ -222,9 +223,14 @@ export function createValkeyState(conn: ValkeyConnection, o: ValkeyStateOptions)
   };
 }
 
-/** Write this instance's unexpired revocations back to the store (after a flush or restart). */
-export async function republishRevocations(state: SharedState, mirror: ExpiringSetFile): Promise<number> {
-  const items = mirror.entries();
-  if (items.length > 0) await state.revocations.add(items);
-  return items.length;
+/**
+ * Write this instance's unexpired revocations and cut-offs back to the store (after a flush or a
+ * restart with empty memory); also what the CLI and start-up wrote to the local files.
+ */
+export async function republishRevocations(state: SharedState, mirrors: { revoked: ExpiringSetFile; cutoffs: ExpiringSetFile }): Promise<number> {
+  const revoked = mirrors.revoked.entries();
+  const cutoffs = mirrors.cutoffs.entries();
+  if (revoked.length > 0) await state.revocations.add(revoked);
+  if (cutoffs.length > 0) await state.cutoffs.add(cutoffs);
+  return revoked.length + cutoffs.length;
 }
