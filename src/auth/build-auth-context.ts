@@ -53,7 +53,7 @@ export async function buildAuthContext(o: BuildAuthOptions): Promise<AuthContext
   const keys = await tokenKeys(o.rsa.privateKey, o.rsa.publicKey);
   const files = new ClientFiles(config.paths.clientsDir);
   const paths = authStatePaths(config.paths.secretsDir);
-  const state = o.state ?? await openSharedState({ config, logger, now });
+  const state = o.state ?? await openSharedState({ config, logger, ...(o.now ? { now: o.now } : {}) });
   const revoked = state.revocations;
   const ctx: AuthContext = {
     settings, keys, clients, files, state, revoked, revokedFile: new ExpiringSetFile(paths.revoked, now), audit, logger, now,

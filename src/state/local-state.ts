@@ -47,6 +47,9 @@ export function createLocalState(p: LocalStateParts): SharedState {
         if (!l) { l = new SlidingWindowLimiter(windowMs); limiters.set(windowMs, l); }
         return l.take(key, limit, nowMs());
       },
+      async remaining(key, limit, windowMs) {
+        return limiters.get(windowMs)?.peek(key, limit, nowMs()) ?? limit;
+      },
     },
     revocations: wrapSet(p.revoked),
     cutoffs: wrapSet(p.cutoffs),

@@ -47,7 +47,7 @@ export async function openSharedState(o: OpenStateOptions): Promise<SharedState>
     connectTimeoutMs: e.VALKEY_CONNECT_TIMEOUT_MS, commandTimeoutMs: e.VALKEY_COMMAND_TIMEOUT_MS, logger: o.logger,
   });
   await conn.connect();
-  const state = createValkeyState(conn, { instance, revocationMirror: revoked, cutoffMirror: cutoffs });
+  const state = createValkeyState(conn, { instance, revocationMirror: revoked, cutoffMirror: cutoffs, ...(o.now ? { now: o.now } : {}) });
   await republishRevocations(state, { revoked, cutoffs });
   return state;
 }

@@ -62,6 +62,8 @@ for (const backend of ['local', 'valkey'] as const) {
       assert.equal(results.filter((r) => r.allowed).length, 5);
       const refused = results.find((r) => !r.allowed)!;
       assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000);
+      assert.equal(await s2.rateLimits.remaining('olga|ssh', 5, 60_000), 0);
+      assert.equal(await s2.rateLimits.remaining('olga|other', 5, 60_000), 5);
     });
 
     test('authorization code: 100 concurrent redemptions give exactly one token, the rest see reuse', async () => {
@@ -180,5 +182,46 @@ describe('Valkey specifics', () => {
     const conn = new ValkeyConnection({ url: `redis://:wrong-secret-pw@127.0.0.1:${redis.port}/0`, caFile: undefined, keyPrefix: 'x:', connectTimeoutMs: 2000, commandTimeoutMs: 2000, logger: createNullLogger() });
     conns.push(conn);
     await assert.rejects(conn.connect(), (e: unknown) => isAppError(e) && e.code === 'E_STATE_UNAVAILABLE' && !e.message.includes('wrong-secret-pw'));
+  });
+});
+
+describe('lease keeper', () => {
+  test('one of two instances holds the lease; the other takes over when the holder stops', async () => {
+    const { startLeaseKeeper } = await import('./lease-keeper.ts');
+    const prefix = `lease${Math.random().toString(36).slice(2)}:`;
+    const a = (await valkey('a', prefix)).state;
+    const b = (await valkey('b', prefix)).state;
+    const ka = startLeaseKeeper(a.leases, 'backup', 600);
+    await new Promise((r) => setTimeout(r, 100));
+    const kb = startLeaseKeeper(b.leases, 'backup', 600);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(ka.held(), true);
+    assert.equal(kb.held(), false);
+    await ka.stop();
+    let took = false;
+    for (let i = 0; i < 40 && !took; i++) { await new Promise((r) => setTimeout(r, 50)); took = kb.held(); }
+    assert.ok(took, 'b took the lease over');
+    await kb.stop();
+  });
+});
+
+describe('Valkey event store (MCP resumability)', () => {
+  test('events stored on one instance replay on another after Last-Event-ID; bad ids replay nothing', async () => {
+    const { createValkeyEventStore } = await import('./valkey-event-store.ts');
+    const a = await valkey('a', 'ev:');
+    const b = await valkey('b', 'ev:');
+    const ea = createValkeyEventStore(a.conn, 'sess-1');
+    const eb = createValkeyEventStore(b.conn, 'sess-1');
+    const id1 = await ea.storeEvent('s1', { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } });
+    await ea.storeEvent('s1', { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 2 } });
+    await ea.storeEvent('s2', { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 2, progress: 9 } });
+    const got: unknown[] = [];
+    assert.equal(await eb.replayEventsAfter(id1, { send: async (_id, m) => { got.push(m); } }), 's1');
+    assert.deepEqual(got.map((m) => (m as { params: { progress: number } }).params.progress), [2]);
+    const other = createValkeyEventStore(b.conn, 'sess-2');
+    const none: unknown[] = [];
+    await other.replayEventsAfter(id1, { send: async (_id, m) => { none.push(m); } });
+    assert.deepEqual(none, [], 'another session cannot replay this one');
+    assert.equal(await eb.replayEventsAfter('garbage', { send: async () => undefined }), '');
   });
 });

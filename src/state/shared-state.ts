@@ -19,6 +19,8 @@ export type StateBackendKind = 'local' | 'valkey';
 export interface RateLimitState {
   /** Admit one call under `limit` per `windowMs`, atomically across instances. */
   take(key: string, limit: number, windowMs: number): Promise<WindowResult>;
+  /** Calls still allowed now, without taking one. */
+  remaining(key: string, limit: number, windowMs: number): Promise<number>;
 }
 
 /** A map key → expiry (epoch seconds); expired entries are invisible. */

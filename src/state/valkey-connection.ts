@@ -54,6 +54,9 @@ export class ValkeyConnection {
       ...(tls ? { tls: { ...(o.caFile ? { ca: readFileSync(o.caFile, 'utf8') } : {}), servername: u.hostname } } : {}),
     });
     this.client.on('error', (err: Error) => this.#outage(err));
+    // The connection never keeps a process alive by itself: `serve` has its listener, and a CLI
+    // command or test ends when its work is done (each new socket after a reconnect too).
+    this.client.on('connect', () => { (this.client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.(); });
     this.client.on('ready', () => this.#recovered());
   }
 

@@ -4,12 +4,16 @@
  * clocks drift still share one window. Values are JSON (Valkey's built-in cjson).
  */
 
-/** Milliseconds since the epoch from the server clock. */
-const NOW_MS = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+/**
+ * Milliseconds since the epoch: from the server clock, unless ARGV[1] carries one (an injected
+ * test clock; production passes '').
+ */
+const NOW_MS = `local now
+if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end`;
 
-/** KEYS[1] zset of admitted calls; ARGV limit, windowMs, unique member → {allowed, used, retryAfterMs}. */
+/** KEYS[1] zset of admitted calls; ARGV clock, limit, windowMs, unique member → {allowed, used, retryAfterMs}. */
 export const SLIDING_WINDOW_TAKE = `${NOW_MS}
-local limit = tonumber(ARGV[1]); local win = tonumber(ARGV[2])
+local limit = tonumber(ARGV[2]); local win = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
 local used = redis.call('ZCARD', KEYS[1])
 if used >= limit then
@@ -18,24 +22,28 @@ if used >= limit then
   if oldest[2] then retry = math.max(1, tonumber(oldest[2]) + win - now) end
   return {0, used, retry}
 end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('ZADD', KEYS[1], now, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], win)
 return {1, used + 1, 0}`;
 
-/** KEYS[1] zset of failures; ARGV windowSeconds, unique member → count within the window. */
+/** KEYS[1] zset of admitted calls; ARGV clock, windowMs → calls within the window. */
+export const SLIDING_WINDOW_COUNT = `${NOW_MS}
+return redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[2])), '+inf')`;
+
+/** KEYS[1] zset of failures; ARGV clock, windowSeconds, unique member → count within the window. */
 export const FAILURE_RECORD = `${NOW_MS}
-local win = tonumber(ARGV[1]) * 1000
+local win = tonumber(ARGV[2]) * 1000
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
-redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], win)
 return redis.call('ZCARD', KEYS[1])`;
 
-/** KEYS[1] zset member→expiry(s); ARGV pairs member, exp. Keeps the later expiry; drops expired. */
+/** KEYS[1] zset member→expiry(s); ARGV clock, then pairs member, exp. Keeps the later expiry; drops expired. */
 export const EXPIRING_SET_ADD = `${NOW_MS}
 local nowS = math.floor(now / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowS)
 local maxExp = 0
-for i = 1, #ARGV, 2 do
+for i = 2, #ARGV, 2 do
   local exp = tonumber(ARGV[i + 1])
   if exp > nowS then
     redis.call('ZADD', KEYS[1], 'GT', exp, ARGV[i])

@@ -16,7 +16,7 @@ import type {
 import type { Namespace } from './state-keys.ts';
 import { stateKey } from './state-keys.ts';
 import {
-  CODE_REDEEM, EXPIRING_SET_ADD, FAILURE_RECORD, LEASE_ACQUIRE, LEASE_RELEASE, REFRESH_REVOKE_FAMILY, REFRESH_ROTATE, SLIDING_WINDOW_TAKE,
+  CODE_REDEEM, EXPIRING_SET_ADD, SLIDING_WINDOW_COUNT, FAILURE_RECORD, LEASE_ACQUIRE, LEASE_RELEASE, REFRESH_REVOKE_FAMILY, REFRESH_ROTATE, SLIDING_WINDOW_TAKE,
 } from './valkey-scripts.ts';
 import { CODE_LIFETIME_SECONDS } from '../auth/oauth/authorization-codes.ts';
 import type { CodeGrant, IssuedFromCode } from '../auth/oauth/authorization-codes.ts';
@@ -28,7 +28,6 @@ import type { ExpiringSetFile } from '../auth/expiring-set-file.ts';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
 const unique = (): string => `${Date.now()}-${randomBytes(8).toString('hex')}`;
-const nowS = (): number => Math.floor(Date.now() / 1000);
 
 type Family = Omit<RefreshFamily, 'access'>;
 
@@ -40,6 +39,8 @@ function parseFamily(json: string): Family {
 
 export interface ValkeyStateOptions {
   instance: string;
+  /** Epoch seconds; injected by tests. Without it the scripts use the server's clock. */
+  now?: () => number;
   /** This instance's local copies of revocations and client cut-offs (see module doc). */
   revocationMirror: ExpiringSetFile;
   cutoffMirror: ExpiringSetFile;
@@ -47,12 +48,18 @@ export interface ValkeyStateOptions {
 
 export function createValkeyState(conn: ValkeyConnection, o: ValkeyStateOptions): SharedState {
   const k = (ns: Namespace, ...parts: string[]): string => stateKey(conn.prefix, ns, ...parts);
+  const nowS = o.now ?? ((): number => Math.floor(Date.now() / 1000));
+  /** ARGV[1] of the clocked scripts: '' = the server's clock (one clock for every instance). */
+  const clock = (): string => (o.now ? String(o.now() * 1000) : '');
 
   const rateLimits: RateLimitState = {
     async take(key, limit, windowMs) {
-      const r = await conn.script(SLIDING_WINDOW_TAKE, [k('rl', key)], [limit, windowMs, unique()]) as [number, number, number];
+      const r = await conn.script(SLIDING_WINDOW_TAKE, [k('rl', key)], [clock(), limit, windowMs, unique()]) as [number, number, number];
       const allowed = r[0] === 1;
       return { allowed, limit, remaining: allowed ? Math.max(0, limit - r[1]) : 0, retryAfterMs: allowed ? 0 : r[2] };
+    },
+    async remaining(key, limit, windowMs) {
+      return Math.max(0, limit - Number(await conn.script(SLIDING_WINDOW_COUNT, [k('rl', key)], [clock(), windowMs])));
     },
   };
 
@@ -60,7 +67,7 @@ export function createValkeyState(conn: ValkeyConnection, o: ValkeyStateOptions)
     async add(items) {
       mirror?.set(items);
       if (items.length === 0) return;
-      await conn.script(EXPIRING_SET_ADD, [k(ns)], items.flatMap(([m, exp]) => [m, exp]));
+      await conn.script(EXPIRING_SET_ADD, [k(ns)], [clock(), ...items.flatMap(([m, exp]) => [m, exp])]);
     },
     async get(key) {
       const local = mirror?.get(key);
@@ -86,7 +93,7 @@ export function createValkeyState(conn: ValkeyConnection, o: ValkeyStateOptions)
 
   const failures: FailureState = {
     async record(key, windowSeconds) {
-      return Number(await conn.script(FAILURE_RECORD, [k('fail', key)], [windowSeconds, unique()]));
+      return Number(await conn.script(FAILURE_RECORD, [k('fail', key)], [clock(), windowSeconds, unique()]));
     },
     async clear(key) { await conn.run((c) => c.del(k('fail', key))); },
   };
