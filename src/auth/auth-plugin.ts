@@ -11,6 +11,7 @@ import { syncClients } from './clients/sync-clients.ts';
 import { authenticate } from './authenticate.ts';
 import { mountAuthRoutes } from './auth-routes.ts';
 import { revokeAccessTokens } from './tokens/revoke-issued.ts';
+import { publishLocalRevocations, startRevocationSync } from '../state/open-shared-state.ts';
 
 const SWEEP_INTERVAL_MS = 30_000;
 
@@ -46,6 +47,11 @@ export const AUTH_PLUGIN: ServerPlugin = {
       onPurge: async (name) => revokeAccessTokens(ctx, await ctx.refresh.revokeClient(name), { client: name, reason: 'client purged' }),
     });
     runtime.logger.info('clients_synchronised', { mode: e.AUTH_MODE, clients: ctx.clients.size, ...report });
+    runtime.state = ctx.state;
+    await publishLocalRevocations(ctx.state, runtime.config);
+    const stopSync = startRevocationSync(ctx.state, runtime.config);
+    runtime.onShutdown.push(async () => { stopSync(); await ctx.state.close(); });
+    runtime.status.state = { backend: ctx.state.kind, instance: ctx.state.instance };
     runtime.authenticate = authenticate(ctx);
     runtime.countViolation = (ip) => { ctx.fail2ban.recordFailure(ip); };
     startUnblockSweeper(runtime, ctx);

@@ -11,6 +11,8 @@ import type { LeaseState } from './shared-state.ts';
 export interface LeaseKeeper {
   readonly name: string;
   held(): boolean;
+  /** Renew now and say whether this instance holds the lease. */
+  check(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export function startLeaseKeeper(leases: LeaseState, name: string, ttlMs = 30_00
   return {
     name,
     held: () => held,
+    async check() { await renew(); return held; },
     async stop() {
       stopped = true;
       clearInterval(timer);
@@ -36,5 +39,5 @@ export function startLeaseKeeper(leases: LeaseState, name: string, ttlMs = 30_00
 
 /** Wrap a watchdog task so it runs only on the lease holder; others report that they stand by. */
 export function onLeaseHolder<T extends { state: string; result: string }>(keeper: LeaseKeeper, task: () => Promise<T>, standby: () => T): () => Promise<T> {
-  return async () => (keeper.held() ? task() : standby());
+  return async () => (await keeper.check() ? task() : standby());
 }

@@ -13,6 +13,7 @@ import type { WindowResult } from '../ratelimit/sliding-window.ts';
 import type { CodeGrant, IssuedFromCode } from '../auth/oauth/authorization-codes.ts';
 import type { RefreshFamily, RotateResult } from '../auth/oauth/refresh-token-store.ts';
 import type { PendingAuthorization } from '../auth/oauth/login-sessions.ts';
+import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 
 export type StateBackendKind = 'local' | 'valkey';
 
@@ -99,6 +100,8 @@ export interface SharedState {
   readonly logins: LoginState;
   readonly sessions: SessionRecordState;
   readonly leases: LeaseState;
+  /** Resumability events of one MCP session, shared by every instance (Valkey only). */
+  eventStore?(sessionId: string): EventStore;
   /** Whether the store answers now (for /readyz); never throws. */
   ready(): Promise<{ ok: true } | { ok: false; reason: string }>;
   close(): Promise<void>;

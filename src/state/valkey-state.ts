@@ -15,6 +15,7 @@ import type {
 } from './shared-state.ts';
 import type { Namespace } from './state-keys.ts';
 import { stateKey } from './state-keys.ts';
+import { createValkeyEventStore } from './valkey-event-store.ts';
 import {
   CODE_REDEEM, EXPIRING_SET_ADD, SLIDING_WINDOW_COUNT, FAILURE_RECORD, LEASE_ACQUIRE, LEASE_RELEASE, REFRESH_REVOKE_FAMILY, REFRESH_ROTATE, SLIDING_WINDOW_TAKE,
 } from './valkey-scripts.ts';
@@ -217,6 +218,7 @@ export function createValkeyState(conn: ValkeyConnection, o: ValkeyStateOptions)
 
   return {
     kind: 'valkey', instance: o.instance,
+    eventStore: (sessionId: string) => createValkeyEventStore(conn, sessionId),
     rateLimits, revocations: expiringSet('revoked', o.revocationMirror), cutoffs: expiringSet('cutoffs', o.cutoffMirror), blocks: expiringSet('blocks'), failures, codes, refresh, logins, sessions, leases,
     async ready() {
       try {
