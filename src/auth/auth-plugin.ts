@@ -53,7 +53,7 @@ export const AUTH_PLUGIN: ServerPlugin = {
     runtime.onShutdown.push(async () => { stopSync(); await ctx.state.close(); });
     runtime.status.state = { backend: ctx.state.kind, instance: ctx.state.instance };
     runtime.authenticate = authenticate(ctx);
-    runtime.countViolation = (ip) => { ctx.fail2ban.recordFailure(ip); };
+    runtime.countViolation = (ip) => { ctx.fail2ban.recordFailure(ip).catch((err: unknown) => runtime.logger.error('fail2ban_count_failed', { message: errorMessage(err) })); };
     startUnblockSweeper(runtime, ctx);
     runtime.status.auth = { mode: e.AUTH_MODE, clients: ctx.clients.size };
     const extension: AppExtension = (app) => mountAuthRoutes(app, ctx, e.MCP_SERVER_NAME);
