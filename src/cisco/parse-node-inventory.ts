@@ -10,6 +10,7 @@ import type { CiscoNode, CiscoProduct, NodeRole } from './cisco-node.ts';
 
 /** Node and cluster names: a letter first, so a name can never be read as an IP literal. */
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,62}$/;
+// eslint-disable-next-line security/detect-unsafe-regex -- labels are split by ".", each at most 63 characters, and the lookahead caps the whole name at 253
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 const PIN = /^sha256\/([A-Za-z0-9+/]{43}=)$/;
 

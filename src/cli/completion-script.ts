@@ -27,7 +27,9 @@ export function bashCompletion(commands: readonly Command[]): string {
   return [
     '# aibridge shell completion. bash: source <(aibridge completion bash)  (or save it in /etc/bash_completion.d/aibridge)',
     '_aibridge() {',
+    // eslint-disable-next-line no-template-curly-in-string -- the ${...} belongs to the generated shell or config text, not to JavaScript
     '  local cur="${COMP_WORDS[COMP_CWORD]}" words=""',
+    // eslint-disable-next-line no-template-curly-in-string -- the ${...} belongs to the generated shell or config text, not to JavaScript
     '  local typed="${COMP_WORDS[*]:1:COMP_CWORD-1}"',
     '  case "$typed" in',
     ...cases,

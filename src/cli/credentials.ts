@@ -64,6 +64,7 @@ export const CREDENTIALS_SET_COMMAND: Command = {
       const user = required(ctx, 'user');
       const purpose = purposeOf(ctx, 'admin')!;
       checkTarget(config, target);
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point here: they are refused or stripped
       if (/[\u0000-\u001f\u007f:]/.test(user)) throw new AppError('E_USAGE', '--user must not contain ":" or control characters');
       const password = await readPassword(process.stdin, (t) => process.stderr.write(t));
       const action = await store.set(client, { target, purpose, user, password });

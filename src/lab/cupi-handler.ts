@@ -95,6 +95,7 @@ export function createCupiHandler(opts: { data: LabData; faults: FaultDice }): (
     const failed = faults.httpError('cupi');
     if (failed) { tomcatError(res, failed, failed === 503 ? 'Service Unavailable' : 'Internal Server Error'); return; }
     const url = new URL(req.url ?? '/', 'https://lab');
+    // eslint-disable-next-line security/detect-unsafe-regex -- checked by hand: no nested repetition can match the same text two ways (each repeated group starts with a character the part before it cannot match), so matching is linear
     const m = /^\/vmrest\/(users|handlers\/callhandlers|distributionlists|schedulesets)(?:\/([0-9a-fA-F-]{36}))?\/?$/.exec(url.pathname);
     const c = m ? COLLECTIONS[m[1]!] : undefined;
     if (!m || !c) { sendError(res, json, { status: 404, code: 'NOT_FOUND', message: `No resource found at ${url.pathname}` }); return; }

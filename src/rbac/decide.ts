@@ -111,10 +111,12 @@ export function decide(profile: Profile, tool: RbacTool, target: ToolTarget, pur
  */
 function decideServiceability(section: Record<string, unknown>, where: string, target: ToolTarget): Decision {
   const api = target.serviceabilityApi;
+  // eslint-disable-next-line security/detect-possible-timing-attacks -- false positive: neither side is a secret (a public name or undefined)
   if (api === undefined) return deny(where, 'the call names no serviceability API');
   const sub = section[api] as { allowed_services?: string[]; allowed_actions?: string[] } | undefined;
   const rule = `${where}.${api}`;
   if (!sub) return deny(rule, `the profile has no ${rule} section, so this serviceability API is denied`);
+  // eslint-disable-next-line security/detect-possible-timing-attacks -- false positive: neither side is a secret (a public name or undefined)
   if (api !== 'control') return { allowed: true, rule };
   if (target.serviceAction !== undefined && sub.allowed_actions && !sub.allowed_actions.includes(target.serviceAction)) {
     return deny(`${rule}.allowed_actions`, `action "${target.serviceAction}" is not allowed (allowed: ${sub.allowed_actions.join(', ') || 'none'})`);

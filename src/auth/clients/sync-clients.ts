@@ -30,7 +30,7 @@ export interface SyncOptions {
   /** Epoch seconds. */
   now: number;
   /** Called for each purged client so dependent stores (refresh tokens) forget it. */
-  onPurge?: (name: string) => void | Promise<void>;
+  onPurge?: (name: string) => void;
 }
 
 export interface SyncReport { created: string[]; issued: string[]; renewed: string[]; purged: string[]; secrets: string[] }
@@ -76,6 +76,7 @@ async function syncSecret(spec: ClientSpec, o: SyncOptions, report: SyncReport):
 function dropUnused(spec: ClientSpec, o: SyncOptions): void {
   if (!usesJwt(spec)) {
     const token = o.files.read(spec.name, '.token');
+    // eslint-disable-next-line security/detect-possible-timing-attacks -- compares with undefined, not with a secret
     if (token !== undefined) {
       const jti = jtiOf(token);
       o.audit.append('AUTH', 'token_revoked', { client: spec.name, jti, reason: 'client no longer in jwt mode' });
@@ -109,7 +110,7 @@ export async function syncClients(o: SyncOptions): Promise<SyncReport> {
       if (!lstatSync(o.files.dir(entry)).isDirectory()) continue;
       o.audit.append('AUTH', 'client_purged', { client: entry, reason: 'not in AUTH_CLIENTS' });
       o.files.purge(entry);
-      await o.onPurge?.(entry);
+      o.onPurge?.(entry);
       report.purged.push(entry);
     }
   }

@@ -30,6 +30,7 @@ function refuse(what: string, hint = 'send one admin CLI command such as "show s
 export function checkCliCommand(command: string): string {
   if (command.length > MAX_CLI_COMMAND_LENGTH) throw refuse(`longer than ${MAX_CLI_COMMAND_LENGTH} characters`);
   if (/[\r\n\u0085\u2028\u2029]/.test(command)) throw refuse('it contains a line break; only one command per call is allowed');
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here: they are refused or stripped
   if (/[\u0000-\u001f\u007f]/.test(command)) throw refuse('it contains a control character (Ctrl-C, tab, escape…)');
   if (/[^\x20-\x7e]/.test(command)) throw refuse('only printable ASCII characters are allowed');
   const bad = /[;|`&$<>?\\]/.exec(command);

@@ -189,6 +189,7 @@ export class CliSession {
         const pos = atFilePager(seg);
         if (pos) {
           usedPager = true;
+          // eslint-disable-next-line no-control-regex, security/detect-unsafe-regex -- matching control characters is the point here: they are refused or stripped; checked by hand: no nested repetition can match the same text two ways (each repeated group starts with a character the part before it cannot match), so matching is linear
           const body = plainText(seg.replace(/(?:\x1b\[[0-9;]*m)*\r?\n?options: q=quit[\s\S]*$/, '')).split('\n');
           if (body.length && body[body.length - 1] === '') body.pop();
           let key: 'n' | 'p' | 'e' | 'q' = 'n';

@@ -57,6 +57,7 @@ function likeRe(pattern: string, matches: boolean): RegExp {
     else if (matches && ch === '?') src += '.';
     else src += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
+  // eslint-disable-next-line security/detect-non-literal-regexp -- lab simulator only: a LIKE / wildcard pattern with every other character escaped
   return new RegExp(`^${src}$`, 's');
 }
 

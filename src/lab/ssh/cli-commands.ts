@@ -41,6 +41,7 @@ function runSql(ctx: CliContext, args: string[]): CliResult {
 
 function cucDbquery(ctx: CliContext, args: string[]): CliResult {
   if (args[0] !== 'unitydirdb' && args[0] !== 'unitydyndb') return { lines: ['Syntax:', 'run cuc dbquery database_name sql_statement', FAILED], ok: false };
+  // eslint-disable-next-line security/detect-unsafe-regex -- lab simulator only (never in front of a real node); its input is one CLI line already bounded by aibridge
   const m = /^select\s+(.+?)\s+from\s+(vw_user|tbl_user)(?:\s+where\s+(\w+)\s*=\s*'([^']*)')?\s*$/i.exec(args.slice(1).join(' '));
   if (!m) return { lines: ['Invalid SQL statement', FAILED], ok: false };
   const cols = m[1]!.split(',').map((c) => c.trim().toLowerCase());

@@ -4,6 +4,7 @@
  */
 
 /** XML 1.0 forbids these characters (W3C XML 1.0 §2.2); they are dropped from output. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here: they are refused or stripped
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 

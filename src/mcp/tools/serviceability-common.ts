@@ -53,6 +53,7 @@ export function timeWindow(a: { from?: string | undefined; to?: string | undefin
   if ((a.from !== undefined || a.to !== undefined) && a.last_minutes !== undefined) throw new AppError('E_INPUT_INVALID', 'Give either from/to or last_minutes, not both', { hint: 'e.g. {"last_minutes":30} or {"from":"2026-12-01T10:00:00Z","to":"2026-12-01T11:00:00Z"}' });
   const parse = (v: string, what: string): Date => {
     const d = new Date(v);
+    // eslint-disable-next-line security/detect-unsafe-regex -- checked by hand: no nested repetition can match the same text two ways (each repeated group starts with a character the part before it cannot match), so matching is linear
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(d.getTime())) throw new AppError('E_INPUT_INVALID', `${what} must be an ISO 8601 time with a zone: got "${v.slice(0, 40)}"`, { hint: 'e.g. 2026-12-01T10:00:00Z' });
     return d;
   };
@@ -102,8 +103,10 @@ const LOG_ROOTS = ['/var/log/active/', '/var/log/inactive/'];
  * one selectLogFiles reported (ReportedLogFiles).
  */
 export function checkLogFileName(file: string): void {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here: they are refused or stripped
   const refuse = (why: string): AppError => new AppError('E_FORBIDDEN', `Refused: file "${file.slice(0, 120).replace(/[\u0000-\u001f\u007f]/g, '?')}" ${why}`, { hint: 'use a name or absolutepath exactly as cucm_log_find reported it' });
   if (file.length === 0 || file.length > 512) throw refuse('must be 1-512 characters');
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here: they are refused or stripped
   if (/[\u0000-\u001f\u007f\\~]/.test(file)) throw refuse('contains a control character, backslash or "~"');
   if (!file.startsWith('/')) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(file)) throw refuse('is not a plain file name');

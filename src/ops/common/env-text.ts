@@ -3,6 +3,7 @@
  * the order as they were, keep CRLF files CRLF, and cope with a missing final newline.
  */
 
+// eslint-disable-next-line security/detect-unsafe-regex -- checked by hand: no nested repetition can match the same text two ways (each repeated group starts with a character the part before it cannot match), so matching is linear
 const ACTIVE_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/;
 
 export interface EnvLines { lines: string[]; eol: '\n' | '\r\n'; finalNewline: boolean }

@@ -19,6 +19,7 @@ export const UPGRADABLE_PATH = /^(aibridge|\.env\.example|manifest\.json|manifes
 export const UPGRADE_MANIFEST_SCHEMA = z.object({
   product: z.literal('aibridge'),
   kind: z.literal('upgrade'),
+  // eslint-disable-next-line security/detect-unsafe-regex -- checked by hand: no nested repetition can match the same text two ways (each repeated group starts with a character the part before it cannot match), so matching is linear
   version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
   created: z.string(),
   changelog: z.array(z.string()).max(500),
