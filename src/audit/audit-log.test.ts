@@ -227,3 +227,19 @@ test('appendAsync() rejects with E_AUDIT_WRITE when the disk is full (fail close
     spawnSync('umount', [logs]);
   }
 });
+
+test('several instances: every record names its instance; exports of two chains merge by time', async () => {
+  const { selectRecords } = await import('./export-records.ts');
+  const base = mkdtempSync(join(tmpdir(), 'audit-inst-'));
+  const a = AuditLog.open({ dir: join(base, 'a'), rotateSize: 1e7, rotateFiles: 5, checkpointPath: join(base, 'a.cp'), instance: 'aib-a:8443' });
+  const b = AuditLog.open({ dir: join(base, 'b'), rotateSize: 1e7, rotateFiles: 5, checkpointPath: join(base, 'b.cp'), instance: 'aib-b:8443' });
+  a.append('SERVER', 'one');
+  await new Promise((r) => setTimeout(r, 5));
+  b.append('SERVER', 'two');
+  await new Promise((r) => setTimeout(r, 5));
+  a.append('SERVER', 'three');
+  a.close(); b.close();
+  const merged = [...selectRecords(join(base, 'a', 'audit.log'), {}), ...selectRecords(join(base, 'b', 'audit.log'), {})]
+    .filter((r) => ['one', 'two', 'three'].includes(r.event)).sort((x, y) => Date.parse(x.ts) - Date.parse(y.ts));
+  assert.deepEqual(merged.map((r) => [r.event, (r as unknown as { instance: string }).instance]), [['one', 'aib-a:8443'], ['two', 'aib-b:8443'], ['three', 'aib-a:8443']]);
+});

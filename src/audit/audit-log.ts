@@ -27,6 +27,8 @@ export interface AuditLogOptions {
   rotateFiles: number;
   /** Where signed checkpoints live (outside the log folder, e.g. secrets/audit.checkpoint). */
   checkpointPath: string;
+  /** Several instances (STATE_BACKEND=valkey): every record names the instance that wrote it. */
+  instance?: string;
   /** Signs checkpoints; without it no checkpoint is written (read-only tools). */
   sign?: Signer;
   /** Records between two checkpoints (default 64); `close()` always writes one. */
@@ -261,7 +263,8 @@ export class AuditLog {
     // The chain relies on seq, not time; a clock jump backwards is itself recorded (T-AU-12).
     const jumpMs = this.#lastTs && now < this.#lastTs ? now - this.#lastTs : undefined;
     this.#lastTs = now;
-    return formatAuditLine({ now, category, event, fields, head, jumpMs });
+    const withInstance = this.#options.instance ? { instance: this.#options.instance, ...fields } : fields;
+    return formatAuditLine({ now, category, event, fields: withInstance, head, jumpMs });
   }
 
   /**

@@ -1,4 +1,5 @@
 /** @module Start-up step 2 (also used by CLI commands that audit): app.log and audit.log. */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Config } from '../config/load-config.ts';
@@ -49,6 +50,7 @@ export function openAuditLog(config: Config, privateKey?: KeyObject): AuditLog {
   return AuditLog.open({
     dir: config.paths.logsDir, rotateSize: config.env.LOGGING_ROTATE_SIZE, rotateFiles: config.env.LOGGING_ROTATE_FILES,
     checkpointPath: checkpointPath(config), retentionDays: config.env.AUDIT_RETENTION_DAYS,
+    ...(config.env.STATE_BACKEND === 'valkey' ? { instance: config.env.INSTANCE_NAME || `${hostname()}:${config.env.MCP_SERVER_PORT}` } : {}),
     ...(privateKey ? { sign: (data: Buffer) => signPss(privateKey, data), verify: verifyWith(createPublicKey(privateKey), config.paths.secretsDir) } : {}),
   });
 }

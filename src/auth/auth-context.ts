@@ -1,7 +1,7 @@
 /**
  * @module Everything the auth middleware and the OAuth endpoints share, built once at start-up
- * step 7: settings from .env, keys, the client registry, the persisted revocation list, IP
- * blocks, refresh tokens, and the in-memory authorization codes and login sessions.
+ * step 7: settings from .env, keys, the client registry, and the shared state (revocations, IP
+ * blocks, refresh tokens, authorization codes and login sessions: local files and memory, or Valkey).
  */
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../log/logger.ts';
@@ -11,11 +11,9 @@ import type { ClientSpec, GlobalAuthMode } from './clients/client-spec.ts';
 import type { ClientFiles } from './clients/client-files.ts';
 import type { ExpiringSetFile } from './expiring-set-file.ts';
 import type { Fail2Ban } from './fail2ban/fail2ban.ts';
+import type { CodeState, ExpiringSetState, LoginState, RefreshState, SharedState } from '../state/shared-state.ts';
 import type { BearerVerifier } from './tokens/bearer-verifier.ts';
 import type { TokenKeys } from './tokens/token-keys.ts';
-import type { RefreshTokenStore } from './oauth/refresh-token-store.ts';
-import type { AuthorizationCodes } from './oauth/authorization-codes.ts';
-import type { LoginSessions } from './oauth/login-sessions.ts';
 
 export interface AuthSettings {
   /** AUTH_ISSUER: the AS issuer identifier (RFC 8414 §2) and JWT `iss`. */
@@ -37,12 +35,16 @@ export interface AuthContext {
   keys: TokenKeys;
   clients: ReadonlyMap<string, ClientSpec>;
   files: ClientFiles;
-  revoked: ExpiringSetFile;
+  /** Shared state (local files or Valkey): revocations, codes, refresh families, login sessions. */
+  state: SharedState;
+  revoked: ExpiringSetState;
+  /** This install's revocation file (client sync at start-up writes it; published to the state). */
+  revokedFile: ExpiringSetFile;
   fail2ban: Fail2Ban;
   verifier: BearerVerifier;
-  refresh: RefreshTokenStore;
-  codes: AuthorizationCodes;
-  sessions: LoginSessions;
+  refresh: RefreshState;
+  codes: CodeState;
+  sessions: LoginState;
   audit: AuditLog;
   logger: Logger;
   /** Epoch seconds. */
@@ -68,6 +70,6 @@ export function auditRefusal(ctx: Pick<AuthContext, 'audit' | 'logger'>, event: 
 }
 
 /** Count an authentication failure for fail2ban (and audit the block it may cause). */
-export function countFailure(ctx: AuthContext, ip: string): void {
-  ctx.fail2ban.recordFailure(ip);
+export async function countFailure(ctx: AuthContext, ip: string): Promise<void> {
+  await ctx.fail2ban.recordFailure(ip);
 }

@@ -11,6 +11,7 @@ import { syncClients } from './clients/sync-clients.ts';
 import { authenticate } from './authenticate.ts';
 import { mountAuthRoutes } from './auth-routes.ts';
 import { revokeAccessTokens } from './tokens/revoke-issued.ts';
+import { publishLocalRevocations, startRevocationSync } from '../state/open-shared-state.ts';
 
 const SWEEP_INTERVAL_MS = 30_000;
 
@@ -28,7 +29,7 @@ async function loadAuth(runtime: ServerRuntime): Promise<AuthContext> {
 /** Audit ended IP blocks even when no request arrives to notice them. */
 function startUnblockSweeper(runtime: ServerRuntime, ctx: AuthContext): void {
   const timer = setInterval(() => {
-    try { ctx.fail2ban.sweep(); } catch (err) { runtime.logger.error('fail2ban_sweep_failed', { message: errorMessage(err) }); }
+    ctx.fail2ban.sweep().catch((err: unknown) => runtime.logger.error('fail2ban_sweep_failed', { message: errorMessage(err) }));
   }, SWEEP_INTERVAL_MS);
   timer.unref();
   runtime.onShutdown.push(() => clearInterval(timer));
@@ -42,12 +43,17 @@ export const AUTH_PLUGIN: ServerPlugin = {
     const e = runtime.config.env;
     const report = await syncClients({
       specs: [...ctx.clients.values()], files: ctx.files, keys: ctx.keys, issuer: ctx.settings.issuer, audience: ctx.settings.audience,
-      tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revoked, audit: ctx.audit, now: ctx.now(),
-      onPurge: (name) => revokeAccessTokens(ctx, ctx.refresh.revokeClient(name), { client: name, reason: 'client purged' }),
+      tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revokedFile, audit: ctx.audit, now: ctx.now(),
+      onPurge: async (name) => revokeAccessTokens(ctx, await ctx.refresh.revokeClient(name), { client: name, reason: 'client purged' }),
     });
     runtime.logger.info('clients_synchronised', { mode: e.AUTH_MODE, clients: ctx.clients.size, ...report });
+    runtime.state = ctx.state;
+    await publishLocalRevocations(ctx.state, runtime.config);
+    const stopSync = startRevocationSync(ctx.state, runtime.config);
+    runtime.onShutdown.push(async () => { stopSync(); await ctx.state.close(); });
+    runtime.status.state = { backend: ctx.state.kind, instance: ctx.state.instance };
     runtime.authenticate = authenticate(ctx);
-    runtime.countViolation = (ip) => { ctx.fail2ban.recordFailure(ip); };
+    runtime.countViolation = (ip) => { ctx.fail2ban.recordFailure(ip).catch((err: unknown) => runtime.logger.error('fail2ban_count_failed', { message: errorMessage(err) })); };
     startUnblockSweeper(runtime, ctx);
     runtime.status.auth = { mode: e.AUTH_MODE, clients: ctx.clients.size };
     const extension: AppExtension = (app) => mountAuthRoutes(app, ctx, e.MCP_SERVER_NAME);

@@ -96,7 +96,7 @@ test('T-AN-09 a token in the query string is ignored', async () => {
 test('T-AN-10 a revoked jti or a deleted client is refused', async () => {
   const r = await makeRig();
   const tok = r.token('alice');
-  r.ctx.revoked.set([[decodeJwt(tok).jti as string, r.clock.now + 3600]]);
+  await r.ctx.revoked.add([[decodeJwt(tok).jti as string, r.clock.now + 3600]]);
   await refused(r, tok, 'revoked');
   const r2 = await makeRig();
   const t2 = r2.token('carol');

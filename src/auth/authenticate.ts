@@ -33,7 +33,7 @@ export function authenticate(ctx: AuthContext): MiddlewareHandler<AppEnv> {
   const seen = new Set<string>();
   return async function authenticateMiddleware(c, next) {
     const ip = c.get('clientIp');
-    const until = ctx.fail2ban.blockedUntil(ip);
+    const until = await ctx.fail2ban.blockedUntil(ip);
     if (until !== undefined) return blockedResponse(c, until - ctx.now());
     const header = c.req.header('authorization');
     if (header === undefined) return unauthorized(c, ctx, false);
@@ -41,7 +41,7 @@ export function authenticate(ctx: AuthContext): MiddlewareHandler<AppEnv> {
     const result = m?.[1] ? await ctx.verifier.verify(m[1]) : { ok: false as const, reason: 'malformed' as const };
     if (!result.ok) {
       auditRefusal(ctx, 'auth_failed', { source_ip: ip, path: c.req.path, reason: result.reason, client: result.clientId, jti: result.jti });
-      countFailure(ctx, ip);
+      await countFailure(ctx, ip);
       return unauthorized(c, ctx, true);
     }
     const p = result.principal;

@@ -14,9 +14,8 @@ import { ExpiringSetFile } from './expiring-set-file.ts';
 import { Fail2Ban } from './fail2ban/fail2ban.ts';
 import { BearerVerifier } from './tokens/bearer-verifier.ts';
 import { tokenKeys } from './tokens/token-keys.ts';
-import { RefreshTokenStore } from './oauth/refresh-token-store.ts';
-import { AuthorizationCodes } from './oauth/authorization-codes.ts';
-import { LoginSessions } from './oauth/login-sessions.ts';
+import type { SharedState } from '../state/shared-state.ts';
+import { openSharedState } from '../state/open-shared-state.ts';
 import { authStatePaths } from './auth-state-paths.ts';
 
 export interface BuildAuthOptions {
@@ -26,6 +25,8 @@ export interface BuildAuthOptions {
   logger: Logger;
   /** Epoch seconds (tests inject a fake clock). */
   now?: () => number;
+  /** The shared state; opened from the config (STATE_BACKEND) when not given. */
+  state?: SharedState;
 }
 
 /** A profile exists when `<install>/profiles/<name>.json` is there or it is an embedded default. */
@@ -52,17 +53,17 @@ export async function buildAuthContext(o: BuildAuthOptions): Promise<AuthContext
   const keys = await tokenKeys(o.rsa.privateKey, o.rsa.publicKey);
   const files = new ClientFiles(config.paths.clientsDir);
   const paths = authStatePaths(config.paths.secretsDir);
-  const revoked = new ExpiringSetFile(paths.revoked, now);
-  const blocks = new ExpiringSetFile(paths.blocks, now);
-  const cutoffs = new ExpiringSetFile(paths.cutoffs, now);
+  const state = o.state ?? await openSharedState({ config, logger, ...(o.now ? { now: o.now } : {}) });
+  const revoked = state.revocations;
   const ctx: AuthContext = {
-    settings, keys, clients, files, revoked, audit, logger, now,
-    verifier: new BearerVerifier({ keys, issuer: settings.issuer, audiences: [settings.audience, settings.resource], clients, files, revoked, cutoffs, now }),
-    refresh: new RefreshTokenStore(paths.refresh, now),
-    codes: new AuthorizationCodes(now),
-    sessions: new LoginSessions(now),
+    settings, keys, clients, files, state, revoked, revokedFile: new ExpiringSetFile(paths.revoked, now), audit, logger, now,
+    verifier: new BearerVerifier({ keys, issuer: settings.issuer, audiences: [settings.audience, settings.resource], clients, files, revoked, cutoffs: state.cutoffs, now }),
+    refresh: state.refresh,
+    codes: state.codes,
+    sessions: state.logins,
     fail2ban: new Fail2Ban({
-      limit: config.env.AUTH_FAIL_LIMIT, windowSeconds: config.env.AUTH_FAIL_WINDOW_SECONDS, blockSeconds: config.env.AUTH_BLACKLIST_DURATION_SECONDS, blocks, now,
+      limit: config.env.AUTH_FAIL_LIMIT, windowSeconds: config.env.AUTH_FAIL_WINDOW_SECONDS, blockSeconds: config.env.AUTH_BLACKLIST_DURATION_SECONDS,
+      blocks: state.blocks, failures: state.failures, now,
       onBlock: (ip, failures, until) => auditRefusal({ audit, logger }, 'ip_blocked', { source_ip: ip, failures, until: new Date(until * 1000).toISOString() }),
       onUnblock: (ip, refused) => auditRefusal({ audit, logger }, 'ip_unblocked', { source_ip: ip, refused_while_blocked: refused }),
     }),

@@ -20,6 +20,15 @@ import { syncClients } from './clients/sync-clients.ts';
 import { authenticate } from './authenticate.ts';
 import { mountAuthRoutes } from './auth-routes.ts';
 
+/**
+ * With AIBRIDGE_TEST_VALKEY_URL set (by valkey-backend.test.ts, which starts a real redis-server),
+ * every rig runs on the Valkey backend with its own key prefix: the same auth suites, both backends.
+ */
+function valkeyLines(): string[] {
+  const url = process.env.AIBRIDGE_TEST_VALKEY_URL;
+  return url ? ['STATE_BACKEND=valkey', `VALKEY_URL=${url}`, `VALKEY_KEY_PREFIX=rig${Math.random().toString(36).slice(2, 10)}:`] : [];
+}
+
 export const ISSUER = 'https://localhost:8443';
 export const RESOURCE = `${ISSUER}/mcp`;
 export const RIG_KEYS = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -46,7 +55,7 @@ export async function makeRig(options: RigOptions = {}): Promise<Rig> {
     writeFileSync(join(dir, '.env'), [
       `AUTH_ISSUER=${ISSUER}`, 'MCP_SERVER_SECURITY_ALLOWED_HOSTS=localhost:*', 'MCP_SERVER_SECURITY_ALLOWED_ORIGINS=https://localhost:8443',
       'AUTH_MODE=jwt+oauth2', 'AUTH_CLIENTS=alice:sub-alice:admin:jwt,bob:sub-bob:operator:oauth2,carol:sub-carol:auditor:jwt+oauth2',
-      'AUTH_FAIL_LIMIT=50', ...(options.env ?? []),
+      'AUTH_FAIL_LIMIT=50', ...valkeyLines(), ...(options.env ?? []),
     ].join('\n'), { mode: 0o600 });
   }
   const config = loadConfig(dir);
@@ -55,7 +64,7 @@ export async function makeRig(options: RigOptions = {}): Promise<Rig> {
   const ctx = await buildAuthContext({ config, rsa: options.rsa ?? RIG_KEYS, audit, logger: createNullLogger(), now: () => clock.now });
   await syncClients({
     specs: [...ctx.clients.values()], files: ctx.files, keys: ctx.keys, issuer: ctx.settings.issuer, audience: ctx.settings.audience,
-    tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revoked, audit, now: clock.now,
+    tokenLifetimeSeconds: ctx.settings.jwtLifetimeSeconds, revoked: ctx.revokedFile, audit, now: clock.now,
   });
   const secrets = new Map<string, string>();
   for (const spec of ctx.clients.values()) {

@@ -21,12 +21,13 @@ export const AUDIT_EXPORT_COMMAND: Command = {
   summary: 'Export audit records as NDJSON or CSV',
   help: [
     'Usage: aibridge audit export [--dir DIR] [--format ndjson|csv] [--from ISO] [--to ISO]',
-    '                             [--category CAT[,CAT]] [--output FILE]',
+    '                             [--category CAT[,CAT]] [--output FILE] [--log FILE]...',
     '',
     `Categories: ${AUDIT_CATEGORIES.join(', ')}. Reads audit.log and its rotated archives.`,
     'Without --output the records go to stdout. The export itself is recorded (EXPORTED).',
+    'With several instances, --log FILE (repeatable) reads those audit logs and merges them by time.',
   ].join('\n'),
-  options: { format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, category: { type: 'string' }, output: { type: 'string' } },
+  options: { format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, category: { type: 'string' }, output: { type: 'string' }, log: { type: 'string', multiple: true } },
   async run(ctx) {
     const format = flagString(ctx.values, 'format') ?? 'ndjson';
     if (format !== 'ndjson' && format !== 'csv') throw new AppError('E_USAGE', `--format "${format}" is not supported`, { hint: 'use ndjson or csv' });
@@ -37,7 +38,9 @@ export const AUDIT_EXPORT_COMMAND: Command = {
     const from = parseTime(flagString(ctx.values, 'from'), 'from');
     const to = parseTime(flagString(ctx.values, 'to'), 'to');
     const config = loadConfig(ctx.dir);
-    const records = selectRecords(join(config.paths.logsDir, 'audit.log'), { from, to, categories });
+    // Several instances: --log A --log B merges their chains by time (each record names its instance).
+    const logs = (ctx.values.log as string[] | undefined) ?? [join(config.paths.logsDir, 'audit.log')];
+    const records = logs.flatMap((l) => selectRecords(l, { from, to, categories })).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
     const text = format === 'csv' ? toCsv(records) : toNdjson(records);
     const output = flagString(ctx.values, 'output');
     if (output) writeFileAtomicSync(output, text, { mode: 0o600 }); else process.stdout.write(text);

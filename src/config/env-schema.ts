@@ -63,6 +63,18 @@ const jsonRecord = z.string().default('').transform((v, ctx) => {
   }
 });
 
+/** redis:// or rediss:// with a host; the password inside is a secret (SECRET_ENV_KEYS). */
+const valkeyUrl = z.string().default('').transform((v, ctx) => {
+  const s = v.trim();
+  if (!s) return '';
+  try {
+    const u = new URL(s);
+    if ((u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname) return s;
+  } catch { /* reported below */ }
+  ctx.addIssue({ code: 'custom', message: 'must be redis://[user:password@]host:port[/db] or rediss://…' });
+  return z.NEVER;
+});
+
 /** The .env schema. Keys are exactly the .env names. */
 export const ENV_SCHEMA = z.object({
   PROJECT_NAME: str('aibridge'),
@@ -175,13 +187,32 @@ export const ENV_SCHEMA = z.object({
   BACKUP_SFTP_PASSWORD_ENC: str(''),
   BACKUP_SFTP_REMOTE_PATH: str('/backups/ai-bridge/'),
   BACKUP_SFTP_RETENTION: int(52, 1, 10_000),
-}).strict();
+  STATE_BACKEND: oneOf('local', ['local', 'valkey']),
+  VALKEY_URL: valkeyUrl,
+  VALKEY_CA_FILE: str(''),
+  VALKEY_KEY_PREFIX: z.string().default('aibridge:').transform((v, ctx) => {
+    const s = v.trim();
+    if (/^[A-Za-z0-9_.:-]{1,64}$/.test(s)) return s;
+    ctx.addIssue({ code: 'custom', message: 'must be 1 to 64 characters of letters, digits and _ . : -' });
+    return z.NEVER;
+  }),
+  VALKEY_CONNECT_TIMEOUT_MS: int(2000, 100, 60_000),
+  VALKEY_COMMAND_TIMEOUT_MS: int(1000, 50, 60_000),
+  INSTANCE_NAME: z.string().default('').transform((v, ctx) => {
+    const s = v.trim();
+    if (s === '' || /^[A-Za-z0-9_.-]{1,64}$/.test(s)) return s;
+    ctx.addIssue({ code: 'custom', message: 'must be 1 to 64 characters of letters, digits and _ . -' });
+    return z.NEVER;
+  }),
+}).strict().superRefine((c, ctx) => {
+  if (c.STATE_BACKEND === 'valkey' && !c.VALKEY_URL) ctx.addIssue({ code: 'custom', path: ['VALKEY_URL'], message: 'is required when STATE_BACKEND=valkey (redis://user:password@host:port/db or rediss://…)' });
+});
 
 export type EnvConfig = z.infer<typeof ENV_SCHEMA>;
 export type EnvKey = keyof z.input<typeof ENV_SCHEMA>;
 
 /** Keys whose values are secret: never echoed in errors, logs or support bundles. */
-export const SECRET_ENV_KEYS: ReadonlySet<string> = new Set(['BACKUP_SFTP_PASSWORD_ENC']);
+export const SECRET_ENV_KEYS: ReadonlySet<string> = new Set(['BACKUP_SFTP_PASSWORD_ENC', 'VALKEY_URL']);
 
 /** All known keys, in schema order (used for typo suggestions and .env.example checks). */
 export const ENV_KEYS: readonly string[] = Object.keys(ENV_SCHEMA.shape);

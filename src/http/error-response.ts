@@ -19,6 +19,12 @@ export function errorResponder(logger: Logger) {
       const status = err.status;
       return c.json({ error: 'http_error', message: status === 413 ? 'Request body too large' : err.message || 'Request refused' }, status);
     }
+    if (err instanceof AppError && err.code === 'E_STATE_UNAVAILABLE') {
+      // Fail closed (scale-out issue): without the shared store no token, limit or session can be
+      // checked. The outage is logged once by the connection, not once per request.
+      c.header('Retry-After', '5');
+      return c.json({ error: err.code, message: 'The shared state store is unavailable, so this server cannot check tokens, rate limits or sessions; try again shortly', hint: 'the operator: check Valkey (see app.log "state_store_unavailable")' }, 503);
+    }
     if (err instanceof AppError) {
       const status = STATUS[err.code] ?? 500;
       if (status >= 500) {

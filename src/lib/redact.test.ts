@@ -24,3 +24,12 @@ test('escapeControlChars() keeps one record on one line (CWE-117)', () => {
   assert.ok(!/[\n\r\u2028\u0085\u001b]/.test(out));
   assert.match(out, /\\u000a/);
 });
+
+test('redactText() masks the password inside any URL with userinfo (VALKEY_URL, SFTP, proxies)', () => {
+  for (const [input, expected] of [
+    ['connect redis://:s3cr3t@10.0.0.5:6379/0 failed', 'connect redis://:[REDACTED]@10.0.0.5:6379/0 failed'],
+    ['rediss://aibridge:p%40ss:w0rd@valkey.bank.example:6380', 'rediss://aibridge:[REDACTED]@valkey.bank.example:6380'],
+    ['sftp://backup:hunter2@host/path', 'sftp://backup:[REDACTED]@host/path'],
+    ['https://example.com/a:b@c', 'https://example.com/a:b@c'],
+  ] as const) assert.equal(redactText(input), expected);
+});

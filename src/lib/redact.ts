@@ -29,6 +29,7 @@ const INLINE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   [/\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}/g, REDACTED],
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${REDACTED}@`],
   [/\b(password|passwd|passphrase|secret|token|client_secret|access_token|refresh_token|pin|pwd|community)=([^&\s"']+)/gi, `$1=${REDACTED}`],
   // JSON or XML echoed back inside a message (a Cisco error quoting the request body).
   [/("[A-Za-z_]*(?:pin|password|passphrase|secret|token|credential|community)[A-Za-z_]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`],

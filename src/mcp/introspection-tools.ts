@@ -36,7 +36,7 @@ function whoami(pipe: ToolPipeline): ToolDefinition {
         ...(profile ? { profile_description: description, product_scope, permissions: sections } : { note: 'your profile is not loaded, so every Cisco call is denied; ask an operator to fix profiles/' + p.profile + '.json' }),
         auth_method: p.authMethod, token_expires_at: new Date(p.expiresAt * 1000).toISOString(),
         tools: pipe.visibleTo(p).map((t) => t.name),
-        rate_limits: pipe.budget(p),
+        rate_limits: await pipe.budget(p),
       });
     },
   };

@@ -45,7 +45,8 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       const metrics = metricsOf(runtime);
       const nodeVersions = new NodeVersions();
       const tools = new ToolSet(buildToolCatalog({ config, audit, profiles, logger, nodeVersions, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
-      const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics });
+      const state = runtime.state;
+      const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics, ...(state?.kind === 'valkey' ? { rateLimits: state.rateLimits } : {}) });
       tools.add(createIntrospectionTools(pipeline));
       const resources = new McpResources({
         store: new ReportStore(config.paths.clientsDir, audit), nodes: new NodeRegistry(parseNodeInventory(e)), versions: nodeVersions,
@@ -70,6 +71,9 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
         mountMcpRoute(app, {
           path: e.MCP_SERVER_URL_PATH, name: e.MCP_SERVER_NAME, instructions: e.MCP_SERVER_INSTRUCTIONS,
           pipeline, sessions, auth, audit, logger, metrics, resources,
+          ...(state?.kind === 'valkey' && state.eventStore
+            ? { shared: { records: state.sessions, idleSeconds: Math.ceil(sessions.limits.idleMs / 1000), eventStore: state.eventStore.bind(state) } }
+            : {}),
         });
         mountStatusRoute(app, auth, {
           name: e.MCP_SERVER_NAME, version: VERSION, startedAt: runtime.startedAt,

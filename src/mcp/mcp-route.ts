@@ -15,8 +15,11 @@ import type { McpSession } from './mcp-session.ts';
 import type { SessionStore } from './session-store.ts';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { authInfoOf, createMcpSession } from './mcp-session.ts';
+import { newSessionId } from './session-store.ts';
 import type { McpResources } from './content/resources.ts';
 import { idOf, jsonRpcError, whenBodyDone } from './json-rpc-response.ts';
+import type { SessionRecord, SessionRecordState } from '../state/shared-state.ts';
+import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 
 export interface McpRouteDeps {
   path: string;
@@ -31,6 +34,21 @@ export interface McpRouteDeps {
   metrics: AibridgeMetrics;
   /** Resources (inventory, profile, the caller's reports, AXL docs); prompts are always offered. */
   resources?: McpResources;
+  /**
+   * Several instances (STATE_BACKEND=valkey): what each session is, so any instance rebuilds a
+   * session another opened, and an event store per session for resumability.
+   */
+  shared?: { records: SessionRecordState; idleSeconds: number; eventStore(sessionId: string): EventStore };
+}
+
+/** The initialize request a rebuilt session replays to its own transport (never sent on the wire). */
+function replayInitialize(rec: SessionRecord, path: string, initialized: boolean): Request {
+  const body = initialized
+    ? { jsonrpc: '2.0', method: 'notifications/initialized' }
+    : { jsonrpc: '2.0', id: '__aibridge_rebuild__', method: 'initialize', params: { protocolVersion: rec.protocolVersion, capabilities: rec.capabilities, clientInfo: rec.clientInfo } };
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  if (initialized) { headers['mcp-session-id'] = rec.id; headers['mcp-protocol-version'] = rec.protocolVersion; }
+  return new Request(`https://aibridge.invalid${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
 }
 
 const SESSION_NOT_FOUND = 'Session not found: it expired, was closed, or belongs to another client; send a new initialize request without Mcp-Session-Id';
@@ -53,22 +71,54 @@ export function requireBearer(get: () => MiddlewareHandler<AppEnv> | undefined):
 
 export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
   const { pipeline, sessions } = d;
-  const lookup = (c: { req: { header(n: string): string | undefined } }, p: Principal, ip: string): McpSession | Response => {
-    const sid = c.req.header('mcp-session-id');
-    if (sid === undefined) return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-    const s = sessions.get(sid) as McpSession | undefined;
-    if (!s) return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
-    if (s.clientName !== p.clientName) {
-      d.metrics.sessionRefused('wrong_client');
-      try { d.audit.append('TRANSPORT', 'session_client_mismatch', { client: p.clientName, session_owner: s.clientName, source_ip: ip }); } catch (err) {
-        d.logger.error('audit_write_failed', { event: 'session_client_mismatch', message: (err as Error).message });
-      }
-      d.logger.warning('session_client_mismatch', { client: p.clientName, session_owner: s.clientName, source_ip: ip });
-      return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
+  const mismatch = (p: Principal, owner: string, ip: string): Response => {
+    d.metrics.sessionRefused('wrong_client');
+    try { d.audit.append('TRANSPORT', 'session_client_mismatch', { client: p.clientName, session_owner: owner, source_ip: ip }); } catch (err) {
+      d.logger.error('audit_write_failed', { event: 'session_client_mismatch', message: (err as Error).message });
     }
-    s.lastSeenAt = pipeline.now();
+    d.logger.warning('session_client_mismatch', { client: p.clientName, session_owner: owner, source_ip: ip });
+    return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
+  };
+
+  /** A session another instance opened: rebuild its server here from the shared record. */
+  const rebuild = async (sid: string, p: Principal, ip: string): Promise<McpSession | Response> => {
+    const shared = d.shared;
+    if (!shared) return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
+    const rec = await shared.records.get(sid);
+    if (!rec) return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
+    if (rec.client !== p.clientName) return mismatch(p, rec.client, ip);
+    const room = sessions.makeRoom(p.clientName);
+    if (!room.ok) return jsonRpcError(503, -32000, 'Too many open MCP sessions on this server; try again later', { headers: { 'Retry-After': '60' } });
+    if (room.evicted) void room.evicted.close();
+    const s = newSession(p, sid);
+    await s.server.connect(s.transport);
+    const authInfo = authInfoOf(p);
+    // Replay the client's initialize to this instance's own server (answers are read and dropped).
+    await (await s.transport.handleRequest(replayInitialize(rec, d.path, false), { authInfo })).text();
+    await (await s.transport.handleRequest(replayInitialize(rec, d.path, true), { authInfo })).text();
+    if (s.id !== sid) return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
+    d.logger.info('mcp_session_rebuilt', { client: p.clientName, source_ip: ip });
     return s;
   };
+
+  const lookup = async (c: { req: { header(n: string): string | undefined } }, p: Principal, ip: string): Promise<McpSession | Response> => {
+    const sid = c.req.header('mcp-session-id');
+    if (sid === undefined) return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    const s = (sessions.get(sid) as McpSession | undefined) ?? await rebuild(sid, p, ip);
+    if (s instanceof Response) return s;
+    if (s.clientName !== p.clientName) return mismatch(p, s.clientName, ip);
+    s.lastSeenAt = pipeline.now();
+    if (d.shared) void d.shared.records.touch(sid, d.shared.idleSeconds).catch(() => undefined);
+    return s;
+  };
+
+  const newSession = (p: Principal, sessionId?: string): McpSession => createMcpSession({
+    name: d.name, instructions: d.instructions, pipeline, clientName: p.clientName, now: () => pipeline.now(), ...(d.resources ? { resources: d.resources } : {}),
+    ...(sessionId ? { sessionId } : {}),
+    ...(d.shared && sessionId ? { eventStore: d.shared.eventStore(sessionId) } : {}),
+    onOpen: (x) => sessions.add(x),
+    onClose: (id) => { sessions.delete(id); if (d.shared) void d.shared.records.delete(id).catch(() => undefined); },
+  });
 
   const open = async (p: Principal): Promise<McpSession | Response> => {
     const room = sessions.makeRoom(p.clientName);
@@ -79,12 +129,22 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
         : jsonRpcError(503, -32000, 'Too many open MCP sessions on this server; try again later', { headers: { 'Retry-After': '60' } });
     }
     if (room.evicted) void room.evicted.close();
-    const s = createMcpSession({
-      name: d.name, instructions: d.instructions, pipeline, clientName: p.clientName, now: () => pipeline.now(), ...(d.resources ? { resources: d.resources } : {}),
-      onOpen: (x) => sessions.add(x), onClose: (id) => sessions.delete(id),
-    });
+    // With shared sessions the id is chosen here, so the event store can be bound to it.
+    const s = newSession(p, d.shared ? newSessionId() : undefined);
     await s.server.connect(s.transport);
     return s;
+  };
+
+  /** Record a new session in the shared store before its initialize answer leaves. */
+  const record = async (s: McpSession, p: Principal, body: unknown): Promise<void> => {
+    if (!d.shared || !s.id) return;
+    const params = (body as { params?: { protocolVersion?: unknown; capabilities?: unknown; clientInfo?: unknown } }).params ?? {};
+    const info = params.clientInfo as { name?: unknown; version?: unknown } | undefined;
+    await d.shared.records.put({
+      id: s.id, client: p.clientName, protocolVersion: typeof params.protocolVersion === 'string' ? params.protocolVersion : '2025-06-18',
+      capabilities: typeof params.capabilities === 'object' && params.capabilities !== null ? params.capabilities as Record<string, unknown> : {},
+      clientInfo: { name: typeof info?.name === 'string' ? info.name.slice(0, 200) : 'unknown', version: typeof info?.version === 'string' ? info.version.slice(0, 100) : '0' },
+    }, d.shared.idleSeconds);
   };
 
   app.on(['POST', 'GET', 'DELETE'], d.path, d.auth, async (c) => {
@@ -93,7 +153,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     const ip = c.get('clientIp');
     const authInfo = authInfoOf(p);
     if (c.req.method !== 'POST') {
-      const s = lookup(c, p, ip);
+      const s = await lookup(c, p, ip);
       return s instanceof Response ? s : s.transport.handleRequest(c.req.raw, { authInfo });
     }
     const accept = c.req.header('accept') ?? '';
@@ -106,8 +166,14 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     if (Array.isArray(body)) return jsonRpcError(400, -32600, 'Invalid Request: JSON-RPC batches are not supported (MCP 2025-06-18 removed them); send one message per request');
     if (typeof body !== 'object' || body === null) return jsonRpcError(400, -32600, 'Invalid Request: the body must be one JSON-RPC message object');
     let s: McpSession | Response;
-    if (isInitializeRequest(body) && c.req.header('mcp-session-id') === undefined) s = await open(p);
-    else s = lookup(c, p, ip);
+    if (isInitializeRequest(body) && c.req.header('mcp-session-id') === undefined) {
+      s = await open(p);
+      if (s instanceof Response) return s;
+      const res = await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo });
+      await record(s, p, body);
+      return res;
+    }
+    s = await lookup(c, p, ip);
     if (s instanceof Response) return s;
     const msg = body as { method?: unknown; params?: { name?: unknown; arguments?: unknown } };
     const id = idOf(body);
@@ -117,7 +183,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
       }
       if (typeof msg.params === 'object' && msg.params !== null && typeof msg.params.name === 'string') {
         const prepared = pipeline.prepare(msg.params.name, msg.params.arguments);
-        const adm = pipeline.admit(p, prepared, { requestId: c.get('requestId'), sessionId: s.id, sourceIp: ip });
+        const adm = await pipeline.admit(p, prepared, { requestId: c.get('requestId'), sessionId: s.id, sourceIp: ip });
         if (!adm.allowed) {
           return jsonRpcError(429, -32000, adm.message, {
             id, headers: { 'Retry-After': String(adm.retryAfterS) },

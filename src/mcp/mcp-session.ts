@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, ErrorCode as RpcCode, McpError, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourceTemplatesRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { McpResources } from './content/resources.ts';
 import { getPrompt, listPrompts } from './content/prompts.ts';
@@ -27,6 +28,9 @@ export interface SessionOptions {
   onOpen(session: McpSession): void;
   onClose(id: string): void;
   resources?: McpResources;
+  /** Rebuild a session another instance opened (scale-out): keep its id; an EventStore for resumability. */
+  sessionId?: string;
+  eventStore?: EventStore;
 }
 
 export interface McpSession extends StoredSession {
@@ -65,7 +69,8 @@ export function createMcpSession(opts: SessionOptions): McpSession {
   const server = new Server({ name: opts.name, version: VERSION }, { capabilities: { tools: { listChanged: true }, prompts: {}, ...(opts.resources ? { resources: {} } : {}) }, instructions: opts.instructions });
   let session: McpSession;
   const transport = new WebStandardStreamableHTTPServerTransport({
-    sessionIdGenerator: newSessionId,
+    sessionIdGenerator: opts.sessionId ? () => opts.sessionId as string : newSessionId,
+    ...(opts.eventStore ? { eventStore: opts.eventStore } : {}),
     onsessioninitialized: () => opts.onOpen(session),
     onsessionclosed: (id) => opts.onClose(id),
   });

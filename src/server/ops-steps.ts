@@ -61,7 +61,7 @@ export const OPS_WATCHDOGS_PLUGIN: ServerPlugin = {
     integrity.status.state = (runtime.status.integrity as { state?: string } | undefined)?.state === 'tampered' ? 'alert' : 'ok';
     watchdogs.integrity = integrity.status;
     runtime.onShutdown.push(() => integrity.stop());
-    const backup = startBackupWatchdog(runtime);
+    const backup = startBackupWatchdog({ ...runtime, status: runtime.status, ...(runtime.state?.kind === 'valkey' ? { leases: runtime.state.leases } : {}) });
     watchdogs.backup = backup.status;
     runtime.onShutdown.push(() => backup.stop());
     runtime.logger.info('watchdogs_started', { integrity_interval_h: hours, backup: runtime.config.env.BACKUP_ENABLED ? `every ${runtime.config.env.BACKUP_INTERVAL_HOURS} h` : 'disabled' });

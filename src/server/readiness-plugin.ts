@@ -3,6 +3,7 @@
  * certificate are loaded, the audit log is writable, the integrity check passed (skipped from
  * source), and the licence is VALID or GRACE. The licence state comes from the licence watchdog
  * when it publishes one in /status; otherwise the installed licence is verified here (cached 30 s).
+ * With STATE_BACKEND=valkey the shared state store must answer too.
  */
 import { checkInstalledLicense, countClients } from '../license/check-license.ts';
 import { readInstallId } from '../license/install-id.ts';
@@ -27,6 +28,12 @@ function licenseProbe(runtime: ServerRuntime): () => Promise<ReadinessCheck> {
   };
 }
 
+/** STATE_BACKEND=valkey: the shared store answers (a PING within the command timeout). */
+async function stateProbe(runtime: ServerRuntime): Promise<ReadinessCheck> {
+  const r = await runtime.state!.ready();
+  return { name: 'state_store', ok: r.ok, detail: r.ok ? 'Valkey answers' : `unreachable: ${r.reason}` };
+}
+
 export function readinessChecks(runtime: ServerRuntime): () => Promise<ReadinessCheck[]> {
   const license = licenseProbe(runtime);
   return async () => {
@@ -36,6 +43,7 @@ export function readinessChecks(runtime: ServerRuntime): () => Promise<Readiness
       { name: 'audit_log', ok: runtime.audit.healthy, detail: runtime.audit.healthy ? 'writable' : `not writable: ${runtime.audit.lastError ?? 'last append failed'}` },
       { name: 'integrity', ok: integrity?.state === 'ok' || integrity?.state === 'skipped', detail: integrity?.state === 'tampered' ? `failed: ${integrity.problems?.[0] ?? 'see aibridge integrity'}` : (integrity?.state ?? 'not checked yet') },
       await license().catch((err: unknown) => ({ name: 'license', ok: false, detail: `cannot be checked: ${(err as Error).message}` })),
+      ...(runtime.state?.kind === 'valkey' ? [await stateProbe(runtime)] : []),
     ];
   };
 }

@@ -7,6 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppExtension } from '../http/build-app.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { ServerCert } from '../tls/server-cert.ts';
+import type { SharedState } from '../state/shared-state.ts';
 
 export interface ServerRuntime {
   config: Config;
@@ -24,6 +25,8 @@ export interface ServerRuntime {
   authenticate?: MiddlewareHandler<AppEnv>;
   /** Count a transport violation (forged Host/Origin) from `ip` towards Fail2Ban; set by the auth plugin. */
   countViolation?: (ip: string) => void;
+  /** The shared state (STATE_BACKEND: local files or Valkey), opened by the auth plugin at step 7. */
+  state?: SharedState;
   /** Routes and middleware to mount (auth, MCP, status, metrics…), in order. */
   extensions: AppExtension[];
   /** Run at shutdown, newest first (watchdogs, sessions, caches). */

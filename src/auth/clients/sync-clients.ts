@@ -30,7 +30,7 @@ export interface SyncOptions {
   /** Epoch seconds. */
   now: number;
   /** Called for each purged client so dependent stores (refresh tokens) forget it. */
-  onPurge?: (name: string) => void;
+  onPurge?: (name: string) => void | Promise<void>;
 }
 
 export interface SyncReport { created: string[]; issued: string[]; renewed: string[]; purged: string[]; secrets: string[] }
@@ -110,7 +110,7 @@ export async function syncClients(o: SyncOptions): Promise<SyncReport> {
       if (!lstatSync(o.files.dir(entry)).isDirectory()) continue;
       o.audit.append('AUTH', 'client_purged', { client: entry, reason: 'not in AUTH_CLIENTS' });
       o.files.purge(entry);
-      o.onPurge?.(entry);
+      await o.onPurge?.(entry);
       report.purged.push(entry);
     }
   }

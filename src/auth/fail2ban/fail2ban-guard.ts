@@ -13,7 +13,7 @@ export function blockedResponse(c: Context<AppEnv>, retryAfterSeconds: number): 
 
 export function fail2banGuard(ctx: AuthContext): MiddlewareHandler<AppEnv> {
   return async function fail2banGuardMiddleware(c, next) {
-    const until = ctx.fail2ban.blockedUntil(c.get('clientIp'));
+    const until = await ctx.fail2ban.blockedUntil(c.get('clientIp'));
     if (until !== undefined) return blockedResponse(c, until - ctx.now());
     return next();
   };

@@ -28,14 +28,14 @@ function callback(req: PendingAuthorization, issuer: string, params: Record<stri
 }
 
 export function authorizeGet(ctx: AuthContext, serverName: string) {
-  return function authorizeGetHandler(c: Context<AppEnv>): Response {
+  return async function authorizeGetHandler(c: Context<AppEnv>): Promise<Response> {
     const r = checkAuthorizeRequest(ctx, new URL(c.req.url));
     if (!r.ok) {
       auditRefusal(ctx, 'authorize_refused', { source_ip: c.get('clientIp'), client: r.client, error: r.error, reason: r.description });
       return errorPage(c, serverName, r.error, r.description);
     }
     if (!r.registered) ctx.logger.warning('redirect_uri_unregistered', { client: r.request.clientId, redirect_uri: r.request.redirectUri, hint: 'register it in AUTH_OAUTH_REDIRECT_URIS and set AUTH_OAUTH_REDIRECT_URI_ENFORCEMENT=strict' });
-    const { sid, csrf } = ctx.sessions.create(r.request);
+    const { sid, csrf } = await ctx.sessions.create(r.request);
     setCookie(c, SESSION_COOKIE, sid, { path: '/', secure: true, httpOnly: true, sameSite: 'Strict', maxAge: LOGIN_SESSION_SECONDS });
     return loginPage(c, { serverName, clientId: r.request.clientId, redirectUri: r.request.redirectUri, csrf });
   };
@@ -46,7 +46,7 @@ export function authorizePost(ctx: AuthContext, serverName: string) {
     const ip = c.get('clientIp');
     const form = await readOAuthForm(c);
     const sid = getCookie(c, SESSION_COOKIE);
-    const session = form.ok ? ctx.sessions.check(sid, form.params.get('csrf_token')) : undefined;
+    const session = form.ok ? await ctx.sessions.check(sid, form.params.get('csrf_token')) : undefined;
     if (!form.ok || !session || !sid) {
       auditRefusal(ctx, 'authorize_refused', { source_ip: ip, error: 'csrf', reason: 'missing or wrong session cookie or CSRF token' });
       return errorPage(c, serverName, 'invalid_request', 'The sign-in form expired or did not come from this server. Start the sign-in again from your application.', 403);
@@ -54,7 +54,7 @@ export function authorizePost(ctx: AuthContext, serverName: string) {
     const req = session.request;
     const params = form.params;
     if (params.get('action') === 'deny') {
-      ctx.sessions.end(sid);
+      await ctx.sessions.end(sid);
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
       auditRefusal(ctx, 'authorize_denied', { source_ip: ip, client: req.clientId, reason: 'user denied access' });
       return c.redirect(callback(req, ctx.settings.issuer, { error: 'access_denied', error_description: 'The user denied access' }), 303);
@@ -67,16 +67,16 @@ export function authorizePost(ctx: AuthContext, serverName: string) {
       else {
         await checkClientSecret(undefined, secret);
         auditRefusal(ctx, 'auth_failed', { source_ip: ip, client: enteredId.slice(0, 64), endpoint: 'authorize', reason: 'client_id differs from the authorization request' });
-        countFailure(ctx, ip);
+        await countFailure(ctx, ip);
       }
     } catch (err) {
       if (err instanceof SecretCheckBusyError) return errorPage(c, serverName, 'temporarily_unavailable', 'The server is busy; try again in a moment.', 503);
       throw err;
     }
     if (!spec) return loginPage(c, { serverName, clientId: req.clientId, redirectUri: req.redirectUri, csrf: session.csrf, error: BAD_LOGIN }, 401);
-    ctx.sessions.end(sid);
+    await ctx.sessions.end(sid);
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
-    const code = ctx.codes.issue({ clientId: spec.name, redirectUri: req.redirectUri, codeChallenge: req.codeChallenge, resource: req.resource, scope: req.scope });
+    const code = await ctx.codes.issue({ clientId: spec.name, redirectUri: req.redirectUri, codeChallenge: req.codeChallenge, resource: req.resource, scope: req.scope });
     ctx.audit.append('AUTH', 'authorize_succeeded', { source_ip: ip, client: spec.name, redirect_uri: req.redirectUri, resource: req.resource });
     return c.redirect(callback(req, ctx.settings.issuer, { code }), 303);
   };

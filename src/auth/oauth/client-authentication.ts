@@ -59,7 +59,7 @@ export async function verifyClientSecret(ctx: AuthContext, ip: string, clientId:
   const ok = await checkClientSecret(hash, secret);
   if (!spec || !ok) {
     auditRefusal(ctx, 'auth_failed', { source_ip: ip, client: clientId.slice(0, 64), endpoint: where, reason: !spec ? 'unknown_client' : 'wrong_secret' });
-    countFailure(ctx, ip);
+    await countFailure(ctx, ip);
     return undefined;
   }
   if (ctx.files.read(spec.name, '.secret') !== undefined) {

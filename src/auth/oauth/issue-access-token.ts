@@ -33,14 +33,14 @@ export async function issueAccessToken(ctx: AuthContext, o: IssueOptions): Promi
   let familyId: string | undefined;
   let refreshToken: string | undefined;
   if (o.refresh && 'start' in o.refresh) {
-    const created = ctx.refresh.create({ client: o.spec.name, subject: o.spec.subject, scope: o.scope, audience: o.audience });
+    const created = await ctx.refresh.create({ client: o.spec.name, subject: o.spec.subject, scope: o.scope, audience: o.audience });
     familyId = created.familyId;
     refreshToken = created.token;
   } else if (o.refresh) {
     familyId = o.refresh.familyId;
     refreshToken = o.refresh.token;
   }
-  if (familyId) ctx.refresh.addAccessToken(familyId, t.jti, t.exp);
+  if (familyId) await ctx.refresh.addAccessToken(familyId, t.jti, t.exp);
   ctx.audit.append('AUTH', 'token_issued', {
     source_ip: o.ip, client: o.spec.name, grant: o.grant, jti: t.jti, exp: t.exp, aud: o.audience, ...(familyId ? { refresh_family: familyId } : {}),
   });

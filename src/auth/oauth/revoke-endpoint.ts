@@ -20,7 +20,7 @@ async function revokeJwt(ctx: AuthContext, clientName: string, token: string, ip
   const r = await ctx.verifier.verify(token);
   // Only a token that verifies and belongs to the caller is revoked (RFC 7009 §2.1).
   if (!r.ok || r.claims.client_id !== clientName) return false;
-  revokeAccessTokens(ctx, [[r.claims.jti, r.claims.exp]], { source_ip: ip, client: clientName, reason: 'revocation request' });
+  await revokeAccessTokens(ctx, [[r.claims.jti, r.claims.exp]], { source_ip: ip, client: clientName, reason: 'revocation request' });
   return true;
 }
 
@@ -48,10 +48,10 @@ export function revokeEndpoint(ctx: AuthContext) {
     const looksLikeJwt = token.split('.').length === 3;
     if (looksLikeJwt) done = await revokeJwt(ctx, spec.name, token, ip);
     if (!done && !looksLikeJwt) {
-      const found = ctx.refresh.lookup(token);
+      const found = await ctx.refresh.lookup(token);
       if (found && found.family.client === spec.name) {
         ctx.audit.append('AUTH', 'refresh_family_revoked', { source_ip: ip, client: spec.name, refresh_family: found.familyId, reason: 'revocation request' });
-        revokeAccessTokens(ctx, ctx.refresh.revokeFamily(found.familyId), { source_ip: ip, client: spec.name, reason: 'refresh token revoked' });
+        await revokeAccessTokens(ctx, await ctx.refresh.revokeFamily(found.familyId), { source_ip: ip, client: spec.name, reason: 'refresh token revoked' });
         done = true;
       }
     }
@@ -67,7 +67,7 @@ async function revokeWithBearer(ctx: AuthContext, c: Context<AppEnv>, bearer: st
   const who = await ctx.verifier.verify(bearer);
   if (!who.ok) {
     auditRefusal(ctx, 'auth_failed', { source_ip: ip, endpoint: 'revoke', reason: who.reason, client: who.clientId, jti: who.jti });
-    countFailure(ctx, ip);
+    await countFailure(ctx, ip);
     return oauthError(c, 'invalid_client', 'Client authentication failed');
   }
   if (!token) return oauthError(c, 'invalid_request', 'token is required');

@@ -22,11 +22,11 @@ export async function redeemCode(ctx: AuthContext, c: Context<AppEnv>, params: M
   const redirectUri = params.get('redirect_uri');
   const verifier = params.get('code_verifier');
   if (!code || !redirectUri) return { error: 'invalid_request', description: 'code and redirect_uri are required', reason: 'missing_parameter', client: name };
-  const r = ctx.codes.redeem(code);
+  const r = await ctx.codes.redeem(code);
   if (!r.ok) {
     if (r.reason === 'reused' && r.issued && r.grant?.clientId === name) {
-      revokeAccessTokens(ctx, [[r.issued.accessJti, r.issued.accessExp]], { client: name, reason: 'authorization code reused' });
-      if (r.issued.family) revokeAccessTokens(ctx, ctx.refresh.revokeFamily(r.issued.family), { client: name, reason: 'authorization code reused' });
+      await revokeAccessTokens(ctx, [[r.issued.accessJti, r.issued.accessExp]], { client: name, reason: 'authorization code reused' });
+      if (r.issued.family) await revokeAccessTokens(ctx, await ctx.refresh.revokeFamily(r.issued.family), { client: name, reason: 'authorization code reused' });
     }
     return { error: 'invalid_grant', description: `The authorization code is ${r.reason === 'unknown' ? 'invalid' : r.reason === 'expired' ? 'expired' : 'already used'}`, reason: `code_${r.reason}`, client: name };
   }
@@ -44,7 +44,7 @@ export async function redeemCode(ctx: AuthContext, c: Context<AppEnv>, params: M
   }
   const audience = g.resource ?? resource ?? ctx.settings.audience;
   const issued = await issueAccessToken(ctx, { spec: client.spec, audience: [audience], scope: g.scope, grant: 'authorization_code', ip: c.get('clientIp'), refresh: { start: true } });
-  r.bind({ accessJti: issued.accessJti, accessExp: issued.accessExp, family: issued.familyId });
+  await r.bind({ accessJti: issued.accessJti, accessExp: issued.accessExp, family: issued.familyId });
   noStore(c);
   return c.json(issued.body);
 }

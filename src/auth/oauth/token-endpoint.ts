@@ -51,7 +51,7 @@ export function tokenEndpoint(ctx: AuthContext) {
     if (out instanceof Response) return out;
     if (out.reason !== 'counted') {
       auditRefusal(ctx, 'token_refused', { source_ip: ip, client: out.client, grant: grant?.slice(0, 40), error: out.error, reason: out.reason });
-      if (out.error === 'invalid_client' || out.error === 'invalid_grant') countFailure(ctx, ip);
+      if (out.error === 'invalid_client' || out.error === 'invalid_grant') await countFailure(ctx, ip);
     }
     return oauthError(c, out.error, out.description);
   };

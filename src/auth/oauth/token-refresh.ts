@@ -23,20 +23,20 @@ export async function refreshGrant(ctx: AuthContext, c: Context<AppEnv>, params:
   if (!scope.ok) return { error: 'invalid_scope', description: scope.description, reason: 'bad_scope', client: spec.name };
   // Checked before rotating so a refused request does not consume the client's refresh token.
   const resource = params.get('resource');
-  const known = ctx.refresh.lookup(token);
+  const known = await ctx.refresh.lookup(token);
   if (resource !== undefined && known && !known.family.audience.includes(resource)) {
     return { error: 'invalid_target', description: 'resource was not part of the original grant', reason: 'resource_mismatch', client: spec.name };
   }
-  const r = ctx.refresh.rotate(token, spec.name);
+  const r = await ctx.refresh.rotate(token, spec.name);
   if (!r.ok) {
     if (r.reason === 'reused' && r.familyId) {
-      revokeAccessTokens(ctx, ctx.refresh.revokeFamily(r.familyId), { client: spec.name, reason: 'refresh token reused', refresh_family: r.familyId });
+      await revokeAccessTokens(ctx, await ctx.refresh.revokeFamily(r.familyId), { client: spec.name, reason: 'refresh token reused', refresh_family: r.familyId });
       ctx.audit.append('AUTH', 'refresh_family_revoked', { source_ip: c.get('clientIp'), client: spec.name, refresh_family: r.familyId, reason: 'refresh token reused' });
     }
     return { error: 'invalid_grant', description: `The refresh token is ${r.reason === 'expired' ? 'expired' : r.reason === 'unknown' || r.reason === 'wrong_client' ? 'invalid' : 'revoked'}`, reason: `refresh_${r.reason}`, client: spec.name };
   }
   if (r.family.subject !== spec.subject) {
-    revokeAccessTokens(ctx, ctx.refresh.revokeFamily(r.familyId), { client: spec.name, reason: 'subject changed' });
+    await revokeAccessTokens(ctx, await ctx.refresh.revokeFamily(r.familyId), { client: spec.name, reason: 'subject changed' });
     return { error: 'invalid_grant', description: 'The client subject changed; sign in again', reason: 'subject_changed', client: spec.name };
   }
   const issued = await issueAccessToken(ctx, {

@@ -8,7 +8,7 @@ import type { Principal } from '../principal.ts';
 import type { ClientSpec } from '../clients/client-spec.ts';
 import { usesJwt, usesOAuth } from '../clients/client-spec.ts';
 import type { ClientFiles } from '../clients/client-files.ts';
-import type { ExpiringSetFile } from '../expiring-set-file.ts';
+import type { ExpiringSetState } from '../../state/shared-state.ts';
 import type { TokenKeys } from './token-keys.ts';
 import { ACCESS_TOKEN_TYP } from './sign-token.ts';
 import { verifyToken } from './verify-token.ts';
@@ -21,9 +21,9 @@ export interface BearerVerifierOptions {
   audiences: readonly string[];
   clients: ReadonlyMap<string, ClientSpec>;
   files: ClientFiles;
-  revoked: ExpiringSetFile;
+  revoked: ExpiringSetState;
   /** `aibridge clients revoke`: OAuth access tokens issued up to a per-client cut-off are refused. */
-  cutoffs: ExpiringSetFile;
+  cutoffs: ExpiringSetState;
   /** Epoch seconds. */
   now: () => number;
 }
@@ -40,8 +40,8 @@ export type BearerResult =
 export const CUTOFF_RETENTION_SECONDS = 86_400;
 
 /** The client's revocation cut-off (epoch seconds), if one is in force. */
-export function clientCutoff(cutoffs: ExpiringSetFile, client: string): number | undefined {
-  const until = cutoffs.get(client);
+export async function clientCutoff(cutoffs: ExpiringSetState, client: string): Promise<number | undefined> {
+  const until = await cutoffs.get(client);
   return until === undefined ? undefined : until - CUTOFF_RETENTION_SECONDS;
 }
 
@@ -58,14 +58,14 @@ export class BearerVerifier {
     if (!r.ok) return r;
     const c = r.claims;
     const fail = (reason: TokenFailure): BearerResult => ({ ok: false, reason, jti: c.jti, clientId: c.client_id });
-    if (o.revoked.has(c.jti)) return fail('revoked');
+    if (await o.revoked.get(c.jti) !== undefined) return fail('revoked');
     const spec = o.clients.get(c.client_id);
     if (!spec) return fail('unknown_client');
     if (spec.subject !== c.sub) return fail('subject_changed');
     const isAccessToken = c.typ === ACCESS_TOKEN_TYP;
     if (isAccessToken ? !usesOAuth(spec) : !usesJwt(spec)) return fail('mode_not_allowed');
     if (!isAccessToken && o.files.currentTokenJti(spec.name) !== c.jti) return fail('superseded');
-    const cutoff = clientCutoff(o.cutoffs, spec.name);
+    const cutoff = await clientCutoff(o.cutoffs, spec.name);
     if (isAccessToken && cutoff !== undefined && c.iat <= cutoff) return fail('revoked');
     return {
       ok: true,

@@ -25,6 +25,7 @@ import { AppError, errorMessage } from '../../lib/errors.ts';
 import { decide } from '../../rbac/decide.ts';
 import { FALLBACK_RATE_LIMIT, rateLimitOf } from '../../rbac/rate-limit-of.ts';
 import { SlidingWindowLimiter } from '../../ratelimit/sliding-window.ts';
+import type { RateLimitState } from '../../state/shared-state.ts';
 import { actionFields, auditArgs, boundedName, refusedArgs } from '../action-fields.ts';
 import { decideTool } from './decide-tool.ts';
 import { prepareCall } from './prepare-call.ts';
@@ -54,6 +55,8 @@ export interface PipelineDeps {
   policies?: readonly ToolPolicy[];
   /** Clock in ms (tests inject one). */
   now?: () => number;
+  /** Shared rate-limit windows (STATE_BACKEND=valkey: one limit across instances); else this process's. */
+  rateLimits?: RateLimitState;
 }
 
 export interface CallContext {
@@ -151,7 +154,7 @@ export class ToolPipeline {
    * too, TESTING.md T-RB-07). Over the limit: RATE_LIMITED and ACTIONS audit records, a metric;
    * the route answers HTTP 429 with Retry-After and E_RATE_LIMITED.
    */
-  admit(principal: Principal, p: PreparedCall, ctx: Omit<CallContext, 'signal' | 'progress'> = {}): Admission {
+  async admit(principal: Principal, p: PreparedCall, ctx: Omit<CallContext, 'signal' | 'progress'> = {}): Promise<Admission> {
     // Rule (issue #12 item 4): every tools/call counts against the caller's limits before anything
     // else runs, names that are no tool included (one bucket per client at the fallback limit).
     const key = this.#rateKey(p);
@@ -159,7 +162,7 @@ export class ToolPipeline {
     const { product, category, target } = key ?? { product: 'common' as Product, category: 'common' as RateCategory, target: undefined };
     const limit = key ? rateLimitOf(this.profileOf(principal), product, category) : FALLBACK_RATE_LIMIT;
     const bucket = key ? `${principal.clientName}\u0000${product}\u0000${category}` : `${principal.clientName}\u0000unknown_tool`;
-    const r = this.limiter.take(bucket, limit, this.now());
+    const r = this.deps.rateLimits ? await this.deps.rateLimits.take(bucket, limit, 60_000) : this.limiter.take(bucket, limit, this.now());
     if (r.allowed) return { allowed: true };
     const retryAfterS = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
     this.deps.metrics.rateLimited(principal.clientName, product, category);
@@ -180,7 +183,7 @@ export class ToolPipeline {
   }
 
   /** Remaining budget per category the principal can use (aibridge_whoami). */
-  budget(principal: Principal): Budget[] {
+  async budget(principal: Principal): Promise<Budget[]> {
     const profile = this.profileOf(principal);
     const seen = new Set<string>();
     const out: Budget[] = [];
@@ -189,7 +192,9 @@ export class ToolPipeline {
       if (seen.has(k)) continue;
       seen.add(k);
       const limit = rateLimitOf(profile, t.product, t.rateCategory);
-      out.push({ product: t.product, category: t.rateCategory, limit_per_minute: limit, remaining: this.limiter.peek(`${principal.clientName}\u0000${k}`, limit, this.now()) });
+      const rateKey = `${principal.clientName}\u0000${k}`;
+      const remaining = this.deps.rateLimits ? await this.deps.rateLimits.remaining(rateKey, limit, 60_000) : this.limiter.peek(rateKey, limit, this.now());
+      out.push({ product: t.product, category: t.rateCategory, limit_per_minute: limit, remaining });
     }
     return out;
   }

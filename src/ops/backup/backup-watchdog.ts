@@ -13,6 +13,8 @@ import type { AuditLog } from '../../audit/audit-log.ts';
 import { errorMessage, isAppError } from '../../lib/errors.ts';
 import { startWatchdog, type Watchdog, type WatchdogState } from '../common/watchdog.ts';
 import { runBackupJob } from './backup-job.ts';
+import type { LeaseState } from '../../state/shared-state.ts';
+import { onLeaseHolder, startLeaseKeeper } from '../../state/lease-keeper.ts';
 
 /** What the backup watchdog needs from the running server; `status` receives its /status facts. */
 export interface BackupWatchdogDeps {
@@ -20,6 +22,8 @@ export interface BackupWatchdogDeps {
   logger: Logger;
   audit: Pick<AuditLog, 'append'>;
   status: Record<string, unknown>;
+  /** Several instances (STATE_BACKEND=valkey): only the holder of the `backup` lease backs up. */
+  leases?: LeaseState;
 }
 
 export function startBackupWatchdog(runtime: BackupWatchdogDeps): Watchdog {
@@ -58,5 +62,8 @@ export function startBackupWatchdog(runtime: BackupWatchdogDeps): Watchdog {
     void w.stop().then(() => { w.status.state = 'disabled'; });
     return w;
   }
-  return startWatchdog(env.BACKUP_INTERVAL_HOURS * 3_600_000, task, true);
+  if (!runtime.leases) return startWatchdog(env.BACKUP_INTERVAL_HOURS * 3_600_000, task, true);
+  const keeper = startLeaseKeeper(runtime.leases, 'backup');
+  const w = startWatchdog(env.BACKUP_INTERVAL_HOURS * 3_600_000, onLeaseHolder(keeper, task, () => ({ state: 'ok' as WatchdogState, result: 'standby: another instance holds the backup lease' })), true);
+  return { status: w.status, runNow: w.runNow, async stop() { await w.stop(); await keeper.stop(); } };
 }
