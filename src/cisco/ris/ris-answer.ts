@@ -20,7 +20,11 @@ export interface RisDevice {
   timeStamp: number;
 }
 
-export interface RisAnswer { total: number; devices: RisDevice[]; stateInfo: string; nodeCodes: Record<string, string> }
+/**
+ * `total`: devices found, each counted once. RIS counts a device once per CM node that reports it
+ * (TotalDevicesFound), so entries merged away are taken off; `duplicates` says how many.
+ */
+export interface RisAnswer { total: number; devices: RisDevice[]; stateInfo: string; nodeCodes: Record<string, string>; duplicates: number }
 
 function text(o: XObject | undefined, name: string): string {
   return xText(o?.[name]).trim();
@@ -42,6 +46,7 @@ export function readRisAnswer(value: XObject): RisAnswer {
   const result = xObj(ret.SelectCmDeviceResult);
   const nodeCodes: Record<string, string> = {};
   const byName = new Map<string, RisDevice>();
+  let entries = 0;
   for (const node of items(result?.CmNodes)) {
     const cmNode = text(node, 'Name');
     nodeCodes[cmNode] = text(node, 'ReturnCode');
@@ -51,9 +56,12 @@ export function readRisAnswer(value: XObject): RisAnswer {
         model: text(d, 'Model'), protocol: text(d, 'Protocol'), dirNumber: text(d, 'DirNumber'), description: text(d, 'Description'),
         ip: ipOf(d), activeLoad: text(d, 'ActiveLoadID'), timeStamp: Number(text(d, 'TimeStamp')) || 0,
       };
+      entries++;
       const prev = byName.get(dev.name);
       if (!prev || dev.timeStamp > prev.timeStamp) byName.set(dev.name, dev);
     }
   }
-  return { total: Number(text(result, 'TotalDevicesFound')) || 0, devices: [...byName.values()], stateInfo: text(ret, 'StateInfo'), nodeCodes };
+  const duplicates = entries - byName.size;
+  const reported = Number(text(result, 'TotalDevicesFound')) || 0;
+  return { total: Math.max(byName.size, reported - duplicates), devices: [...byName.values()], stateInfo: text(ret, 'StateInfo'), nodeCodes, duplicates };
 }

@@ -45,4 +45,6 @@ test('readRisAnswer() merges a device seen on several CM nodes, newest first', (
   assert.equal(r.devices[0]!.cmNode, 'cm-sub');
   assert.equal(r.devices[0]!.ip, '10.0.0.9');
   assert.equal(r.stateInfo, '<StateInfo/>');
+  assert.equal(r.total, 1, 'TotalDevicesFound counts the device once per node; total_found counts it once');
+  assert.equal(r.duplicates, 1);
 });

@@ -38,7 +38,7 @@ export function createRisTools(s: CiscoServices): ToolDefinition[] {
       });
       // RBAC applied to the answer too: nothing outside the class/status that was authorised.
       const devices = r.devices.filter((d) => (a.device_class === 'Any' || d.deviceClass === a.device_class) && (a.status === 'Any' || d.status === a.status));
-      return ciscoResult({ node: node.name, total_found: r.total, returned: devices.length, state_info: r.stateInfo, cm_nodes: r.nodeCodes }, devices);
+      return ciscoResult({ node: node.name, total_found: r.total, returned: devices.length, ...(r.duplicates ? { merged_duplicates: r.duplicates } : {}), state_info: r.stateInfo, cm_nodes: r.nodeCodes }, devices);
     },
   })];
 }
