@@ -6,6 +6,7 @@ import { benchMcp } from './mcp.ts';
 import { benchBackup } from './backup.ts';
 import { benchReports } from './reports.ts';
 import { benchServiceability } from './serviceability.ts';
+import { benchCli } from './cli.ts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   if (!only || only === 'backup') benchBackup();
   if (!only || only === 'reports') await benchReports();
   if (!only || only === 'serviceability') await benchServiceability();
+  if (!only || only === 'cli') await benchCli();
 }
 
 main().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });
