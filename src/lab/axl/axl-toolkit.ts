@@ -10,7 +10,9 @@ export function axlToolkitZip(labVersion: string): Buffer {
   const hit = CACHE.get(labVersion);
   if (hit) return hit;
   const tree: Record<string, Uint8Array> = {};
-  for (const v of AXL_VERSIONS.filter((x) => Number(x) <= Number(labVersion))) {
+  // The node's own version and the supported older ones down to 12.5 (older nodes: their own only),
+  // which keeps the zip the size a 14.0 node's toolkit had before 11.x schemas were bundled.
+  for (const v of AXL_VERSIONS.filter((x) => Number(x) <= Number(labVersion) && (Number(x) >= 12.5 || x === labVersion))) {
     for (const f of FILES) {
       const data = new Uint8Array(readAsset(`axl/${v}/${f}`));
       tree[`axlsqltoolkit/schema/${v}/${f}`] = data;
