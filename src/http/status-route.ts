@@ -25,7 +25,7 @@ export function mountStatusRoute(app: Hono<AppEnv>, auth: MiddlewareHandler<AppE
       version: src.version,
       started_at: src.startedAt.toISOString(),
       uptime_s: uptime,
-      license: facts.license ?? { state: 'NOT_REQUIRED', note: 'aibridge needs no license file' },
+      license: facts.license ?? { state: 'INVALID', reason: 'the licence was not checked' },
       backup: facts.backup ?? { last_backup_at: null, last_backup_file: null, note: 'no backup has run since start-up' },
       ...Object.fromEntries(Object.entries(facts).filter(([k]) => k !== 'license' && k !== 'backup')),
       ...src.sections(),

@@ -70,10 +70,13 @@ export function entitlementsOf(tier: TierName, products?: readonly string[], fea
   };
 }
 
-/** What a tool needs from the licence: its product (common = always) and optional feature. */
+/**
+ * What a tool needs from the licence: its product (common = any VALID or GRACE licence) and, when
+ * its `feature` names one of FEATURES, that feature (other feature strings require nothing more).
+ */
 export interface LicensableTool {
   product: string;
-  feature?: Feature;
+  feature?: string;
   /** Introspection tools are always offered: they explain the licence state. */
   introspection?: boolean;
 }
@@ -83,5 +86,5 @@ export function entitles(e: Entitlements | undefined, tool: LicensableTool): boo
   if (tool.introspection) return true;
   if (!e) return false;
   if (tool.product !== 'common' && !(e.products as readonly string[]).includes(tool.product)) return false;
-  return tool.feature === undefined || e.features.includes(tool.feature);
+  return !isFeature(tool.feature) || e.features.includes(tool.feature);
 }

@@ -4,12 +4,11 @@
  *
  * Development rule: `npm run build` without a release builder's build/release-key.pem creates a
  * development key and marks it (build/release-key.pem.development); the binary then embeds kind
- * "development". Licences carry the kind in `iss` (aibridge-release / aibridge-development) and
- * the verifier accepts only its own kind. So a release binary refuses a development licence twice
- * over: the signature is by another key, and the issuer names the wrong kind (which also catches
- * a development key mistakenly copied to a release builder without its marker being copied too,
- * because issue-license.ts stamps the kind from the same marker). A development build says so in
- * `aibridge license show` and on /status.
+ * "development". Licences carry the kind in `iss` (aibridge-release / aibridge-development), stamped
+ * by issue-license.ts from the same marker, and the verifier accepts only its own kind. So a release
+ * binary refuses a development licence twice over: its signature is by another key, and its issuer
+ * names the wrong kind (even if it were signed with the release key). A development build says so
+ * in `aibridge license show` and on /status (`license.key`).
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { readAsset } from '../lib/assets.ts';

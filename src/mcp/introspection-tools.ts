@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from './tool-definition.ts';
 import type { ToolPipeline } from './pipeline/tool-pipeline.ts';
+import type { LicenseGate } from '../license/license-gate.ts';
+import { licenseForAgent } from '../license/license-gate.ts';
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
@@ -16,15 +18,22 @@ function jsonResult(data: Record<string, unknown>): CallToolResult {
 
 const BUDGET = z.object({ product: z.string(), category: z.string(), limit_per_minute: z.number(), remaining: z.number() });
 
-function whoami(pipe: ToolPipeline): ToolDefinition {
+const LICENSE = z.object({
+  state: z.enum(['VALID', 'GRACE', 'EXPIRED', 'INVALID']), explanation: z.string(), customer: z.string().optional(), tier: z.string().optional(),
+  expires_at: z.string().optional(), days_left: z.number().optional(), products: z.array(z.string()), features: z.array(z.string()),
+  effect: z.string().optional(), what_to_do: z.string().optional(),
+});
+
+function whoami(pipe: ToolPipeline, license?: LicenseGate): ToolDefinition {
   return {
     name: 'aibridge_whoami', title: 'Who am I', product: 'common', protocol: 'report', rateCategory: 'common', introspection: true, effect: 'read',
-    description: 'Show who you are to aibridge: your client name, your RBAC profile and what it allows per product (AXL operation prefixes, SSH command prefixes, RIS filters, CUPI "METHOD /path" prefixes), the tools you may call, and how many calls per minute you have left in each category. Call it first to plan within your rights. Takes no arguments.',
+    description: 'Show who you are to aibridge: the licence state (when no product tool is offered it says why and what to do), your client name, your RBAC profile and what it allows per product (AXL operation prefixes, SSH command prefixes, RIS filters, CUPI "METHOD /path" prefixes), the tools you may call, and how many calls per minute you have left in each category. Call it first to plan within your rights. Takes no arguments.',
     inputSchema: {},
     outputSchema: {
       client: z.string(), profile: z.string(), profile_loaded: z.boolean(), profile_description: z.string().optional(),
       product_scope: z.array(z.string()).optional(), permissions: z.record(z.string(), z.unknown()).optional(), note: z.string().optional(),
       auth_method: z.string(), token_expires_at: z.string(), tools: z.array(z.string()), rate_limits: z.array(BUDGET),
+      license: LICENSE.optional(),
     },
     annotations: READ_ONLY, target: () => ({}),
     async handler(_args, ctx) {
@@ -37,6 +46,7 @@ function whoami(pipe: ToolPipeline): ToolDefinition {
         auth_method: p.authMethod, token_expires_at: new Date(p.expiresAt * 1000).toISOString(),
         tools: pipe.visibleTo(p).map((t) => t.name),
         rate_limits: await pipe.budget(p),
+        ...(license ? { license: licenseForAgent(license, pipe.now()) } : {}),
       });
     },
   };
@@ -64,6 +74,6 @@ function checkAccess(pipe: ToolPipeline): ToolDefinition {
 }
 
 /** The introspection tools, bound to the pipeline they describe. */
-export function createIntrospectionTools(pipe: ToolPipeline): ToolDefinition[] {
-  return [whoami(pipe), checkAccess(pipe)];
+export function createIntrospectionTools(pipe: ToolPipeline, license?: LicenseGate): ToolDefinition[] {
+  return [whoami(pipe, license), checkAccess(pipe)];
 }

@@ -29,6 +29,8 @@ import { AxlSchemas } from '../cisco/axl/axl-schemas.ts';
 import { resolveInstallPath } from '../config/load-config.ts';
 import { mountMetricsRoute } from '../http/metrics-route.ts';
 import { readMetricsToken } from '../http/metrics-token.ts';
+import { registerLicenseGauges } from '../license/license-metrics.ts';
+import { applyLicense } from './licensed-tool-set.ts';
 
 const SWEEP_MS = 60_000;
 
@@ -47,7 +49,12 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       const tools = new ToolSet(buildToolCatalog({ config, audit, profiles, logger, nodeVersions, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
       const state = runtime.state;
       const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics, ...(state?.kind === 'valkey' ? { rateLimits: state.rateLimits } : {}) });
-      tools.add(createIntrospectionTools(pipeline));
+      const license = runtime.license?.watchdog;
+      tools.add(createIntrospectionTools(pipeline, license));
+      if (license) {
+        applyLicense(license, tools, pipeline, logger);
+        registerLicenseGauges(metrics, license);
+      }
       const resources = new McpResources({
         store: new ReportStore(config.paths.clientsDir, audit), nodes: new NodeRegistry(parseNodeInventory(e)), versions: nodeVersions,
         axl: new AxlSchemas(resolveInstallPath(config.paths.root, e.SERVER_CUCM_AXL_SCHEMAS_DIR)),
@@ -85,7 +92,7 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
           ...(e.METRICS_TOKEN_FILE ? { token: readMetricsToken(resolveInstallPath(config.paths.root, e.METRICS_TOKEN_FILE)) } : {}),
         });
       });
-      logger.info('mcp_ready', { path: e.MCP_SERVER_URL_PATH, tools: tools.all().length });
+      logger.info('mcp_ready', { path: e.MCP_SERVER_URL_PATH, tools: tools.all().length, ...(license ? { license: license.status.state } : {}) });
     },
   };
 }

@@ -73,7 +73,11 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   /** Annotations for a caller that can use the tool fully; narrowed per profile for 'per-target'. */
   annotations: ToolAnnotations;
   effect: ToolEffect;
-  /** Licence feature the tool belongs to; default `<product>.<protocol>` (pipeline/tool-set.ts). */
+  /**
+   * Licence feature the tool belongs to; default `<product>.<protocol>` (pipeline/tool-set.ts).
+   * A name from license/tiers.ts FEATURES ('serviceability', 'reports', 'scale-out') makes the
+   * tool exist only under a licence whose tier includes that feature.
+   */
   feature?: string;
   /**
    * Static requirement for listing the tool to a profile, e.g. `{ axlOperation: 'executeSQLUpdate' }`

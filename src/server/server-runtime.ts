@@ -8,6 +8,8 @@ import type { AppExtension } from '../http/build-app.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { ServerCert } from '../tls/server-cert.ts';
 import type { SharedState } from '../state/shared-state.ts';
+import type { LicenseWatchdog } from '../license/license-watchdog.ts';
+import type { TrustAnchor } from '../license/trust-anchor.ts';
 
 export interface ServerRuntime {
   config: Config;
@@ -18,6 +20,8 @@ export interface ServerRuntime {
   /** Set by step 6. */
   rsa?: { privateKey: KeyObject; publicKey: KeyObject };
   startedAt: Date;
+  /** Set by step 8: the licence watchdog (state, entitlements, changes), started at step 10. */
+  license?: { watchdog: LicenseWatchdog; anchor: TrustAnchor; installId: string };
   /**
    * Bearer authentication for protected routes (/mcp, /status), set by the auth plugin at step 7:
    * sets `principal` or answers 401 with WWW-Authenticate (RFC 6750, RFC 9728).

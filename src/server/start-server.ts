@@ -17,6 +17,8 @@ import { openAppLog, openAuditLog, verifyWith } from '../audit/open-logs.ts';
 import { removePidFile, writePidFile } from '../lib/pid-file.ts';
 import { SERVER_PLUGINS } from './server-plugins.ts';
 import type { PluginStep, ServerRuntime } from './server-runtime.ts';
+import { openLicense } from '../license/open-license.ts';
+import { licenseReport } from '../license/license-report.ts';
 
 const SHUTDOWN_BUDGET_MS = 8_000;
 
@@ -71,11 +73,17 @@ export async function startServer(dir: string): Promise<StartedServer> {
     logger.info('startup_step', { step: 6, name: 'RSA key pair ready', generated: rsa.generated, bits: rsa.privateKey.asymmetricKeyDetails?.modulusLength });
     await runPlugins(runtime, 'clients');
     logger.info('startup_step', { step: 7, name: 'clients synchronised' });
-    logger.info('startup_step', { step: 8, name: 'license check skipped: aibridge needs no license file' });
+    const license = await openLicense({ config, logger, audit });
+    runtime.license = license;
+    const licensed = license.watchdog.status;
+    Object.defineProperty(runtime.status, 'license', { enumerable: true, get: () => licenseReport(license.watchdog.status, license.anchor.kind) });
+    logger.info('startup_step', { step: 8, name: 'license verified', state: licensed.state, install_id: license.installId });
     await runPlugins(runtime, 'modules');
-    logger.info('startup_step', { step: 9, name: 'product modules loaded' });
+    logger.info('startup_step', { step: 9, name: 'product modules loaded', products: [...(licensed.entitlements?.products ?? [])], features: [...(licensed.entitlements?.features ?? [])] });
     await runPlugins(runtime, 'watchdogs');
-    logger.info('startup_step', { step: 10, name: 'watchdogs started' });
+    license.watchdog.start();
+    runtime.onShutdown.push(() => license.watchdog.stop());
+    logger.info('startup_step', { step: 10, name: 'watchdogs started', license_check_s: 60 });
     await runPlugins(runtime, 'routes');
   } catch (err) {
     throw await abandonStartup(runtime, err);

@@ -24,11 +24,14 @@ import { ToolSet } from '../pipeline/tool-set.ts';
 import type { ToolDefinition } from '../tool-definition.ts';
 import { createIntrospectionTools } from '../introspection-tools.ts';
 import { SessionStore } from '../session-store.ts';
+import type { McpSession } from '../mcp-session.ts';
 import type { SessionLimits } from '../session-store.ts';
 import { mountMcpRoute, requireBearer } from '../mcp-route.ts';
 import { countAuthFailures } from '../count-auth-failures.ts';
 import { mountStatusRoute } from '../../http/status-route.ts';
 import { mountMetricsRoute } from '../../http/metrics-route.ts';
+import type { LicenseGate } from '../../license/license-gate.ts';
+import { applyLicense } from '../licensed-tool-set.ts';
 
 export const HOST = 'localhost:8443';
 
@@ -127,7 +130,7 @@ function fakeTools(calls: string[]): ToolDefinition[] {
   return [axl, sqlUpdate, cli, slow, boom];
 }
 
-export interface HarnessOptions { auth?: MiddlewareHandler<AppEnv> | null; limits?: SessionLimits; now?: () => number; logger?: Logger; extraTools?: ToolDefinition[] }
+export interface HarnessOptions { auth?: MiddlewareHandler<AppEnv> | null; limits?: SessionLimits; now?: () => number; logger?: Logger; extraTools?: ToolDefinition[]; license?: LicenseGate }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'aibridge-mcp-'));
@@ -151,8 +154,11 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const calls: string[] = [];
   const tools = new ToolSet([...fakeTools(calls), ...(o.extraTools ?? [])]);
   const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics, ...(o.now ? { now: o.now } : {}) });
-  tools.add(createIntrospectionTools(pipeline));
+  tools.add(createIntrospectionTools(pipeline, o.license));
+  if (o.license) applyLicense(o.license, tools, pipeline, logger);
   const sessions = new SessionStore(o.limits);
+  // As mcp-plugin.ts: a change of the tool set tells every open session.
+  tools.onChange(() => { for (const s of sessions.all() as McpSession[]) void s.server.sendToolListChanged().catch(() => undefined); });
   const auth = countAuthFailures(metrics, requireBearer(() => (o.auth === null ? undefined : o.auth ?? TEST_AUTH)));
   const app = buildApp({ config, logger, audit: real }, [(h) => {
     mountMcpRoute(h, { path: '/mcp', name: 'Test Bridge', instructions: 'Use aibridge_whoami first', pipeline, sessions, auth, audit, logger, metrics });
