@@ -107,3 +107,28 @@ test('concurrent ticks share one check; a failing check keeps the last state', a
   await wd.tick();
   assert.equal(wd.status.reason, 'no licence');
 });
+
+test('a change of the licence file triggers a check at once (file watch), without waiting for the timer', async () => {
+  const r = rig();
+  await r.install({ days: -30, graceDays: 7 });
+  let fire: (() => void) | undefined;
+  let stopped = false;
+  const wd = new LicenseWatchdog({
+    now: () => T0, intervalMs: 3_600_000,
+    check: (n) => checkInstalledLicense({ secretsDir: r.secretsDir, anchor, installId: ensureInstallId(r.secretsDir), clientCount: 1 }, n),
+    logger: { info: () => undefined, warning: () => undefined, error: () => undefined, critical: () => undefined },
+    audit: { append: () => undefined },
+    watch: (onChange) => { fire = onChange; return () => { stopped = true; }; },
+  });
+  const seen: string[] = [];
+  wd.onChange((next) => seen.push(next.state));
+  assert.equal((await wd.checkNow()).state, 'EXPIRED');
+  wd.start();
+  assert.ok(fire, 'start() watches the file');
+  await r.install({ days: 30 });
+  fire?.();
+  await wd.tick();
+  assert.deepEqual(seen, ['VALID']);
+  wd.stop();
+  assert.equal(stopped, true, 'stop() ends the watch');
+});

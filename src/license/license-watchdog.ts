@@ -34,6 +34,11 @@ export interface LicenseWatchdogDeps {
   logger: LicenseLogger;
   audit: LicenseAudit;
   intervalMs?: number;
+  /**
+   * Watch the licence file; call `onChange` when it may have changed, return a stop function.
+   * Makes `aibridge license install` take effect at once; the timer stays as the fallback.
+   */
+  watch?(onChange: () => void): () => void;
 }
 
 export type LicenseListener = (next: LicenseStatus, previous: LicenseStatus) => void;
@@ -51,7 +56,9 @@ export class LicenseWatchdog {
   #warnings = '';
   #lastGraceWarning = -Infinity;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #unwatch: (() => void) | undefined;
   #running: Promise<void> | undefined;
+  #again = false;
 
   constructor(deps: LicenseWatchdogDeps) {
     this.#deps = deps;
@@ -78,20 +85,39 @@ export class LicenseWatchdog {
     return this.status;
   }
 
-  /** Start the timer (start-up step 10). */
+  /** Start the timer and the file watch (start-up step 10). */
   start(): void {
     this.#timer ??= setInterval(() => { void this.tick(); }, this.#deps.intervalMs ?? LICENSE_CHECK_INTERVAL_MS);
     this.#timer.unref?.();
+    this.#unwatch ??= this.#deps.watch?.(() => { void this.tick(); });
   }
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
   }
 
-  /** Re-check once; concurrent calls share one check. */
+  /**
+   * Re-check; resolves when a check that started after this call has finished. Calls during a
+   * check coalesce into one more check, so a change seen mid-check is never missed.
+   */
   tick(): Promise<void> {
-    this.#running ??= this.#check().finally(() => { this.#running = undefined; });
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.#check();
+        } while (this.#again);
+      } finally {
+        this.#running = undefined;
+      }
+    })();
     return this.#running;
   }
 

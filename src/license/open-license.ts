@@ -1,10 +1,11 @@
 /**
  * @module Start-up step 8: verify secrets/license.jwt and return the watchdog that keeps it
- * current (started at step 10). Never fails the start-up: a missing or bad licence is the INVALID
+ * current (started at step 10: every minute, and at once when the file changes). Never fails the start-up: a missing or bad licence is the INVALID
  * state (logged critical, audited), the server still answers /health and the introspection tools.
  */
+import { watch } from 'node:fs';
 import type { Config } from '../config/load-config.ts';
-import { checkInstalledLicense, countClients } from './check-license.ts';
+import { checkInstalledLicense, countClients, LICENSE_FILE } from './check-license.ts';
 import { ensureInstallId } from './install-id.ts';
 import { LicenseWatchdog } from './license-watchdog.ts';
 import type { LicenseAudit, LicenseLogger } from './license-watchdog.ts';
@@ -19,6 +20,17 @@ export interface OpenLicenseOptions {
   now?: () => number;
 }
 
+/** inotify on secrets/ (an atomic install is a rename into it); a failed watch leaves the timer. */
+function watchLicenseFile(secretsDir: string, onChange: () => void): () => void {
+  try {
+    const w = watch(secretsDir, { persistent: false }, (_event, name) => { if (name === null || String(name) === LICENSE_FILE) onChange(); });
+    w.on('error', () => w.close());
+    return () => w.close();
+  } catch {
+    return () => undefined;
+  }
+}
+
 export async function openLicense(o: OpenLicenseOptions): Promise<{ watchdog: LicenseWatchdog; anchor: TrustAnchor; installId: string }> {
   const anchor = o.anchor ?? embeddedTrustAnchor();
   const secretsDir = o.config.paths.secretsDir;
@@ -27,6 +39,7 @@ export async function openLicense(o: OpenLicenseOptions): Promise<{ watchdog: Li
   const watchdog = new LicenseWatchdog({
     now: o.now ?? Date.now, logger: o.logger, audit: o.audit,
     check: (now) => checkInstalledLicense({ secretsDir, anchor, installId, clientCount }, now),
+    watch: (onChange) => watchLicenseFile(secretsDir, onChange),
   });
   await watchdog.checkNow();
   return { watchdog, anchor, installId };
