@@ -2,7 +2,9 @@
  * @module The licence tiers: which products and features each tier unlocks. This table is the one
  * place a licensed capability is named. A later feature (serviceability tools, reports, scale-out)
  * adds its name to FEATURES and to the tiers that include it, and marks its tools with `feature`;
- * nothing else in the licence code changes.
+ * nothing else in the licence code changes. Today: `reports` marks report_* and *_health_check
+ * (mcp/tools/report-tools.ts, health-tools.ts); `serviceability` is for the serviceability tools
+ * and `scale-out` for STATE_BACKEND=valkey when they check it (`hasFeature`).
  */
 
 /** Cisco products a licence can cover (the product modules of start-up step 9). */
@@ -79,6 +81,11 @@ export interface LicensableTool {
   feature?: string;
   /** Introspection tools are always offered: they explain the licence state. */
   introspection?: boolean;
+}
+
+/** Whether the entitlements (undefined = EXPIRED/INVALID: nothing) include a feature. */
+export function hasFeature(e: Entitlements | undefined, feature: Feature): boolean {
+  return e?.features.includes(feature) ?? false;
 }
 
 /** Whether the entitlements (undefined = EXPIRED/INVALID: nothing) cover the tool. */

@@ -23,6 +23,7 @@ function structured(text: string, data: Record<string, unknown>): CallToolResult
 
 export function createReportTools(r: ReportServices): ToolDefinition[] {
   // effect 'read': reports are files of this server; nothing changes on a Cisco system.
+  // The reports feature of the licence tiers (license/tiers.ts): enterprise.
   const common = { product: 'common' as const, protocol: 'report' as const, rateCategory: 'common' as const, effect: 'read' as const, feature: 'reports' };
   return [
     defineTool({
