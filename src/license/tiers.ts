@@ -3,8 +3,9 @@
  * place a licensed capability is named. A later feature (serviceability tools, reports, scale-out)
  * adds its name to FEATURES and to the tiers that include it, and marks its tools with `feature`;
  * nothing else in the licence code changes. Today: `reports` marks report_* and *_health_check
- * (mcp/tools/report-tools.ts, health-tools.ts); `serviceability` is for the serviceability tools
- * and `scale-out` for STATE_BACKEND=valkey when they check it (`hasFeature`).
+ * (mcp/tools/report-tools.ts, health-tools.ts); `serviceability` marks the Control Center, DIME
+ * log, PerfMon and CDR tools (mcp/tools/{service,log,perfmon,cdr}-tools.ts); `scale-out` is for
+ * STATE_BACKEND=valkey once that checks it (`hasFeature`).
  */
 
 /** Cisco products a licence can cover (the product modules of start-up step 9). */

@@ -26,7 +26,7 @@ export function createCdrTools(s: CiscoServices): ToolDefinition[] {
   };
   const target = (a: { node: string }) => ({ node: a.node, product: 'cucm' as const, serviceabilityApi: 'cdr' as const });
   const list = defineTool({
-    name: 'cucm_cdr_list', title: 'List CUCM CDR/CMR files', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.cdr',
+    name: 'cucm_cdr_list', title: 'List CUCM CDR/CMR files', product: 'cucm', protocol: 'serviceability', feature: 'serviceability', rateCategory: 'serviceability.cdr',
     inputSchema: {
       node: z.string().min(1).max(64).describe('Declared CUCM cluster or node name (the cluster\'s publisher holds the CDR repository)'),
       from: z.string().max(40).optional().describe('ISO 8601 start'), to: z.string().max(40).optional().describe('ISO 8601 end (default now)'),
@@ -47,7 +47,7 @@ export function createCdrTools(s: CiscoServices): ToolDefinition[] {
     },
   });
   const get = defineTool({
-    name: 'cucm_cdr_get', title: 'Read a CUCM CDR/CMR file as calls', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.cdr',
+    name: 'cucm_cdr_get', title: 'Read a CUCM CDR/CMR file as calls', product: 'cucm', protocol: 'serviceability', feature: 'serviceability', rateCategory: 'serviceability.cdr',
     inputSchema: {
       node: z.string().min(1).max(64).describe('Declared CUCM cluster or node name'),
       file: z.string().min(1).max(128).describe('A file name cucm_cdr_list reported, e.g. cdr_Cluster1_01_202612011005_12'),

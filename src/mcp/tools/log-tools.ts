@@ -22,7 +22,7 @@ const SYSTEM_LOG_PRESETS: Record<string, string[]> = { syslog: ['Syslog'] };
 export function createLogTools(s: CiscoServices, reported = new ReportedLogFiles()): ToolDefinition[] {
   const target = (a: { node: string }) => ({ node: a.node, product: 'cucm' as const, serviceabilityApi: 'logs' as const });
   const services = defineTool({
-    name: 'cucm_log_services', title: 'CUCM trace and log names (DIME)', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.logs',
+    name: 'cucm_log_services', title: 'CUCM trace and log names (DIME)', product: 'cucm', protocol: 'serviceability', feature: 'serviceability', rateCategory: 'serviceability.logs',
     inputSchema: { node: z.string().min(1).max(64).describe('Declared CUCM node or cluster name (a cluster asks its publisher, which answers for every node)') },
     description: 'List the service trace names and system log names each node of the cluster can deliver (Log Collection listNodeServiceLogs). Use the names with cucm_log_find. Example: {"node":"cluster1"}.',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
@@ -49,7 +49,7 @@ export function createLogTools(s: CiscoServices, reported = new ReportedLogFiles
     max_files: z.number().int().min(1).max(1000).default(200).describe('Most files per node to return'),
   };
   const find = defineTool({
-    name: 'cucm_log_find', title: 'Find CUCM trace and log files (DIME)', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.logs', inputSchema: findShape,
+    name: 'cucm_log_find', title: 'Find CUCM trace and log files (DIME)', product: 'cucm', protocol: 'serviceability', feature: 'serviceability', rateCategory: 'serviceability.logs', inputSchema: findShape,
     description: [
       'Find trace and log files on a CUCM node, or on every CUCM node of a cluster, modified in a time window (Log Collection selectLogFiles).',
       'Name services (cucm_log_services lists them) or use a preset: sip (Cisco CallManager + Cisco CTIManager SDL/SDI traces: SIP messages, digit analysis), cti, syslog, curri.',
@@ -82,7 +82,7 @@ export function createLogTools(s: CiscoServices, reported = new ReportedLogFiles
   });
 
   const get = defineTool({
-    name: 'cucm_log_get', title: 'Download a CUCM trace or log file (DIME)', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.logs',
+    name: 'cucm_log_get', title: 'Download a CUCM trace or log file (DIME)', product: 'cucm', protocol: 'serviceability', feature: 'serviceability', rateCategory: 'serviceability.logs',
     inputSchema: {
       node: z.string().min(1).max(64).describe('Declared CUCM node name (the node cucm_log_find reported the file on)'),
       file: z.string().min(1).max(512).describe('File name or absolute path exactly as cucm_log_find reported it'),

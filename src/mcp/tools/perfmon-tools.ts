@@ -26,7 +26,7 @@ export function createPerfmonTools(s: CiscoServices): ToolDefinition[] {
   const resolve = (n: string): CiscoNode => s.registry.resolve(n, { products: ['cucm'] });
   const target = (a: { node: string }) => ({ node: a.node, product: 'cucm' as const, serviceabilityApi: 'perfmon' as const });
   const list = defineTool({
-    name: 'cucm_perfmon_list', title: 'CUCM PerfMon objects and counters', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.perfmon',
+    name: 'cucm_perfmon_list', title: 'CUCM PerfMon objects and counters', product: 'cucm', protocol: 'serviceability', feature: 'serviceability', rateCategory: 'serviceability.perfmon',
     inputSchema: { node: NODE, object: NAME.optional().describe('One object, e.g. "Cisco CallManager": its counters and instances'), describe: z.boolean().default(false).describe('Also fetch each counter\'s description (one PerfMon request per counter, at most 20)') },
     description: 'List the PerfMon objects and counters of a CUCM node (perfmonListCounter), or for one object its counters, its instances (perfmonListInstance) and optionally their descriptions (perfmonQueryCounterDescription). Use the names with cucm_perfmon_collect. Example: {"node":"cucm-pub","object":"Cisco CallManager"}.',
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
@@ -57,7 +57,7 @@ export function createPerfmonTools(s: CiscoServices): ToolDefinition[] {
   });
 
   const collect = defineTool({
-    name: 'cucm_perfmon_collect', title: 'Collect CUCM PerfMon counters', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.perfmon',
+    name: 'cucm_perfmon_collect', title: 'Collect CUCM PerfMon counters', product: 'cucm', protocol: 'serviceability', feature: 'serviceability', rateCategory: 'serviceability.perfmon',
     inputSchema: {
       node: NODE, object: NAME.describe('PerfMon object, e.g. "Cisco CallManager", "Processor"'),
       counters: z.array(NAME).max(50).optional().describe('Counter names; default every counter of the object'),

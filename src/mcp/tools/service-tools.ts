@@ -11,7 +11,7 @@ export const SERVICE_NAMES = z.array(z.string().min(1).max(100)).max(50);
 
 export function createServiceStatusTool(s: CiscoServices): ToolDefinition {
   return defineTool({
-    name: 'cucm_service_status', title: 'CUCM service status (Control Center)', product: 'cucm', protocol: 'serviceability', rateCategory: 'serviceability.status',
+    name: 'cucm_service_status', title: 'CUCM service status (Control Center)', product: 'cucm', protocol: 'serviceability', feature: 'serviceability', rateCategory: 'serviceability.status',
     inputSchema: { node: NODE_OR_CLUSTER, services: SERVICE_NAMES.optional().describe('Only these services (exact names); default every service') },
     description: [
       'Read the status of the CUCM services on a node (Control Center soapGetServiceStatus): for each service its status (Started, Stopped, Starting, Stopping), reason, start time, uptime and whether it is activated.',
