@@ -83,7 +83,6 @@ function healthTool(s: CiscoServices, reports: ReportServices, deps: HealthDeps,
   };
   return defineTool({
     name: `${product}_health_check`, title: `${label} cluster health check`, product, protocol: 'report', rateCategory: 'common', inputSchema: shape,
-    feature: 'reports', // licence tiers (license/tiers.ts): graded cluster reports are the reports feature
     description: [
       `Check the health of a whole ${label} cluster in one call: every node in parallel, each check graded PASS / WARN / FAIL / INFO / N/A with the evidence it was judged on`,
       `(${applicable.join(', ')}). A node that does not answer is FAIL with the error; the other nodes are still checked.`,
