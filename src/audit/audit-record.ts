@@ -1,7 +1,7 @@
 /** @module Audit record shape and the hash that links each line to the previous one. */
 import { createHash } from 'node:crypto';
 
-export const AUDIT_CATEGORIES = ['AUTH', 'ACTIONS', 'RATE_LIMITED', 'CREDENTIAL', 'TRUSTED', 'WRITTEN', 'EXPORTED', 'SERVER', 'TRANSPORT'] as const;
+export const AUDIT_CATEGORIES = ['AUTH', 'ACTIONS', 'RATE_LIMITED', 'CREDENTIAL', 'TRUSTED', 'WRITTEN', 'EXPORTED', 'SERVER', 'TRANSPORT', 'CHANGE'] as const;
 export type AuditCategory = typeof AUDIT_CATEGORIES[number];
 
 /** Hash of the chain before the first record. */

@@ -19,6 +19,7 @@ import { LICENSE_COMMANDS } from './license.ts';
 import { SETUP_COMMAND } from './setup.ts';
 import { DOCTOR_COMMAND } from './doctor.ts';
 import { FAIL2BAN_LIST_COMMAND, FAIL2BAN_UNBLOCK_COMMAND } from './fail2ban.ts';
+import { CHANGES_COMMANDS } from './changes.ts';
 
 export const COMMANDS: readonly Command[] = [
   SETUP_COMMAND,
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   FAIL2BAN_LIST_COMMAND,
   FAIL2BAN_UNBLOCK_COMMAND,
   ...CREDENTIALS_COMMANDS,
+  ...CHANGES_COMMANDS,
   SCHEMAS_FETCH_COMMAND,
   LAB_COMMAND,
   BACKUP_COMMAND,

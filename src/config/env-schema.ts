@@ -162,6 +162,8 @@ export const ENV_SCHEMA = z.object({
   SERVER_CUC_SSL_CA_BUNDLE: str(''),
   PROFILE_SCHEMA_STRICT: bool('1'),
   CREDENTIALS_IDLE_TIMEOUT_SECONDS: int(900, 10, 86_400),
+  /** How long a change plan waits for approval, and an approval for its apply (change control). */
+  CHANGE_APPROVAL_TTL_SECONDS: int(900, 30, 86_400),
   MCP_SERVER_SECURITY_TRANSPORT_ENABLED: bool('1'),
   MCP_SERVER_SECURITY_ALLOWED_HOSTS: list('localhost:*,127.0.0.1:*,mcp.domain.com:*'),
   MCP_SERVER_SECURITY_ALLOWED_ORIGINS: list('https://localhost:8443,https://127.0.0.1:8443,https://mcp.domain.com:8443'),

@@ -23,6 +23,7 @@ export const ASSET_SOURCES: Readonly<Record<string, string>> = {
   'profiles/admin.json': 'profiles/_default/admin.json',
   'profiles/operator.json': 'profiles/_default/operator.json',
   'profiles/auditor.json': 'profiles/_default/auditor.json',
+  'profiles/approver.json': 'profiles/_default/approver.json',
   'auth/login.html': 'src/auth/oauth/assets/login.html',
   'auth/error.html': 'src/auth/oauth/assets/error.html',
   'auth/login.css': 'src/auth/oauth/assets/login.css',

@@ -14,6 +14,9 @@ import type { ToolSource } from './tool-catalog.ts';
 import { ToolPipeline } from './pipeline/tool-pipeline.ts';
 import { ToolSet } from './pipeline/tool-set.ts';
 import { createIntrospectionTools } from './introspection-tools.ts';
+import { ChangeControl } from './changes/change-control.ts';
+import { createChangeTools } from './changes/change-tools.ts';
+import { ChangeStore } from '../changes/change-store.ts';
 import { SessionStore } from './session-store.ts';
 import type { McpSession } from './mcp-session.ts';
 import { mountMcpRoute, requireBearer } from './mcp-route.ts';
@@ -61,6 +64,11 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
         profileOf: (p) => pipeline.profileOf(p),
         audit: async (event, fields) => { await audit.appendAsync('ACTIONS', event, fields); },
       });
+      pipeline.changes = new ChangeControl({
+        store: new ChangeStore(config.paths.clientsDir), audit, ttlMs: e.CHANGE_APPROVAL_TTL_SECONDS * 1000,
+        tools, profileOf: (p) => pipeline.profileOf(p), now: () => pipeline.now(),
+      });
+      tools.add(createChangeTools(pipeline.changes));
       const sessions = new SessionStore();
       const sweep = setInterval(() => {
         for (const s of sessions.expire(pipeline.now())) void s.close();

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ErrorCode as RpcCode, McpError, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourceTemplatesRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ElicitResultSchema, ErrorCode as RpcCode, McpError, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourceTemplatesRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitSchema } from './tool-definition.ts';
 import type { McpResources } from './content/resources.ts';
 import { getPrompt, listPrompts } from './content/prompts.ts';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
@@ -105,6 +106,13 @@ export function createMcpSession(opts: SessionOptions): McpSession {
     try {
       return await pipe.run(principal, prepared, {
         signal: extra.signal, requestId: String(extra.requestId), sessionId: session.id,
+        // In-client approval of writes: only when the client declared the elicitation capability.
+        ...(server.getClientCapabilities()?.elicitation ? {
+          async elicit(message: string, requestedSchema: ElicitSchema) {
+            const r = await extra.sendRequest({ method: 'elicitation/create', params: { message, requestedSchema } }, ElicitResultSchema, { signal: extra.signal, timeout: 10 * 60_000 });
+            return { action: r.action, ...(r.content ? { content: r.content } : {}) };
+          },
+        } : {}),
         async progress(progress, total, message) {
           if (token === undefined || extra.signal.aborted) return;
           await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) } });

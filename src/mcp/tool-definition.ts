@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../auth/principal.ts';
+import type { ChangeAdapter } from './changes/change-adapter.ts';
 
 export type Product = 'cucm' | 'imp' | 'cuc' | 'common';
 export type Protocol = 'axl' | 'ris' | 'ssh' | 'phone' | 'cupi' | 'serviceability' | 'report';
@@ -41,7 +42,15 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Progress notification (no-op when the client sent no progress token). */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /**
+   * Ask the person at the MCP client (elicitation/create); present only when the client declared
+   * the elicitation capability. Used by change control for in-client approval.
+   */
+  elicit?(message: string, requestedSchema: ElicitSchema): Promise<ElicitAnswer>;
 }
+
+export interface ElicitSchema { type: 'object'; properties: Record<string, { type: 'boolean' | 'string'; title?: string; description?: string; default?: boolean }>; required?: string[] }
+export interface ElicitAnswer { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -89,6 +98,12 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
    * are audited with one record after the call instead of a record before and one after.
    */
   introspection?: boolean;
+  /**
+   * Change control (ARCHITECTURE.md, "Change control"): before-image, verification and undo for
+   * this tool's writes. A write tool without one (`effect: 'write'`, e.g. service control) is still
+   * planned and approved, but irreversible, and applied by running the handler as approved.
+   */
+  change?: ChangeAdapter;
   /** Derive the target from validated arguments, once, before the decision (may throw AppError). */
   target(args: z.infer<z.ZodObject<Shape>>): ToolTarget;
   handler(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<CallToolResult>;

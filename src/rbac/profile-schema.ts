@@ -27,6 +27,13 @@ export function profileSchema(strict: boolean) {
     allowed_actions: z.array(z.enum(['Start', 'Stop', 'Restart'])).optional().describe('absent = Start, Stop and Restart'),
   }, strict);
   const serviceability = obj({ status: section({}, strict).optional(), control: control.optional(), logs: section({}, strict).optional(), perfmon: section({}, strict).optional(), cdr: section({}, strict).optional() });
+  // Change control (src/changes): every write needs approval unless named in exempt_operations;
+  // four_eyes_operations must be approved by another client or on the appliance (not in-client).
+  const changes = obj({
+    exempt_operations: NAMES.optional().describe('operations applied without approval: AXL names, "executeSQLUpdate", "METHOD /path" prefixes, CLI command prefixes'),
+    four_eyes_operations: NAMES.optional().describe('operations that need a second person (another client or the appliance CLI)'),
+    approve_others: z.boolean().optional().describe('may approve or reject other clients\' changes'),
+  });
   return obj({
     description: z.string().max(2000).default(''),
     product_scope: z.array(z.enum(['cucm', 'imp', 'cuc', 'all'])).min(1),
@@ -34,6 +41,7 @@ export function profileSchema(strict: boolean) {
     imp: obj({ axl: axl.optional(), ssh: ssh.optional() }).optional(),
     cuc: obj({ cupi: cupi.optional(), ssh: ssh.optional() }).optional(),
     common: obj({ report: report.optional() }).optional(),
+    changes: changes.optional(),
   });
 }
 

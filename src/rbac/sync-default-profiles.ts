@@ -9,7 +9,7 @@ import { readAssetText } from '../lib/assets.ts';
 import { writeFileAtomicSync } from '../lib/atomic-write.ts';
 import { readProfileFile } from './read-profile-file.ts';
 
-export const DEFAULT_PROFILES = ['admin', 'operator', 'auditor'] as const;
+export const DEFAULT_PROFILES = ['admin', 'operator', 'auditor', 'approver'] as const;
 
 export interface SyncReport { written: string[]; unchanged: string[] }
 

@@ -10,9 +10,16 @@ import type { Profile, ProfileProduct } from './profile-schema.ts';
 import { matchSsh } from './match-rules.ts';
 import { sectionOf } from './decide.ts';
 
-/** AXL reads: get*, list* (the AXL naming convention) and executeSQLQuery. */
+/**
+ * AXL verbs that change the configuration (change control holds them; listed for documentation
+ * and tests — any verb that is not a read below is a write anyway, so a verb Cisco adds later is
+ * held too). executeSQLUpdate is a write; executeSQLQuery and executeSQLQueryInactive are reads.
+ */
+export const AXL_WRITE_VERBS = ['add', 'update', 'remove', 'apply', 'reset', 'restart', 'do', 'lock', 'wipe', 'assign', 'unassign'] as const;
+
+/** AXL reads: get*, list* (the AXL naming convention) and the SQL queries. */
 export function isAxlRead(operation: string): boolean {
-  return /^(get|list)[A-Z]/.test(operation) || operation === 'executeSQLQuery';
+  return /^(get|list)[A-Z]/.test(operation) || operation === 'executeSQLQuery' || operation === 'executeSQLQueryInactive';
 }
 
 /** An allowed AXL prefix whose every operation is a read ("get", "list", "listPh"…). */
@@ -22,8 +29,10 @@ function isAxlReadPrefix(prefix: string): boolean {
 
 /** Admin CLI commands (by leading words) that only show state. */
 export const READ_CLI_PREFIXES: readonly string[] = [
-  'show', 'help', 'utils auditd status', 'utils core active list', 'utils dbreplication runtimestate', 'utils diagnose list',
-  'utils ntp status', 'utils service list', 'file list', 'file view', 'file search', 'file tail', 'file dump',
+  'show', 'help', 'utils auditd status', 'utils core active list', 'utils dbreplication runtimestate', 'utils dbreplication status',
+  'utils diagnose list', 'utils diagnose test', 'utils ntp status', 'utils service list', 'utils network ping', 'utils network traceroute',
+  'utils system upgrade status', 'utils disaster_recovery status', 'utils fior status',
+  'file list', 'file view', 'file search', 'file tail', 'file dump',
 ];
 
 export function isCliRead(command: string): boolean {

@@ -11,6 +11,12 @@ const ERROR_SHAPE = z.object({
   rule: z.string().optional(), allowed_by: z.array(z.string()).optional(),
 });
 
+/**
+ * A write held by change control answers with `{ change: {...} }` (mcp/changes/change-control.ts)
+ * instead of the tool's own fields, so a tool that can write admits that form too.
+ */
+const CHANGE_FORM = z.looseObject({ id: z.string().regex(/^chg_[0-9a-f]{32}$/), status: z.string() });
+
 const OBJECTS = new WeakMap<ToolDefinition, z.ZodObject>();
 const JSON_SCHEMAS = new WeakMap<ToolDefinition, Record<string, unknown>>();
 
@@ -30,13 +36,20 @@ export function outputJsonSchema(tool: ToolDefinition): Record<string, unknown> 
   delete ok.$schema; delete err.$schema;
   const required = (ok.required as string[] | undefined) ?? [];
   delete ok.required;
-  s = { ...ok, type: 'object', properties: { ...(ok.properties as Record<string, unknown> | undefined), error: err }, anyOf: [{ required }, { required: ['error'] }] };
+  const writes = tool.effect !== 'read';
+  const change = writes ? z.toJSONSchema(CHANGE_FORM, { target: 'draft-7', io: 'output' }) as Record<string, unknown> : undefined;
+  if (change) delete change.$schema;
+  s = {
+    ...ok, type: 'object', properties: { ...(ok.properties as Record<string, unknown> | undefined), error: err, ...(change ? { change } : {}) },
+    anyOf: [{ required }, { required: ['error'] }, ...(change ? [{ required: ['change'] }] : [])],
+  };
   JSON_SCHEMAS.set(tool, s);
   return s;
 }
 
 /** Problems of a success structuredContent against the tool's declared output, if any. */
 export function outputProblems(tool: ToolDefinition, structured: unknown): string | undefined {
-  const r = outputObject(tool).safeParse(structured);
+  const held = tool.effect !== 'read' && structured !== null && typeof structured === 'object' && 'change' in structured;
+  const r = held ? z.object({ change: CHANGE_FORM }).safeParse(structured) : outputObject(tool).safeParse(structured);
   return r.success ? undefined : r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'structuredContent'}: ${i.message}`).join('; ');
 }

@@ -10,6 +10,7 @@
  * Steps 1–3 run in the HTTP route (`prepare` + `admit`) so an excess is a real HTTP 429; the
  * prepared call is handed to the SDK handler, which runs steps 4–7 (`run`).
  */
+import type { ChangeControl } from '../changes/change-control.ts';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode as RpcCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../../auth/principal.ts';
@@ -62,6 +63,7 @@ export interface PipelineDeps {
 export interface CallContext {
   signal: AbortSignal;
   progress: ToolContext['progress'];
+  elicit?: ToolContext['elicit'];
   requestId?: string;
   sessionId?: string;
   sourceIp?: string;
@@ -82,6 +84,8 @@ export class ToolPipeline {
   readonly limiter = new SlidingWindowLimiter(60_000);
   readonly deps: PipelineDeps;
   readonly #policies: ToolPolicy[];
+  /** Change control for writes (mcp/changes/change-control.ts), installed at start-up. */
+  changes: ChangeControl | undefined;
 
   constructor(deps: PipelineDeps) {
     this.deps = deps;
@@ -267,7 +271,11 @@ export class ToolPipeline {
     let code: string | undefined;
     try {
       if (ctx.signal.aborted) throw Object.assign(new Error('cancelled before start'), { name: 'AbortError' });
-      result = await tool.handler(p.args as never, { principal, signal: ctx.signal, progress: ctx.progress });
+      const tctx: ToolContext = { principal, signal: ctx.signal, progress: ctx.progress, ...(ctx.elicit ? { elicit: ctx.elicit } : {}) };
+      // Change control (after the decision, which classified the call): a held write is answered
+      // with its change plan, or with the change applied after the person confirmed in the client.
+      const held = decision.write && this.changes ? await this.changes.intercept(tool, p.args as Record<string, unknown>, target, tctx) : undefined;
+      result = held ?? await tool.handler(p.args as never, tctx);
       // A handler that stops early on cancellation may still return what it had: the call was cancelled.
       if (ctx.signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
       if (result.isError) status = 'error';

@@ -7,6 +7,7 @@ import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts
 import { describeType } from './axl-describe.ts';
 import { checkOperation } from '../../cisco/axl/axl-request.ts';
 import { checkSqlOperation } from '../../cisco/axl/sql-check.ts';
+import { axlChange } from '../changes/axl-change.ts';
 
 const OP = z.string().min(1).max(100).describe('AXL operation name, e.g. getPhone, listPhone, addPhone, updatePhone');
 const NODE = z.string().min(1).max(64).describe('Declared node or cluster name (a cluster means its publisher)');
@@ -31,6 +32,7 @@ function requestTool(s: CiscoServices, product: 'cucm' | 'imp'): ToolDefinition 
     ].join(' '),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }, effect: 'per-target',
     outputSchema: ciscoOutput({ node: z.string(), operation: z.string(), axl_version: z.string(), pages: z.number().int().optional() }),
+    change: axlChange(s, product),
     target: (a) => { s.registry.resolve(a.node, { products: [product], clusterToPublisher: true }); checkSqlArgs(a.operation, a.args); return { node: a.node, product, axlOperation: a.operation }; },
     async handler(a, ctx) {
       checkSqlArgs(a.operation, a.args);

@@ -4,6 +4,7 @@ import type { ToolDefinition } from '../tool-definition.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { CUPI_METHODS, normaliseCupiPath } from '../../cisco/cupi/cupi-path.ts';
+import { cupiChange } from '../changes/cupi-change.ts';
 
 /** `@total` of a CUPI list answer (`{"@total": "12", "User": …}` or nested one level), if any. */
 export function createCupiTools(s: CiscoServices): ToolDefinition[] {
@@ -28,6 +29,7 @@ export function createCupiTools(s: CiscoServices): ToolDefinition[] {
     outputSchema: ciscoOutput({
       node: z.string(), request: z.string(), status: z.number().int(), total: z.number().optional(), pageNumber: z.number().int().optional(), rowsPerPage: z.number().int().optional(),
     }),
+    change: cupiChange(s),
     target: (a) => { s.registry.resolve(a.node, { products: ['cuc'], clusterToPublisher: true }); return { node: a.node, product: 'cuc', cupiRequest: `${a.method} ${normaliseCupiPath(a.path)}` }; },
     async handler(a, ctx) {
       const path = normaliseCupiPath(a.path);

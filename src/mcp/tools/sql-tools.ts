@@ -7,6 +7,7 @@ import { checkSelect, checkUpdate, withRowWindow } from '../../cisco/axl/sql-che
 import { xList, xObj } from '../../lib/xsd/xvalue.ts';
 import type { XValue } from '../../lib/xsd/xvalue.ts';
 import { AxlTooLargeError } from '../../cisco/axl/axl-paging.ts';
+import { sqlChange } from '../changes/sql-change.ts';
 
 const NODE = z.string().min(1).max(64).describe('Declared CUCM node or cluster name (a cluster means its publisher)');
 const MAX_LIMIT = 100_000;
@@ -71,6 +72,7 @@ function updateTool(s: CiscoServices): ToolDefinition {
     description: 'Run one INSERT, UPDATE or DELETE against the CUCM database (AXL executeSQLUpdate) and get the number of rows changed. Prefer AXL add/update operations; use this only when no AXL operation fits. One statement per call, no comments or DDL. Example: {"node":"cluster1","sql":"update device set description=\'Lobby\' where name=\'SEP001122334455\'"}.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }, effect: 'write',
     outputSchema: ciscoOutput({ node: z.string() }),
+    change: sqlChange(s),
     target: (a) => { s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true }); checkUpdate(a.sql); return { node: a.node, product: 'cucm', axlOperation: 'executeSQLUpdate' }; },
     async handler(a, ctx) {
       const sql = checkUpdate(a.sql);

@@ -16,6 +16,7 @@ export const SHIPPED_FILES: Readonly<Record<string, string>> = {
   'profiles/_default/admin.json': 'profiles/admin.json',
   'profiles/_default/operator.json': 'profiles/operator.json',
   'profiles/_default/auditor.json': 'profiles/auditor.json',
+  'profiles/_default/approver.json': 'profiles/approver.json',
   'aibridge.cdx.json': 'sbom.cdx.json',
   'aibridge.cdx.json.sig': 'sbom.cdx.json.sig',
 };
