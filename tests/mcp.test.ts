@@ -51,7 +51,7 @@ const text = (r: unknown): string => ((r as CallToolResult).content[0] as { text
 const auditLines = (): Array<Record<string, unknown>> => readFileSync(join(inst.dir, 'logs', 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test('the default profiles are synchronised into profiles/ byte-identical to profiles/_default', () => {
-  for (const n of ['admin', 'operator', 'auditor']) assert.equal(readFileSync(join(inst.dir, 'profiles', `${n}.json`), 'utf8'), readFileSync(`profiles/_default/${n}.json`, 'utf8'));
+  for (const n of ['admin', 'operator', 'auditor', 'approver']) assert.equal(readFileSync(join(inst.dir, 'profiles', `${n}.json`), 'utf8'), readFileSync(`profiles/_default/${n}.json`, 'utf8'));
   assert.equal(readFileSync(join(inst.dir, 'profiles', 'custom.json'), 'utf8'), JSON.stringify(CUSTOM));
 });
 
@@ -120,7 +120,7 @@ test('/status needs a bearer; /metrics passes promtool check metrics and counts 
   assert.equal(s.status, 200);
   const status = JSON.parse(s.body) as Record<string, unknown>;
   for (const k of ['version', 'uptime_s', 'license', 'backup', 'blacklisted_ips', 'modules', 'clients', 'profiles', 'audit']) assert.ok(k in status, k);
-  assert.deepEqual((status.profiles as { loaded: string[] }).loaded, ['admin', 'auditor', 'custom', 'operator']);
+  assert.deepEqual((status.profiles as { loaded: string[] }).loaded, ['admin', 'approver', 'auditor', 'custom', 'operator']);
   const m = await httpsGet(inst.port, '/metrics');
   assert.equal(m.status, 200);
   assert.match(m.body, /aibridge_mcp_tool_calls_total\{client="carol",tool="aibridge_whoami",status="rate_limited"\} \d+/);

@@ -75,6 +75,14 @@ async function refused(who: string, tool: string, args: Record<string, unknown>,
   if (re) assert.match(r.text, re);
   return r;
 }
+/** A write is held as a change plan: approve it on the appliance, apply it, and return the apply's answer. */
+async function applied(who: string, tool: string, args: Record<string, unknown>) {
+  const plan = await ok(who, tool, args);
+  const id = /"id":"(chg_[0-9a-f]{32})"/.exec(plan.text)?.[1];
+  assert.ok(id && /pending_approval/.test(plan.text), `${who} ${tool} gave no pending plan: ${plan.text.slice(0, 300)}`);
+  assert.equal(runBin(inst, ['changes', 'approve', id]).code, 0);
+  return ok(who, 'aibridge_change_apply', { id });
+}
 const pub = () => lab.nodes.find((n) => n.product === 'cucm' && n.role === 'publisher')!.name;
 const cuc = () => lab.nodes.find((n) => n.product === 'cuc')!.name;
 const imp = () => lab.nodes.find((n) => n.product === 'imp')!.name;
@@ -104,10 +112,10 @@ test('credentials CLI: unknown clients and nodes are refused with what to do; de
 test('AXL: admin reads and writes, metacharacters round-trip, operator may not removeUser, an auditor may not update', async () => {
   assert.match((await ok('alice', 'cucm_axl_request', { node: CL, operation: 'getCCMVersion', args: {} })).text, new RegExp(lab.version.replace('.', '\\.')));
   const ph = lab.phones[3]!.name;
-  await ok('alice', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: EVIL } });
+  await applied('alice', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: EVIL } });
   const g = await ok('alice', 'cucm_axl_request', { node: CL, operation: 'getPhone', args: { name: ph, returnedTags: { description: '' } } });
   assert.equal((JSON.parse(g.text) as { data: { phone: { description: string } } }).data.phone.description, EVIL);
-  await ok('olga', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: 'operator was here' } });
+  await applied('olga', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: 'operator was here' } });
   await refused('olga', 'cucm_axl_request', { node: CL, operation: 'removeUser', args: { userid: 'nobody' } });
   await refused('aud', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: 'x' } });
   await ok('aud', 'imp_axl_request', { node: imp(), operation: 'getCCMVersion', args: {} });
@@ -119,14 +127,14 @@ test('SQL: a query for every profile, injection refused, updates only where exec
   await refused('alice', 'cucm_sql_query', { node: CL, sql: 'select name from device; delete from device' }, /more than one statement/);
   await refused('alice', 'cucm_axl_request', { node: CL, operation: 'executeSQLQuery', args: { sql: "update device set description='x'" } }, /only SELECT/);
   const ph = lab.phones[4]!.name;
-  await ok('alice', 'cucm_sql_update', { node: CL, sql: `update device set description='via e2e' where name='${ph}'` });
+  await applied('alice', 'cucm_sql_update', { node: CL, sql: `update device set description='via e2e' where name='${ph}'` });
   assert.match((await ok('aud', 'cucm_sql_query', { node: CL, sql: `select description from device where name='${ph}'` })).text, /via e2e/);
   await refused('olga', 'cucm_sql_update', { node: CL, sql: `update device set description='x' where name='${ph}'` });
 });
 
 test('RIS: registration by name, visible change after updatePhone; operator limited to phones', async () => {
   const ph = lab.phones[5]!.name;
-  await ok('alice', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: 'ris sees this' } });
+  await applied('alice', 'cucm_axl_request', { node: CL, operation: 'updatePhone', args: { name: ph, description: 'ris sees this' } });
   const r = await ok('olga', 'cucm_ris_devices', { node: CL, names: [ph] });
   assert.match(r.text, /ris sees this/);
   await refused('olga', 'cucm_ris_devices', { node: CL, names: ['*'], device_class: 'SIPTrunk' });

@@ -49,13 +49,13 @@ test('syncDefaultProfiles() writes the shipped profiles byte-identical and leave
   writeFileSync(join(dir, 'operator.json'), '{"tampered": true}');
   symlinkSync('/etc/passwd', join(dir, 'auditor.json'));
   const r = syncDefaultProfiles(dir);
-  assert.deepEqual(r.written, ['admin', 'operator', 'auditor']);
-  for (const n of ['admin', 'operator', 'auditor']) {
+  assert.deepEqual(r.written, ['admin', 'operator', 'auditor', 'approver']);
+  for (const n of ['admin', 'operator', 'auditor', 'approver']) {
     assert.equal(readFileSync(join(dir, `${n}.json`), 'utf8'), readFileSync(`profiles/_default/${n}.json`, 'utf8'));
   }
   assert.ok(!lstatSync(join(dir, 'auditor.json')).isSymbolicLink(), 'the symlink was replaced, not followed');
   assert.equal(readFileSync(join(dir, 'custom.json'), 'utf8'), VALID(3));
-  assert.deepEqual(syncDefaultProfiles(dir), { written: [], unchanged: ['admin', 'operator', 'auditor'] });
+  assert.deepEqual(syncDefaultProfiles(dir), { written: [], unchanged: ['admin', 'operator', 'auditor', 'approver'] });
   rmSync(dir, { recursive: true });
 });
 
