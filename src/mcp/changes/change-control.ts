@@ -1,5 +1,5 @@
 /**
- * @module Change control at the decide step of a tool call: a write (write-classification.ts) is
+ * @module Change control at the decide step of a tool call: a write (rbac/write-classes.ts, via the decision) is
  * not run; it becomes a change plan with the object's current state, stored under the client's
  * folder, and is applied only after a person approves it (in the client via elicitation, on the
  * appliance, or by a second client with the approver profile). Apply re-reads the object (stale
