@@ -7,6 +7,7 @@ import { benchBackup } from './backup.ts';
 import { benchReports } from './reports.ts';
 import { benchServiceability } from './serviceability.ts';
 import { benchCli } from './cli.ts';
+import { benchChanges } from './changes.ts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   if (!only || only === 'reports') await benchReports();
   if (!only || only === 'serviceability') await benchServiceability();
   if (!only || only === 'cli') await benchCli();
+  if (!only || only === 'changes') await benchChanges();
 }
 
 main().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });
