@@ -1,6 +1,6 @@
 /**
  * @module The auth server plugin (start-up step 7): parse AUTH_CLIENTS, sync `clients/`, build
- * the token verifier, set `runtime.authenticate`, and mount the OAuth/discovery routes.
+ * the token verifier, set `runtime.auth` (typed handle), and mount the OAuth/discovery routes.
  */
 import type { ServerPlugin, ServerRuntime } from '../server/server-runtime.ts';
 import type { AppExtension } from '../http/build-app.ts';
@@ -10,6 +10,7 @@ import { buildAuthContext } from './build-auth-context.ts';
 import { syncClients } from './clients/sync-clients.ts';
 import { authenticate } from './authenticate.ts';
 import { mountAuthRoutes } from './auth-routes.ts';
+import { fail2banGuard } from './fail2ban/fail2ban-guard.ts';
 import { revokeAccessTokens } from './tokens/revoke-issued.ts';
 import { publishLocalRevocations, startRevocationSync } from '../state/open-shared-state.ts';
 
@@ -52,10 +53,12 @@ export const AUTH_PLUGIN: ServerPlugin = {
     const stopSync = startRevocationSync(ctx.state, runtime.config);
     runtime.onShutdown.push(async () => { stopSync(); await ctx.state.close(); });
     runtime.status.state = { backend: ctx.state.kind, instance: ctx.state.instance };
-    runtime.authenticate = authenticate(ctx);
     runtime.countViolation = (ip) => { ctx.fail2ban.recordFailure(ip).catch((err: unknown) => runtime.logger.error('fail2ban_count_failed', { message: errorMessage(err) })); };
     startUnblockSweeper(runtime, ctx);
-    runtime.status.auth = { mode: e.AUTH_MODE, clients: ctx.clients.size };
+    runtime.auth = {
+      authenticate: authenticate(ctx), fail2banGuard: fail2banGuard(ctx), mode: e.AUTH_MODE, clients: ctx.clients.size,
+      blockedCount: () => ctx.fail2ban.blockedCount(),
+    };
     const extension: AppExtension = (app) => mountAuthRoutes(app, ctx, e.MCP_SERVER_NAME);
     runtime.extensions.push(extension);
   },

@@ -1,5 +1,5 @@
 /**
- * @module Mount the auth routes: the fail2ban guard on every route after /health, the discovery
+ * @module Mount the auth routes (the fail2ban guard is placed by http/build-app.ts): the discovery
  * documents, /revoke always (JWT-mode tokens are revocable too), and /authorize + /token only
  * when OAuth is on. Other methods on these paths get 405 with Allow (RFC 9110 §15.5.6).
  */
@@ -8,7 +8,6 @@ import type { AppEnv } from '../http/app-env.ts';
 import { requireContentType } from '../http/request-shape-guard.ts';
 import type { AuthContext } from './auth-context.ts';
 import { oauthEnabled } from './auth-context.ts';
-import { fail2banGuard } from './fail2ban/fail2ban-guard.ts';
 import { mountMetadata } from './oauth/metadata-endpoints.ts';
 import { tokenEndpoint } from './oauth/token-endpoint.ts';
 import { revokeEndpoint } from './oauth/revoke-endpoint.ts';
@@ -25,7 +24,6 @@ function notAllowed(allow: string) {
 }
 
 export function mountAuthRoutes(app: Hono<AppEnv>, ctx: AuthContext, serverName: string): void {
-  app.use('*', fail2banGuard(ctx));
   mountMetadata(app, ctx);
   app.post('/revoke', FORM, revokeEndpoint(ctx));
   app.all('/revoke', notAllowed('POST'));

@@ -19,6 +19,7 @@ import { buildAuthContext } from './build-auth-context.ts';
 import { syncClients } from './clients/sync-clients.ts';
 import { authenticate } from './authenticate.ts';
 import { mountAuthRoutes } from './auth-routes.ts';
+import { fail2banGuard } from './fail2ban/fail2ban-guard.ts';
 
 /**
  * With AIBRIDGE_TEST_VALKEY_URL set (by valkey-backend.test.ts, which starts a real redis-server),
@@ -74,7 +75,7 @@ export async function makeRig(options: RigOptions = {}): Promise<Rig> {
     ctx.files.write(spec.name, '.secret_hash', bcrypt.hashSync(s, 4));
     secrets.set(spec.name, s);
   }
-  const app = buildApp({ config, logger: createNullLogger(), audit }, [
+  const app = buildApp({ config, logger: createNullLogger(), audit, fail2banGuard: fail2banGuard(ctx) }, [
     (h) => mountAuthRoutes(h, ctx, 'Test Bridge'),
     (h) => h.post('/mcp', authenticate(ctx), (c) => c.json({ client: c.get('principal')?.clientName, method: c.get('principal')?.authMethod })),
   ]);

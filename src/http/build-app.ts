@@ -1,8 +1,11 @@
 /**
- * @module The Hono app and its middleware order: request id + peer address → security headers →
- * Host/Origin guard → request shape → routes. Later issues add routes through `extensions`.
+ * @module The Hono app and its middleware order, written once here: request id + peer address →
+ * security headers → Host/Origin guard → request shape → GET /health → Fail2Ban guard (every
+ * route after /health) → routes. Later issues add routes through `extensions`, never middleware
+ * that must run before them.
  */
 import { Hono } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { randomUUID } from 'node:crypto';
 import type { AppEnv } from './app-env.ts';
 import { hostOriginGuard } from './host-origin-guard.ts';
@@ -20,6 +23,8 @@ export interface AppDeps {
   onViolation?: (ip: string) => void;
   /** Called with the limiter so the caller can flush it at shutdown. */
   onUnauthenticatedAudit?: (limiter: UnauthenticatedAudit) => void;
+  /** Refuses blocked source addresses on every route but /health (auth/fail2ban/). */
+  fail2banGuard?: MiddlewareHandler<AppEnv>;
 }
 
 /** A function that mounts routes or middleware on the app (auth, MCP, status, metrics…). */
@@ -59,6 +64,7 @@ export function buildApp(deps: AppDeps, extensions: readonly AppExtension[] = []
     acceptedTypes: ['application/json', 'application/x-www-form-urlencoded'],
   }));
   app.get('/health', (c) => c.text('ok'));
+  if (deps.fail2banGuard) app.use('*', deps.fail2banGuard);
   for (const extend of extensions) extend(app);
   app.notFound((c) => c.json({ error: 'not_found', message: 'No such endpoint' }, 404));
   app.onError(errorResponder(logger));

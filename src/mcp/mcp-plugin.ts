@@ -7,8 +7,6 @@ import type { ServerPlugin, ServerRuntime } from '../server/server-runtime.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { AppError } from '../lib/errors.ts';
 import { VERSION } from '../lib/version.ts';
-import { profileStoreOf } from '../rbac/profiles-plugin.ts';
-import { metricsOf } from '../metrics/aibridge-metrics.ts';
 import { buildToolCatalog } from './tool-catalog.ts';
 import type { ToolSource } from './tool-catalog.ts';
 import { ToolPipeline } from './pipeline/tool-pipeline.ts';
@@ -43,11 +41,11 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
     name: 'mcp',
     step: 'routes',
     run(runtime: ServerRuntime) {
-      const profiles = profileStoreOf(runtime);
+      const profiles = runtime.profiles;
       if (!profiles) throw new AppError('E_INTERNAL', 'Profiles were not loaded before the MCP endpoint', { hint: 'report this as a bug' });
       const { config, logger, audit } = runtime;
       const e = config.env;
-      const metrics = metricsOf(runtime);
+      const metrics = runtime.metrics;
       const nodeVersions = new NodeVersions();
       const tools = new ToolSet(buildToolCatalog({ config, audit, profiles, logger, nodeVersions, onShutdown: (fn) => runtime.onShutdown.push(fn) }, sources));
       const state = runtime.state;
@@ -80,7 +78,7 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       profiles.onChange(listChanged);
       tools.onChange(listChanged);
       registerServerGauges(metrics, { runtime, sessions, profiles });
-      const bearer = requireBearer(() => runtime.authenticate);
+      const bearer = requireBearer(() => runtime.auth?.authenticate);
       const auth: MiddlewareHandler<AppEnv> = countAuthFailures(metrics, bearer);
       runtime.extensions.push((app) => {
         mountMcpRoute(app, {

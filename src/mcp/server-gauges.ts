@@ -12,10 +12,6 @@ function safe(v: unknown): string {
   return String(v).toLowerCase().replace(/[^a-z0-9_.-]/g, '_').slice(0, 64);
 }
 
-function blacklisted(status: Record<string, unknown>): number | undefined {
-  const v = status.blacklisted_ips ?? (status.auth as Record<string, unknown> | undefined)?.blacklisted_ips;
-  return typeof v === 'number' ? v : undefined;
-}
 
 export function registerServerGauges(m: AibridgeMetrics, live: Live): void {
   const { runtime, sessions, profiles } = live;
@@ -25,7 +21,7 @@ export function registerServerGauges(m: AibridgeMetrics, live: Live): void {
   m.collect('aibridge_profiles_invalid', 'Profile files refused at their last change', 'gauge', () => [{ labels: {}, value: Object.keys(profiles.invalid()).length }]);
   m.collect('aibridge_audit_healthy', '1 when the last audit append succeeded, 0 after a failure', 'gauge', () => [{ labels: {}, value: runtime.audit.healthy ? 1 : 0 }]);
   m.collect('aibridge_fail2ban_blocked_ips', 'Source addresses currently blocked by Fail2Ban', 'gauge', () => {
-    const n = blacklisted(runtime.status);
+    const n = runtime.auth?.blockedCount();
     return n === undefined ? [] : [{ labels: {}, value: n }];
   });
   m.collect('aibridge_watchdog_state', 'Background watchdog state (1 for the current state of each watchdog)', 'gauge', () => {
@@ -42,9 +38,10 @@ export function statusSections(live: Live & { pipeline: ToolPipeline }): Record<
   const { runtime, sessions, profiles, pipeline } = live;
   const products = [...new Set(pipeline.tools.all().map((t) => t.product).filter((p) => p !== 'common'))].sort();
   return {
-    blacklisted_ips: blacklisted(runtime.status) ?? null,
+    blacklisted_ips: runtime.auth?.blockedCount() ?? null,
+    auth: runtime.auth ? { mode: runtime.auth.mode, clients: runtime.auth.clients } : null,
     modules: runtime.status.modules ?? products,
-    clients: { active: sessions.clients().length, configured: (runtime.status.auth as { clients?: number } | undefined)?.clients ?? null },
+    clients: { active: sessions.clients().length, configured: runtime.auth?.clients ?? null },
     mcp: { sessions: sessions.size, tools: pipeline.tools.all().length },
     profiles: { loaded: profiles.names(), invalid: profiles.invalid() },
     audit: { healthy: runtime.audit.healthy, ...(runtime.audit.lastError ? { last_error: runtime.audit.lastError } : {}), records: runtime.audit.head.seq },

@@ -1,6 +1,6 @@
 /**
  * @module The metrics aibridge exposes, with typed helpers for the places that count them, and
- * one instance per running server (`metricsOf(runtime)`, so the auth plugin can count too).
+ * one instance per running server (`runtime.metrics`, created with the runtime).
  */
 import { readdirSync } from 'node:fs';
 import { Metrics } from './metrics.ts';
@@ -49,11 +49,3 @@ export class AibridgeMetrics extends Metrics {
   }
 }
 
-const BY_RUNTIME = new WeakMap<object, AibridgeMetrics>();
-
-/** The metrics of one running server (created on first use). */
-export function metricsOf(runtime: object): AibridgeMetrics {
-  let m = BY_RUNTIME.get(runtime);
-  if (!m) { m = new AibridgeMetrics(); BY_RUNTIME.set(runtime, m); }
-  return m;
-}

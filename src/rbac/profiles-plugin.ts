@@ -7,13 +7,6 @@ import { syncDefaultProfiles } from './sync-default-profiles.ts';
 import { ProfileStore } from './profile-store.ts';
 import { watchProfiles } from './profile-watcher.ts';
 
-const STORES = new WeakMap<ServerRuntime, ProfileStore>();
-
-/** The profile store of a running server (set at step 3). */
-export function profileStoreOf(runtime: ServerRuntime): ProfileStore | undefined {
-  return STORES.get(runtime);
-}
-
 export const PROFILES_PLUGIN: ServerPlugin = {
   name: 'profiles',
   step: 'profiles',
@@ -26,7 +19,7 @@ export const PROFILES_PLUGIN: ServerPlugin = {
     logger.info('profiles_synchronised', { dir, written: report.written, unchanged: report.unchanged, loaded: store.names(), invalid: Object.keys(store.invalid()) });
     const watcher = watchProfiles({ dir, store, logger });
     runtime.onShutdown.push(() => watcher.close());
-    STORES.set(runtime, store);
+    runtime.profiles = store;
     Object.defineProperty(runtime.status, 'profiles', { enumerable: true, configurable: true, get: () => ({ loaded: store.names(), invalid: store.invalid() }) });
   },
 };

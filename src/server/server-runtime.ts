@@ -10,6 +10,20 @@ import type { ServerCert } from '../tls/server-cert.ts';
 import type { SharedState } from '../state/shared-state.ts';
 import type { LicenseWatchdog } from '../license/license-watchdog.ts';
 import type { TrustAnchor } from '../license/trust-anchor.ts';
+import type { ProfileStore } from '../rbac/profile-store.ts';
+import type { AibridgeMetrics } from '../metrics/aibridge-metrics.ts';
+
+/** What the clients step (7) hands on: bearer authentication and the live auth state. */
+export interface AuthHandle {
+  /** Sets `principal` or answers 401 with WWW-Authenticate (RFC 6750, RFC 9728). */
+  authenticate: MiddlewareHandler<AppEnv>;
+  /** Refuses blocked source addresses (429 + Retry-After); placed by http/build-app.ts. */
+  fail2banGuard: MiddlewareHandler<AppEnv>;
+  mode: string;
+  clients: number;
+  /** Source addresses blocked by Fail2Ban now. */
+  blockedCount(): number;
+}
 
 export interface ServerRuntime {
   config: Config;
@@ -27,6 +41,12 @@ export interface ServerRuntime {
    * sets `principal` or answers 401 with WWW-Authenticate (RFC 6750, RFC 9728).
    */
   authenticate?: MiddlewareHandler<AppEnv>;
+  /** The server's metrics (every step may count). */
+  metrics: AibridgeMetrics;
+  /** Set by step 3. */
+  profiles?: ProfileStore;
+  /** Set by step 7. */
+  auth?: AuthHandle;
   /** Count a transport violation (forged Host/Origin) from `ip` towards Fail2Ban; set by the auth plugin. */
   countViolation?: (ip: string) => void;
   /** The shared state (STATE_BACKEND: local files or Valkey), opened by the auth plugin at step 7. */

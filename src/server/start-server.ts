@@ -16,6 +16,7 @@ import { resolveInstallPath } from '../config/load-config.ts';
 import { openAppLog, openAuditLog, verifyWith } from '../audit/open-logs.ts';
 import { removePidFile, writePidFile } from '../lib/pid-file.ts';
 import { SERVER_PLUGINS } from './server-plugins.ts';
+import { AibridgeMetrics } from '../metrics/aibridge-metrics.ts';
 import type { PluginStep, ServerRuntime } from './server-runtime.ts';
 import { openLicense } from '../license/open-license.ts';
 import { licenseReport } from '../license/license-report.ts';
@@ -51,7 +52,7 @@ export async function startServer(dir: string): Promise<StartedServer> {
   secureSecretsDir(config);
   const logger = openAppLog(config); // step 2
   const audit = openAuditLog(config);
-  const runtime: ServerRuntime = { config, logger, audit, startedAt: new Date(), extensions: [], onShutdown: [], status: {} };
+  const runtime: ServerRuntime = { config, logger, audit, metrics: new AibridgeMetrics(), startedAt: new Date(), extensions: [], onShutdown: [], status: {} };
   logger.info('startup_step', { step: 1, name: 'configuration loaded', file: config.paths.envFile });
   for (const w of config.warnings) logger.warning('config_warning', { message: w });
   logger.info('startup_step', { step: 2, name: 'logging initialised', dir: config.paths.logsDir });
@@ -90,6 +91,7 @@ export async function startServer(dir: string): Promise<StartedServer> {
   }
   const app = buildApp({
     config, logger, audit,
+    ...(runtime.auth ? { fail2banGuard: runtime.auth.fail2banGuard } : {}),
     onViolation: (ip) => runtime.countViolation?.(ip),
     onUnauthenticatedAudit: (limiter) => runtime.onShutdown.push(() => limiter.close()),
   }, runtime.extensions);

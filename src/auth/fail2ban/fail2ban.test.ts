@@ -8,6 +8,7 @@ test('AUTH_FAIL_LIMIT failures block the address on every route but /health, wit
   for (let i = 0; i < 3; i++) assert.equal((await r.call('/mcp', bearer(`bad.${i}.x`))).status, 401);
   const blocked = await r.call('/mcp', bearer(r.token('alice')));
   assert.equal(blocked.status, 429);
+  assert.equal(r.ctx.fail2ban.blockedCount(), 1, '/status blacklisted_ips and the fail2ban gauge read this');
   assert.equal(blocked.headers.get('retry-after'), '120');
   assert.equal((await r.call('/.well-known/oauth-protected-resource')).status, 429);
   assert.equal((await r.call('/token', form({ grant_type: 'client_credentials' }, { authorization: basic('bob', r.secret('bob')) }))).status, 429);
@@ -17,6 +18,7 @@ test('AUTH_FAIL_LIMIT failures block the address on every route but /health, wit
   // Locally the block list is a file of this install (600); on Valkey it lives in the store.
   if (r.ctx.state.kind === 'local') assert.equal(statSync(`${r.dir}/secrets/blocked-ips.json`).mode & 0o777, 0o600);
   r.clock.now += 121;
+  assert.equal(r.ctx.fail2ban.blockedCount(), 0);
   assert.equal((await r.call('/mcp', bearer(r.token('alice')))).status, 200);
   assert.match(r.audit(), /"event":"ip_unblocked".*"source_ip":"10.0.0.1"/);
 });

@@ -58,6 +58,14 @@ export class Fail2Ban {
     return true;
   }
 
+  /**
+   * Addresses this process knows to be blocked now (for /status `blacklisted_ips` and the
+   * fail2ban gauge, which are read synchronously); an ended block leaves it at the next sweep.
+   */
+  blockedCount(): number {
+    return this.#known.size;
+  }
+
   /** Addresses blocked now (for /status, /metrics and `aibridge fail2ban list`). */
   async blocked(): Promise<Array<[string, number]>> {
     return this.#o.blocks.entries();
