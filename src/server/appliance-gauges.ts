@@ -4,7 +4,6 @@
  * licence watchdog publishes it) and the days until each client's JWT expires.
  */
 import { listClients } from '../auth/clients/list-clients.ts';
-import { metricsOf } from '../metrics/aibridge-metrics.ts';
 import { newestLocalBackup } from '../ops/backup/newest-backup.ts';
 import type { ServerPlugin } from './server-runtime.ts';
 
@@ -14,7 +13,7 @@ export const APPLIANCE_GAUGES_PLUGIN: ServerPlugin = {
   name: 'appliance-gauges',
   step: 'routes',
   run(runtime) {
-    const m = metricsOf(runtime);
+    const m = runtime.metrics;
     m.collect('aibridge_tls_certificate_expiry_timestamp_seconds', 'Expiry of the serving TLS certificate (unix seconds)', 'gauge', () => {
       const t = runtime.cert ? Date.parse(runtime.cert.notAfter) / 1000 : Number.NaN;
       return Number.isFinite(t) ? [{ labels: { source: runtime.cert?.source ?? 'unknown' }, value: Math.round(t) }] : [];
