@@ -18,6 +18,7 @@ import { ChangeStore } from '../changes/change-store.ts';
 import { SessionStore } from './session-store.ts';
 import type { McpSession } from './mcp-session.ts';
 import { mountMcpRoute, requireBearer } from './mcp-route.ts';
+import { serverInstructions } from './server-instructions.ts';
 import { countAuthFailures } from './count-auth-failures.ts';
 import { registerServerGauges, statusSections } from './server-gauges.ts';
 import { mountStatusRoute } from '../http/status-route.ts';
@@ -82,7 +83,7 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
       const auth: MiddlewareHandler<AppEnv> = countAuthFailures(metrics, bearer);
       runtime.extensions.push((app) => {
         mountMcpRoute(app, {
-          path: e.MCP_SERVER_URL_PATH, name: e.MCP_SERVER_NAME, instructions: e.MCP_SERVER_INSTRUCTIONS,
+          path: e.MCP_SERVER_URL_PATH, name: e.MCP_SERVER_NAME, instructions: serverInstructions(e.MCP_SERVER_INSTRUCTIONS),
           pipeline, sessions, auth, audit, logger, metrics, resources,
           ...(state?.kind === 'valkey' && state.eventStore
             ? { shared: { records: state.sessions, idleSeconds: Math.ceil(sessions.limits.idleMs / 1000), eventStore: state.eventStore.bind(state) } }

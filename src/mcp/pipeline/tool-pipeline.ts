@@ -275,7 +275,9 @@ export class ToolPipeline {
       // Change control (after the decision, which classified the call): a held write is answered
       // with its change plan, or with the change applied after the person confirmed in the client.
       const held = decision.write && this.changes ? await this.changes.intercept(tool, p.args as Record<string, unknown>, target, tctx) : undefined;
-      result = held ?? await tool.handler(p.args as never, tctx);
+      // The call ends when the request is cancelled, even while the handler still cleans up
+      // (e.g. an SSH session waiting for its prompt after Ctrl-C): cancellation is never late.
+      result = held ?? await untilAborted(tool.handler(p.args as never, tctx), ctx.signal);
       // A handler that stops early on cancellation may still return what it had: the call was cancelled.
       if (ctx.signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
       if (result.isError) status = 'error';
@@ -321,6 +323,20 @@ export class ToolPipeline {
       : err instanceof AppError ? err : new AppError('E_AUDIT_WRITE', `Refusing "${tool.name}": its audit record could not be written`, { hint: 'ask an operator to check the audit log (disk space, permissions)' });
     return toolErrorResult(describeToolError(e, tool.name));
   }
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('cancelled'), { name: 'AbortError' });
+}
+
+/** `p`, or an AbortError as soon as `signal` aborts; a late rejection of `p` is absorbed. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => { p.catch(() => undefined); reject(abortError()); };
+    if (signal.aborted) { onAbort(); return; }
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); }, (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
 }
 
 interface Attempt { principal: Principal; tool?: ToolDefinition; target?: ToolTarget; args: unknown; ctx: CallContext; started: number }

@@ -1,20 +1,18 @@
-/** @module Semantic version order (major.minor.patch; a pre-release sorts before its release). */
+/**
+ * @module Semantic version order (SemVer 2.0.0 §11, via `semver`): numeric pre-release
+ * identifiers compare as numbers, so 1.0.0-rc.10 is newer than 1.0.0-rc.9 and the downgrade
+ * guard holds for pre-releases. A version that is not SemVer is refused, never guessed.
+ */
+import semver from 'semver';
+import { AppError } from '../../lib/errors.ts';
 
-function parts(v: string): { nums: number[]; pre: string } {
-  const [core = '', pre = ''] = v.split('-', 2);
-  return { nums: core.split('.').map((n) => Number.parseInt(n, 10) || 0), pre };
+function valid(v: string): string {
+  const s = semver.valid(v);
+  if (!s) throw new AppError('E_UPGRADE', `"${v.slice(0, 64)}" is not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE])`, { hint: 'use a package built by scripts/release-package.ts' });
+  return s;
 }
 
 /** Negative when a < b, 0 when equal, positive when a > b. */
 export function compareVersions(a: string, b: string): number {
-  const x = parts(a);
-  const y = parts(b);
-  for (let i = 0; i < 3; i++) {
-    const d = (x.nums[i] ?? 0) - (y.nums[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  if (x.pre === y.pre) return 0;
-  if (!x.pre) return 1;
-  if (!y.pre) return -1;
-  return x.pre < y.pre ? -1 : 1;
+  return semver.compare(valid(a), valid(b));
 }
