@@ -5,7 +5,8 @@ import { createServiceStatusTool } from './service-tools.ts';
 import { createLogTools } from './log-tools.ts';
 import { createPerfmonTools } from './perfmon-tools.ts';
 import { createCdrTools } from './cdr-tools.ts';
+import { createServiceControlTool } from './service-control.ts';
 
 export function createServiceabilityTools(s: CiscoServices): ToolDefinition[] {
-  return [createServiceStatusTool(s), ...createLogTools(s), ...createPerfmonTools(s), ...createCdrTools(s)];
+  return [createServiceStatusTool(s), createServiceControlTool(s), ...createLogTools(s), ...createPerfmonTools(s), ...createCdrTools(s)];
 }
