@@ -58,6 +58,7 @@ const CALLS: Record<string, Array<Record<string, unknown>>> = {
   imp_health_check: [{ cluster: 'cl2' }],
   cuc_health_check: [{ cluster: 'cl3' }],
   cucm_service_status: [{ node: 'cl1' }],
+  cucm_service_control: [{ node: 'cm1', services: ['Cisco Tftp'], action: 'Restart' }, { node: 'cm1', services: ['Cisco CallManager'], action: 'Stop' }],
   cucm_log_services: [{ node: 'cl1' }],
   cucm_log_find: [{ node: 'cl1', preset: 'syslog' }],
   cucm_log_get: [{ node: 'cm1', file: '/var/log/active/syslog/messages' }],
