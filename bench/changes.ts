@@ -38,6 +38,8 @@ export async function benchChanges(): Promise<void> {
       'MCP_SERVER_SECURITY_ALLOWED_HOSTS=localhost:*,127.0.0.1:*', 'AUTH_CLIENTS=planned:sub-planned-20261201:benchplan,direct:sub-direct-20261201:benchexempt', ''].join('\n'), { mode: 0o600 });
     appendFileSync(join(dir, '.env'), readFileSync(join(labDir, 'lab.env'), 'utf8'));
     mkdirSync(join(dir, 'profiles'));
+    mkdirSync(join(dir, 'secrets'), { mode: 0o700 });
+    spawnSync(process.execPath, ['scripts/issue-license.ts', '--customer', 'bench', '--tier', 'enterprise', '--days', '30', '--out', join(dir, 'secrets', 'license.jwt')], { stdio: 'ignore' });
     const profile = (exempt: boolean) => JSON.stringify({ description: 'bench', product_scope: ['cucm'], cucm: { axl: { rate_limit: 1_000_000, allowed_prefixes: ['get', 'update'] } }, common: { report: { rate_limit: 1_000_000 } }, ...(exempt ? { changes: { exempt_operations: ['updatePhone'] } } : {}) });
     writeFileSync(join(dir, 'profiles', 'benchplan.json'), profile(false));
     writeFileSync(join(dir, 'profiles', 'benchexempt.json'), profile(true));
