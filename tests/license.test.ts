@@ -65,7 +65,7 @@ test('without a licence: INVALID, critical log, /health ok, only the introspecti
   const metrics = (await httpsGet(inst.port, '/metrics')).body;
   assert.match(metrics, /^aibridge_license_state\{state="VALID"\} 1$/m);
   assert.match(metrics, /^aibridge_license_state\{state="INVALID"\} 0$/m);
-  assert.match(metrics, /^aibridge_license_days_left 30$/m);
+  assert.match(metrics, /^aibridge_license_remaining_seconds 2592000$/m);
   const audit = readFileSync(join(inst.dir, 'logs', 'audit.log'), 'utf8');
   assert.match(audit, /"category":"SERVER","event":"license_state","state":"INVALID"/);
   assert.match(audit, /"category":"SERVER","event":"license_state","state":"VALID","previous":"INVALID"/);

@@ -47,8 +47,8 @@ test('/metrics gauges certificate expiry, the newest backup (also one made with 
     const text = (await httpsGet(install.port, '/metrics')).body;
     assert.match(text, /^aibridge_tls_certificate_expiry_timestamp_seconds\{source="self-signed"\} \d{10}$/m);
     assert.match(text, /^aibridge_backup_last_success_timestamp_seconds \d{10}$/m);
-    assert.match(text, /^aibridge_client_jwt_expiry_days\{client="alice"\} 36[45]$/m);
-    assert.match(text, /^# TYPE aibridge_license_days_left gauge$/m);
+    assert.match(text, /^aibridge_client_jwt_expiry_remaining_seconds\{client="alice"\} 3(14|15)\d{5}$/m);
+    assert.match(text, /^# TYPE aibridge_license_remaining_seconds gauge$/m);
     const token = readFileSync(`${install.dir}/clients/alice/secrets/.token`, 'utf8').trim();
     const status = JSON.parse((await httpsGet(install.port, '/status', { authorization: `Bearer ${token}` })).body) as { backup: { last_backup_file: string | null } };
     assert.match(status.backup.last_backup_file ?? '', /^backup_.*\.tar\.gz\.enc$/);

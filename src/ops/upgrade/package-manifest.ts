@@ -14,7 +14,7 @@ export const PACKAGE_SIGNATURE = 'upgrade.sig';
 export const PAYLOAD_DIR = 'files';
 
 /** Install paths a package may write: nothing else (never .env, secrets, clients, logs). */
-export const UPGRADABLE_PATH = /^(aibridge|\.env\.example|manifest\.json|manifest\.sig|profiles\/_default\/[A-Za-z0-9_-]+\.json)$/;
+export const UPGRADABLE_PATH = /^(aibridge|\.env\.example|manifest\.json|manifest\.sig|aibridge\.cdx\.json|aibridge\.cdx\.json\.sig|profiles\/_default\/[A-Za-z0-9_-]+\.json)$/;
 
 export const UPGRADE_MANIFEST_SCHEMA = z.object({
   product: z.literal('aibridge'),
