@@ -1,4 +1,8 @@
-/** `npm run bench`: every benchmark, printed next to its baseline; nothing is asserted. */
+/**
+ * `npm run bench [name]`: every benchmark (or one), each figure next to its baseline measured in
+ * alternating pairs (bench/lib/pairs.ts), then the issue-20 table (bench/lib/table.ts) with every
+ * row and its ratio; nothing is asserted. BENCH_PAIRS=1 for a quick look (default 5).
+ */
 import { benchAudit } from './audit.ts';
 import { benchStartup } from './startup.ts';
 import { benchAxl } from './axl.ts';
@@ -8,6 +12,8 @@ import { benchReports } from './reports.ts';
 import { benchServiceability } from './serviceability.ts';
 import { benchCli } from './cli.ts';
 import { benchChanges } from './changes.ts';
+import { pairCount } from './lib/pairs.ts';
+import { table } from './lib/table.ts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -20,6 +26,7 @@ async function main(): Promise<void> {
   if (!only || only === 'serviceability') await benchServiceability();
   if (!only || only === 'cli') await benchCli();
   if (!only || only === 'changes') await benchChanges();
+  console.log(`\nperformance table (median of ${pairCount()} pairs; spread min–max in brackets):\n${table()}`);
 }
 
 main().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });

@@ -1,56 +1,42 @@
 /**
  * bench/startup: exec → first `/health` 200 of `dist/aibridge serve` with existing keys, next to a
- * bare Node 26 HTTPS server started the same way on the same machine (median of N runs each).
+ * bare Node HTTPS server with the same certificate started the same way, in alternating pairs
+ * (bench/lib/pairs.ts; BENCH_PAIRS, default 5, after one warm-up start of each).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { measurePairs, fmt, ratio } from './lib/pairs.ts';
+import { healthy, scratchInstall } from './lib/proc.ts';
+import { record } from './lib/table.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const BIN = resolve('dist/aibridge');
-
-function healthOnce(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const req = request({ host: '127.0.0.1', port, path: '/health', rejectUnauthorized: false, timeout: 1000 }, (r) => { r.resume(); res(r.statusCode === 200); });
-    req.on('error', () => res(false));
-    req.on('timeout', () => { req.destroy(); res(false); });
-    req.end();
-  });
-}
-
-async function timeToHealth(cmd: string, args: string[], port: number): Promise<number> {
+async function timeToHealth(cmd: string, args: string[], port: number): Promise<{ ms: number }> {
   const t0 = performance.now();
   const child = spawn(cmd, args, { stdio: 'ignore' });
+  let exited = false;
+  child.on('exit', () => { exited = true; });
   for (;;) {
-    if (await healthOnce(port)) break;
+    if (await healthy(port)) break;
+    if (exited) throw new Error(`${cmd} exited before /health`);
     await new Promise((r) => setTimeout(r, 5));
   }
   const ms = performance.now() - t0;
+  const done = new Promise((r) => child.on('exit', r));
   child.kill('SIGTERM');
-  await new Promise((r) => child.on('exit', r));
-  return ms;
+  await done;
+  return { ms };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
 export async function benchStartup(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-start-'));
-  copyFileSync(BIN, join(dir, 'aibridge'));
   const port = 19443;
-  writeFileSync(join(dir, '.env'), `MCP_SERVER_HOST=127.0.0.1\nMCP_SERVER_PORT=${port}\nAUTH_RSA_KEY_SIZE=2048\nLOGGING_CONSOLE_ENABLED=0\nAUTH_ISSUER=https://localhost:${port}\n`, { mode: 0o600 });
-  await timeToHealth(join(dir, 'aibridge'), ['serve', '--dir', dir], port); // first run creates keys and certificate
+  const dir = scratchInstall('bench-start-', [`MCP_SERVER_HOST=127.0.0.1`, `MCP_SERVER_PORT=${port}`, 'AUTH_RSA_KEY_SIZE=2048', 'LOGGING_CONSOLE_ENABLED=0', `AUTH_ISSUER=https://localhost:${port}`]);
+  await timeToHealth(join(dir, 'aibridge'), ['serve', '--dir', dir], port); // the first start creates keys and certificate
   const cert = readFileSync(join(dir, 'secrets', 'server.crt'), 'utf8');
   const key = readFileSync(join(dir, 'secrets', 'server.key'), 'utf8');
   writeFileSync(join(dir, 'bare.cjs'), `require('https').createServer({cert:${JSON.stringify(cert)},key:${JSON.stringify(key)}},(q,s)=>s.end('ok')).listen(${port + 1},'127.0.0.1');process.on('SIGTERM',()=>process.exit(0));`);
-  const ours: number[] = [];
-  const bare: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    ours.push(await timeToHealth(join(dir, 'aibridge'), ['serve', '--dir', dir], port));
-    bare.push(await timeToHealth(process.execPath, [join(dir, 'bare.cjs')], port + 1));
-  }
-  const o = median(ours);
-  const b = median(bare);
-  console.log(`startup (median of ${RUNS}): aibridge serve ${o.toFixed(0)} ms | bare Node ${process.version} HTTPS ${b.toFixed(0)} ms | ratio ${(o / b).toFixed(2)}x`);
+  const r = await measurePairs({
+    ours: () => timeToHealth(join(dir, 'aibridge'), ['serve', '--dir', dir], port),
+    base: () => timeToHealth(process.execPath, [join(dir, 'bare.cjs')], port + 1),
+  });
+  record('startup', { ours: fmt(r.ours.ms, 'ms'), base: `bare Node ${process.version} HTTPS ${fmt(r.base.ms, 'ms')}`, ratio: ratio(r.ours.ms, r.base.ms, 'time'), note: `median of ${r.pairs} pairs` });
 }
