@@ -125,6 +125,7 @@ test('/status needs a bearer; /metrics passes promtool check metrics and counts 
   assert.equal(m.status, 200);
   assert.match(m.body, /aibridge_mcp_tool_calls_total\{client="carol",tool="aibridge_whoami",status="rate_limited"\} \d+/);
   assert.doesNotMatch(m.body, /eyJ/, 'no token in any label');
+  assert.match(m.body, /^aibridge_mcp_tool_call_duration_seconds_count\{product="common",category="common"\} \d+$/m, 'tool-call latency by category');
   const promtool = spawnSync('promtool', ['check', 'metrics'], { input: m.body, encoding: 'utf8' });
   if (promtool.error) { t.skip('promtool is not installed (Debian package prometheus)'); return; }
   assert.equal(promtool.status, 0, `${promtool.stdout}${promtool.stderr}`);

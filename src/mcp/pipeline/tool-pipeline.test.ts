@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { z } from 'zod';
 import { CallToolResultSchema, ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolDefinition } from '../tool-definition.ts';
 import { auditRecords, startHarness } from '../testdata/mcp-harness.ts';
 import type { Harness } from '../testdata/mcp-harness.ts';
 import type { ToolPolicy } from './tool-policy.ts';
@@ -117,4 +120,43 @@ test('a second tools/call reusing the id of one in flight is refused; the first 
   assert.deepEqual(h.calls, ['cucm_slow_report alice first']);
   const again = await post({ ...call, params: { ...call.params, arguments: { steps: 1, tag: 'third' } } });
   assert.match(await again.text(), /alice:third/, 'the id is free again once the first call answered');
+});
+
+test('/metrics has a latency histogram per tool category (product × rate category), never per argument or node, and promtool accepts it', async (t) => {
+  let clock = 1_000_000;
+  // A read over SSH whose handler "takes" the milliseconds it is asked for on the injected clock.
+  const timed: ToolDefinition = {
+    name: 'cucm_timed', title: 'Timed', description: 'fake read that advances the test clock', product: 'cucm', protocol: 'ssh', rateCategory: 'ssh',
+    inputSchema: { node: z.string().min(1).max(64), ms: z.number().int().min(0) },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true }, effect: 'read', outputSchema: { text: z.string() },
+    target: (a) => ({ node: a.node as string, sshCommand: 'show status' }),
+    async handler(a) { clock += a.ms as number; return { content: [{ type: 'text', text: 'ok' }], structuredContent: { text: 'ok' } }; },
+  };
+  const h = await startHarness({ now: () => clock, extraTools: [timed] });
+  const alice = await h.connect('alice');
+  for (const [node, ms] of [['c1', 1500], ['c2-unique-node-name', 40], ['c3', 400_000]] as const) {
+    const r = await alice.callTool({ name: 'cucm_timed', arguments: { node, ms } });
+    assert.equal(r.isError, undefined, JSON.stringify(r));
+  }
+  // A refusal is timed too, under its own tool's category.
+  const denied = await (await h.connect('aud')).callTool({ name: 'cucm_axl_request', arguments: { node: 'c1', operation: 'removePhone' } });
+  assert.equal(denied.isError, true);
+  const res = await h.fetch('https://localhost:8443/metrics');
+  assert.equal(res.status, 200);
+  const body = await res.text();
+  const series = (le: string) => Number(new RegExp(`^aibridge_mcp_tool_call_duration_seconds_bucket\\{product="cucm",category="ssh",le="${le.replace('+', '\\+')}"\\} (\\S+)$`, 'm').exec(body)?.[1]);
+  assert.match(body, /^# TYPE aibridge_mcp_tool_call_duration_seconds histogram$/m);
+  assert.deepEqual(['0.025', '0.05', '1', '2.5', '300', '+Inf'].map(series), [0, 1, 1, 2, 2, 3], 'buckets are cumulative; 400 s is only in +Inf');
+  assert.match(body, /^aibridge_mcp_tool_call_duration_seconds_sum\{product="cucm",category="ssh"\} 401\.54$/m);
+  assert.match(body, /^aibridge_mcp_tool_call_duration_seconds_count\{product="cucm",category="ssh"\} 3$/m);
+  assert.match(body, /^aibridge_mcp_tool_call_duration_seconds_count\{product="cucm",category="axl"\} 1$/m);
+  const labelSets = new Set([...body.matchAll(/^aibridge_mcp_tool_call_duration_seconds_count\{([^}]*)\}/gm)].map((m) => m[1]));
+  assert.deepEqual([...labelSets].sort(), ['product="cucm",category="axl"', 'product="cucm",category="ssh"'], 'one series per category, whatever the node or arguments');
+  const histogram = body.split('\n').filter((l) => l.startsWith('aibridge_mcp_tool_call_duration_seconds')).join('\n');
+  assert.doesNotMatch(histogram, /c2-unique-node-name|removePhone|cucm_timed|alice|client=/, 'no node, argument, tool or client label in the histogram');
+  assert.doesNotMatch(body, /c2-unique-node-name/, 'a node name is in no series');
+  const promtool = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
+  if (promtool.error) { t.skip('promtool is not installed (Debian package prometheus)'); return; }
+  assert.equal(promtool.status, 0, `${promtool.stdout}${promtool.stderr}`);
+  assert.equal(`${promtool.stdout}${promtool.stderr}`.trim(), '', 'no lint findings');
 });

@@ -209,8 +209,12 @@ export class ToolPipeline {
   }
 
   async #outcome(a: Attempt, status: CallStatus | 'answered', extra: Record<string, unknown>, refused = false): Promise<void> {
-    const fields = { ...actionFields(a.principal, a.tool, a.target, a.ctx), result: status, duration_ms: Math.round((this.now() - a.started) * 10) / 10, ...extra, arguments: refused ? refusedArgs(a.args) : auditArgs(a.args) };
+    const elapsedMs = this.now() - a.started;
+    const fields = { ...actionFields(a.principal, a.tool, a.target, a.ctx), result: status, duration_ms: Math.round(elapsedMs * 10) / 10, ...extra, arguments: refused ? refusedArgs(a.args) : auditArgs(a.args) };
     this.deps.metrics.toolCall(a.principal.clientName, a.tool?.name ?? 'unknown', status === 'answered' ? 'ok' : status);
+    // Latency by tool category (the declared product and rate category, a bounded set); a name
+    // that is no tool has no category and is only counted above.
+    if (a.tool) this.deps.metrics.toolCallDuration(a.tool.product, a.tool.rateCategory, elapsedMs / 1000);
     await this.#record('tool_call', fields);
   }
 
