@@ -16,7 +16,8 @@ import { ChangeControl } from './changes/change-control.ts';
 import { createChangeTools } from './changes/change-tools.ts';
 import { ChangeStore } from '../changes/change-store.ts';
 import { SessionStore } from './session-store.ts';
-import type { McpSession } from './mcp-session.ts';
+import { startSessionNotices } from './session-notices.ts';
+import { createLocalNoticeBus } from '../state/notice-bus.ts';
 import { mountMcpRoute, requireBearer } from './mcp-route.ts';
 import { serverInstructions } from './server-instructions.ts';
 import { countAuthFailures } from './count-auth-failures.ts';
@@ -41,7 +42,7 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
   return {
     name: 'mcp',
     step: 'routes',
-    run(runtime: ServerRuntime) {
+    async run(runtime: ServerRuntime) {
       const profiles = runtime.profiles;
       if (!profiles) throw new AppError('E_INTERNAL', 'Profiles were not loaded before the MCP endpoint', { hint: 'report this as a bug' });
       const { config, logger, audit } = runtime;
@@ -74,8 +75,11 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
         pipeline.limiter.sweep(pipeline.now());
       }, SWEEP_MS).unref();
       runtime.onShutdown.push(async () => { clearInterval(sweep); await Promise.all(sessions.drain().map((s) => s.close())); });
-      // A profile change or a change of the tool set (gates, policies) may change every listing.
-      const listChanged = (): void => { for (const s of sessions.all() as McpSession[]) void s.server.sendToolListChanged().catch(() => undefined); };
+      // A profile change or a change of the tool set (gates, policies) may change every listing:
+      // every session on every instance is told (session-notices.ts).
+      const notices = await startSessionNotices({ sessions, bus: state?.notices ?? createLocalNoticeBus(), logger });
+      runtime.onShutdown.push(() => notices.stop());
+      const listChanged = (): void => notices.publish('notifications/tools/list_changed');
       profiles.onChange(listChanged);
       tools.onChange(listChanged);
       registerServerGauges(metrics, { runtime, sessions, profiles });

@@ -10,6 +10,7 @@ import type { RefreshTokenStore } from '../auth/oauth/refresh-token-store.ts';
 import type { AuthorizationCodes } from '../auth/oauth/authorization-codes.ts';
 import type { LoginSessions } from '../auth/oauth/login-sessions.ts';
 import { SlidingWindowLimiter } from '../ratelimit/sliding-window.ts';
+import { createLocalNoticeBus } from './notice-bus.ts';
 
 export interface LocalStateParts {
   instance: string;
@@ -40,7 +41,7 @@ export function createLocalState(p: LocalStateParts): SharedState {
   const sweep = setInterval(() => { for (const l of limiters.values()) l.sweep(nowMs()); }, 60_000);
   sweep.unref();
   return {
-    kind: 'local', instance: p.instance,
+    kind: 'local', instance: p.instance, notices: createLocalNoticeBus(),
     rateLimits: {
       async take(key, limit, windowMs) {
         let l = limiters.get(windowMs);

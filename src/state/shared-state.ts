@@ -86,6 +86,41 @@ export interface LeaseState {
   release(name: string): Promise<void>;
 }
 
+/**
+ * Server-to-client notifications every instance's sessions must get (scale-out: a session's SSE
+ * stream may be held by another instance than the one where the event happened). Only these
+ * parameterless methods travel between instances; anything else received is dropped.
+ */
+export const NOTICE_METHODS = ['notifications/tools/list_changed', 'notifications/resources/list_changed', 'notifications/prompts/list_changed'] as const;
+export type NoticeMethod = typeof NOTICE_METHODS[number];
+
+/** `_meta` key carrying a notice's id on the wire, so the shared event store keeps it once per session. */
+export const NOTICE_META = 'aibridge/notice';
+
+export interface Notice {
+  method: NoticeMethod;
+  /** Only this client's sessions; every session when absent. */
+  client?: string;
+}
+
+export interface DeliveredNotice extends Notice {
+  /** Random UUID, the same on every instance. */
+  id: string;
+  /** Which process published it (a random id per process, not the instance name). */
+  origin: string;
+}
+
+export interface NoticeBus {
+  /**
+   * Deliver to this process's subscribers at once, then (Valkey) to every other instance's. Local
+   * delivery never depends on the store; rejects with E_STATE_UNAVAILABLE when the store could
+   * not take it (the other instances then miss it).
+   */
+  publish(n: Notice): Promise<void>;
+  /** Receive every notice, this process's and (Valkey) the other instances'. */
+  subscribe(fn: (n: DeliveredNotice) => void): Promise<() => void>;
+}
+
 export interface SharedState {
   readonly kind: StateBackendKind;
   readonly instance: string;
@@ -100,6 +135,8 @@ export interface SharedState {
   readonly logins: LoginState;
   readonly sessions: SessionRecordState;
   readonly leases: LeaseState;
+  /** Server-to-client notifications for the sessions of every instance. */
+  readonly notices: NoticeBus;
   /** Resumability events of one MCP session, shared by every instance (Valkey only). */
   eventStore?(sessionId: string): EventStore;
   /** Whether the store answers now (for /readyz); never throws. */

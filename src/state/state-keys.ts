@@ -5,7 +5,7 @@
  * namespace or another client's keys. Namespaces are fixed literals below.
  */
 
-export const NAMESPACES = ['rl', 'revoked', 'cutoffs', 'blocks', 'fail', 'code', 'rt', 'rf', 'rfa', 'rfc', 'login', 'mcps', 'lease', 'ev'] as const;
+export const NAMESPACES = ['rl', 'revoked', 'cutoffs', 'blocks', 'fail', 'code', 'rt', 'rf', 'rfa', 'rfc', 'login', 'mcps', 'lease', 'ev', 'evn', 'notify'] as const;
 export type Namespace = typeof NAMESPACES[number];
 
 export function stateKey(prefix: string, ns: Namespace, ...parts: string[]): string {

@@ -114,3 +114,14 @@ return 0`;
 export const LEASE_RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
+
+/**
+ * KEYS[1] the SSE stream of a session, KEYS[2] "this notice was stored" marker; ARGV max length,
+ * message JSON, ttl seconds → the stream entry id (the existing one when the notice is already there).
+ */
+export const EVENT_APPEND_ONCE = `local prev = redis.call('GET', KEYS[2])
+if prev then return prev end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[2], id, 'EX', ARGV[3])
+return id`;

@@ -16,6 +16,7 @@ import type {
 import type { Namespace } from './state-keys.ts';
 import { stateKey } from './state-keys.ts';
 import { createValkeyEventStore } from './valkey-event-store.ts';
+import { createValkeyNoticeBus } from './valkey-notices.ts';
 import {
   CODE_REDEEM, EXPIRING_SET_ADD, SLIDING_WINDOW_COUNT, FAILURE_RECORD, LEASE_ACQUIRE, LEASE_RELEASE, REFRESH_REVOKE_FAMILY, REFRESH_ROTATE, SLIDING_WINDOW_TAKE,
 } from './valkey-scripts.ts';
@@ -216,8 +217,10 @@ export function createValkeyState(conn: ValkeyConnection, o: ValkeyStateOptions)
     async release(name) { await conn.script(LEASE_RELEASE, [k('lease', name)], [o.instance]); },
   };
 
+  const notices = createValkeyNoticeBus(conn);
+
   return {
-    kind: 'valkey', instance: o.instance,
+    kind: 'valkey', instance: o.instance, notices,
     eventStore: (sessionId: string) => createValkeyEventStore(conn, sessionId),
     rateLimits, revocations: expiringSet('revoked', o.revocationMirror), cutoffs: expiringSet('cutoffs', o.cutoffMirror), blocks: expiringSet('blocks'), failures, codes, refresh, logins, sessions, leases,
     async ready() {
@@ -228,7 +231,7 @@ export function createValkeyState(conn: ValkeyConnection, o: ValkeyStateOptions)
         return { ok: false, reason: (err as Error).message };
       }
     },
-    async close() { await conn.close(); },
+    async close() { await notices.close(); await conn.close(); },
   };
 }
 

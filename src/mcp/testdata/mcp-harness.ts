@@ -24,7 +24,9 @@ import { ToolSet } from '../pipeline/tool-set.ts';
 import type { ToolDefinition } from '../tool-definition.ts';
 import { createIntrospectionTools } from '../introspection-tools.ts';
 import { SessionStore } from '../session-store.ts';
-import type { McpSession } from '../mcp-session.ts';
+import { startSessionNotices } from '../session-notices.ts';
+import { createLocalNoticeBus } from '../../state/notice-bus.ts';
+import type { DeliveredNotice, SharedState } from '../../state/shared-state.ts';
 import type { SessionLimits } from '../session-store.ts';
 import { mountMcpRoute, requireBearer } from '../mcp-route.ts';
 import { countAuthFailures } from '../count-auth-failures.ts';
@@ -52,6 +54,8 @@ export interface Harness {
   metrics: AibridgeMetrics;
   /** Calls the fake tools received: `tool client arg`. */
   calls: string[];
+  /** Notices this instance handed to its sessions, with how many sessions got each. */
+  delivered: Array<{ notice: DeliveredNotice; sessions: number }>;
   /** Make the next audit appends of this event throw E_AUDIT_WRITE. */
   failAudit: { event?: string };
   auditText(): string;
@@ -130,7 +134,11 @@ function fakeTools(calls: string[]): ToolDefinition[] {
   return [axl, sqlUpdate, cli, slow, boom];
 }
 
-export interface HarnessOptions { auth?: MiddlewareHandler<AppEnv> | null; limits?: SessionLimits; now?: () => number; logger?: Logger; extraTools?: ToolDefinition[]; license?: LicenseGate }
+export interface HarnessOptions {
+  auth?: MiddlewareHandler<AppEnv> | null; limits?: SessionLimits; now?: () => number; logger?: Logger; extraTools?: ToolDefinition[]; license?: LicenseGate;
+  /** A shared state (Valkey) makes this one of several instances: session records, event store, rate limits, notices. */
+  state?: SharedState;
+}
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'aibridge-mcp-'));
@@ -153,15 +161,19 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const metrics = new AibridgeMetrics();
   const calls: string[] = [];
   const tools = new ToolSet([...fakeTools(calls), ...(o.extraTools ?? [])]);
-  const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics, ...(o.now ? { now: o.now } : {}) });
+  const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics, ...(o.now ? { now: o.now } : {}), ...(o.state ? { rateLimits: o.state.rateLimits } : {}) });
   tools.add(createIntrospectionTools(pipeline, o.license));
   if (o.license) applyLicense(o.license, tools, pipeline, logger);
   const sessions = new SessionStore(o.limits);
-  // As mcp-plugin.ts: a change of the tool set tells every open session.
-  tools.onChange(() => { for (const s of sessions.all() as McpSession[]) void s.server.sendToolListChanged().catch(() => undefined); });
+  // As mcp-plugin.ts: a change of the tool set tells every open session (of every instance).
+  const delivered: Harness['delivered'] = [];
+  const notices = await startSessionNotices({ sessions, bus: o.state?.notices ?? createLocalNoticeBus(), logger, onDelivered: (notice, n) => delivered.push({ notice, sessions: n }) });
+  tools.onChange(() => notices.publish('notifications/tools/list_changed'));
+  const state = o.state;
+  const shared = state?.eventStore ? { records: state.sessions, idleSeconds: 1800, eventStore: state.eventStore.bind(state) } : undefined;
   const auth = countAuthFailures(metrics, requireBearer(() => (o.auth === null ? undefined : o.auth ?? TEST_AUTH)));
   const app = buildApp({ config, logger, audit: real }, [(h) => {
-    mountMcpRoute(h, { path: '/mcp', name: 'Test Bridge', instructions: 'Use aibridge_whoami first', pipeline, sessions, auth, audit, logger, metrics });
+    mountMcpRoute(h, { path: '/mcp', name: 'Test Bridge', instructions: 'Use aibridge_whoami first', pipeline, sessions, auth, audit, logger, metrics, ...(shared ? { shared } : {}) });
     mountStatusRoute(h, auth, { name: 'Test Bridge', version: 'test', startedAt: new Date(), facts: () => ({}), sections: () => ({ sessions: sessions.size }) });
     mountMetricsRoute(h, metrics, { auth, clients: ['aud'], token: METRICS_TEST_TOKEN });
   }]);
@@ -172,7 +184,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     return app.request(String(url), { ...init, headers }, { incoming: { socket: { remoteAddress: peer } } });
   };
   return {
-    dir, app, pipeline, profiles, sessions, metrics, calls, failAudit, fetch: fetchFn,
+    dir, app, pipeline, profiles, sessions, metrics, calls, delivered, failAudit, fetch: fetchFn,
     auditText: () => readFileSync(join(config.paths.logsDir, 'audit.log'), 'utf8'),
     async connect(token) {
       const transport = new StreamableHTTPClientTransport(new URL(`https://${HOST}/mcp`), {
