@@ -54,7 +54,7 @@ test('sendOutbound() verifies the node certificate against the product CA bundle
 
 test('sendOutbound() refuses an untrusted certificate and names the keys to set (T-IN-34)', async () => {
   const before = seen.length;
-  await assert.rejects(sendOutbound(req({ tls: { product: 'cucm', verify: true } })), (e: unknown) => e instanceof AppError && e.code === 'E_UPSTREAM' && /not trusted/.test(e.message) && /SERVER_CUCM_SSL_CA_BUNDLE/.test(e.hint ?? ''));
+  await assert.rejects(sendOutbound(req({ tls: { product: 'cucm', verify: true } })), (e: unknown) => e instanceof AppError && e.code === 'E_CISCO_UNREACHABLE' && e.upstream?.reason === 'tls_untrusted' && !e.retryable && /not trusted/.test(e.message) && /SERVER_CUCM_SSL_CA_BUNDLE/.test(e.hint ?? ''));
   assert.equal(seen.length, before, 'nothing was sent');
 });
 

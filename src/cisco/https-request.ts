@@ -15,6 +15,7 @@ import { AppError } from '../lib/errors.ts';
 import type { TlsPolicy } from './tls-policy.ts';
 import { tlsKeys } from './tls-policy.ts';
 import { describeNetworkError } from './network-error.ts';
+import { upstreamError } from './upstream-error.ts';
 import { acquireSlot } from './node-gate.ts';
 import type { KeepAlivePool } from './keep-alive.ts';
 
@@ -79,8 +80,8 @@ export function open(req: Pick<OutboundRequest, 'tls' | 'host' | 'port' | 'spkiP
       s.off('error', reject);
       if (req.spkiPin && spkiHash(s) !== req.spkiPin) {
         s.destroy();
-        reject(new AppError('E_UPSTREAM', `TLS certificate of node "${req.nodeName}" does not match its pin in CISCO_NODE_PINS`, {
-          hint: 'nothing was sent; if the node\'s certificate was renewed on purpose, update CISCO_NODE_PINS',
+        reject(upstreamError('tls_pin_mismatch', `TLS certificate of node "${req.nodeName}" does not match its pin in CISCO_NODE_PINS`, {
+          node: req.nodeName, hint: 'nothing was sent; if the node\'s certificate was renewed on purpose, update CISCO_NODE_PINS',
         }));
         return;
       }
@@ -91,8 +92,8 @@ export function open(req: Pick<OutboundRequest, 'tls' | 'host' | 'port' | 'spkiP
 }
 
 /**
- * Perform the request (at most MAX_PER_ENDPOINT at a time per host:port); throws AppError
- * E_UPSTREAM with an explanation on network/TLS failures.
+ * Perform the request (at most MAX_PER_ENDPOINT at a time per host:port); throws an
+ * `upstreamError` with an explanation on network/TLS failures.
  */
 export async function sendOutbound(req: OutboundRequest): Promise<OutboundResponse> {
   const release = await acquireSlot({ key: `${req.host}:${req.port}`, what: `Node "${req.nodeName}" (${req.host}:${req.port})`, deadline: Date.now() + req.timeoutMs });
@@ -133,7 +134,7 @@ async function sendOnce(req: OutboundRequest): Promise<OutboundResponse> {
           size += c.length;
           if (size > req.maxBytes) {
             res.destroy();
-            reject(new AppError('E_UPSTREAM', `Answer from node "${req.nodeName}" is larger than ${req.maxBytes} bytes and was cut off`, { hint: 'ask for less: fewer returnedTags, a narrower search, or page with skip/first' }));
+            reject(upstreamError('answer_too_large', `Answer from node "${req.nodeName}" is larger than ${req.maxBytes} bytes and was cut off`, { node: req.nodeName, httpStatus: res.statusCode, hint: 'ask for less: fewer returnedTags, a narrower search, or page with skip/first' }));
             return;
           }
           chunks.push(c);

@@ -14,6 +14,7 @@ import { open } from './https-request.ts';
 import { tlsKeys } from './tls-policy.ts';
 import { describeNetworkError } from './network-error.ts';
 import { acquireSlot } from './node-gate.ts';
+import { upstreamError } from './upstream-error.ts';
 
 export type StreamRequest = Omit<OutboundRequest, 'maxBytes' | 'timeoutMs'> & { idleTimeoutMs: number };
 
@@ -49,7 +50,7 @@ export async function streamOutbound<T>(req: StreamRequest, consume: (res: Incom
     });
     return await consume(res, ctl.signal);
   } catch (err) {
-    if (ctl.signal.aborted && req.signal?.aborted) throw new AppError('E_UPSTREAM', `Download from node "${req.nodeName}" was cancelled`, { hint: 'nothing was kept', cause: err });
+    if (ctl.signal.aborted && req.signal?.aborted) throw upstreamError('cancelled', `Download from node "${req.nodeName}" was cancelled`, { node: req.nodeName, hint: 'nothing was kept', cause: err });
     if (err instanceof AppError) throw err;
     throw describeNetworkError(err, { node: req.nodeName, host: `${req.host}:${req.port}`, timedOut: idle, timeoutMs: req.idleTimeoutMs, tlsKeys: req.tls ? tlsKeys(req.tls.product) : undefined });
   } finally {

@@ -3,7 +3,7 @@
  * most `limit` requests; further calls wait their turn within their own deadline, and other nodes
  * are unaffected. CUCM itself throttles concurrent AXL work (AXL-DG), so queueing here is polite.
  */
-import { AppError } from '../lib/errors.ts';
+import { upstreamError } from './upstream-error.ts';
 
 interface Gate { active: number; waiting: Array<() => void> }
 
@@ -39,7 +39,7 @@ export function acquireSlot(r: SlotRequest): Promise<() => void> {
     const timer = setTimeout(() => {
       const i = gate.waiting.indexOf(go);
       if (i >= 0) gate.waiting.splice(i, 1);
-      reject(new AppError('E_UPSTREAM', `${what} is busy: ${limit} requests are already waiting for it`, { hint: 'the node answers slowly or not at all; retry later and check its health' }));
+      reject(upstreamError('node_busy', `${what} is busy: ${limit} requests are already waiting for it`, { hint: 'the node answers slowly or not at all; retry later and check its health' }));
     }, Math.max(0, deadline - Date.now()));
     gate.waiting.push(go);
   });

@@ -17,7 +17,6 @@ export const ERROR_CODES = {
   E_UNAUTHORIZED: 'E_UNAUTHORIZED',
   E_RATE_LIMITED: 'E_RATE_LIMITED',
   E_INPUT_INVALID: 'E_INPUT_INVALID',
-  E_UPSTREAM: 'E_UPSTREAM',
   /** The Cisco node refused our login (stored credentials wrong or locked): an operator fixes them. */
   E_CISCO_AUTH: 'E_CISCO_AUTH',
   /** Logged in, but the Cisco user lacks the role for this request: fix the user's roles on the node. */
@@ -53,21 +52,41 @@ export function isRetryable(code: ErrorCode): boolean {
   return RETRYABLE.has(code);
 }
 
+/**
+ * Facts about a failure at a Cisco node or phone, for the caller's program: `reason` is a stable
+ * snake_case class (the table is `cisco/upstream-error.ts`), the rest is what the node said.
+ */
+export interface UpstreamFacts {
+  reason: string;
+  node?: string;
+  http_status?: number;
+  /** Cisco's own code: AXL `axlcode`, CUPI ErrorDetails `code`, CiscoIPPhoneError `Number`. */
+  cisco_code?: string;
+}
+
 export interface AppErrorOptions {
   hint?: string;
   cause?: unknown;
+  upstream?: UpstreamFacts;
+  /** Overrides `isRetryable(code)` when this instance knows better (e.g. a write whose outcome is unknown). */
+  retryable?: boolean;
 }
 
 /** An error whose message is safe to show to an operator or a client (never holds a secret). */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  readonly upstream: UpstreamFacts | undefined;
+  /** May the same call succeed later unchanged. */
+  readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.hint = options.hint;
+    this.upstream = options.upstream;
+    this.retryable = options.retryable ?? isRetryable(code);
   }
 
   /** One line for a terminal: message, then the hint after a semicolon. */

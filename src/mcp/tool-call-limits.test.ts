@@ -49,7 +49,7 @@ test('#12.13 every error from a tool\'s target check or handler is logged with i
   };
   const refusing: ToolDefinition = {
     ...badTarget, name: 'cuc_refusing', target: () => ({}),
-    async handler() { throw new AppError('E_UPSTREAM', 'Unity Connection answered HTTP 500'); },
+    async handler() { throw new AppError('E_CISCO_FAULT', 'Unity Connection answered HTTP 500'); },
   };
   const h = await startHarness({ logger, extraTools: [badTarget, refusing] });
   const alice = await h.connect('alice');
@@ -58,6 +58,6 @@ test('#12.13 every error from a tool\'s target check or handler is logged with i
   const r2 = await alice.callTool({ name: 'cuc_refusing', arguments: {} });
   assert.equal(r2.isError, true);
   const failed = logger.lines.filter((l) => l.event === 'tool_failed');
-  assert.deepEqual(failed.map((l) => [l.level, l.fields.tool, l.fields.code]), [['error', 'cuc_bad_path', 'E_INTERNAL'], ['warning', 'cuc_refusing', 'E_UPSTREAM']]);
+  assert.deepEqual(failed.map((l) => [l.level, l.fields.tool, l.fields.code]), [['error', 'cuc_bad_path', 'E_INTERNAL'], ['warning', 'cuc_refusing', 'E_CISCO_FAULT']]);
   assert.equal(failed[0]?.fields.error_name, 'URIError');
 });

@@ -15,6 +15,8 @@ import { failedOnStaleConnection, sendOutbound } from '../https-request.ts';
 import { KeepAlivePool } from '../keep-alive.ts';
 import type { OutboundResponse } from '../https-request.ts';
 import { parseSoapAnswer, snippet } from '../soap/soap-response.ts';
+import type { SoapFault } from '../soap/soap-response.ts';
+import { httpReason, upstreamError } from '../upstream-error.ts';
 import { soapEnvelope } from '../soap/soap-envelope.ts';
 import { AxlSchemas, BUNDLED_AXL_VERSIONS, schemaVersionFor } from './axl-schemas.ts';
 import type { AxlSchema } from './axl-schemas.ts';
@@ -152,7 +154,7 @@ export class AxlClient {
       // The node closed a kept connection: a read goes again on a new one; a write is never re-sent.
       if (!failedOnStaleConnection(err)) throw err;
       if (!p.readOnly) {
-        throw new AppError('E_UPSTREAM', `Node "${node.name}" closed the connection while AXL ${soapAction?.split(' ').pop() ?? 'request'} was being sent; aibridge did not re-send the change, because it may have been applied`, { hint: 'check the object (get…) before retrying', cause: err });
+        throw upstreamError('write_outcome_unknown', `Node "${node.name}" closed the connection while AXL ${soapAction?.split(' ').pop() ?? 'request'} was being sent; aibridge did not re-send the change, because it may have been applied`, { node: node.name, hint: 'check the object (get…) before retrying', cause: err });
       }
       res = await sendOutbound({ ...req, keepAlive: undefined });
     }
@@ -184,7 +186,7 @@ export class AxlClient {
       const ver = ans.ok ? xText(xObj(xObj(ans.value.return)?.componentVersion)?.version).trim() : undefined;
       if (ver) return ver;
     }
-    throw last ?? new AppError('E_UPSTREAM', `Node "${node.name}" did not report its version (getCCMVersion)`, { hint: 'check that the AXL service is activated on the node' });
+    throw last ?? upstreamError('malformed_answer', `Node "${node.name}" did not report its version (getCCMVersion)`, { node: node.name, hint: 'check that the AXL service is activated on the node' });
   }
 
   /**
@@ -214,23 +216,27 @@ export class AxlClient {
   }
 
   #checkHttp(node: CiscoNode, res: OutboundResponse, text: string): void {
-    if (res.status === 401) throw new AppError('E_UPSTREAM', `Node "${node.name}" rejected the stored AXL credentials (HTTP 401)`, { hint: 'an operator updates them with: aibridge credentials set --client … --node ' + node.name });
-    if (res.status === 403) throw new AppError('E_UPSTREAM', `Node "${node.name}" refused AXL access for the stored user (HTTP 403)`, { hint: 'give that application user the "Standard AXL API Access" role' });
-    if (res.status >= 300 && res.status < 400) throw new AppError('E_UPSTREAM', `Node "${node.name}" answered with a redirect (HTTP ${res.status}), which aibridge does not follow`, { hint: 'check the host and port in CISCO_NODES' });
-    if (res.status === 404) throw new AppError('E_UPSTREAM', `Node "${node.name}" has no AXL service at /axl/ (HTTP 404)`, { hint: `check the port and that the AXL web service is activated: ${snippet(text, 80)}` });
+    if (res.status === 401) throw upstreamError('auth_rejected', `Node "${node.name}" rejected the stored AXL credentials (HTTP 401)`, { node: node.name, httpStatus: 401, hint: 'an operator updates them with: aibridge credentials set --client … --node ' + node.name });
+    if (res.status === 403) throw upstreamError('role_missing', `Node "${node.name}" refused AXL access for the stored user (HTTP 403)`, { node: node.name, httpStatus: 403, hint: 'give that application user the "Standard AXL API Access" role' });
+    if (res.status >= 300 && res.status < 400) throw upstreamError('malformed_answer', `Node "${node.name}" answered with a redirect (HTTP ${res.status}), which aibridge does not follow`, { node: node.name, httpStatus: res.status, hint: 'check the host and port in CISCO_NODES' });
+    if (res.status === 404) throw upstreamError('service_missing', `Node "${node.name}" has no AXL service at /axl/ (HTTP 404)`, { node: node.name, httpStatus: 404, hint: `check the port and that the AXL web service is activated: ${snippet(text, 80)}` });
   }
 
   #faultError(node: CiscoNode, operation: string, answer: AxlAnswer): AppError {
     const { res, text } = answer;
     let detail = `HTTP ${res.status}`;
+    let fault: SoapFault | undefined;
     try {
       const ans = parseSoapAnswer(text, node.name);
-      if (!ans.ok) detail = `${ans.fault.message ?? ans.fault.faultstring}${ans.fault.code ? ` (axlcode ${ans.fault.code})` : ''}`;
+      if (!ans.ok) { fault = ans.fault; detail = `${ans.fault.message ?? ans.fault.faultstring}${ans.fault.code ? ` (axlcode ${ans.fault.code})` : ''}`; }
     } catch { /* not XML: keep the status */ }
     const throttled = throttleKind(res, text) !== undefined;
     const rows = /Suggestive Row Fetch: less than (\d+) rows/.exec(detail);
-    if (rows) return new AxlTooLargeError(`AXL ${operation} on node "${node.name}" matches too many rows for one answer: ${snippet(detail)}`, Number(rows[1]));
-    return new AppError('E_UPSTREAM', `AXL ${operation} failed on node "${node.name}": ${snippet(detail)}`, {
+    if (rows) return new AxlTooLargeError(`AXL ${operation} on node "${node.name}" matches too many rows for one answer: ${snippet(detail)}`, Number(rows[1]), node.name, fault?.code);
+    return upstreamError(throttled ? 'throttled' : fault ? 'soap_fault' : httpReason(res.status), `AXL ${operation} failed on node "${node.name}": ${snippet(detail)}`, {
+      node: node.name, httpStatus: res.status, ...(fault?.code ? { ciscoCode: fault.code } : {}),
+      // A throttled write may have been applied (only HTTP 503 says "not processed"): not retryable as is.
+      ...(throttled && !isReadOperation(operation) && res.status !== 503 ? { retryable: false } : {}),
       hint: throttled
         ? (isReadOperation(operation) ? 'the node is throttling AXL; retry later or ask for fewer rows (skip/first)' : 'the node is throttling AXL writes; aibridge did not re-send this change because it may have been applied: check the object before retrying')
         : 'fix the request (cucm_axl_describe shows the schema) or check the referenced objects exist',

@@ -4,6 +4,7 @@
  * the same request is repeated with skip/first windows and the pages are merged.
  */
 import { AppError } from '../../lib/errors.ts';
+import { reasonClass } from '../upstream-error.ts';
 import { xList, xObj } from '../../lib/xsd/xvalue.ts';
 import type { XObject } from '../../lib/xsd/xvalue.ts';
 import type { AxlCall, AxlResult } from './axl-client.ts';
@@ -14,8 +15,11 @@ export const MAX_PAGED_ROWS = 200_000;
 export class AxlTooLargeError extends AppError {
   readonly suggestedRows: number;
 
-  constructor(message: string, suggestedRows: number) {
-    super('E_UPSTREAM', message, { hint: 'page with skip/first, ask for fewer returnedTags, or narrow searchCriteria' });
+  constructor(message: string, suggestedRows: number, node?: string, axlcode?: string) {
+    super(reasonClass('too_many_rows').code, message, {
+      hint: 'page with skip/first, ask for fewer returnedTags, or narrow searchCriteria', retryable: false,
+      upstream: { reason: 'too_many_rows', ...(node ? { node } : {}), ...(axlcode ? { cisco_code: axlcode } : {}) },
+    });
     this.suggestedRows = suggestedRows;
   }
 }

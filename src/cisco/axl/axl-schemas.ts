@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AppError } from '../../lib/errors.ts';
 import { readAssetText } from '../../lib/assets.ts';
 import { SchemaModel } from '../../lib/xsd/schema-model.ts';
+import { upstreamError } from '../upstream-error.ts';
 
 /**
  * Versions shipped inside the binary (lib/assets.ts): Cisco's AXL toolkit files as the cisco-axl
@@ -29,7 +30,7 @@ export interface AxlSchema {
  */
 export function schemaVersionFor(reported: string, available: readonly string[] = BUNDLED_AXL_VERSIONS): string {
   const m = /^(\d+)\.(\d+)/.exec(reported.trim());
-  if (!m) throw new AppError('E_UPSTREAM', `The node reported a CUCM version aibridge cannot read ("${reported.slice(0, 40)}")`, { hint: 'check getCCMVersion on the node' });
+  if (!m) throw upstreamError('malformed_answer', `The node reported a CUCM version aibridge cannot read ("${reported.slice(0, 40)}")`, { hint: 'check getCCMVersion on the node' });
   const want = Number(m[1]) * 100 + Number(m[2]);
   const num = (v: string): number => { const [a, b] = v.split('.').map(Number); return (a ?? 0) * 100 + (b ?? 0); };
   const fit = [...available].sort((a, b) => num(a) - num(b)).filter((v) => num(v) <= want);

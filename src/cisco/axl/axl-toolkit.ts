@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { AppError } from '../../lib/errors.ts';
 import { writeFileAtomicSync } from '../../lib/atomic-write.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { sendOutbound } from '../https-request.ts';
+import { httpReason, upstreamError } from '../upstream-error.ts';
 
 const ENTRY = /(?:^|\/)schema\/(\d{1,2}\.\d)\/(AXLAPI\.wsdl|AXLEnums\.xsd|AXLSoap\.xsd)$/;
 const MAX_ZIP_BYTES = 64 * 1024 * 1024;
@@ -21,7 +21,7 @@ export async function downloadAxlToolkit(node: CiscoNode, login: { user: string;
     nodeName: node.name, host: node.host, port: node.httpsPort, tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
     method: 'GET', path: '/plugins/axlsqltoolkit.zip', headers: {}, auth: login, timeoutMs, maxBytes: MAX_ZIP_BYTES,
   });
-  if (res.status !== 200) throw new AppError('E_UPSTREAM', `Node "${node.name}" answered HTTP ${res.status} for /plugins/axlsqltoolkit.zip`, { hint: 'download the AXL toolkit from CUCM Administration → Application → Plugins and unpack its schema/<version>/ folders into the schemas folder' });
+  if (res.status !== 200) throw upstreamError(httpReason(res.status), `Node "${node.name}" answered HTTP ${res.status} for /plugins/axlsqltoolkit.zip`, { node: node.name, httpStatus: res.status, hint: 'download the AXL toolkit from CUCM Administration → Application → Plugins and unpack its schema/<version>/ folders into the schemas folder' });
   return res.body;
 }
 
@@ -31,7 +31,7 @@ export function installAxlToolkit(zip: Buffer, dir: string): string[] {
   try {
     files = unzipSync(zip, { filter: (f) => ENTRY.test(f.name) && f.originalSize <= MAX_FILE_BYTES });
   } catch (err) {
-    throw new AppError('E_UPSTREAM', 'The AXL toolkit download is not a readable zip file', { hint: 'retry, or unpack the toolkit by hand', cause: err });
+    throw upstreamError('malformed_answer', 'The AXL toolkit download is not a readable zip file', { hint: 'retry, or unpack the toolkit by hand', cause: err });
   }
   const versions = new Map<string, Map<string, Uint8Array>>();
   for (const [name, data] of Object.entries(files)) {
@@ -41,7 +41,7 @@ export function installAxlToolkit(zip: Buffer, dir: string): string[] {
     versions.set(m[1]!, v);
   }
   const complete = [...versions].filter(([, f]) => f.size === 3);
-  if (complete.length === 0) throw new AppError('E_UPSTREAM', 'The AXL toolkit holds no schema/<version>/ folder with AXLAPI.wsdl, AXLEnums.xsd and AXLSoap.xsd', { hint: 'check the download' });
+  if (complete.length === 0) throw upstreamError('malformed_answer', 'The AXL toolkit holds no schema/<version>/ folder with AXLAPI.wsdl, AXLEnums.xsd and AXLSoap.xsd', { hint: 'check the download' });
   for (const [v, f] of complete) for (const [file, data] of f) writeFileAtomicSync(join(dir, v, file), data, { mode: 0o644, dirMode: 0o755 });
   return complete.map(([v]) => v).sort();
 }

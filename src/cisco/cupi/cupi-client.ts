@@ -2,7 +2,6 @@
  * @module Unity Connection CUPI (REST) over HTTPS to a declared node: JSON in and out
  * (Accept: application/json, CUPI-USER), status codes explained (CUPI-SCHED).
  */
-import { AppError } from '../../lib/errors.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { sendOutbound } from '../https-request.ts';
@@ -10,6 +9,7 @@ import { snippet } from '../soap/soap-response.ts';
 import { cupiQueryString } from './cupi-path.ts';
 import { cupiErrorDetail, isCupiNotFound, normaliseCupiList } from './cupi-answer.ts';
 import type { CupiMethod } from './cupi-path.ts';
+import { httpReason, upstreamError } from '../upstream-error.ts';
 
 export interface CupiClientOptions { tls: TlsPolicy; timeoutMs: number; maxBytes: number }
 export interface CupiCall {
@@ -47,14 +47,17 @@ export class CupiClient {
       try { body = JSON.parse(text); } catch { body = text; }
     }
     const where = `${c.method} ${c.path} on node "${c.node.name}"`;
-    if (res.status === 401) throw new AppError('E_UPSTREAM', `CUPI ${where} was refused: the stored credentials are wrong (HTTP 401)`, { hint: 'an operator updates them with aibridge credentials set' });
-    if (res.status === 403) throw new AppError('E_UPSTREAM', `CUPI ${where} is not permitted for the stored user (HTTP 403)`, { hint: 'give that user the "System Administrator" role in Unity Connection' });
+    if (res.status === 401) throw upstreamError('auth_rejected', `CUPI ${where} was refused: the stored credentials are wrong (HTTP 401)`, { node: c.node.name, httpStatus: 401, hint: 'an operator updates them with aibridge credentials set' });
+    if (res.status === 403) throw upstreamError('role_missing', `CUPI ${where} is not permitted for the stored user (HTTP 403)`, { node: c.node.name, httpStatus: 403, hint: 'give that user the "System Administrator" role in Unity Connection' });
     const detail = res.status >= 400 ? cupiErrorDetail(text) : undefined;
     if (isCupiNotFound(res.status, detail)) {
-      throw new AppError('E_NOT_FOUND', `CUPI ${where}: not found (HTTP ${res.status})${detail ? `, ${detail.code}: ${snippet(detail.message, 160)}` : ''}`, { hint: 'check the path and the object id (list the collection to find it)' });
+      throw upstreamError('not_found', `CUPI ${where}: not found (HTTP ${res.status})${detail ? `, ${detail.code}: ${snippet(detail.message, 160)}` : ''}`, { node: c.node.name, httpStatus: res.status, ...(detail ? { ciscoCode: detail.code } : {}), hint: 'check the path and the object id (list the collection to find it)' });
     }
     if (res.status >= 300) {
-      throw new AppError('E_UPSTREAM', `CUPI ${where} failed with HTTP ${res.status}${detail ? ` ${detail.code}: ${snippet(detail.message, 200)}` : ''}`, { hint: detail ? 'fix the request body or parameters named in the message' : snippet(text, 200) || 'check the request body' });
+      throw upstreamError(httpReason(res.status), `CUPI ${where} failed with HTTP ${res.status}${detail ? ` ${detail.code}: ${snippet(detail.message, 200)}` : ''}`, {
+        node: c.node.name, httpStatus: res.status, ...(detail ? { ciscoCode: detail.code } : {}),
+        hint: res.status >= 500 && !detail ? `the Unity Connection REST service failed; retry later and check the node (${snippet(text, 160) || 'no details'})` : detail ? 'fix the request body or parameters named in the message' : snippet(text, 200) || 'check the request body',
+      });
     }
     const list = c.method === 'GET' ? normaliseCupiList(body) : undefined;
     return list ? { status: res.status, body: list.list, total: list.total } : { status: res.status, body };

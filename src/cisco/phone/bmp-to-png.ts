@@ -6,11 +6,12 @@
 import { deflateSync } from 'node:zlib';
 import { pngChunk } from '../../lib/png-chunk.ts';
 import { AppError } from '../../lib/errors.ts';
+import { upstreamError } from '../upstream-error.ts';
 
 const MAX_PIXELS = 4096 * 4096;
 
 function bad(why: string): AppError {
-  return new AppError('E_UPSTREAM', `The phone sent a BMP screenshot aibridge cannot convert: ${why}`, { hint: 'try again; some older models send unusual bitmaps' });
+  return upstreamError('malformed_answer', `The phone sent a BMP screenshot aibridge cannot convert: ${why}`, { hint: 'try again; some older models send unusual bitmaps' });
 }
 
 export function bmpToPng(bmp: Buffer): Buffer {

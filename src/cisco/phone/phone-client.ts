@@ -12,6 +12,7 @@ import { bmpToPng } from './bmp-to-png.ts';
 import { phoneError, phoneErrorNumber } from './phone-error.ts';
 
 import { isConnectableAddress } from '../../lib/ip-policy.ts';
+import { httpReason, reasonOf, upstreamError } from '../upstream-error.ts';
 
 /**
  * An address RIS may send us to, decided by the one parsed policy in lib/ip-policy.ts (issue #12
@@ -37,22 +38,22 @@ export class PhoneClient {
 
   async #get(t: PhoneTarget, path: string, opts: { login?: { user: string; password: string }; signal?: AbortSignal }): Promise<OutboundResponse> {
     const { login, signal } = opts;
-    if (!isPhoneAddress(t.ip)) throw new AppError('E_UPSTREAM', `RIS reported no usable IP address for device "${t.device}" (got "${t.ip.slice(0, 45)}")`, { hint: 'the phone may be unregistered; check cucm_ris_devices' });
+    if (!isPhoneAddress(t.ip)) throw upstreamError('device_unregistered', `RIS reported no usable IP address for device "${t.device}" (got "${t.ip.slice(0, 45)}")`, { node: t.device, hint: 'the phone may be unregistered; check cucm_ris_devices' });
     const res = await sendOutbound({
       nodeName: t.device, host: t.ip, port: t.port, method: 'GET', path, headers: {}, timeoutMs: this.#o.timeoutMs, maxBytes: this.#o.maxBytes,
       ...(login ? { auth: login } : {}), ...(signal ? { signal } : {}),
     }).catch((err: unknown) => {
       if (!(err instanceof AppError)) throw err;
-      throw new AppError('E_UPSTREAM', `Cannot reach the web server of phone "${t.device}" at ${t.ip}:${t.port} (address from RIS): ${/refused/i.test(err.message) ? 'connection refused' : /timed out/i.test(err.message) ? 'timed out' : err.message}`, {
-        hint: 'the phone needs Web Access enabled and must be reachable from aibridge; SERVER_CUCM_PHONE_HTTP_PORT sets the port (80 on real phones)', cause: err,
+      throw upstreamError(reasonOf(err) ?? 'network_error', `Cannot reach the web server of phone "${t.device}" at ${t.ip}:${t.port} (address from RIS): ${/refused/i.test(err.message) ? 'connection refused' : /timed out/i.test(err.message) ? 'timed out' : err.message}`, {
+        node: t.device, hint: 'the phone needs Web Access enabled and must be reachable from aibridge; SERVER_CUCM_PHONE_HTTP_PORT sets the port (80 on real phones)', cause: err,
       });
     });
     const phoneErr = phoneErrorNumber(res.body);
     if (phoneErr !== undefined) throw phoneError(t.device, path, phoneErr);
     if (res.status === 401) {
-      throw new AppError('E_UPSTREAM', `Phone "${t.device}" refused the stored phone credentials`, { hint: 'the phone user must be associated with the device and Web Access enabled; update with aibridge credentials set --purpose phone' });
+      throw upstreamError('auth_rejected', `Phone "${t.device}" refused the stored phone credentials`, { node: t.device, httpStatus: 401, hint: 'the phone user must be associated with the device and Web Access enabled; update with aibridge credentials set --purpose phone' });
     }
-    if (res.status !== 200) throw new AppError('E_UPSTREAM', `Phone "${t.device}" answered HTTP ${res.status} for ${path}`, { hint: 'check that the phone\'s web server is enabled' });
+    if (res.status !== 200) throw upstreamError(res.status === 404 ? 'unsupported' : httpReason(res.status), `Phone "${t.device}" answered HTTP ${res.status} for ${path}`, { node: t.device, httpStatus: res.status, hint: 'check that the phone\'s web server is enabled' });
     return res;
   }
 
@@ -62,7 +63,7 @@ export class PhoneClient {
     const b = res.body;
     if (b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { data: b, mimeType: 'image/png' };
     if (b.subarray(0, 2).toString('latin1') === 'BM') return { data: bmpToPng(b), mimeType: 'image/png' };
-    throw new AppError('E_UPSTREAM', `Phone "${t.device}" did not send an image`, { hint: 'this model may not support /CGI/Screenshot' });
+    throw upstreamError('unsupported', `Phone "${t.device}" did not send an image`, { node: t.device, hint: 'this model may not support /CGI/Screenshot' });
   }
 
   /** DeviceInformationX as JSON. */
@@ -80,7 +81,7 @@ export class PhoneClient {
     const path = PHONE_PAGES[page] + (page === 'port' || page === 'streaming' ? `?${index}` : '');
     const res = await this.#get(t, path, signal ? { signal } : {});
     try { return scanXml(res.body.toString('latin1')).value; } catch (err) {
-      throw new AppError('E_UPSTREAM', `Phone "${t.device}" sent an unreadable ${path} page`, { hint: 'the model may not support it', cause: err });
+      throw upstreamError('malformed_answer', `Phone "${t.device}" sent an unreadable ${path} page`, { node: t.device, hint: 'the model may not support it', cause: err });
     }
   }
 }

@@ -11,6 +11,7 @@ import { buildRisRequest } from './ris-request.ts';
 import type { RisQuery } from './ris-request.ts';
 import { readRisAnswer } from './ris-answer.ts';
 import type { RisAnswer } from './ris-answer.ts';
+import { httpReason, upstreamError } from '../upstream-error.ts';
 
 export interface RisClientOptions { tls: TlsPolicy; timeoutMs: number; maxBytes: number; perMinute: number }
 
@@ -45,13 +46,13 @@ export class RisClient {
       ...(signal ? { signal } : {}),
     });
     const text = res.body.toString('utf8');
-    if (res.status === 401) throw new AppError('E_UPSTREAM', `Node "${node.name}" rejected the stored credentials for RIS (HTTP 401)`, { hint: 'the user needs the "Standard CCM Admin Users" and serviceability roles; update with aibridge credentials set' });
+    if (res.status === 401) throw upstreamError('auth_rejected', `Node "${node.name}" rejected the stored credentials for RIS (HTTP 401)`, { node: node.name, httpStatus: 401, hint: 'the user needs the "Standard CCM Admin Users" and serviceability roles; update with aibridge credentials set' });
     if (/Exceeded allowed rate for Reatime information|RateControl/.test(text) || res.status === 503) {
-      throw new AppError('E_RATE_LIMITED', `Node "${node.name}" is throttling RIS requests`, { hint: 'wait about 30 s and retry' });
+      throw upstreamError('throttled', `Node "${node.name}" is throttling RIS requests`, { node: node.name, httpStatus: res.status, hint: 'wait about 30 s and retry' });
     }
     const ans = parseSoapAnswer(text, node.name);
-    if (!ans.ok) throw new AppError('E_UPSTREAM', `RIS selectCmDevice failed on node "${node.name}": ${snippet(ans.fault.faultstring)}`, { hint: 'check the selection (names, class, status)' });
-    if (res.status !== 200) throw new AppError('E_UPSTREAM', `RIS on node "${node.name}" answered HTTP ${res.status}`, { hint: 'check that the RIS Data Collector service runs' });
+    if (!ans.ok) throw upstreamError('soap_fault', `RIS selectCmDevice failed on node "${node.name}": ${snippet(ans.fault.faultstring)}`, { node: node.name, httpStatus: res.status, ciscoCode: ans.fault.code, hint: 'check the selection (names, class, status)' });
+    if (res.status !== 200) throw upstreamError(httpReason(res.status), `RIS on node "${node.name}" answered HTTP ${res.status}`, { node: node.name, httpStatus: res.status, hint: 'check that the RIS Data Collector service runs' });
     return readRisAnswer(ans.value);
   }
 }

@@ -5,8 +5,8 @@
  * IPv4 addresses stored as a signed 32-bit integer in network-to-little-endian order → dotted
  * quad, cause codes → Q.850 meaning, CMR `varVQMetrics` → named metrics with MOS (MLQK).
  */
-import { AppError } from '../../lib/errors.ts';
 import { causeMeaning } from './q850.ts';
+import { upstreamError } from '../upstream-error.ts';
 
 export type CdrFieldType = 'integer' | 'varchar' | 'uniqueidentifier';
 export type CdrValue = string | number | null;
@@ -24,7 +24,7 @@ export function splitCsvLine(line: string): string[] {
       i++;
       for (;;) {
         const q = line.indexOf('"', i);
-        if (q < 0) throw new AppError('E_UPSTREAM', 'CDR file has an unterminated quoted field', { hint: 'the file may be truncated; fetch it again' });
+        if (q < 0) throw upstreamError('malformed_answer', 'CDR file has an unterminated quoted field', { hint: 'the file may be truncated; fetch it again' });
         v += line.slice(i, q);
         if (line[q + 1] === '"') { v += '"'; i = q + 2; continue; }
         i = q + 1;
@@ -38,7 +38,7 @@ export function splitCsvLine(line: string): string[] {
       i = c;
     }
     if (i >= line.length) return out;
-    if (line[i] !== ',') throw new AppError('E_UPSTREAM', 'CDR file has text after a quoted field', { hint: 'the file is not in the CDR flat-file format' });
+    if (line[i] !== ',') throw upstreamError('malformed_answer', 'CDR file has text after a quoted field', { hint: 'the file is not in the CDR flat-file format' });
     i++;
   }
 }
@@ -48,7 +48,7 @@ export function fieldType(declared: string): CdrFieldType {
   if (t === 'INTEGER') return 'integer';
   if (t === 'UNIQUEIDENTIFIER') return 'uniqueidentifier';
   if (/^VARCHAR\(\d+\)$/.test(t)) return 'varchar';
-  throw new AppError('E_UPSTREAM', `CDR file declares an unknown field type "${declared.slice(0, 30)}"`, { hint: 'the file is not in the CDR flat-file format' });
+  throw upstreamError('malformed_answer', `CDR file declares an unknown field type "${declared.slice(0, 30)}"`, { hint: 'the file is not in the CDR flat-file format' });
 }
 
 /** CUCM stores an IPv4 address as a signed 32-bit integer, first octet in the low byte: -1139627840 = 0xBC12A8C0 → 192.168.18.188. */
@@ -61,7 +61,7 @@ function decode(name: string, type: CdrFieldType, raw: string): CdrValue {
   if (type !== 'integer') return raw;
   if (raw === '') return null;
   const n = Number(raw);
-  if (!Number.isInteger(n)) throw new AppError('E_UPSTREAM', `CDR field ${name} is declared INTEGER but holds "${raw.slice(0, 20)}"`, { hint: 'the file is not in the CDR flat-file format' });
+  if (!Number.isInteger(n)) throw upstreamError('malformed_answer', `CDR field ${name} is declared INTEGER but holds "${raw.slice(0, 20)}"`, { hint: 'the file is not in the CDR flat-file format' });
   if (DATE_FIELDS.has(name)) return n === 0 ? null : new Date(n * 1000).toISOString();
   if (IP_FIELDS.has(name)) return n === 0 ? null : cdrIp(n);
   return n;
@@ -72,15 +72,15 @@ export interface CdrFile { kind: 'cdr' | 'cmr'; fields: string[]; types: CdrFiel
 /** Parse a whole file (size-capped by the caller); at most `maxRecords` records. */
 export function parseCdrFile(text: string, maxRecords = 5000): CdrFile {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length < 2) throw new AppError('E_UPSTREAM', 'CDR file has no header and type rows', { hint: 'the file is empty or not a CDR/CMR file' });
+  if (lines.length < 2) throw upstreamError('malformed_answer', 'CDR file has no header and type rows', { hint: 'the file is empty or not a CDR/CMR file' });
   const fields = splitCsvLine(lines[0] ?? '');
   const types = splitCsvLine(lines[1] ?? '').map(fieldType);
-  if (fields.length !== types.length) throw new AppError('E_UPSTREAM', `CDR file names ${fields.length} fields but types ${types.length}`, { hint: 'the file is not in the CDR flat-file format' });
+  if (fields.length !== types.length) throw upstreamError('malformed_answer', `CDR file names ${fields.length} fields but types ${types.length}`, { hint: 'the file is not in the CDR flat-file format' });
   const kind = fields.includes('varVQMetrics') || fields.includes('numberPacketsLost') ? 'cmr' : 'cdr';
   const records: Record<string, CdrValue>[] = [];
   for (const line of lines.slice(2, 2 + maxRecords)) {
     const values = splitCsvLine(line);
-    if (values.length !== fields.length) throw new AppError('E_UPSTREAM', `A CDR record has ${values.length} values for ${fields.length} fields`, { hint: 'the file may be truncated; fetch it again' });
+    if (values.length !== fields.length) throw upstreamError('malformed_answer', `A CDR record has ${values.length} values for ${fields.length} fields`, { hint: 'the file may be truncated; fetch it again' });
     const rec: Record<string, CdrValue> = {};
     fields.forEach((f, i) => { rec[f] = decode(f, types[i] ?? 'varchar', values[i] ?? ''); });
     records.push(rec);

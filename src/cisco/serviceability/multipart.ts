@@ -9,6 +9,7 @@
  * body that ends before its closing delimiter.
  */
 import { AppError } from '../../lib/errors.ts';
+import { upstreamError } from '../upstream-error.ts';
 
 export type MultipartEvent =
   | { type: 'part'; headers: Record<string, string> }
@@ -46,7 +47,7 @@ export function multipartBoundary(contentType: string): string {
   const { type, params } = contentTypeParams(contentType);
   const b = params.boundary;
   if (!type.startsWith('multipart/') || b === undefined || !BOUNDARY.test(b)) {
-    throw new AppError('E_UPSTREAM', `Expected a multipart answer with a valid boundary, got Content-Type "${contentType.slice(0, 120)}"`, { hint: 'the node answered GetOneFile in an unexpected form; check the DIME service (Cisco Trace Collection Service)' });
+    throw upstreamError('malformed_answer', `Expected a multipart answer with a valid boundary, got Content-Type "${contentType.slice(0, 120)}"`, { hint: 'the node answered GetOneFile in an unexpected form; check the DIME service (Cisco Trace Collection Service)' });
   }
   return b;
 }
@@ -102,7 +103,7 @@ export class MultipartReader {
         if (buf[j] === 0x2d && buf[j + 1] === 0x2d) { this.#state = 'done'; buf = Buffer.alloc(0); break; }
         if (buf[j] !== 0x0d || buf[j + 1] !== 0x0a) throw this.#malformed('a boundary delimiter is not followed by CRLF');
         buf = buf.subarray(j + 2);
-        if (++this.#parts > this.#maxParts) throw new AppError('E_UPSTREAM', `Multipart answer has more than ${this.#maxParts} parts`, { hint: 'GetOneFile answers with one SOAP part and one file; the answer was refused' });
+        if (++this.#parts > this.#maxParts) throw upstreamError('malformed_answer', `Multipart answer has more than ${this.#maxParts} parts`, { hint: 'GetOneFile answers with one SOAP part and one file; the answer was refused' });
         this.#state = 'headers';
       } else if (this.#state === 'headers') {
         if (buf.length >= 2 && buf[0] === 0x0d && buf[1] === 0x0a) {
@@ -113,7 +114,7 @@ export class MultipartReader {
         }
         const end = buf.indexOf('\r\n\r\n', 0, 'latin1');
         if (end < 0 || end > this.#maxHeaderBytes) {
-          if (buf.length > this.#maxHeaderBytes) throw new AppError('E_UPSTREAM', `A multipart part's headers exceed ${this.#maxHeaderBytes} bytes`, { hint: 'the answer was refused; the node or something in between answered unexpectedly' });
+          if (buf.length > this.#maxHeaderBytes) throw upstreamError('malformed_answer', `A multipart part's headers exceed ${this.#maxHeaderBytes} bytes`, { hint: 'the answer was refused; the node or something in between answered unexpectedly' });
           break;
         }
         events.push({ type: 'part', headers: parseHeaders(buf.subarray(0, end).toString('latin1')) });
@@ -146,6 +147,6 @@ export class MultipartReader {
   }
 
   #malformed(why: string): AppError {
-    return new AppError('E_UPSTREAM', `Malformed multipart answer: ${why}`, { hint: 'retry; if it persists, download the file with RTMT and report the node\'s answer' });
+    return upstreamError('malformed_answer', `Malformed multipart answer: ${why}`, { hint: 'retry; if it persists, download the file with RTMT and report the node\'s answer' });
   }
 }

@@ -12,7 +12,7 @@ function fakeNode(opts: { failOn?: string; failAt?: number } = {}): { call: Perf
     log.push(action);
     if (action === 'perfmonOpenSession') return { perfmonOpenSessionReturn: '{S-1}' };
     assert.match(body, /\{S-1\}|ArrayOfCounter/);
-    if (action === opts.failOn && (opts.failAt === undefined || collects === opts.failAt)) throw new AppError('E_UPSTREAM', `${action} failed`);
+    if (action === opts.failOn && (opts.failAt === undefined || collects === opts.failAt)) throw new AppError('E_CISCO_FAULT', `${action} failed`);
     if (action === 'perfmonCollectSessionData') {
       collects++;
       return { perfmonCollectSessionDataReturn: [{ Name: '\\\\cucm-pub\\Cisco CallManager\\CallsAttempted', Value: String(100 + collects * 30), CStatus: '1' }] } as XObject;
@@ -48,7 +48,7 @@ test('a PerfMon session is closed when the caller cancels between samples, witho
   const spy: PerfmonCall = (a, b, s) => { seen.push(s); return call(a, b, s); };
   const sleep = (_ms: number, signal?: AbortSignal): Promise<void> => new Promise((_, reject) => {
     ctl.abort();
-    if (signal?.aborted) reject(new AppError('E_UPSTREAM', 'PerfMon collection was cancelled'));
+    if (signal?.aborted) reject(new AppError('E_CANCELLED', 'PerfMon collection was cancelled'));
   });
   await assert.rejects(runPerfmonSession(spy, { paths: ['p'], samples: 5, intervalMs: 1000, signal: ctl.signal, sleep }), /cancelled/);
   assert.deepEqual(log, ['perfmonOpenSession', 'perfmonAddCounter', 'perfmonCollectSessionData', 'perfmonCloseSession']);

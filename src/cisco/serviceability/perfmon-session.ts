@@ -4,10 +4,10 @@
  * fails or the caller cancels: the close runs in `finally` with its own signal, because a
  * session left open holds resources on the node until it times out there.
  */
-import { AppError } from '../../lib/errors.ts';
 import type { XObject } from '../../lib/xsd/xvalue.ts';
 import { buildAddCounter, buildCloseSession, buildCollectSessionData, buildOpenSession, readCounterValues, readSessionHandle } from './perfmon.ts';
 import type { CounterValue } from './perfmon.ts';
+import { upstreamError } from '../upstream-error.ts';
 
 /** One PerfMon request; `signal` is undefined for the closing request. */
 export type PerfmonCall = (action: string, body: string, signal?: AbortSignal) => Promise<XObject>;
@@ -30,9 +30,9 @@ export function sessionCost(samples: number): number {
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(new AppError('E_UPSTREAM', 'PerfMon collection was cancelled', { hint: 'the session was closed' })); return; }
+    if (signal?.aborted) { reject(upstreamError('cancelled', 'PerfMon collection was cancelled', { hint: 'the session was closed' })); return; }
     const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = (): void => { clearTimeout(t); reject(new AppError('E_UPSTREAM', 'PerfMon collection was cancelled', { hint: 'the session was closed' })); };
+    const onAbort = (): void => { clearTimeout(t); reject(upstreamError('cancelled', 'PerfMon collection was cancelled', { hint: 'the session was closed' })); };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -10,6 +10,7 @@ import { xList, xObj, xText } from '../../lib/xsd/xvalue.ts';
 import type { XObject } from '../../lib/xsd/xvalue.ts';
 import { assertXmlSafe, soapEnvelope } from '../soap/soap-envelope.ts';
 import { SERVICEABILITY_NS } from './log-collection.ts';
+import { upstreamError } from '../upstream-error.ts';
 
 export const PERFMON_PATH = '/perfmonservice2/services/PerfmonService';
 /** Cisco's documented budget: "Current allowed rate for perfmon information is 80 requests per minute". */
@@ -95,6 +96,6 @@ export function readInstances(value: XObject): string[] {
 
 export function readSessionHandle(value: XObject): string {
   const h = xText(value.perfmonOpenSessionReturn).trim();
-  if (!h) throw new AppError('E_UPSTREAM', 'PerfMon opened a session without a handle', { hint: 'retry; check the Cisco RIS Data Collector service' });
+  if (!h) throw upstreamError('malformed_answer', 'PerfMon opened a session without a handle', { hint: 'retry; check the Cisco RIS Data Collector service' });
   return h;
 }

@@ -21,6 +21,7 @@ import type { LogFile, LogSelection, NodeServiceLogs } from './log-collection.ts
 import { MultipartReader, contentTypeParams, multipartBoundary } from './multipart.ts';
 import { PERFMON_PATH } from './perfmon.ts';
 import { CDR_ON_DEMAND_PATH, buildGetFileList, readFileList } from './cdr-on-demand.ts';
+import { httpReason, upstreamError } from '../upstream-error.ts';
 
 export interface ServiceabilityOptions {
   tls: TlsPolicy;
@@ -80,12 +81,12 @@ export class ServiceabilityClient {
       ...(call.signal ? { signal: call.signal } : {}),
     });
     const text = res.body.toString('utf8');
-    if (res.status === 401) throw new AppError('E_UPSTREAM', `Node "${node.name}" rejected the stored credentials for ${call.what} (HTTP 401)`, { hint: 'the user needs the "Standard CCM Admin Users" and "Standard Serviceability" roles; update with aibridge credentials set' });
-    if (RATE_TEXT.test(text) || res.status === 503) throw new AppError('E_RATE_LIMITED', `Node "${node.name}" is throttling ${call.what} requests`, { hint: 'wait about 30 s and retry; the node counts every client\'s requests together' });
-    if (res.status === 404) throw new AppError('E_UPSTREAM', `Node "${node.name}" has no ${call.what} service at ${call.path} (HTTP 404)`, { hint: 'check that the node is a CUCM node and that the serviceability web services are activated' });
+    if (res.status === 401) throw upstreamError('auth_rejected', `Node "${node.name}" rejected the stored credentials for ${call.what} (HTTP 401)`, { node: node.name, httpStatus: 401, hint: 'the user needs the "Standard CCM Admin Users" and "Standard Serviceability" roles; update with aibridge credentials set' });
+    if (RATE_TEXT.test(text) || res.status === 503) throw upstreamError('throttled', `Node "${node.name}" is throttling ${call.what} requests`, { node: node.name, httpStatus: res.status, hint: 'wait about 30 s and retry; the node counts every client\'s requests together' });
+    if (res.status === 404) throw upstreamError('service_missing', `Node "${node.name}" has no ${call.what} service at ${call.path} (HTTP 404)`, { node: node.name, httpStatus: 404, hint: 'check that the node is a CUCM node and that the serviceability web services are activated' });
     const ans = parseSoapAnswer(text, node.name);
-    if (!ans.ok) throw new AppError('E_UPSTREAM', `${call.what} ${call.action} failed on node "${node.name}": ${snippet(ans.fault.faultstring)}`, { hint: 'check the names given (service, object, counter, file) against the node\'s lists' });
-    if (res.status !== 200) throw new AppError('E_UPSTREAM', `${call.what} on node "${node.name}" answered HTTP ${res.status}`, { hint: 'check the node\'s Cisco Tomcat and serviceability services' });
+    if (!ans.ok) throw upstreamError('soap_fault', `${call.what} ${call.action} failed on node "${node.name}": ${snippet(ans.fault.faultstring)}`, { node: node.name, httpStatus: res.status, ciscoCode: ans.fault.code, hint: 'check the names given (service, object, counter, file) against the node\'s lists' });
+    if (res.status !== 200) throw upstreamError(httpReason(res.status), `${call.what} on node "${node.name}" answered HTTP ${res.status}`, { node: node.name, httpStatus: res.status, hint: 'check the node\'s Cisco Tomcat and serviceability services' });
     return ans.value;
   }
 
@@ -128,14 +129,15 @@ export class ServiceabilityClient {
       ...(opts.signal ? { signal: opts.signal } : {}),
     }, async (res) => {
       const ctype = String(res.headers['content-type'] ?? '');
-      if (res.statusCode === 401) { res.resume(); throw new AppError('E_UPSTREAM', `Node "${node.name}" rejected the stored credentials for DIME (HTTP 401)`, { hint: 'the user needs the "Standard Serviceability" role; update with aibridge credentials set' }); }
+      if (res.statusCode === 401) { res.resume(); throw upstreamError('auth_rejected', `Node "${node.name}" rejected the stored credentials for DIME (HTTP 401)`, { node: node.name, httpStatus: 401, hint: 'the user needs the "Standard Serviceability" role; update with aibridge credentials set' }); }
       if (!ctype.toLowerCase().startsWith('multipart/')) {
         const text = await readCapped(res, 256 * 1024);
-        if (RATE_TEXT.test(text) || res.statusCode === 503) throw new AppError('E_RATE_LIMITED', `Node "${node.name}" is throttling DIME downloads`, { hint: 'wait about 30 s and retry' });
-        if (/^application\/dime/i.test(ctype)) throw new AppError('E_UPSTREAM', `Node "${node.name}" answered in the old binary DIME format, which aibridge does not read`, { hint: 'use a CUCM release that answers GetOneFile with SOAP attachments (9.x and later)' });
+        if (RATE_TEXT.test(text) || res.statusCode === 503) throw upstreamError('throttled', `Node "${node.name}" is throttling DIME downloads`, { node: node.name, ...(res.statusCode ? { httpStatus: res.statusCode } : {}), hint: 'wait about 30 s and retry' });
+        if (/^application\/dime/i.test(ctype)) throw upstreamError('unsupported', `Node "${node.name}" answered in the old binary DIME format, which aibridge does not read`, { node: node.name, hint: 'use a CUCM release that answers GetOneFile with SOAP attachments (9.x and later)' });
         let why = `HTTP ${res.statusCode}`;
-        try { const a = parseSoapAnswer(text, node.name); if (!a.ok) why = snippet(a.fault.faultstring); } catch { /* not SOAP: keep the status */ }
-        throw new AppError('E_UPSTREAM', `GetOneFile of "${filePath.slice(0, 200)}" failed on node "${node.name}": ${why}`, { hint: 'check the path with cucm_log_find; the file may have been rotated away' });
+        let fault = false;
+        try { const a = parseSoapAnswer(text, node.name); if (!a.ok) { why = snippet(a.fault.faultstring); fault = true; } } catch { /* not SOAP: keep the status */ }
+        throw upstreamError(fault ? 'soap_fault' : httpReason(res.statusCode ?? 0), `GetOneFile of "${filePath.slice(0, 200)}" failed on node "${node.name}": ${why}`, { node: node.name, ...(res.statusCode ? { httpStatus: res.statusCode } : {}), hint: 'check the path with cucm_log_find; the file may have been rotated away' });
       }
       return await receiveMultipart(res, multipartBoundary(ctype), contentTypeParams(ctype).params.start, { ...opts, nodeName: node.name });
     });
@@ -167,7 +169,7 @@ async function readCapped(res: NodeJS.ReadableStream, max: number): Promise<stri
   let size = 0;
   for await (const c of res as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > max) throw new AppError('E_UPSTREAM', `Answer larger than ${max} bytes where a short SOAP message was expected`, { hint: 'the node answered unexpectedly; check its DIME service' });
+    if (size > max) throw upstreamError('answer_too_large', `Answer larger than ${max} bytes where a short SOAP message was expected`, { hint: 'the node answered unexpectedly; check its DIME service' });
     chunks.push(c);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -201,7 +203,7 @@ async function receiveMultipart(res: NodeJS.ReadableStream & { headers?: unknown
         } else if (ev.type === 'data') {
           if (role === 'soap') {
             soap += ev.data.toString('utf8');
-            if (soap.length > 1024 * 1024) throw new AppError('E_UPSTREAM', 'The SOAP part of the GetOneFile answer exceeds 1 MiB', { hint: 'the node answered unexpectedly' });
+            if (soap.length > 1024 * 1024) throw upstreamError('malformed_answer', 'The SOAP part of the GetOneFile answer exceeds 1 MiB', { hint: 'the node answered unexpectedly' });
           } else if (role === 'file') {
             bytes += ev.data.length;
             if (bytes > opts.maxBytes) throw new AppError('E_INPUT_INVALID', `The file is larger than the download cap of ${opts.maxBytes} bytes and was not kept`, { hint: 'raise SERVER_CUCM_DIME_MAX_DOWNLOAD_MB in .env, or pick a smaller file (trace files roll over at a configurable size)' });
@@ -215,10 +217,10 @@ async function receiveMultipart(res: NodeJS.ReadableStream & { headers?: unknown
     if (soap.includes('Fault>')) {
       let why = 'SOAP fault';
       try { const a = parseSoapAnswer(soap, opts.nodeName); if (!a.ok) why = snippet(a.fault.faultstring); } catch { /* keep generic */ }
-      throw new AppError('E_UPSTREAM', `GetOneFile failed on node "${opts.nodeName}": ${why}`, { hint: 'check the path with cucm_log_find' });
+      throw upstreamError('soap_fault', `GetOneFile failed on node "${opts.nodeName}": ${why}`, { node: opts.nodeName, hint: 'check the path with cucm_log_find' });
     }
     if (soap) scanXml(soap); // the envelope must at least be acceptable XML
-    if (fileParts === 0) throw new AppError('E_UPSTREAM', `Node "${opts.nodeName}" sent a GetOneFile answer without a file part`, { hint: 'the file may be empty or unreadable on the node' });
+    if (fileParts === 0) throw upstreamError('malformed_answer', `Node "${opts.nodeName}" sent a GetOneFile answer without a file part`, { node: opts.nodeName, hint: 'the file may be empty or unreadable on the node' });
     await fh.sync();
     await fh.close();
     await commitTempFile(tmp, opts.dest);

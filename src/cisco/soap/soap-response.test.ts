@@ -4,7 +4,7 @@ import { parseSoapAnswer } from './soap-response.ts';
 import { AppError } from '../../lib/errors.ts';
 
 const ENV = (body: string) => `<?xml version='1.0' encoding='utf-8'?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
-const bad = (e: unknown): boolean => e instanceof AppError && e.code === 'E_UPSTREAM' && /not acceptable XML/.test(e.message);
+const bad = (e: unknown): boolean => e instanceof AppError && e.code === 'E_CISCO_PROTOCOL' && e.upstream?.reason === 'malformed_answer' && /not acceptable XML/.test(e.message);
 
 test('parseSoapAnswer() reads a body and decodes an AXL fault', () => {
   const ok = parseSoapAnswer(ENV('<ns:getPhoneResponse xmlns:ns="http://www.cisco.com/AXL/API/14.0"><return><phone><name>a&lt;b</name></phone></return></ns:getPhoneResponse>'), 'n');

@@ -2,10 +2,10 @@
  * @module Parse a SOAP answer from Cisco: size-capped before parsing, DTDs and entity declarations
  * refused, no entity expansion (xml-scan.ts; security/TESTING.md §1.9), faults decoded.
  */
-import { AppError } from '../../lib/errors.ts';
 import { xObj, xText } from '../../lib/xsd/xvalue.ts';
 import type { XObject, XValue } from '../../lib/xsd/xvalue.ts';
 import { scanXml } from './xml-scan.ts';
+import { upstreamError } from '../upstream-error.ts';
 
 export interface SoapFault {
   faultcode: string;
@@ -38,13 +38,13 @@ export function parseSoapAnswer(xml: string, node: string): SoapAnswer {
   try {
     root = scanXml(xml);
   } catch (err) {
-    throw new AppError('E_UPSTREAM', `Node "${node}" sent an answer that is not acceptable XML: ${snippet((err as Error).message, 160)}`, {
-      hint: 'the node or something in between answered unexpectedly; check the node\'s service and URL', cause: err,
+    throw upstreamError('malformed_answer', `Node "${node}" sent an answer that is not acceptable XML: ${snippet((err as Error).message, 160)}`, {
+      node, hint: 'the node or something in between answered unexpectedly; check the node\'s service and URL', cause: err,
     });
   }
   const body = root.name === 'Envelope' ? xObj(xObj(root.value)?.Body) : undefined;
   const first = body ? Object.entries(body).find(([k]) => !k.startsWith('@') && k !== '#text') : undefined;
-  if (!first) throw new AppError('E_UPSTREAM', `Node "${node}" sent a SOAP answer with an empty body`, { hint: 'retry; if it persists check the node\'s AXL/RIS service' });
+  if (!first) throw upstreamError('malformed_answer', `Node "${node}" sent a SOAP answer with an empty body`, { node, hint: 'retry; if it persists check the node\'s AXL/RIS service' });
   const [name, raw] = first;
   const value = xObj(Array.isArray(raw) ? raw[0] : raw) ?? {};
   if (name !== 'Fault') return { ok: true, name, value };

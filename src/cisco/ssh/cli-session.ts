@@ -18,6 +18,8 @@ import type { FileWindow, FileWindowResult } from './file-window.ts';
 import { FileWindowReader } from './file-window.ts';
 import type { HostKeyStore } from './host-key-store.ts';
 import { StreamDecoder, plainText } from './terminal-text.ts';
+import { upstreamError } from '../upstream-error.ts';
+import { describeNetworkError } from '../network-error.ts';
 
 const { Client } = ssh2;
 
@@ -89,9 +91,10 @@ export class CliSession {
     await new Promise<void>((resolve, reject) => {
       this.#client.once('ready', () => resolve());
       this.#client.once('error', (err) => reject(mismatch
-        ? new AppError('E_UPSTREAM', `SSH host key of node "${node.name}" changed since it was first trusted; the connection was blocked`, { hint: 'if the node was really reinstalled or re-keyed, an operator removes its entry from secrets/ssh_host_keys.json; otherwise investigate a man-in-the-middle' })
-        : new AppError('E_UPSTREAM', /authentication/i.test(err.message) ? `Node "${node.name}" rejected the stored CLI credentials` : `Cannot open SSH to node "${node.name}" (${node.host}:${node.port}): ${err.message}`, {
-          hint: /authentication/i.test(err.message) ? 'an operator updates them with aibridge credentials set' : 'check the node, SERVER_<PRODUCT>_SSH_PORT / CISCO_NODE_PORTS and firewalls', cause: err })));
+        ? upstreamError('ssh_host_key_changed', `SSH host key of node "${node.name}" changed since it was first trusted; the connection was blocked`, { node: node.name, hint: 'if the node was really reinstalled or re-keyed, an operator removes its entry from secrets/ssh_host_keys.json; otherwise investigate a man-in-the-middle' })
+        : /authentication/i.test(err.message)
+          ? upstreamError('auth_rejected', `Node "${node.name}" rejected the stored CLI credentials`, { node: node.name, hint: 'an operator updates them with aibridge credentials set', cause: err })
+          : describeNetworkError(err, { node: node.name, host: `${node.host}:${node.port}`, timedOut: /timed out/i.test(err.message), timeoutMs: this.#o.loginTimeoutMs, tlsKeys: undefined, hint: 'check the node, SERVER_<PRODUCT>_SSH_PORT / CISCO_NODE_PORTS and firewalls' })));
       this.#client.on('keyboard-interactive', (_n, _i, _l, prompts, finish) => finish(prompts.map(() => login.password)));
       this.#client.on('close', () => { this.#closed = true; this.#wake?.(); });
       this.#client.connect({
@@ -115,7 +118,7 @@ export class CliSession {
       const left = deadline - Date.now();
       if (left <= 0) {
         this.close();
-        throw new AppError('E_UPSTREAM', `Node "${this.#o.node.name}" did not show the admin: prompt within ${Math.round(this.#o.loginTimeoutMs / 1000)} s of login ("Command Line Interface is starting up" can take long on a loaded node)`, { hint: 'retry in a minute, or raise SERVER_<PRODUCT>_SSH_LOGIN_TIMEOUT' });
+        throw upstreamError('timeout', `Node "${this.#o.node.name}" did not show the admin: prompt within ${Math.round(this.#o.loginTimeoutMs / 1000)} s of login ("Command Line Interface is starting up" can take long on a loaded node)`, { node: this.#o.node.name, hint: 'retry in a minute, or raise SERVER_<PRODUCT>_SSH_LOGIN_TIMEOUT' });
       }
       await this.#next(left);
     }
@@ -127,7 +130,7 @@ export class CliSession {
   }
 
   #closedError(what: string): AppError {
-    return new AppError('E_UPSTREAM', `SSH session to node "${this.#o.node.name}" closed while waiting for ${what}`, { hint: 'retry; the node may have ended the session' });
+    return upstreamError('session_closed', `SSH session to node "${this.#o.node.name}" closed while waiting for ${what}`, { node: this.#o.node.name, hint: 'retry; the node may have ended the session' });
   }
 
   /** Resolve on new output, on close, or after `ms`. */
@@ -150,7 +153,7 @@ export class CliSession {
   }
 
   async #run(command: string, o: CliRunOptions): Promise<CliResult> {
-    if (this.#closed || !this.#shell) throw new AppError('E_UPSTREAM', `SSH session to node "${this.#o.node.name}" is closed`, { hint: 'retry' });
+    if (this.#closed || !this.#shell) throw upstreamError('session_closed', `SSH session to node "${this.#o.node.name}" is closed`, { node: this.#o.node.name, hint: 'retry' });
     const started = Date.now();
     this.lastUsed = started;
     this.#seg = '';

@@ -9,6 +9,7 @@ import type { ToolDefinition } from '../tool-definition.ts';
 const ERROR_SHAPE = z.object({
   code: z.string().regex(/^E_[A-Z_]+$/), message: z.string(), hint: z.string().optional(), retryable: z.boolean(),
   rule: z.string().optional(), allowed_by: z.array(z.string()).optional(),
+  reason: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(), node: z.string().optional(), http_status: z.number().int().optional(), cisco_code: z.string().optional(),
 });
 
 /**

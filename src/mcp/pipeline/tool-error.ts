@@ -1,13 +1,15 @@
 /**
  * @module The tool-error wire format: any failure of a tools/call becomes an `isError` result
  * whose text an agent can act on and whose `structuredContent.error` is machine-readable —
- * `{ code, message, hint, retryable }` plus the deciding `rule` and `allowed_by` for refusals.
+ * `{ code, message, hint, retryable }` plus the deciding `rule` and `allowed_by` for refusals, and
+ * for a failure at a Cisco node its class `reason` (cisco/upstream-error.ts), `node`,
+ * `http_status` and Cisco's own `cisco_code` (axlcode, CUPI error code, CiscoIPPhoneError number).
  * Messages are redacted; a cause that is not an AppError is never shown (it may name files).
  * The other wire formats have one constructor each: JSON-RPC (mcp/json-rpc-response.ts),
  * OAuth (auth/oauth/oauth-error.ts), HTTP (http/error-response.ts).
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { AppError, isRetryable, type ErrorCode } from '../../lib/errors.ts';
+import { AppError, type ErrorCode } from '../../lib/errors.ts';
 import { redactText } from '../../lib/redact.ts';
 
 export interface ToolErrorBody {
@@ -19,6 +21,11 @@ export interface ToolErrorBody {
   rule?: string;
   /** Shipped or installed profiles that would allow this call. */
   allowed_by?: string[];
+  /** Failure at a Cisco node: its stable class, e.g. `tls_pin_mismatch`, `soap_fault`, `throttled`. */
+  reason?: string;
+  node?: string;
+  http_status?: number;
+  cisco_code?: string;
 }
 
 const PREFIX: Partial<Record<ErrorCode, string>> = {
@@ -26,7 +33,6 @@ const PREFIX: Partial<Record<ErrorCode, string>> = {
   E_NOT_FOUND: 'Not found',
   E_UNAUTHORIZED: 'Not authorised',
   E_RATE_LIMITED: 'Rate limited',
-  E_UPSTREAM: 'Cisco system error',
   E_CISCO_AUTH: 'Cisco login failed',
   E_CISCO_FORBIDDEN: 'Refused by the Cisco system',
   E_CISCO_THROTTLED: 'Cisco system busy',
@@ -48,7 +54,7 @@ export function describeToolError(err: unknown, tool: string): DescribedError {
   if (err instanceof AppError) {
     const prefix = PREFIX[err.code];
     const text = redactText(`${prefix ? `${prefix}: ` : ''}${err.message}${err.hint ? `; ${err.hint}` : ''}`);
-    const body: ToolErrorBody = { code: err.code, message: redactText(err.message), retryable: isRetryable(err.code), ...(err.hint ? { hint: redactText(err.hint) } : {}) };
+    const body: ToolErrorBody = { code: err.code, message: redactText(err.message), retryable: err.retryable, ...(err.hint ? { hint: redactText(err.hint) } : {}), ...err.upstream };
     return { text, body, internal: false };
   }
   if (isAbort(err)) {

@@ -273,6 +273,7 @@ export class ToolPipeline {
     let result: CallToolResult;
     let status: CallStatus = 'ok';
     let code: string | undefined;
+    let reason: string | undefined;
     try {
       if (ctx.signal.aborted) throw Object.assign(new Error('cancelled before start'), { name: 'AbortError' });
       const tctx: ToolContext = { principal, signal: ctx.signal, progress: ctx.progress, ...(ctx.elicit ? { elicit: ctx.elicit } : {}) };
@@ -298,10 +299,11 @@ export class ToolPipeline {
       // A refusal found by the handler (e.g. no credentials of this client for that node) is a denial.
       status = cancelled ? 'cancelled' : err instanceof AppError && err.code === 'E_FORBIDDEN' ? 'denied' : 'error';
       code = d.body.code;
+      reason = d.body.reason;
       result = toolErrorResult(d);
     }
     try {
-      await this.#outcome(a, status, { rule: decision.rule, write: decision.write, ...(code ? { error: code } : {}) });
+      await this.#outcome(a, status, { rule: decision.rule, write: decision.write, ...(code ? { error: code } : {}), ...(reason ? { error_reason: reason } : {}) });
     } catch (err) {
       return this.#auditFailed(tool, err, 'tool_call', true);
     }
@@ -314,8 +316,8 @@ export class ToolPipeline {
    * logged with its code — internal ones (not an AppError: a bug) at error level with the stack,
    * so "the server log has details" is always true; expected refusals at warning level.
    */
-  #logToolError(tool: string, principal: Principal, err: unknown, d: { internal: boolean; body: { code: string } }): void {
-    const fields = { tool, client: principal.clientName, code: d.body.code, message: errorMessage(err) };
+  #logToolError(tool: string, principal: Principal, err: unknown, d: { internal: boolean; body: { code: string; reason?: string } }): void {
+    const fields = { tool, client: principal.clientName, code: d.body.code, ...(d.body.reason ? { reason: d.body.reason } : {}), message: errorMessage(err) };
     if (d.internal) this.deps.logger.error('tool_failed', { ...fields, error_name: (err as Error | undefined)?.name, stack: (err as Error | undefined)?.stack });
     else this.deps.logger.warning('tool_failed', fields);
   }

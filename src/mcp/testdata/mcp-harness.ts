@@ -138,6 +138,8 @@ export interface HarnessOptions {
   auth?: MiddlewareHandler<AppEnv> | null; limits?: SessionLimits; now?: () => number; logger?: Logger; extraTools?: ToolDefinition[]; license?: LicenseGate;
   /** A shared state (Valkey) makes this one of several instances: session records, event store, rate limits, notices. */
   state?: SharedState;
+  /** false: no fake tools (the extra tools are real ones, e.g. Cisco tools against a lab). */
+  fakes?: boolean;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -160,7 +162,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
   const metrics = new AibridgeMetrics();
   const calls: string[] = [];
-  const tools = new ToolSet([...fakeTools(calls), ...(o.extraTools ?? [])]);
+  const tools = new ToolSet([...(o.fakes === false ? [] : fakeTools(calls)), ...(o.extraTools ?? [])]);
   const pipeline = new ToolPipeline({ tools, profiles, audit, logger, metrics, ...(o.now ? { now: o.now } : {}), ...(o.state ? { rateLimits: o.state.rateLimits } : {}) });
   tools.add(createIntrospectionTools(pipeline, o.license));
   if (o.license) applyLicense(o.license, tools, pipeline, logger);

@@ -11,6 +11,7 @@ import { MAX_WINDOW_LINES, checkFileWindow } from '../../cisco/ssh/file-window.t
 import type { ToolContext } from '../tool-definition.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
+import { upstreamError } from '../../cisco/upstream-error.ts';
 
 const LABEL: Record<CiscoProduct, string> = { cucm: 'CUCM', imp: 'IM&Presence', cuc: 'Unity Connection' };
 const DEFAULT_VIEW_LINES = 200;
@@ -95,7 +96,7 @@ function cliTool(s: CiscoServices, product: CiscoProduct): ToolDefinition {
       });
       await sink?.flush();
       if (r.status === 'error') {
-        throw new AppError('E_UPSTREAM', `CLI command "${command}" failed on node "${node.name}": ${r.output.slice(-600)}`, { hint: 'check the command syntax in the Cisco CLI reference' });
+        throw upstreamError('cli_error', `CLI command "${command}" failed on node "${node.name}": ${r.output.slice(-600)}`, { node: node.name, hint: 'check the command syntax in the Cisco CLI reference' });
       }
       return ciscoResult({ node: node.name, command, status: r.status, ...resultFields(r) }, r.output);
     },

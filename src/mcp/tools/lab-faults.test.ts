@@ -9,6 +9,8 @@ import { startLab } from '../../lab/start-lab.ts';
 import type { RunningLab } from '../../lab/start-lab.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
+import { reasonClass } from '../../cisco/upstream-error.ts';
+import type { UpstreamReason } from '../../cisco/upstream-error.ts';
 import type { ToolContext } from '../tool-definition.ts';
 import { createCiscoServices } from './cisco-services.ts';
 import type { CiscoServices } from './cisco-services.ts';
@@ -41,27 +43,29 @@ async function setup(faults: string, extraEnv = '', seedKeys = false, phones = 5
   return { call, events, lab };
 }
 
-const upstream = (re: RegExp, hint?: RegExp) => (e: unknown): boolean => e instanceof AppError && e.code === 'E_UPSTREAM' && re.test(e.message) && (!hint || hint.test(e.hint ?? ''));
+/** A failure at the node of this class (cisco/upstream-error.ts): code and reason agree with the table, message and hint say what. */
+const upstream = (reason: UpstreamReason, re: RegExp, hint?: RegExp) => (e: unknown): boolean =>
+  e instanceof AppError && e.upstream?.reason === reason && e.code === reasonClass(reason).code && re.test(e.message) && (!hint || hint.test(e.hint ?? ''));
 
 test('an untrusted node certificate fails and says which CA bundle key to set (T-IN-34); a changed SSH key is blocked and audited (T-IN-26)', async () => {
   const { call, events } = await setup('tls:untrusted,ssh:hostkey', '', true);
-  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} }), upstream(/not trusted/, /SERVER_CUCM_SSL_CA_BUNDLE/));
-  await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users' }), upstream(/not trusted/, /SERVER_CUC_SSL_CA_BUNDLE/));
-  await assert.rejects(call('cucm_cli', { node: 'cucm-pub', command: 'show status' }), upstream(/host key of node "cucm-pub" changed/));
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} }), upstream('tls_untrusted', /not trusted/, /SERVER_CUCM_SSL_CA_BUNDLE/));
+  await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users' }), upstream('tls_untrusted', /not trusted/, /SERVER_CUC_SSL_CA_BUNDLE/));
+  await assert.rejects(call('cucm_cli', { node: 'cucm-pub', command: 'show status' }), upstream('ssh_host_key_changed', /host key of node "cucm-pub" changed/));
   assert.ok(events.includes('TRUSTED:ssh_host_key_mismatch'));
 });
 
 test('expired credentials give errors that say to update them', async () => {
   const { call } = await setup('auth:expired');
-  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} }), upstream(/rejected the stored AXL credentials/, /aibridge credentials set/));
-  await assert.rejects(call('cucm_cli', { node: 'cucm-pub', command: 'show status' }), upstream(/rejected the stored CLI credentials/));
-  await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users' }), upstream(/credentials are wrong/));
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} }), upstream('auth_rejected', /rejected the stored AXL credentials/, /aibridge credentials set/));
+  await assert.rejects(call('cucm_cli', { node: 'cucm-pub', command: 'show status' }), upstream('auth_rejected', /rejected the stored CLI credentials/));
+  await assert.rejects(call('cuc_cupi_request', { node: 'cuc-pub', method: 'GET', path: '/vmrest/users' }), upstream('auth_rejected', /credentials are wrong/));
 });
 
 test('AXL throttling is retried within the deadline, then reported as throttling', async () => {
   const { call } = await setup('axl:throttle:1', 'SERVER_CUCM_ZEEP_TIMEOUT=3\n');
   const t0 = Date.now();
-  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'listPhone', args: { searchCriteria: { name: '%' }, returnedTags: { name: '' } } }), upstream(/Maximum AXL Memory|axlcode -1/, /throttling/));
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'listPhone', args: { searchCriteria: { name: '%' }, returnedTags: { name: '' } } }), upstream('throttled', /Maximum AXL Memory|axlcode -1/, /throttling/));
   const took = Date.now() - t0;
   assert.ok(took >= 1400, `retried with back-off (${took} ms)`);
 });
@@ -81,7 +85,7 @@ test('a list too large for one AXL answer is fetched page by page and merged', a
   assert.ok(v.pages > 1, `pages: ${v.pages}`);
   assert.equal(v.data.phone.length, new Set(v.data.phone.map((p) => p.name)).size);
   assert.ok(v.data.phone.length >= 80);
-  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'listPhone', args: { searchCriteria: { name: 'SEP%' }, returnedTags: { name: '' }, first: 1000 } }), upstream(/too many rows/));
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'listPhone', args: { searchCriteria: { name: 'SEP%' }, returnedTags: { name: '' }, first: 1000 } }), upstream('too_many_rows', /too many rows/));
 });
 
 test('a SQL query too large for one AXL answer is fetched in windows', async () => {
@@ -96,10 +100,10 @@ test('a SQL query too large for one AXL answer is fetched in windows', async () 
 test('a phone answering CiscoIPPhoneError 4 is a tool error with the meaning and the fix, never device data', async () => {
   const { call, lab } = await setup('phone:error:4', '', false, 3);
   const device = lab.description.phones[0]!.name;
-  await assert.rejects(call('cucm_phone_screenshot', { node: 'lab-cucm', device }), upstream(/CiscoIPPhoneError 4 \(authentication error\)/, /associate the phone with the phone user.*Web Access.*authentication URL/));
+  await assert.rejects(call('cucm_phone_screenshot', { node: 'lab-cucm', device }), upstream('auth_rejected', /CiscoIPPhoneError 4 \(authentication error\)/, /associate the phone with the phone user.*Web Access.*authentication URL/));
 });
 
 test('an AXL fault with axlcode -1 that is not throttling is an ordinary error, returned at once', async () => {
   const { call } = await setup('axl:500:1');
-  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} }), (e: unknown) => e instanceof AppError && /Internal Server Error/.test(e.message) && !/throttling/.test(e.hint ?? ''));
+  await assert.rejects(call('cucm_axl_request', { node: 'lab-cucm', operation: 'getCCMVersion', args: {} }), upstream('soap_fault', /Internal Server Error/, /^(?!.*throttling)/));
 });

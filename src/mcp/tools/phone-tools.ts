@@ -1,10 +1,10 @@
 /** @module cucm_phone_screenshot and cucm_phone_info: RIS → phone IP → the phone's web server. */
 import { z } from 'zod';
 import type { ToolDefinition, ToolContext } from '../tool-definition.ts';
-import { AppError } from '../../lib/errors.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import type { PhoneTarget } from '../../cisco/phone/phone-client.ts';
+import { upstreamError } from '../../cisco/upstream-error.ts';
 
 const DEVICE = z.string().regex(/^[A-Za-z0-9._-]{1,50}$/, 'a device name such as SEP001122334455').describe('Device name, e.g. SEP001122334455');
 const NODE = z.string().min(1).max(64).describe('Declared CUCM node or cluster name');
@@ -17,8 +17,8 @@ async function locate(s: CiscoServices, a: { node: string; device: string }, ctx
   const r = await s.ris.select({ node, login, query: { items: [device], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255, max: 10 }, signal: ctx.signal });
   const hits = r.devices.filter((d) => d.name.toUpperCase() === device.toUpperCase());
   const reg = hits.find((d) => d.status === 'Registered') ?? hits[0];
-  if (!reg) throw new AppError('E_UPSTREAM', `RIS on node "${node.name}" does not know device "${device}"`, { hint: 'check the name with cucm_ris_devices' });
-  if (reg.status !== 'Registered') throw new AppError('E_UPSTREAM', `Device "${device}" is ${reg.status || 'not registered'}, so its web server cannot be reached`, { hint: 'the phone must be registered' });
+  if (!reg) throw upstreamError('not_found', `RIS on node "${node.name}" does not know device "${device}"`, { node: node.name, hint: 'check the name with cucm_ris_devices' });
+  if (reg.status !== 'Registered') throw upstreamError('device_unregistered', `Device "${device}" is ${reg.status || 'not registered'}, so its web server cannot be reached`, { node: device, hint: 'the phone must be registered' });
   return { target: { device: reg.name, ip: reg.ip, port: s.phonePort }, cluster: node.cluster, nodeName: node.name };
 }
 
