@@ -2,6 +2,8 @@
  * @module Start-up step 8: verify secrets/license.jwt and return the watchdog that keeps it
  * current (started at step 10: every minute, and at once when the file changes). Never fails the start-up: a missing or bad licence is the INVALID
  * state (logged critical, audited), the server still answers /health and the introspection tools.
+ * (STATE_BACKEND=valkey is the exception: it needs the `scale-out` feature, checked before step 7
+ * by scale-out.ts.)
  */
 import { watch } from 'node:fs';
 import type { Config } from '../config/load-config.ts';

@@ -5,7 +5,7 @@
  * nothing else in the licence code changes. Today: `reports` marks report_* and *_health_check
  * (mcp/tools/report-tools.ts, health-tools.ts); `serviceability` marks the Control Center, DIME
  * log, PerfMon and CDR tools (mcp/tools/{service,log,perfmon,cdr}-tools.ts); `scale-out` is for
- * STATE_BACKEND=valkey once that checks it (`hasFeature`).
+ * STATE_BACKEND=valkey (license/scale-out.ts: serve refuses to start without it).
  */
 
 /** Cisco products a licence can cover (the product modules of start-up step 9). */

@@ -20,6 +20,7 @@ import { AibridgeMetrics } from '../metrics/aibridge-metrics.ts';
 import type { PluginStep, ServerRuntime } from './server-runtime.ts';
 import { openLicense } from '../license/open-license.ts';
 import { licenseReport } from '../license/license-report.ts';
+import { requireScaleOutLicense } from '../license/scale-out.ts';
 
 const SHUTDOWN_BUDGET_MS = 8_000;
 
@@ -72,6 +73,7 @@ export async function startServer(dir: string): Promise<StartedServer> {
     runtime.rsa = { privateKey: rsa.privateKey, publicKey: rsa.publicKey };
     audit.setSigner((data) => signPss(rsa.privateKey, data), verifyWith(rsa.publicKey, config.paths.secretsDir), (event, fields) => logger.critical(event, fields));
     logger.info('startup_step', { step: 6, name: 'RSA key pair ready', generated: rsa.generated, bits: rsa.privateKey.asymmetricKeyDetails?.modulusLength });
+    await requireScaleOutLicense(config); // STATE_BACKEND=valkey needs the licence feature, checked before step 7 connects
     await runPlugins(runtime, 'clients');
     logger.info('startup_step', { step: 7, name: 'clients synchronised' });
     const license = await openLicense({ config, logger, audit });

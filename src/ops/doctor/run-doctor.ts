@@ -30,7 +30,7 @@ export interface DoctorOptions { root: string; client?: string; timeoutMs: numbe
 const MB = 1024 * 1024;
 
 async function installChecks(config: Config, now: Date): Promise<DoctorCheck[]> {
-  return [checkSecrets(config), checkServerCert(config, now), ...checkPolicy(config), checkBackups(config), await checkLicense(config, now), ...checkAuditAndClock(config, now)];
+  return [checkSecrets(config), checkServerCert(config, now), ...checkPolicy(config), checkBackups(config), ...await checkLicense(config, now), ...checkAuditAndClock(config, now)];
 }
 
 async function nodeChecks(config: Config, o: DoctorOptions, now: Date): Promise<DoctorCheck[]> {
