@@ -13,6 +13,7 @@ import { startLab } from '../src/lab/start-lab.ts';
 import { CliSessionPool } from '../src/cisco/ssh/cli-session-pool.ts';
 import { HostKeyStore } from '../src/cisco/ssh/host-key-store.ts';
 import { RisClient } from '../src/cisco/ris/ris-client.ts';
+import { collectRisDevices } from '../src/cisco/ris/ris-split.ts';
 import type { CiscoNode } from '../src/cisco/cisco-node.ts';
 import type { HealthNode, HealthProbes } from '../src/health/health-engine.ts';
 import { runHealthCheck } from '../src/health/health-engine.ts';
@@ -40,18 +41,9 @@ async function benchHealth(): Promise<void> {
         return { ok: r.status !== 'error', output: r.output };
       },
       async registration(signal) {
-        const out: { cmNode: string; status: string; model: string }[] = [];
-        const seen = new Set<string>();
-        let stateInfo: string | undefined;
-        let page = 0;
-        for (; page < 50; page++) {
-          const r = await ris.select({ node: declared(pub), login: { user: pub.username, password: pub.password }, signal, query: { items: ['*'], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255, max: 1000, ...(stateInfo ? { stateInfo } : {}) } });
-          let fresh = 0;
-          for (const d of r.devices) if (!seen.has(d.name)) { seen.add(d.name); fresh++; out.push({ cmNode: d.cmNode, status: d.status, model: d.model }); }
-          if (r.devices.length < 1000 || fresh === 0 || !r.stateInfo || r.stateInfo === stateInfo) break;
-          stateInfo = r.stateInfo;
-        }
-        return { devices: out, requests: Math.min(page + 1, 50) };
+        const r = await collectRisDevices((query) => ris.select({ node: declared(pub), login: { user: pub.username, password: pub.password }, signal, query }),
+          { items: ['*'], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255 }, { want: 0, maxRequests: 50, signal });
+        return { devices: r.read.map((d) => ({ cmNode: d.cmNode, status: d.status, model: d.model })), requests: r.requests };
       },
     };
     const nodes: HealthNode[] = cucm.map((n) => ({ name: n.name, product: 'cucm', role: n.role as 'publisher' | 'subscriber' }));

@@ -126,6 +126,8 @@ export const ENV_SCHEMA = z.object({
   SERVER_CUCM_RIS_SCHEMAS_DIR: str('./servers/cucm/ris-schemas/'),
   SERVER_CUCM_AXL_WSDL_TIMEOUT: seconds(10),
   SERVER_CUCM_RIS_WSDL_TIMEOUT: seconds(15),
+  /** RisPort70 requests per minute aibridge sends to one node (CUCM throttles all RIS clients together; raise only with the node's own limit). */
+  SERVER_CUCM_RIS_PER_MINUTE: int(15, 1, 1000),
   SERVER_CUCM_SSH_TERM: str('dumb'),
   SERVER_CUCM_SSH_TERM_WIDTH: int(220, 40, 1000),
   SERVER_CUCM_SSH_TERM_HEIGHT: int(50, 10, 1000),

@@ -3,7 +3,7 @@
 export interface PhoneModel {
   /** AXL model and product name (values of XModel / XProduct in AXLSoap.xsd). */
   model: string;
-  /** Informix typemodel.enum. */
+  /** Informix typemodel.enum (the values CUCM uses; RIS answers them as Model). */
   typeModel: number;
   /** modelNumber in DeviceInformationX. */
   modelNumber: string;
@@ -15,10 +15,10 @@ export interface PhoneModel {
 }
 
 export const PHONE_MODELS: readonly PhoneModel[] = [
-  { model: 'Cisco 8845', typeModel: 36670, modelNumber: 'CP-8845', screenshot: 'png', width: 800, height: 480, activeLoad: 'sip8845_65.14-2-1-0101-18', weight: 30 },
-  { model: 'Cisco 8865', typeModel: 36677, modelNumber: 'CP-8865', screenshot: 'png', width: 800, height: 480, activeLoad: 'sip8845_65.14-2-1-0101-18', weight: 10 },
-  { model: 'Cisco 8851', typeModel: 36666, modelNumber: 'CP-8851', screenshot: 'png', width: 800, height: 480, activeLoad: 'sip88xx.14-2-1-0101-18', weight: 15 },
-  { model: 'Cisco 8841', typeModel: 36665, modelNumber: 'CP-8841', screenshot: 'png', width: 800, height: 480, activeLoad: 'sip88xx.14-2-1-0101-18', weight: 15 },
+  { model: 'Cisco 8845', typeModel: 36224, modelNumber: 'CP-8845', screenshot: 'png', width: 800, height: 480, activeLoad: 'sip8845_65.14-2-1-0101-18', weight: 30 },
+  { model: 'Cisco 8865', typeModel: 36225, modelNumber: 'CP-8865', screenshot: 'png', width: 800, height: 480, activeLoad: 'sip8845_65.14-2-1-0101-18', weight: 10 },
+  { model: 'Cisco 8851', typeModel: 684, modelNumber: 'CP-8851', screenshot: 'png', width: 800, height: 480, activeLoad: 'sip88xx.14-2-1-0101-18', weight: 15 },
+  { model: 'Cisco 8841', typeModel: 683, modelNumber: 'CP-8841', screenshot: 'png', width: 800, height: 480, activeLoad: 'sip88xx.14-2-1-0101-18', weight: 15 },
   { model: 'Cisco 7841', typeModel: 622, modelNumber: 'CP-7841', screenshot: 'png', width: 396, height: 162, activeLoad: 'sip78xx.14-2-1-0101-18', weight: 15 },
   { model: 'Cisco 7821', typeModel: 621, modelNumber: 'CP-7821', screenshot: 'png', width: 396, height: 162, activeLoad: 'sip78xx.14-2-1-0101-18', weight: 8 },
   { model: 'Cisco 7965', typeModel: 436, modelNumber: 'CP-7965G', screenshot: 'bmp', width: 320, height: 222, activeLoad: 'SIP45.9-4-2SR4-3S', weight: 4 },

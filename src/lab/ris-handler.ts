@@ -36,23 +36,36 @@ function criteria(el: XmlElement | undefined): Criteria {
 }
 
 interface Hit { phone: XObject; reg: Registration; name: string; dns: string[] }
+/** One device item under one node: a phone that moved nodes is reported by both (the old one stale). */
+interface Entry { hit: Hit; node: string; status: string; reason: string; timestamp: number }
 
 /** A phone whose node's CallManager is stopped is not registered, whatever it was before. */
 function effective(data: LabData, reg: Registration): Registration {
   return reg.status === 'Registered' && !data.services.running(reg.node, 'Cisco CallManager') ? { ...reg, status: 'UnRegistered' } : reg;
 }
 
-function select(data: LabData, c: Criteria, after: string): Hit[] {
+function nameHash(name: string): number {
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h;
+}
+
+/** StatusReason codes (cisco/ris/ris-codes.ts) the lab reports, picked per phone so answers vary like a real cluster. */
+function reasonFor(status: string, name: string): string {
+  if (status === 'Registered') return '0';
+  const pool = status === 'Rejected' ? ['14', '16'] : ['8', '9', '13', '18'];
+  return pool[nameHash(name) % pool.length]!;
+}
+
+function phoneHits(data: LabData, c: Criteria): Hit[] {
   const hits: Hit[] = [];
   for (const phone of data.axl.all('Phone')) {
     const name = xText(phone.name);
     const stored = data.registrations.get(name.toUpperCase());
-    if (!stored || name <= after) continue;
+    if (!stored) continue;
     const reg = effective(data, stored);
     if (c.cls !== 'Any' && c.cls !== 'Phone') continue;
     if (c.model !== '255' && String(phoneModel(xText(phone.model)).typeModel) !== c.model) continue;
-    if (c.status !== 'Any' && c.status !== reg.status) continue;
-    if (c.node !== '' && c.node.toLowerCase() !== reg.node.toLowerCase()) continue;
     if (c.protocol !== 'Any' && c.protocol !== xText(phone.protocol)) continue;
     const dns = xList(xObj(phone.lines)?.line).map((l) => xText(xObj(xObj(l)?.dirn)?.pattern));
     if (c.items.length > 0) {
@@ -61,35 +74,59 @@ function select(data: LabData, c: Criteria, after: string): Hit[] {
     }
     hits.push({ phone, reg, name, dns });
   }
-  return hits.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return hits;
 }
 
-function writeDevice(w: XmlWriter, h: Hit): void {
+/**
+ * Every device item the criteria select, in name order. One registered phone in 16 also shows as
+ * UnRegistered on another node an hour earlier (it moved), as RIS reports a device per node that
+ * saw it; status and node criteria apply per item, as on CUCM.
+ */
+function select(data: LabData, c: Criteria): Entry[] {
+  const out: Entry[] = [];
+  for (const hit of phoneHits(data, c)) {
+    const entries: Entry[] = [{ hit, node: hit.reg.node, status: hit.reg.status, reason: reasonFor(hit.reg.status, hit.name), timestamp: hit.reg.timestamp }];
+    const others = data.cucmNodes.filter((n) => n !== hit.reg.node);
+    if (hit.reg.status === 'Registered' && others.length > 0 && nameHash(hit.name) % 16 === 0) {
+      entries.push({ hit, node: others[nameHash(hit.name) % others.length]!, status: 'UnRegistered', reason: reasonFor('UnRegistered', hit.name), timestamp: hit.reg.timestamp - 3600 });
+    }
+    for (const e of entries) {
+      if (c.status !== 'Any' && c.status !== e.status) continue;
+      if (c.node !== '' && c.node.toLowerCase() !== e.node.toLowerCase()) continue;
+      out.push(e);
+    }
+  }
+  return out.sort((a, b) => (a.hit.name < b.hit.name ? -1 : a.hit.name > b.hit.name ? 1 : a.timestamp - b.timestamp));
+}
+
+function writeDevice(w: XmlWriter, e: Entry): void {
+  const h = e.hit;
   const m = phoneModel(xText(h.phone.model));
-  const lineStatus = h.reg.status === 'Registered' ? 'Registered' : 'UnRegistered';
+  const lineStatus = e.status === 'Registered' ? 'Registered' : 'UnRegistered';
   const leaf = (n: string, v: string): void => { w.leaf(`ns1:${n}`, v); };
   w.open('ns1:item');
   leaf('Name', h.name);
   leaf('DirNumber', h.dns.map((d) => `${d}-${lineStatus}`).join(','));
   leaf('DeviceClass', 'Phone');
   leaf('Model', String(m.typeModel));
-  leaf('Product', String(m.typeModel + 1));
+  // typeproduct carries the same enum as typemodel for these phones (as the SQL tables show).
+  leaf('Product', String(m.typeModel));
   leaf('BoxProduct', '0');
   leaf('Httpd', 'Yes');
-  leaf('RegistrationAttempts', h.reg.status === 'Registered' ? '1' : '0');
+  leaf('RegistrationAttempts', e.status === 'Registered' ? '1' : '0');
   leaf('IsCtiControllable', 'true');
   leaf('LoginUserId', xText(h.phone.ownerUserName));
-  leaf('Status', h.reg.status);
-  leaf('StatusReason', h.reg.status === 'Rejected' ? '6' : '0');
+  leaf('Status', e.status);
+  leaf('StatusReason', e.reason);
   leaf('PerfMonObject', '2');
   leaf('DChannel', '0');
   leaf('Description', xText(h.phone.description));
   leaf('H323Trunk', '');
-  leaf('TimeStamp', String(h.reg.timestamp));
+  leaf('TimeStamp', String(e.timestamp));
   leaf('Protocol', xText(h.phone.protocol) || 'SIP');
   leaf('NumOfLines', String(h.dns.length));
   w.open('ns1:LinesStatus');
-  for (const d of h.dns) w.open('ns1:item').leaf('ns1:DirectoryNumber', d).leaf('ns1:Status', h.reg.status === 'Registered' ? 'Registered' : 'UnRegistered').close();
+  for (const d of h.dns) w.open('ns1:item').leaf('ns1:DirectoryNumber', d).leaf('ns1:Status', lineStatus).close();
   w.close();
   leaf('ActiveLoadID', m.activeLoad);
   leaf('InactiveLoadID', m.activeLoad);
@@ -100,31 +137,60 @@ function writeDevice(w: XmlWriter, h: Hit): void {
   w.close();
 }
 
-function answer(data: LabData, op: string, body: XmlElement): string {
+/**
+ * A node's StateId changes whenever what it reports may change: any AXL write (revision) or a
+ * restart of its CallManager.
+ */
+function stateId(data: LabData, node: string): string {
+  const cm = data.services.get(node, 'Cisco CallManager');
+  return `${data.axl.revision}${cm?.status === 'Started' ? `-${cm.startedAt}` : '-down'}`;
+}
+
+/** StateIds the client sent back, per node (`<Node Name=… StateId=…/>` in the StateInfo text). */
+function sentStateIds(state: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of state.matchAll(/<Node\b([^>]*)\/?>/g)) {
+    const name = /\bName="([^"]*)"/.exec(m[1]!)?.[1];
+    const id = /\bStateId="([^"]*)"/.exec(m[1]!)?.[1];
+    if (name !== undefined && id !== undefined) out.set(name.toLowerCase(), id);
+  }
+  return out;
+}
+
+/**
+ * At most `max` (≤ 1000) device items per answer, in name order; no page cursor: StateInfo only
+ * tracks change. A node whose StateId equals the one sent answers NoChange and lists no devices.
+ */
+function answer(data: LabData, body: XmlElement): string {
   const c = criteria(childNamed(body, 'CmSelectionCriteria'));
-  const state = childNamed(body, 'StateInfo')?.text ?? '';
-  const after = op === 'selectCmDeviceExt' ? /LastName="([^"]*)"/.exec(state)?.[1] ?? '' : '';
-  const all = select(data, c, after);
+  const sent = sentStateIds(childNamed(body, 'StateInfo')?.text ?? '');
+  const unchanged = new Set(data.cucmNodes.filter((n) => sent.get(n.toLowerCase()) === stateId(data, n)));
+  const all = select(data, c).filter((e) => !unchanged.has(e.node));
   const page = all.slice(0, c.max);
   const w = new XmlWriter().raw('<?xml version="1.0" encoding="UTF-8"?>');
   w.open('soapenv:Envelope', { 'xmlns:soapenv': SOAP_ENV_NS, 'xmlns:xsd': 'http://www.w3.org/2001/XMLSchema', 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance' }).open('soapenv:Body');
   w.open('ns1:selectCmDeviceResponse', { 'xmlns:ns1': RIS_NS }).open('ns1:selectCmDeviceReturn').open('ns1:SelectCmDeviceResult');
   w.leaf('ns1:TotalDevicesFound', String(page.length));
-  if (page.length === 0) w.leaf('ns1:CmNodes', undefined, { 'xsi:nil': '1' });
+  if (page.length === 0 && unchanged.size === 0) w.leaf('ns1:CmNodes', undefined, { 'xsi:nil': '1' });
   else {
     w.open('ns1:CmNodes');
     for (const node of data.cucmNodes) {
-      const mine = page.filter((h) => h.reg.node === node);
-      w.open('ns1:item').leaf('ns1:ReturnCode', mine.length > 0 ? 'Ok' : 'NotFound').leaf('ns1:Name', node).leaf('ns1:NoChange', 'false').open('ns1:CmDevices');
-      for (const h of mine) writeDevice(w, h);
+      const mine = page.filter((e) => e.node === node);
+      const same = unchanged.has(node);
+      w.open('ns1:item').leaf('ns1:ReturnCode', same || mine.length > 0 ? 'Ok' : 'NotFound').leaf('ns1:Name', node).leaf('ns1:NoChange', same ? 'true' : 'false').open('ns1:CmDevices');
+      for (const e of mine) writeDevice(w, e);
       w.close().close();
     }
     w.close();
   }
   w.close();
-  const last = page.length === all.length ? '' : page[page.length - 1]?.name ?? '';
-  const info = `<StateInfo><Node Name="${data.cucmNodes[0]}" SubsystemType="7" StateId="${data.axl.revision}" TotalItemsFound="${all.length}" TotalItemsMatched="${page.length}" LastName="${last}"/></StateInfo>`;
-  w.leaf('ns1:StateInfo', info);
+  const start = Math.floor(data.startedAt / 1000);
+  const nodes = data.cucmNodes.map((n) => {
+    const found = all.filter((e) => e.node === n).length;
+    const matched = page.filter((e) => e.node === n).length;
+    return `<Node Name="${n}" SubsystemStartTime="${start}" StateId="${stateId(data, n)}" TotalItemsFound="${found}" TotalItemsMatched="${matched}"/>`;
+  });
+  w.leaf('ns1:StateInfo', `<StateInfo>${nodes.join('')}</StateInfo>`);
   w.close().close().close().close();
   return w.toString();
 }
@@ -159,7 +225,7 @@ export function createRisHandler(opts: { data: LabData; faults: FaultDice }): (r
         sendXml(res, 500, soapFaultXml('soapenv:Client', `No such operation '${body?.name ?? ''}'`));
         return;
       }
-      sendXml(res, 200, answer(data, body.name, body));
+      sendXml(res, 200, answer(data, body));
     } catch (err) {
       if (err instanceof BodyTooLarge) { tomcatError(res, 413, 'Request Entity Too Large'); return; }
       sendXml(res, 500, soapFaultXml('soapenv:Client', (err as Error).message));

@@ -136,13 +136,25 @@ describe('startLab()', () => {
     const one = await ris('selectCmDevice', `<soap:MaxReturnedDevices>1000</soap:MaxReturnedDevices><soap:DeviceClass>Phone</soap:DeviceClass><soap:Model>255</soap:Model><soap:Status>Registered</soap:Status><soap:SelectBy>Name</soap:SelectBy><soap:SelectItems><soap:item><soap:Item>${first.name}</soap:Item></soap:item></soap:SelectItems>`);
     assert.match(one.text, /<ns1:TotalDevicesFound>1<\/ns1:TotalDevicesFound>/);
     assert.ok(one.text.includes(`<ns1:IP>${first.ip}</ns1:IP>`));
-    const paged = await ris('selectCmDeviceExt', '<soap:MaxReturnedDevices>50</soap:MaxReturnedDevices><soap:DeviceClass>Any</soap:DeviceClass><soap:Model>255</soap:Model><soap:Status>Any</soap:Status><soap:SelectBy>Name</soap:SelectBy><soap:SelectItems><soap:item><soap:Item>SEP*</soap:Item></soap:item></soap:SelectItems>');
+    const crit = '<soap:MaxReturnedDevices>50</soap:MaxReturnedDevices><soap:DeviceClass>Any</soap:DeviceClass><soap:Model>255</soap:Model><soap:Status>Any</soap:Status><soap:SelectBy>Name</soap:SelectBy><soap:SelectItems><soap:item><soap:Item>SEP*</soap:Item></soap:item></soap:SelectItems>';
+    const paged = await ris('selectCmDeviceExt', crit);
     assert.match(paged.text, /<ns1:TotalDevicesFound>50<\/ns1:TotalDevicesFound>/);
     const state = /<ns1:StateInfo>(.*?)<\/ns1:StateInfo>/.exec(paged.text)![1]!;
-    const next = await ris('selectCmDeviceExt', '<soap:MaxReturnedDevices>50</soap:MaxReturnedDevices><soap:Model>255</soap:Model><soap:SelectBy>Name</soap:SelectBy>', state);
+    assert.match(state, /&lt;Node Name="cucm-pub" SubsystemStartTime="\d+" StateId="[^"]+" TotalItemsFound="\d+" TotalItemsMatched="\d+"\/&gt;/);
     const names = (t: string): string[] => [...t.matchAll(/<ns1:item><ns1:Name>(SEP[0-9A-F]+)<\/ns1:Name>/g)].map((m) => m[1]!);
-    assert.equal(names(next.text).length, 50);
-    assert.ok(names(next.text)[0]! > names(paged.text).at(-1)!);
+    // StateInfo tracks change, it is no page cursor: sent back unchanged, every node answers NoChange and lists nothing.
+    const same = await ris('selectCmDeviceExt', crit, state);
+    assert.equal(names(same.text).length, 0);
+    assert.equal((same.text.match(/<ns1:NoChange>true<\/ns1:NoChange>/g) ?? []).length, d.nodes.filter((n) => n.product === 'cucm').length);
+    // After a change the same StateInfo gets the devices again.
+    assert.equal((await axl(d, 'updatePhone', `<name>${first.name}</name><description>moved desk</description>`)).status, 200);
+    const changed = await ris('selectCmDeviceExt', crit, state);
+    assert.equal(names(changed.text).length > 0, true);
+    assert.doesNotMatch(changed.text, /<ns1:NoChange>true/);
+    // At most 1000 device items per answer, whatever MaxReturnedDevices asks for; a moved phone shows under two nodes.
+    const big = await ris('selectCmDevice', '<soap:MaxReturnedDevices>5000</soap:MaxReturnedDevices><soap:Model>255</soap:Model><soap:SelectBy>Name</soap:SelectBy><soap:SelectItems><soap:item><soap:Item>*</soap:Item></soap:item></soap:SelectItems>');
+    const items = names(big.text);
+    assert.ok(items.length > lab.data.registrations.size && items.length <= 1000, `${items.length} items for ${lab.data.registrations.size} phones`);
     const none = await ris('selectCmDevice', '<soap:SelectBy>Name</soap:SelectBy><soap:SelectItems><soap:item><soap:Item>NOPE*</soap:Item></soap:item></soap:SelectItems>');
     assert.match(none.text, /<ns1:CmNodes xsi:nil="1"\/>/);
   });

@@ -12,6 +12,7 @@ export interface RisDevice {
   statusReason: string;
   deviceClass: string;
   model: string;
+  product: string;
   protocol: string;
   dirNumber: string;
   description: string;
@@ -24,7 +25,28 @@ export interface RisDevice {
  * `total`: devices found, each counted once. RIS counts a device once per CM node that reports it
  * (TotalDevicesFound), so entries merged away are taken off; `duplicates` says how many.
  */
-export interface RisAnswer { total: number; devices: RisDevice[]; stateInfo: string; nodeCodes: Record<string, string>; duplicates: number }
+export interface RisAnswer {
+  total: number;
+  devices: RisDevice[];
+  stateInfo: string;
+  nodeCodes: Record<string, string>;
+  duplicates: number;
+  /** Device items in the answer, a device counted once per node that reports it (what the 1000 cap counts). */
+  entries: number;
+  /** Nodes that answered NoChange: nothing changed there since the StateInfo sent (they list no devices). */
+  unchangedNodes: string[];
+  /** True when every node listed its devices in name order (then a capped answer is the start of the selection). */
+  ordered: boolean;
+  /** Sum of TotalItemsFound over the StateInfo's Node elements, when RIS gives it: how many items matched before the cap. */
+  itemsFound?: number;
+}
+
+/** TotalItemsFound summed over `<Node …/>` elements of a StateInfo string (undefined when absent). */
+export function stateInfoItemsFound(stateInfo: string): number | undefined {
+  let sum: number | undefined;
+  for (const m of stateInfo.matchAll(/<Node\b[^>]*?\bTotalItemsFound="(\d{1,9})"/g)) sum = (sum ?? 0) + Number(m[1]);
+  return sum;
+}
 
 function text(o: XObject | undefined, name: string): string {
   return xText(o?.[name]).trim();
@@ -46,22 +68,34 @@ export function readRisAnswer(value: XObject): RisAnswer {
   const result = xObj(ret.SelectCmDeviceResult);
   const nodeCodes: Record<string, string> = {};
   const byName = new Map<string, RisDevice>();
+  const unchangedNodes: string[] = [];
   let entries = 0;
+  let ordered = true;
   for (const node of items(result?.CmNodes)) {
+    let lastName = '';
     const cmNode = text(node, 'Name');
     nodeCodes[cmNode] = text(node, 'ReturnCode');
+    if (text(node, 'NoChange') === 'true') unchangedNodes.push(cmNode);
     for (const d of items(node.CmDevices)) {
       const dev: RisDevice = {
         name: text(d, 'Name'), cmNode, status: text(d, 'Status'), statusReason: text(d, 'StatusReason'), deviceClass: text(d, 'DeviceClass'),
-        model: text(d, 'Model'), protocol: text(d, 'Protocol'), dirNumber: text(d, 'DirNumber'), description: text(d, 'Description'),
+        model: text(d, 'Model'), product: text(d, 'Product'), protocol: text(d, 'Protocol'), dirNumber: text(d, 'DirNumber'), description: text(d, 'Description'),
         ip: ipOf(d), activeLoad: text(d, 'ActiveLoadID'), timeStamp: Number(text(d, 'TimeStamp')) || 0,
       };
       entries++;
+      const key = dev.name.toUpperCase();
+      if (key < lastName) ordered = false;
+      lastName = key;
       const prev = byName.get(dev.name);
       if (!prev || dev.timeStamp > prev.timeStamp) byName.set(dev.name, dev);
     }
   }
   const duplicates = entries - byName.size;
   const reported = Number(text(result, 'TotalDevicesFound')) || 0;
-  return { total: Math.max(byName.size, reported - duplicates), devices: [...byName.values()], stateInfo: text(ret, 'StateInfo'), nodeCodes, duplicates };
+  const stateInfo = text(ret, 'StateInfo');
+  const itemsFound = stateInfoItemsFound(stateInfo);
+  return {
+    total: Math.max(byName.size, reported - duplicates), devices: [...byName.values()], stateInfo, nodeCodes, duplicates, entries, unchangedNodes, ordered,
+    ...(itemsFound !== undefined ? { itemsFound } : {}),
+  };
 }

@@ -47,9 +47,9 @@ function deviceRows(data: LabData): Row[] {
       const isPhone = kind === 'Phone';
       out.push(withSource({
         pkid: pk(o), name: xText(o.name), description: xText(o.description),
-        tkmodel: isPhone ? MODEL_ENUM.get(xText(o.model)) ?? '36670' : String(TRUNK_TYPE_MODEL),
+        tkmodel: isPhone ? MODEL_ENUM.get(xText(o.model)) ?? '36224' : String(TRUNK_TYPE_MODEL),
         tkclass: isPhone ? '1' : '18', tkdeviceprotocol: xText(o.protocol) === 'SCCP' ? '0' : '11',
-        tkproduct: isPhone ? MODEL_ENUM.get(xText(o.model)) ?? '36670' : String(TRUNK_TYPE_MODEL),
+        tkproduct: isPhone ? MODEL_ENUM.get(xText(o.model)) ?? '36224' : String(TRUNK_TYPE_MODEL),
         fkdevicepool: refPkid(o.devicePoolName), fkcallingsearchspace: refPkid(o.callingSearchSpaceName),
         fkenduser: refPkid(o.ownerUserName), isactive: 't', ctiid: xText(o['@ctiid']) || null,
       }, kind, o));

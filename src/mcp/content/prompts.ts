@@ -49,7 +49,7 @@ const PROMPTS: readonly PromptDef[] = [
     body: (a) => [
       `Build a phone inventory for cluster "${a.cluster}".`,
       `1. cucm_sql_query {"node":"${a.cluster}"}: select t.name as model, count(*) from device d join typemodel t on d.tkmodel = t.enum where d.tkclass = 1 group by t.name.`,
-      `2. cucm_ris_devices {"node":"${a.cluster}","names":["*"],"status":"Any","max":1000} and page with state_info until all devices are read: registration state, CM node, active load per device.`,
+      `2. cucm_ris_devices {"node":"${a.cluster}","names":["*"],"status":"Any","max":1000} (selections over 1000 devices are read in name ranges; pass "cursor" back while "complete" is false): registration state, CM node, active load per device.`,
       '3. Tabulate per model: configured, registered, unregistered, active loads seen. INFO rows for counts, WARN for models with several loads or unregistered phones.',
       WRITE_UP,
     ].join('\n'),
@@ -60,7 +60,7 @@ const PROMPTS: readonly PromptDef[] = [
     arguments: [CLUSTER, { name: 'model', description: 'Optional phone model filter, e.g. 8845', required: false }],
     body: (a) => [
       `Triage unregistered phones in cluster "${a.cluster}"${a.model ? ` (model ${a.model})` : ''}.`,
-      `1. cucm_ris_devices {"node":"${a.cluster}","names":["*"],"status":"UnRegistered","max":1000} and again with "status":"Rejected"; page with state_info.`,
+      `1. cucm_ris_devices {"node":"${a.cluster}","names":["*"],"status":"UnRegistered","max":1000} and again with "status":"Rejected"; pass "cursor" back while "complete" is false.`,
       '2. Group by status reason, CM node, model and subnet of the last IP address. For a sample of each group, cucm_axl_request getPhone to see device pool, CSS and security profile, and cucm_phone_info for the phone\'s own view when it is reachable.',
       '3. Grade each group: FAIL for groups larger than 10 % of a node\'s phones, WARN otherwise; say the likely cause (network, TFTP/ITL, licensing, security profile) and the next check.',
       WRITE_UP,

@@ -61,7 +61,7 @@ export function createCiscoServices(config: Config, audit: AuditSink): CiscoServ
       cucm: new AxlClient({ tls: tls.cucm, schemas: new AxlSchemas(resolveInstallPath(root, e.SERVER_CUCM_AXL_SCHEMAS_DIR)), timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 64 * MB }),
       imp: new AxlClient({ tls: tls.imp, schemas: new AxlSchemas(resolveInstallPath(root, e.SERVER_IMP_AXL_SCHEMAS_DIR)), timeoutMs: e.SERVER_IMP_ZEEP_TIMEOUT * 1000, maxBytes: 64 * MB }),
     },
-    ris: new RisClient({ tls: tls.cucm, timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 16 * MB, perMinute: 15 }),
+    ris: new RisClient({ tls: tls.cucm, timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 16 * MB, perMinute: e.SERVER_CUCM_RIS_PER_MINUTE }),
     cupi: new CupiClient({ tls: tls.cuc, timeoutMs: e.SERVER_CUC_CUPI_TIMEOUT * 1000, maxBytes: 16 * MB }),
     serviceability: new ServiceabilityClient({ tls: tls.cucm, timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 16 * MB, perfmonPerMinute: PERFMON_DEFAULT_PER_MINUTE }),
     downloadsDir: (client) => join(config.paths.clientsDir, client, 'downloads'),

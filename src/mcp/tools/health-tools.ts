@@ -15,6 +15,7 @@ import { decide } from '../../rbac/decide.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import type { ReportServices } from './report-services.ts';
 import { defineTool, loginFor } from './tool-result.ts';
+import { collectRisDevices } from '../../cisco/ris/ris-split.ts';
 import type { DeviceLite } from '../../health/grade-checks.ts';
 import { CHECK_NAMES } from '../../health/grade-checks.ts';
 import { GRADES } from '../../reports/grades.ts';
@@ -26,25 +27,17 @@ import type { NodeVersions } from '../../health/node-versions.ts';
 
 export interface ProfileLookup { get(name: string): Profile | undefined }
 
-const MAX_RIS_PAGES = 50;
+/** RIS requests one health check may make for the registration census (each reads up to 1000 device items). */
+const MAX_RIS_REQUESTS = 12;
 
 function risDevices(s: CiscoServices, client: string, cluster: string): (signal: AbortSignal) => Promise<{ devices: DeviceLite[]; requests: number }> {
   return async (signal) => {
     const node = s.registry.resolve(cluster, { products: ['cucm'], clusterToPublisher: true });
     const login = await loginFor(s, client, node);
-    const out: DeviceLite[] = [];
-    const seen = new Set<string>();
-    let stateInfo: string | undefined;
-    let page = 0;
-    for (; page < MAX_RIS_PAGES; page++) {
-      const r = await s.ris.select({ node, login, signal, query: { items: ['*'], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255, max: 1000, ...(stateInfo ? { stateInfo } : {}) } });
-      // StateInfo is opaque: stop on a short page or when a page brings no device not seen yet.
-      let fresh = 0;
-      for (const d of r.devices) if (!seen.has(d.name)) { seen.add(d.name); fresh++; out.push({ cmNode: d.cmNode, status: d.status, model: d.model }); }
-      if (r.devices.length < 1000 || fresh === 0 || !r.stateInfo || r.stateInfo === stateInfo) break;
-      stateInfo = r.stateInfo;
-    }
-    return { devices: out, requests: Math.min(page + 1, MAX_RIS_PAGES) };
+    // Every phone, read in name ranges when the cluster has more than one RIS answer of them.
+    const r = await collectRisDevices((query) => s.ris.select({ node, login, signal, query }),
+      { items: ['*'], selectBy: 'Name', deviceClass: 'Phone', status: 'Any', model: 255 }, { want: 0, maxRequests: MAX_RIS_REQUESTS, signal });
+    return { devices: r.read.map((d) => ({ cmNode: d.cmNode, status: d.status, model: d.model })), requests: r.requests };
   };
 }
 

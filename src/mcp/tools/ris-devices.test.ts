@@ -1,0 +1,106 @@
+/**
+ * cucm_ris_devices against a lab with more phones than one RIS answer holds (1000 device items):
+ * the selection is read in name ranges, each phone once, with decoded codes, ISO times and a
+ * summary; a page stops with a cursor that continues exactly; StateInfo is never replayed.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { startLab } from '../../lab/start-lab.ts';
+import type { RunningLab } from '../../lab/start-lab.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
+import { createCiscoServices } from './cisco-services.ts';
+import type { CiscoServices } from './cisco-services.ts';
+import { createCiscoTools } from './cisco-tools.ts';
+import { outputProblems } from '../pipeline/output-schema.ts';
+
+const PHONES = 1800;
+let lab: RunningLab;
+let services: CiscoServices;
+let ris: ToolDefinition;
+
+before(async () => {
+  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-lab-'));
+  // The node allows 60 RIS requests a minute and aibridge is told so (its default budget is CUCM's 15).
+  lab = await startLab({ dir: labDir, seed: 5, phones: PHONES, faults: 'ris:rate:60' });
+  const root = mkdtempSync(join(tmpdir(), 'aibridge-ris-'));
+  writeFileSync(join(root, '.env'), `${readFileSync(join(labDir, 'lab.env'), 'utf8')}\nSERVER_CUCM_RIS_PER_MINUTE=60\n`, { mode: 0o600 });
+  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
+  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
+  services = createCiscoServices(loadConfig(root), { append: () => undefined });
+  for (const n of lab.description.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
+  ris = createCiscoTools(services).find((t) => t.name === 'cucm_ris_devices')!;
+});
+after(async () => { services.close(); await lab.close(); });
+
+const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
+async function call(args: Record<string, unknown>): Promise<any> {
+  const parsed = z.object(ris.inputSchema).parse(args);
+  ris.target(parsed);
+  const r = await ris.handler(parsed, ctx);
+  assert.equal(outputProblems(ris, r.structuredContent), undefined, 'structuredContent fits the outputSchema');
+  return r.structuredContent;
+}
+
+test('the whole cluster in one call: every registered phone once, past the 1000 cap, with a summary per status', async () => {
+  const phones = [...lab.data.registrations.keys()];
+  const r = await call({ node: 'lab-cucm', names: ['*'], max: 0, max_requests: 12 });
+  assert.equal(r.complete, true, JSON.stringify({ ...r, data: undefined }));
+  assert.equal(r.total_found, phones.length);
+  assert.ok(r.requests > 1 && r.requests <= 12, `${r.requests} requests`);
+  assert.ok(r.merged_duplicates > 0, 'moved phones reported by two nodes are merged');
+  const byStatus = r.summary.by_status as Record<string, number>;
+  const want: Record<string, number> = {};
+  for (const reg of lab.data.registrations.values()) want[reg.status] = (want[reg.status] ?? 0) + 1;
+  assert.deepEqual(byStatus, want);
+  assert.equal(Object.values(r.summary.by_node as Record<string, number>).reduce((a, b) => a + b, 0), phones.length);
+  assert.equal(r.returned, 0);
+  assert.equal(r.cursor, undefined);
+});
+
+test('pages of 1000 with a cursor: no phone twice, none missing; codes decoded, times ISO', async () => {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const r = await call({ node: 'lab-cucm', names: ['SEP*'], max: 1000, ...(cursor ? { cursor } : {}) });
+    seen.push(...(r.data as { name: string }[]).map((d) => d.name));
+    if (pages === 0) {
+      const d = (r.data as Record<string, unknown>[])[0]!;
+      assert.match(String(d.timeStamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.match(String(d.modelName), /^Cisco \d{4}/);
+      assert.equal(d.productName, d.modelName);
+      assert.ok(d.statusReasonName, 'status reason decoded');
+      const down = (r.data as Record<string, unknown>[]).find((x) => x.status !== 'Registered');
+      if (down) assert.ok(typeof down.statusReasonMeaning === 'string');
+    }
+    cursor = r.complete ? undefined : r.cursor;
+    pages++;
+  } while (cursor && pages < 6);
+  assert.equal(cursor, undefined, 'the selection was read to its end');
+  assert.equal(seen.length, lab.data.registrations.size);
+  assert.equal(new Set(seen).size, seen.length);
+  assert.deepEqual([...seen].sort(), seen, 'name order across pages');
+});
+
+test('a cursor is refused for another selection or when it widens the names', async () => {
+  const r = await call({ node: 'lab-cucm', names: ['SEP*'], max: 5 });
+  assert.equal(r.complete, false);
+  await assert.rejects(call({ node: 'lab-cucm', names: ['SEP*'], status: 'Registered', max: 5, cursor: r.cursor }), (e: unknown) => e instanceof AppError && e.code === 'E_INPUT_INVALID' && /another selection/.test(e.message));
+  const forged = Buffer.from(JSON.stringify({ v: 1, k: JSON.parse(Buffer.from(r.cursor, 'base64url').toString()).k, p: [{ items: ['*'] }] })).toString('base64url');
+  await assert.rejects(call({ node: 'lab-cucm', names: ['SEP*'], max: 5, cursor: forged }), (e: unknown) => e instanceof AppError && e.code === 'E_INPUT_INVALID' && /outside "names"/.test(e.message));
+  await assert.rejects(call({ node: 'lab-cucm', names: ['SEP*'], max: 5, cursor: 'not-a-cursor' }), (e: unknown) => e instanceof AppError && e.code === 'E_INPUT_INVALID');
+});
+
+test('a model given by name selects by its code; an unknown model name is refused', async () => {
+  const r = await call({ node: 'lab-cucm', names: ['*'], model: 'Cisco 7841', max: 1000 });
+  assert.ok(r.returned > 0);
+  assert.ok((r.data as { modelName: string }[]).every((d) => d.modelName === 'Cisco 7841'));
+  await assert.rejects(call({ node: 'lab-cucm', names: ['*'], model: 'Cisco 0000' }), (e: unknown) => e instanceof AppError && e.code === 'E_INPUT_INVALID');
+});
