@@ -16,7 +16,7 @@ function fakeRis(names: string[], opts: { moved?: Set<string>; itemsFound?: bool
   const queries: RisQuery[] = [];
   const sorted = [...names].sort();
   const select = async (q: RisQuery): Promise<RisAnswer> => {
-    if (opts.throttleAfter !== undefined && queries.length >= opts.throttleAfter) throw new AppError('E_RATE_LIMITED', 'RIS budget used up', { hint: 'retry in 40 s' });
+    if (opts.throttleAfter !== undefined && queries.length >= opts.throttleAfter) throw new AppError(queries.length % 2 ? 'E_CISCO_THROTTLED' : 'E_RATE_LIMITED', 'RIS throttles', { hint: 'retry in 40 s' });
     queries.push(q);
     const re = new RegExp(`^(?:${q.items.map((i) => i.replace(/[.+]/g, '\\$&').replace(/\*/g, '.*')).join('|')})$`, 'i');
     const entries: RisDevice[] = [];
@@ -101,7 +101,7 @@ test('collectRisDevices() stops on the request budget or the RIS throttle with w
   assert.equal(budget.complete, false);
   assert.equal(budget.stoppedBy, 'request_budget');
   assert.ok(budget.pending.length > 0);
-  const throttled = await collectRisDevices(fakeRis(all, { itemsFound: true, throttleAfter: 2 }).select, SEL, { want: 0, maxRequests: 30 });
+  const throttled = await collectRisDevices(fakeRis(all, { itemsFound: true, throttleAfter: 3 }).select, SEL, { want: 0, maxRequests: 30 });
   assert.equal(throttled.stoppedBy, 'rate_limit');
   assert.equal(throttled.rateLimitHint, 'retry in 40 s');
   const rest = await collectRisDevices(fakeRis(all, { itemsFound: true }).select, SEL, { want: 0, maxRequests: 30, pending: throttled.pending });

@@ -158,7 +158,7 @@ export async function collectRisDevices(select: RisSelect, sel: RisSelection, op
     try {
       r = await select({ ...sel, items: chunk.items, max: RIS_MAX_PER_REQUEST });
     } catch (err) {
-      if (err instanceof AppError && err.code === 'E_RATE_LIMITED' && requests > 0) { stoppedBy = 'rate_limit'; rateLimitHint = err.hint; break; }
+      if (err instanceof AppError && (err.code === 'E_RATE_LIMITED' || err.code === 'E_CISCO_THROTTLED') && requests > 0) { stoppedBy = 'rate_limit'; rateLimitHint = err.hint; break; }
       throw err;
     }
     requests++;
