@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Valkey } from 'iovalkey';
 import { AppError } from '../lib/errors.ts';
 import type { Logger } from '../log/logger.ts';
@@ -36,6 +37,8 @@ export class ValkeyConnection {
   #logger: Logger;
   #down = false;
   #where: string;
+  /** The last error the socket reported: a failed connect() rejects only with "Connection is closed.". */
+  #lastError: Error | undefined;
 
   constructor(o: ValkeyOptions) {
     const u = new URL(o.url);
@@ -51,9 +54,10 @@ export class ValkeyConnection {
       commandTimeout: o.commandTimeoutMs,
       enableReadyCheck: true,
       retryStrategy: (times) => Math.min(200 * times, 2000),
-      ...(tls ? { tls: { ...(o.caFile ? { ca: readFileSync(o.caFile, 'utf8') } : {}), servername: u.hostname } } : {}),
+      // SNI carries host names only (RFC 6066); an address is still checked against the certificate's IP SANs.
+      ...(tls ? { tls: { ...(o.caFile ? { ca: readFileSync(o.caFile, 'utf8') } : {}), ...(isIP(u.hostname) ? {} : { servername: u.hostname }) } } : {}),
     });
-    this.client.on('error', (err: Error) => this.#outage(err));
+    this.client.on('error', (err: Error) => { this.#lastError = err; this.#outage(err); });
     // The connection never keeps a process alive by itself: `serve` has its listener, and a CLI
     // command or test ends when its work is done (each new socket after a reconnect too).
     this.client.on('connect', () => { (this.client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.(); });
@@ -65,7 +69,10 @@ export class ValkeyConnection {
       await this.client.connect();
     } catch (err) {
       this.#outage(err as Error);
-      throw this.#unavailable(err);
+      const e = this.#unavailable(err);
+      // A failed first connect ends start-up or the CLI command: stop reconnecting in the background.
+      this.client.disconnect();
+      throw e;
     }
     this.#recovered();
   }
@@ -73,25 +80,34 @@ export class ValkeyConnection {
   #outage(err: Error): void {
     if (this.#down) return;
     this.#down = true;
-    this.#logger.error('state_store_unavailable', { store: this.#where, message: scrub(err.message, this.client.options.password) });
+    this.#logger.error('state_store_unavailable', { store: this.#where, message: scrub(describe(err), this.client.options.password) });
   }
 
   #recovered(): void {
+    this.#lastError = undefined;
     if (!this.#down) return;
     this.#down = false;
     this.#logger.info('state_store_recovered', { store: this.#where });
   }
 
-  #unavailable(err: unknown): AppError {
-    return new AppError('E_STATE_UNAVAILABLE', `The shared state store (${this.#where}) is unavailable: ${scrub((err as Error).message ?? String(err), this.client.options.password)}`, {
-      hint: 'check that Valkey is running and reachable, and VALKEY_URL / VALKEY_CA_FILE; aibridge reconnects by itself', cause: err,
+  #unavailable(thrown: unknown): AppError {
+    // "Connection is closed." says nothing; the socket's own error (TLS, refused, auth) says why.
+    const err = /^Connection is closed/.test((thrown as Error)?.message ?? '') && this.#lastError ? this.#lastError : thrown;
+    return new AppError('E_STATE_UNAVAILABLE', `The shared state store (${this.#where}) is unavailable: ${scrub(describe(err), this.client.options.password)}`, {
+      hint: isTlsTrustError(err)
+        ? "the store's TLS certificate is not trusted: VALKEY_CA_FILE must hold the CA that signed it, and the certificate must name VALKEY_URL's host"
+        : 'check that Valkey is running and reachable, and VALKEY_URL / VALKEY_CA_FILE; aibridge reconnects by itself',
+      cause: thrown,
     });
   }
 
   /** Run a command; any transport or server failure is E_STATE_UNAVAILABLE. */
   async run<T>(fn: (c: Valkey) => Promise<T>): Promise<T> {
     try {
-      return await fn(this.client);
+      const r = await fn(this.client);
+      // A store that answered slowly (commands timed out) never dropped the connection: an answer ends the outage.
+      this.#recovered();
+      return r;
     } catch (err) {
       if (/NOSCRIPT|WRONGTYPE|ERR /.test((err as Error).message ?? '')) throw err;
       this.#outage(err as Error);
@@ -124,6 +140,18 @@ function shaOf(lua: string): string {
   let s = shas.get(lua);
   if (!s) { s = createHash('sha1').update(lua).digest('hex'); shas.set(lua, s); }
   return s;
+}
+
+const TLS_TRUST = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_SIGNATURE_FAILURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED']);
+
+function isTlsTrustError(err: unknown): boolean {
+  return TLS_TRUST.has(String((err as { code?: unknown })?.code ?? ''));
+}
+
+/** The error's message, saying when it is about the TLS certificate (Node's text alone may not). */
+function describe(err: unknown): string {
+  const m = (err as Error)?.message ?? String(err);
+  return isTlsTrustError(err) ? `TLS certificate not trusted (${String((err as { code?: unknown }).code)}): ${m}` : m;
 }
 
 function scrub(message: string, password: string | undefined): string {
