@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { licensePolicy, licenseToolGate } from './license-tools.ts';
@@ -65,12 +65,16 @@ test('the agent view explains an EXPIRED or INVALID state and what to do', () =>
   assert.equal(v?.effect, undefined);
 });
 
-test('license install refuses what is not VALID or GRACE and writes 600, fixing a wider mode', async () => {
+test('license install refuses what is not VALID or GRACE and writes 600, fixing a wider mode', async (t) => {
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const anchor = trustAnchorOf(key.publicKey, 'development');
-  const secretsDir = mkdtempSync(join(tmpdir(), 'lic-inst-'));
+  const root = mkdtempSync(join(tmpdir(), 'lic-inst-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const secretsDir = join(root, 'secrets');
+  mkdirSync(secretsDir, { mode: 0o700 });
   const inputs = { secretsDir, anchor, installId: ensureInstallId(secretsDir), clientCount: 1 };
-  const file = join(secretsDir, '..', `${Date.now()}-new.jwt`);
+  // The licence to install lives beside secrets/, inside the test's own folder (never in /tmp itself).
+  const file = join(root, 'new.jwt');
   const issue = async (days: number, extra = {}): Promise<void> => {
     writeFileSync(file, `${(await issueLicense({ customer: 'ACME', tier: 'enterprise', days, now: NOW, ...extra }, key.privateKey, key.publicKey, 'development')).token}\r\n`);
   };
