@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import type { TLSSocket } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import { AppError } from '../lib/errors.ts';
 import type { TlsPolicy } from './tls-policy.ts';
@@ -28,6 +28,11 @@ export interface OutboundRequest {
   tls?: TlsPolicy;
   /** Pinned base64 SHA-256 of the SPKI. */
   spkiPin?: string;
+  /**
+   * The name the peer certificate must carry (subject CN or a DNS SAN) instead of `host`: a phone's
+   * MIC/LSC names the device (SEP…), not its address. The chain is verified as always.
+   */
+  peerName?: string;
   method: string;
   path: string;
   headers: Record<string, string>;
@@ -63,7 +68,20 @@ function spkiHash(sock: TLSSocket): string {
 }
 
 /** Connect to the node (TLS verified and pinned before anything is written); shared with https-stream.ts. */
-export function open(req: Pick<OutboundRequest, 'tls' | 'host' | 'port' | 'spkiPin' | 'nodeName'>): Promise<Socket> {
+/** A certificate check that accepts only a certificate naming `name` (CN or DNS SAN, without regard to case). */
+function namesPeer(name: string): (host: string, cert: PeerCertificate) => Error | undefined {
+  const want = name.toUpperCase();
+  return (_host, cert) => {
+    const cn = String(cert.subject?.CN ?? '').toUpperCase();
+    const dns = String(cert.subjectaltname ?? '').split(',').map((x) => x.trim()).filter((x) => x.startsWith('DNS:')).map((x) => x.slice(4).toUpperCase());
+    if (cn === want || dns.includes(want)) return undefined;
+    const err = new Error(`certificate names "${cn || dns[0] || '(nothing)'}", not "${name}"`) as Error & { code: string };
+    err.code = 'ERR_TLS_CERT_ALTNAME_INVALID';
+    return err;
+  };
+}
+
+export function open(req: Pick<OutboundRequest, 'tls' | 'host' | 'port' | 'spkiPin' | 'nodeName' | 'peerName'>): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const { tls, host, port } = req;
     if (!tls) {
@@ -74,7 +92,7 @@ export function open(req: Pick<OutboundRequest, 'tls' | 'host' | 'port' | 'spkiP
     }
     const s = tlsConnect({
       host, port, ...(isIP(host) === 0 ? { servername: host } : {}), rejectUnauthorized: tls.verify,
-      ...(tls.ca ? { ca: tls.ca } : {}), ALPNProtocols: ['http/1.1'],
+      ...(tls.ca ? { ca: tls.ca } : {}), ALPNProtocols: ['http/1.1'], ...(req.peerName ? { checkServerIdentity: namesPeer(req.peerName) } : {}),
     });
     s.once('secureConnect', () => {
       s.off('error', reject);
@@ -154,7 +172,7 @@ async function sendOnce(req: OutboundRequest): Promise<OutboundResponse> {
     keep = false;
     if (err instanceof AppError) throw err;
     const timedOut = ctl.signal.aborted && !req.signal?.aborted;
-    const e = describeNetworkError(err, { node: req.nodeName, host: `${req.host}:${req.port}`, timedOut, timeoutMs: req.timeoutMs, tlsKeys: req.tls ? tlsKeys(req.tls.product) : undefined });
+    const e = describeNetworkError(err, { node: req.nodeName, host: `${req.host}:${req.port}`, timedOut, timeoutMs: req.timeoutMs, tlsKeys: req.tls ? req.tls.keys ?? tlsKeys(req.tls.product) : undefined });
     if (pooled && !timedOut) (e as AppError & { staleConnection?: boolean }).staleConnection = true;
     throw e;
   } finally {

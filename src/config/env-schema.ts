@@ -133,6 +133,15 @@ export const ENV_SCHEMA = z.object({
   SERVER_CUCM_SSH_TERM_HEIGHT: int(50, 10, 1000),
   SERVER_CUCM_PHONE_SCREENSHOT_TIMEOUT: seconds(10),
   SERVER_CUCM_PHONE_HTTP_PORT: port(80),
+  /** Port of the phones' HTTPS web server (98xx and phones set to "Web Access: HTTPS only"). */
+  SERVER_CUCM_PHONE_HTTPS_PORT: port(443),
+  /**
+   * PEM CAs that sign the phones' certificates (Cisco Manufacturing CA for MIC, the cluster's CAPF
+   * for LSC). Without it aibridge never talks HTTPS to a phone (no unverified TLS).
+   */
+  SERVER_CUCM_PHONE_CA_BUNDLE: str(''),
+  /** auto: HTTPS first when SERVER_CUCM_PHONE_CA_BUNDLE is set, HTTP when nothing listens there; http / https: only that. */
+  SERVER_CUCM_PHONE_WEB_PROTOCOL: oneOf('auto', ['auto', 'http', 'https']),
   SERVER_CUCM_DIME_MAX_DOWNLOAD_MB: int(256, 1, 4096),
   SERVER_CUCM_ZEEP_CACHE_MAX: int(64, 1, 10_000),
   SERVER_CUCM_WSDL_CACHE_MAX: int(32, 1, 10_000),

@@ -49,10 +49,14 @@ async function createCa(commonName: string): Promise<LabCa> {
   return { cert, key: keys.privateKey, pem: cert.toString('pem') + '\n' };
 }
 
-/** The lab CA from `dir` (ca.pem + ca-key.pem), created when missing or unreadable. */
-export async function loadOrCreateCa(dir: string): Promise<LabCa> {
-  const certPath = join(dir, 'ca.pem');
-  const keyPath = join(dir, 'ca-key.pem');
+/**
+ * The lab CA from `dir` (ca.pem + ca-key.pem), created when missing or unreadable. `base` names
+ * another CA kept beside it (phone-ca: the phones' "manufacturing" CA, a different trust anchor
+ * from the nodes', as on real clusters).
+ */
+export async function loadOrCreateCa(dir: string, base = 'ca', commonName = 'aibridge lab CA'): Promise<LabCa> {
+  const certPath = join(dir, `${base}.pem`);
+  const keyPath = join(dir, `${base}-key.pem`);
   if (existsSync(certPath) && existsSync(keyPath)) {
     try {
       const pem = readFileSync(certPath, 'utf8');
@@ -61,7 +65,7 @@ export async function loadOrCreateCa(dir: string): Promise<LabCa> {
       if (cert.notAfter.getTime() > Date.now() + 30 * DAY_MS) return { cert, key, pem };
     } catch { /* unreadable: make a new one below */ }
   }
-  const ca = await createCa('aibridge lab CA');
+  const ca = await createCa(commonName);
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', ca.key);
   writeFileAtomicSync(keyPath, toPem(pkcs8, 'PRIVATE KEY'), { mode: 0o600 });
   writeFileAtomicSync(certPath, ca.pem, { mode: 0o644 });
@@ -92,4 +96,25 @@ export async function issueLeaf(ca: LabCa, host: { ip: string; dnsName: string }
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return { cert: cert.toString('pem') + '\n' + ca.pem, key: toPem(pkcs8, 'PRIVATE KEY') };
+}
+
+/**
+ * A phone's certificate as Cisco's MIC/LSC are: the subject names the device (CN=SEP…), there is no
+ * IP or DNS SAN for its address and no Authority Key Identifier (the setup spec's caveat).
+ */
+export async function issuePhoneCert(ca: LabCa, deviceName: string): Promise<LeafPem> {
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^[89a-f]/, '1'),
+    subject: `CN=${deviceName}, OU=EVVBU, O=Cisco Systems Inc.`, issuer: ca.cert.subject,
+    notBefore: new Date(now - DAY_MS), notAfter: new Date(now + 3650 * DAY_MS),
+    signingKey: ca.key, publicKey: keys.publicKey, signingAlgorithm: ALG,
+    extensions: [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+    ],
+  });
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { cert: cert.toString('pem') + '\n', key: toPem(pkcs8, 'PRIVATE KEY') };
 }

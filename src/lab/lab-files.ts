@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic-write.ts';
 import type { LabNode } from './lab-node.ts';
 
-export interface LabPhoneEntry { name: string; model: string; ip: string; http_port: number; owner: string }
+/**
+ * A phone whose web server runs. `scheme` https: a 98xx serving HTTPS only on `https_port`, with a
+ * certificate from `phone_ca_bundle` naming the device (http_port is then 0).
+ */
+export interface LabPhoneEntry { name: string; model: string; ip: string; http_port: number; owner: string; scheme: 'http' | 'https'; https_port?: number }
 
 export interface LabDescription {
   version: string;
@@ -17,7 +21,11 @@ export interface LabDescription {
   phone_password: string;
   /** The one HTTP port every phone listens on (SERVER_CUCM_PHONE_HTTP_PORT in lab.env). */
   phone_http_port: number;
-  /** Registered phones whose web server runs (at most PHONE_SERVER_CAP). */
+  /** The one HTTPS port of the HTTPS-only phones (SERVER_CUCM_PHONE_HTTPS_PORT), 0 when there are none. */
+  phone_https_port: number;
+  /** The CA that signs the phones' certificates (SERVER_CUCM_PHONE_CA_BUNDLE). */
+  phone_ca_bundle: string;
+  /** Registered phones whose web server runs (at most PHONE_SERVER_CAP): those serving HTTP first, then the HTTPS-only ones. */
   phones: LabPhoneEntry[];
   phones_total: number;
   faults: string;
@@ -38,6 +46,7 @@ export function labEnvText(d: LabDescription): string {
   ];
   for (const p of ['CUCM', 'IMP', 'CUC']) lines.push(`SERVER_${p}_SSL_VERIFY=1`, `SERVER_${p}_SSL_CA_BUNDLE=${d.ca_bundle}`);
   if (d.phone_http_port) lines.push(`SERVER_CUCM_PHONE_HTTP_PORT=${d.phone_http_port}`);
+  if (d.phone_https_port) lines.push(`SERVER_CUCM_PHONE_HTTPS_PORT=${d.phone_https_port}`, `SERVER_CUCM_PHONE_CA_BUNDLE=${d.phone_ca_bundle}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -12,6 +12,8 @@ export interface PhoneModel {
   height: number;
   activeLoad: string;
   weight: number;
+  /** The phone serves its web pages only over HTTPS (98xx), with a MIC-like certificate. */
+  httpsOnly?: boolean;
 }
 
 export const PHONE_MODELS: readonly PhoneModel[] = [
@@ -22,6 +24,8 @@ export const PHONE_MODELS: readonly PhoneModel[] = [
   { model: 'Cisco 7841', typeModel: 622, modelNumber: 'CP-7841', screenshot: 'png', width: 396, height: 162, activeLoad: 'sip78xx.14-2-1-0101-18', weight: 15 },
   { model: 'Cisco 7821', typeModel: 621, modelNumber: 'CP-7821', screenshot: 'png', width: 396, height: 162, activeLoad: 'sip78xx.14-2-1-0101-18', weight: 8 },
   { model: 'Cisco 7965', typeModel: 436, modelNumber: 'CP-7965G', screenshot: 'bmp', width: 320, height: 222, activeLoad: 'SIP45.9-4-2SR4-3S', weight: 4 },
+  { model: 'Cisco 9861', typeModel: 36347, modelNumber: 'DP-9861', screenshot: 'png', width: 1280, height: 720, activeLoad: 'sip9800.3-2-1-0001-1', weight: 6, httpsOnly: true },
+  { model: 'Cisco 9871', typeModel: 36350, modelNumber: 'DP-9871', screenshot: 'png', width: 1280, height: 720, activeLoad: 'sip9800.3-2-1-0001-1', weight: 3, httpsOnly: true },
   { model: 'Cisco 7945', typeModel: 435, modelNumber: 'CP-7945G', screenshot: 'bmp', width: 320, height: 222, activeLoad: 'SIP45.9-4-2SR4-3S', weight: 3 },
 ];
 

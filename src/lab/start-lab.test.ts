@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect as tlsConnect } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +50,9 @@ describe('startLab()', () => {
     const j = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as typeof lab.description;
     assert.equal(j.version, '14.0');
     assert.deepEqual(j.nodes.map((n) => n.product).sort(), ['cuc', 'cucm', 'cucm', 'imp']);
-    assert.ok(j.phones.length > 0 && j.phones.every((p) => p.http_port > 0));
+    assert.ok(j.phones.length > 0 && j.phones.every((p) => (p.scheme === 'http' ? p.http_port > 0 : p.https_port === j.phone_https_port)));
+    assert.ok(j.phones.some((p) => p.scheme === 'https'), '98xx phones serve HTTPS only');
+    assert.equal(j.phones[0]!.scheme, 'http', 'phones served over HTTP come first');
     const env = readFileSync(join(dir, 'lab.env'), 'utf8');
     assert.match(env, /^# /);
     assert.match(env, /^CISCO_NODES=cucm-pub:cucm:127\.0\.0\.11:lab-cucm:publisher,cucm-sub1:cucm:127\.0\.0\.12:lab-cucm:subscriber,/m);
@@ -192,6 +196,15 @@ describe('startLab()', () => {
     assert.equal((await request({ url: `http://${p.ip}:${p.http_port}/CGI/Screenshot`, headers: { Authorization: basic(d.phone_user, 'wrong') } })).status, 401);
     const info = await request({ url: `http://${p.ip}:${p.http_port}/DeviceInformationX` });
     assert.match(info.body.toString('latin1'), new RegExp(`<HostName>${p.name}</HostName>`));
+    // A 98xx: nothing on the HTTP port, HTTPS with a certificate naming the device, from the phone CA.
+    const t = d.phones.find((x) => x.scheme === 'https')!;
+    await assert.rejects(request({ url: `http://${t.ip}:${d.phone_http_port}/DeviceInformationX` }), /ECONNREFUSED/);
+    const sock = tlsConnect({ host: t.ip, port: d.phone_https_port, ca: readFileSync(d.phone_ca_bundle, 'utf8'), checkServerIdentity: () => undefined });
+    const cert = await new Promise<PeerCertificate>((resolve, reject) => { sock.once('secureConnect', () => resolve(sock.getPeerCertificate())); sock.once('error', reject); });
+    sock.destroy();
+    assert.equal(cert.subject.CN, t.name);
+    assert.equal(cert.subjectaltname, undefined, 'no SAN: the certificate names the device, not its address');
+    assert.notEqual(readFileSync(d.phone_ca_bundle, 'utf8'), readFileSync(d.ca_bundle, 'utf8'), 'phones have their own CA');
   });
 
   test('SSH CLI: exec channel, shell with prompt and pager, and a stable host key', async () => {

@@ -9,7 +9,9 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import { AppError } from '../lib/errors.ts';
 import { xText } from '../lib/xsd/xvalue.ts';
-import { createUntrustedCa, issueLeaf, loadOrCreateCa } from './certs.ts';
+import { createUntrustedCa, issueLeaf, issuePhoneCert, loadOrCreateCa } from './certs.ts';
+import type { LabCa } from './certs.ts';
+import { phoneModel } from './models.ts';
 import { buildDataset } from './dataset.ts';
 import { FaultDice, parseFaults } from './faults.ts';
 import { NODE_LAYOUT } from './lab-node.ts';
@@ -104,11 +106,13 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
       sshEndpoints.push(ssh);
       node.sshPort = ssh.port;
     }
-    const phoneSet = await startPhoneServers(data, faults, servers);
+    const phoneCa = await loadOrCreateCa(dir, 'phone-ca', 'aibridge lab Manufacturing CA');
+    const phoneSet = await startPhoneServers(data, faults, servers, phoneCa);
     const phoneEntries = phoneSet.entries;
     const description: LabDescription = {
       version, seed, ca_bundle: join(dir, 'ca.pem'), nodes: describeNodes(nodes, credentials),
-      phone_user: credentials.phoneUser, phone_password: credentials.phonePassword, phone_http_port: phoneSet.port, phones: phoneEntries, phones_total: phones, faults: options.faults ?? '',
+      phone_user: credentials.phoneUser, phone_password: credentials.phonePassword, phone_http_port: phoneSet.port,
+      phone_https_port: phoneSet.httpsPort, phone_ca_bundle: join(dir, 'phone-ca.pem'), phones: phoneEntries, phones_total: phones, faults: options.faults ?? '',
     };
     await writeLabFiles(dir, description);
     return { description, data, close };
@@ -128,26 +132,30 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
  * reaches a phone from the IP that RIS reports plus one SERVER_CUCM_PHONE_HTTP_PORT. The port is
  * chosen by the OS for the first phone; if another lab holds it on a later address, try another.
  */
-async function startPhoneServers(data: LabData, faults: FaultDice, servers: Server[]): Promise<{ port: number; entries: LabPhoneEntry[] }> {
+async function startPhoneServers(data: LabData, faults: FaultDice, servers: Server[], phoneCa: LabCa): Promise<{ port: number; httpsPort: number; entries: LabPhoneEntry[] }> {
   for (let attempt = 0; ; attempt++) {
     const started: Server[] = [];
     const entries: LabPhoneEntry[] = [];
     let port = 0;
+    let httpsPort = 0;
     try {
       for (const phone of data.axl.all('Phone')) {
         if (entries.length >= PHONE_SERVER_CAP) break;
         const name = xText(phone.name);
         const reg = data.registrations.get(name.toUpperCase());
         if (!reg || reg.status !== 'Registered') continue;
-        const server = await startPhoneServer({ phone, ip: reg.ip, port, data, faults });
+        const tlsOnly = phoneModel(xText(phone.model)).httpsOnly === true;
+        const server = await startPhoneServer({ phone, ip: reg.ip, port: tlsOnly ? httpsPort : port, data, faults, ...(tlsOnly ? { tls: await issuePhoneCert(phoneCa, name) } : {}) });
         started.push(server);
         const addr = server.address();
-        port = typeof addr === 'object' && addr ? addr.port : 0;
-        reg.httpPort = port;
-        entries.push({ name, model: xText(phone.model), ip: reg.ip, http_port: port, owner: xText(phone.ownerUserName) });
+        const bound = typeof addr === 'object' && addr ? addr.port : 0;
+        if (tlsOnly) httpsPort = bound;
+        else { port = bound; reg.httpPort = bound; }
+        entries.push({ name, model: xText(phone.model), ip: reg.ip, http_port: tlsOnly ? 0 : bound, owner: xText(phone.ownerUserName), scheme: tlsOnly ? 'https' : 'http', ...(tlsOnly ? { https_port: bound } : {}) });
       }
       servers.push(...started);
-      return { port, entries };
+      // Phones served over HTTP first: scripts that take "the first phone" get one they can curl.
+      return { port, httpsPort, entries: [...entries.filter((e) => e.scheme === 'http'), ...entries.filter((e) => e.scheme === 'https')] };
     } catch (err) {
       await Promise.all(started.map((s) => new Promise((r) => s.close(() => r(undefined)))));
       if ((err as { code?: string }).code !== 'EADDRINUSE' || attempt >= 8) throw err;

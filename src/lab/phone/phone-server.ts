@@ -1,10 +1,13 @@
 /**
  * @module The web server of one lab phone on its own loopback address (BEHAVIOUR.md §5):
  * /CGI/Screenshot (Basic auth as the owner or the phone application user; PNG on 78xx/88xx,
- * BMP on 79xx), /DeviceInformationX (iso-8859-1 XML) and /CGI/Execute.
+ * BMP on 79xx), /DeviceInformationX (iso-8859-1 XML) and /CGI/Execute; 98xx phones over HTTPS only,
+ * with a MIC-like certificate (CN = device name, no SAN, no AKI) from the lab's phone CA.
  */
 import http from 'node:http';
-import type { Server } from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { LeafPem } from '../certs.ts';
 import type { XObject } from '../../lib/xsd/xvalue.ts';
 import { xList, xObj, xText } from '../../lib/xsd/xvalue.ts';
 import { XmlWriter } from '../../lib/xsd/xml-writer.ts';
@@ -81,12 +84,14 @@ function isPhoneUser(phone: XObject, data: LabData, user: string, password: stri
   return okUser && safeEqual(password, data.credentials.phonePassword);
 }
 
-/** Start the web server of `phone` on `ip` (port chosen by the OS); resolves once listening. */
-/** Start one phone's web server on `ip`; `port` 0 lets the OS choose (the first phone picks the lab's phone port). */
-export function startPhoneServer(opts: { phone: XObject; ip: string; port: number; data: LabData; faults: FaultDice }): Promise<Server> {
+/**
+ * Start one phone's web server on `ip`; `port` 0 lets the OS choose (the first phone picks the
+ * lab's phone port). With `tls` it serves HTTPS only, as a 98xx does (nothing on the HTTP port).
+ */
+export function startPhoneServer(opts: { phone: XObject; ip: string; port: number; data: LabData; faults: FaultDice; tls?: LeafPem }): Promise<Server> {
   const { ip, data, faults } = opts;
   const uuid = String(opts.phone['@uuid']);
-  const server = http.createServer(async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // Looked up on every request: AXL may have renamed or removed the phone meanwhile.
     const phone = data.axl.byUuid('Phone', uuid);
     if (!phone) { req.socket.destroy(); return; }
@@ -134,7 +139,8 @@ export function startPhoneServer(opts: { phone: XObject; ip: string; port: numbe
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html><body>404 Not Found</body></html>');
-  });
+  };
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, (q, r) => { void handler(q, r); }) : http.createServer((q, r) => { void handler(q, r); });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, ip, () => { server.off('error', reject); resolve(server); });

@@ -7,7 +7,7 @@ import type { Config } from '../../config/load-config.ts';
 import { resolveInstallPath } from '../../config/load-config.ts';
 import { NodeRegistry } from '../../cisco/node-registry.ts';
 import { parseNodeInventory } from '../../cisco/parse-node-inventory.ts';
-import { loadTlsPolicies } from '../../cisco/tls-policy.ts';
+import { loadPhoneTls, loadTlsPolicies } from '../../cisco/tls-policy.ts';
 import type { CiscoProduct } from '../../cisco/cisco-node.ts';
 import { AxlClient } from '../../cisco/axl/axl-client.ts';
 import { AxlSchemas } from '../../cisco/axl/axl-schemas.ts';
@@ -50,6 +50,7 @@ export function createCiscoServices(config: Config, audit: AuditSink): CiscoServ
   const root = config.paths.root;
   const registry = new NodeRegistry(parseNodeInventory(e));
   const tls = loadTlsPolicies(e, root);
+  const phoneTls = loadPhoneTls(e, root);
   const credentials = new CredentialStore({ clientsDir: config.paths.clientsDir, secretsDir: config.paths.secretsDir, idleTimeoutMs: e.CREDENTIALS_IDLE_TIMEOUT_SECONDS * 1000, audit });
   // An open SSH session holds its login, so it never outlives the credential idle timeout.
   const cliIdleMs = Math.min(300_000, e.CREDENTIALS_IDLE_TIMEOUT_SECONDS * 1000);
@@ -66,7 +67,10 @@ export function createCiscoServices(config: Config, audit: AuditSink): CiscoServ
     serviceability: new ServiceabilityClient({ tls: tls.cucm, timeoutMs: e.SERVER_CUCM_ZEEP_TIMEOUT * 1000, maxBytes: 16 * MB, perfmonPerMinute: PERFMON_DEFAULT_PER_MINUTE }),
     downloadsDir: (client) => join(config.paths.clientsDir, client, 'downloads'),
     maxDownloadBytes: e.SERVER_CUCM_DIME_MAX_DOWNLOAD_MB * MB,
-    phone: new PhoneClient({ timeoutMs: e.SERVER_CUCM_PHONE_SCREENSHOT_TIMEOUT * 1000, maxBytes: 4 * MB }),
+    phone: new PhoneClient({
+      timeoutMs: e.SERVER_CUCM_PHONE_SCREENSHOT_TIMEOUT * 1000, maxBytes: 4 * MB, protocol: e.SERVER_CUCM_PHONE_WEB_PROTOCOL, httpsPort: e.SERVER_CUCM_PHONE_HTTPS_PORT,
+      ...(phoneTls ? { tls: phoneTls } : {}),
+    }),
     cliSettings: {
       cucm: { idleMs: e.SERVER_CUCM_SSH_TIMEOUT * 1000, maxMs: e.SERVER_CUCM_SSH_MAX_DURATION * 1000, loginTimeoutMs: e.SERVER_CUCM_SSH_LOGIN_TIMEOUT * 1000, term: e.SERVER_CUCM_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },
       imp: { idleMs: e.SERVER_IMP_SSH_TIMEOUT * 1000, maxMs: e.SERVER_IMP_SSH_MAX_DURATION * 1000, loginTimeoutMs: e.SERVER_IMP_SSH_LOGIN_TIMEOUT * 1000, term: e.SERVER_IMP_SSH_TERM, cols: e.SERVER_CUCM_SSH_TERM_WIDTH, rows: e.SERVER_CUCM_SSH_TERM_HEIGHT },

@@ -97,6 +97,16 @@ test('RIS finds a registered phone with its IP; a screenshot comes back as an im
   assert.match(JSON.stringify(i.json.data), /SEP/);
 });
 
+test('an HTTPS-only phone (98xx) is read over verified HTTPS with the phone CA from lab.env', async () => {
+  const p = lab.description.phones.find((x) => x.scheme === 'https');
+  assert.ok(p, 'the lab has an HTTPS-only phone');
+  const s = await call('cucm_phone_screenshot', { node: 'lab-cucm', device: p.name });
+  const img = s.result.content.find((c: { type: string }) => c.type === 'image');
+  assert.ok(img && img.mimeType === 'image/png');
+  const i = await call('cucm_phone_info', { node: 'lab-cucm', device: p.name });
+  assert.match(JSON.stringify(i.json.data), /DP-98\d\d/);
+});
+
 test('CLI: show version active on the publisher, host key trusted on first use', async () => {
   const r = await call('cucm_cli', { node: 'cucm-pub', command: 'show version active' });
   assert.match(r.json.data, /Active Master Version/);
