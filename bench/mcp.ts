@@ -3,13 +3,14 @@
  * JWT auth, RBAC, rate limiting (limits raised) and audit on, next to a bare hono HTTPS JSON echo
  * measured the same way, in alternating pairs (bench/lib/pairs.ts). Each sample drives one side
  * for BENCH_SECONDS (default 2). Prints calls/s, p50, p99 (median and min–max of the pairs), the
- * ratio of the medians and the server's peak RSS.
+ * ratio of the medians, the server CPU time per call (barely moved by other load on the machine)
+ * and the server's peak RSS.
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { measurePairs, fmt, ratio, type PairResult } from './lib/pairs.ts';
-import { drive, rssMiB, scratchInstall, startServer, stop } from './lib/proc.ts';
+import { driveWithCpu, rssMiB, scratchInstall, startServer, stop } from './lib/proc.ts';
 import { record } from './lib/table.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -42,7 +43,7 @@ function row(n: number, r: PairResult): void {
   const side = (s: PairResult['ours'], unit: string): string => `${fmt(s.rate, unit)}, p50 ${fmt(s.p50, 'ms')}, p99 ${fmt(s.p99, 'ms')}`;
   record(`mcp-${n}`, {
     ours: side(r.ours, 'calls/s'), base: `bare hono echo ${side(r.base, 'req/s')}`, ratio: ratio(r.ours.rate, r.base.rate, 'throughput'),
-    note: `p50 ${ratio(r.ours.p50, r.base.p50, 'time')}, p99 ${ratio(r.ours.p99, r.base.p99, 'time')} of bare; median of ${r.pairs} pairs × ${SECONDS} s`,
+    note: `p50 ${ratio(r.ours.p50, r.base.p50, 'time')}, p99 ${ratio(r.ours.p99, r.base.p99, 'time')} of bare; server CPU ${fmt(r.ours.cpu, 'ms')}/call vs ${fmt(r.base.cpu, 'ms')}/req (${ratio(r.ours.cpu, r.base.cpu, 'time')}); median of ${r.pairs} pairs × ${SECONDS} s`,
   });
 }
 
@@ -61,7 +62,7 @@ export async function benchMcp(): Promise<void> {
       let id = 1;
       const echoBody = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { client: 'bench', profile: 'bench' } });
       const r = await measurePairs({
-        ours: () => drive(n, SECONDS, async (w) => {
+        ours: () => driveWithCpu(server.pid!, n, SECONDS, async (w) => {
           const res = await fetch(url, {
             method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name: 'aibridge_whoami', arguments: {} } }),
             headers: { ...H, authorization: `Bearer ${tokens[w % CLIENTS]}`, 'mcp-session-id': sessions[w]!, 'mcp-protocol-version': '2025-11-25' },
@@ -69,7 +70,7 @@ export async function benchMcp(): Promise<void> {
           const body = await res.text();
           if (res.status !== 200 || !body.includes('bench')) throw new Error(`call failed: HTTP ${res.status} ${body.slice(0, 200)}`);
         }),
-        base: () => drive(n, SECONDS, async () => {
+        base: () => driveWithCpu(bare.pid!, n, SECONDS, async () => {
           const res = await fetch(`https://localhost:${port + 1}/echo`, { method: 'POST', headers: H, body: echoBody });
           await res.text();
         }),

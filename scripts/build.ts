@@ -46,7 +46,9 @@ async function main(): Promise<void> {
 
   const bundle = await esbuild.build({
     entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node26',
-    outfile: 'dist/aibridge.cjs', minify: true, legalComments: 'none', logLevel: 'warning',
+    outfile: 'dist/aibridge.cjs',
+    // AIBRIDGE_BUILD_READABLE=1 keeps identifiers, so a --cpu-prof of the binary names real functions (bench/README.md).
+    minifyWhitespace: true, minifySyntax: true, minifyIdentifiers: process.env.AIBRIDGE_BUILD_READABLE !== '1', legalComments: 'none', logLevel: 'warning',
     external: ['cpu-features', '*.node'], plugins: [pdfkitBundlePlugin()],
     define: { __AIBRIDGE_VERSION__: JSON.stringify(pkg.version) }, metafile: true,
   });

@@ -80,3 +80,19 @@ export async function drive(n: number, seconds: number, call: (worker: number) =
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
   return { rate: lat.length / secs, p50: q(0.5), p99: q(0.99), calls: lat.length };
 }
+
+/** CPU time (user + system, ms) a process has used so far: a figure other load on the machine barely changes. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on every Linux we build for (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = 100;
+
+/** `drive` plus the server's CPU ms per call (pid = the server under test). */
+export async function driveWithCpu(pid: number, n: number, seconds: number, call: (worker: number) => Promise<void>): Promise<{ rate: number; p50: number; p99: number; calls: number; cpu: number }> {
+  const c0 = cpuMs(pid);
+  const r = await drive(n, seconds, call);
+  return { ...r, cpu: (cpuMs(pid) - c0) / r.calls };
+}

@@ -108,6 +108,27 @@ test('T-AN-10 a revoked jti or a deleted client is refused', async () => {
   assert.match(r3.audit(), /"reason":"(unknown_client|superseded)"/);
 });
 
+test('T-AN-10 a token accepted (and memoised) before is refused once it expires, is revoked or its client is cut off', async () => {
+  const r = await makeRig();
+  // Expiry: a short-lived token stops working at exp + 30 s although its verification was memoised.
+  const short = await mint(r, { exp: r.clock.now + 60, client_id: 'carol', sub: 'sub-carol', jti: decodeJwt(r.token('carol')).jti });
+  assert.equal((await r.call('/mcp', bearer(short))).status, 200);
+  assert.equal(r.ctx.verifier.verified.size, 1, 'the verification is memoised');
+  r.clock.now += 60 + 31;
+  await refused(r, short, 'expired after a memoised verification');
+  const tok = r.token('alice');
+  assert.equal((await r.call('/mcp', bearer(tok))).status, 200);
+  await r.ctx.revoked.add([[decodeJwt(tok).jti as string, r.clock.now + 3600]]);
+  await refused(r, tok, 'revoked after a memoised verification');
+  // An OAuth access token: the client cut-off (aibridge clients revoke) applies to a memoised token too.
+  const { signToken, ACCESS_TOKEN_TYP } = await import('./tokens/sign-token.ts');
+  const { CUTOFF_RETENTION_SECONDS } = await import('./tokens/bearer-verifier.ts');
+  const at = await signToken({ privateKey: r.ctx.keys.privateKey, keyId: r.ctx.keys.keyId, typ: ACCESS_TOKEN_TYP, issuer: ISSUER, audience: r.ctx.settings.resource, subject: 'sub-bob', clientId: 'bob', lifetimeSeconds: 600, now: r.clock.now - 5, scope: 'mcp' });
+  assert.equal((await r.call('/mcp', bearer(at.token))).status, 200);
+  await r.ctx.state.cutoffs.add([['bob', r.clock.now + CUTOFF_RETENTION_SECONDS]]);
+  await refused(r, at.token, 'cut off after a memoised verification');
+});
+
 test('T-AN-11 a flipped bit or a duplicate claim name is refused', async () => {
   const r = await makeRig();
   const [h, p, s] = r.token('alice').split('.') as [string, string, string];

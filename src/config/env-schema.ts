@@ -86,6 +86,10 @@ export const ENV_SCHEMA = z.object({
   MCP_SERVER_HOST: str('0.0.0.0'),
   MCP_SERVER_PORT: port(8443),
   MCP_SERVER_URL_PATH: urlPath('/mcp'),
+  /** Open MCP sessions one client may hold on this instance; a new one beyond it gets HTTP 503 + Retry-After. */
+  MCP_SESSION_MAX_PER_CLIENT: int(32, 1, 100_000),
+  /** Open MCP sessions this instance holds in all (an idle session costs ~tens of KiB: bench/README.md). */
+  MCP_SESSION_MAX_TOTAL: int(2048, 1, 1_000_000),
   UID: int(1000, 0, 4_294_967_294),
   GID: int(1000, 0, 4_294_967_294),
   AUTH_RSA_PUBLIC_KEY_FILE: str('./secrets/rsa_public.pem'),

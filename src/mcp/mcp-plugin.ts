@@ -15,7 +15,7 @@ import { createIntrospectionTools } from './introspection-tools.ts';
 import { ChangeControl } from './changes/change-control.ts';
 import { createChangeTools } from './changes/change-tools.ts';
 import { ChangeStore } from '../changes/change-store.ts';
-import { SessionStore } from './session-store.ts';
+import { DEFAULT_SESSION_LIMITS, SessionStore } from './session-store.ts';
 import { startSessionNotices } from './session-notices.ts';
 import { createLocalNoticeBus } from '../state/notice-bus.ts';
 import { mountMcpRoute, requireBearer } from './mcp-route.ts';
@@ -69,7 +69,7 @@ export function createMcpPlugin(sources?: readonly ToolSource[]): ServerPlugin {
         tools, profileOf: (p) => pipeline.profileOf(p), now: () => pipeline.now(),
       });
       tools.add(createChangeTools(pipeline.changes));
-      const sessions = new SessionStore();
+      const sessions = new SessionStore({ ...DEFAULT_SESSION_LIMITS, maxPerClient: e.MCP_SESSION_MAX_PER_CLIENT, maxTotal: e.MCP_SESSION_MAX_TOTAL });
       const sweep = setInterval(() => {
         for (const s of sessions.expire(pipeline.now())) void s.close();
         pipeline.limiter.sweep(pipeline.now());

@@ -118,17 +118,32 @@ test('a bad token gets 401 and is counted as an auth failure; /status needs a be
   for (const k of ['version', 'uptime_s', 'license', 'backup']) assert.ok(k in body, k);
 });
 
-test('the per-client session cap evicts the least recently used idle session', async () => {
-  const h = await startHarness({ limits: { maxPerClient: 2, maxTotal: 3, idleMs: 60_000 } });
+test('past the per-client session cap a new session gets 503 + Retry-After and a clear message; no other session is evicted', async () => {
+  let now = 1_000_000;
+  const h = await startHarness({ now: () => now, limits: { maxPerClient: 2, maxTotal: 3, idleMs: 60_000 } });
   const first = await rawInit(h, 'alice');
-  await rawInit(h, 'alice');
-  await rawInit(h, 'alice');
+  now += 10_000;
+  const second = await rawInit(h, 'alice');
+  for (let i = 0; i < 3; i++) {
+    const refused = await post(h, 'alice', undefined, INIT);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '50', 'when the oldest idle session of this client expires');
+    const body = (await refused.json()) as { error: { code: number; message: string } };
+    assert.equal(body.error.code, -32000);
+    assert.match(body.error.message, /Too many open MCP sessions for client "alice": it already holds 2 \(MCP_SESSION_MAX_PER_CLIENT\)\. Close sessions .*DELETE.* retry after 50 s/);
+  }
   assert.equal(h.sessions.countFor('alice'), 2);
-  assert.equal((await post(h, 'alice', first, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).status, 404);
+  for (const sid of [first, second]) assert.equal((await post(h, 'alice', sid, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).status, 200, 'existing sessions still work');
+  assert.equal(h.metrics.value('aibridge_mcp_sessions_refused_total', { reason: 'client_cap' }), 3);
+  // Another client is not held back by alice's cap; past the instance cap everyone gets 503.
   await rawInit(h, 'olga');
-  const refused = await post(h, 'aud', undefined, INIT);
-  assert.equal(refused.status, 503);
-  assert.ok(refused.headers.get('retry-after'));
+  const full = await post(h, 'olga', undefined, INIT);
+  assert.equal(full.status, 503);
+  assert.ok(Number(full.headers.get('retry-after')) >= 1);
+  assert.match(((await full.json()) as { error: { message: string } }).error.message, /maximum of 3 open MCP sessions \(MCP_SESSION_MAX_TOTAL\)/);
+  // A closed session makes room again.
+  assert.equal((await h.fetch('https://x/mcp', { method: 'DELETE', headers: { authorization: 'Bearer alice', 'mcp-session-id': first, 'mcp-protocol-version': '2025-06-18' } })).status, 200);
+  assert.ok(await rawInit(h, 'alice'));
 });
 
 test('idle sessions expire', async () => {

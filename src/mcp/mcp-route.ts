@@ -3,7 +3,8 @@
  * first (fail closed when no authenticator is installed); sessions bound to the client that
  * opened them; no JSON-RPC batches; a tools/call is prepared and rate-limited by the pipeline
  * here, so an excess is a real HTTP 429 with Retry-After, and the prepared call is handed to the
- * session's handler. A second tools/call reusing the id of one still in flight is refused.
+ * session's handler. A second tools/call reusing the id of one still in flight is refused. A short
+ * SSE answer leaves in one write (coalesce-event-stream.ts).
  */
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/app-env.ts';
@@ -12,12 +13,13 @@ import type { Logger } from '../log/logger.ts';
 import type { AibridgeMetrics } from '../metrics/aibridge-metrics.ts';
 import type { ToolPipeline } from './pipeline/tool-pipeline.ts';
 import type { McpSession } from './mcp-session.ts';
-import type { SessionStore } from './session-store.ts';
+import type { Room, SessionStore } from './session-store.ts';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { authInfoOf, createMcpSession } from './mcp-session.ts';
 import { newSessionId } from './session-store.ts';
 import type { McpResources } from './content/resources.ts';
 import { idOf, jsonRpcError, whenBodyDone } from './json-rpc-response.ts';
+import { coalesceEventStream } from './coalesce-event-stream.ts';
 import type { SessionRecord, SessionRecordState } from '../state/shared-state.ts';
 import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 
@@ -80,6 +82,19 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
   };
 
+  /**
+   * Past a session cap: HTTP 503 + Retry-After (when an idle session of this client, or of any
+   * client for the instance cap, expires), naming the limit and what the caller can do.
+   */
+  const refuseSession = (room: Extract<Room, { ok: false }>, p: Principal): Response => {
+    d.metrics.sessionRefused(room.reason);
+    d.logger.warning('mcp_session_refused', { client: p.clientName, reason: room.reason, retry_after_s: room.retryAfterSeconds });
+    const message = room.reason === 'client_cap'
+      ? `Too many open MCP sessions for client "${p.clientName}": it already holds ${sessions.limits.maxPerClient} (MCP_SESSION_MAX_PER_CLIENT). Close sessions it no longer uses (HTTP DELETE with their Mcp-Session-Id) or retry after ${room.retryAfterSeconds} s, when an idle one expires`
+      : `This server already holds its maximum of ${sessions.limits.maxTotal} open MCP sessions (MCP_SESSION_MAX_TOTAL); retry after ${room.retryAfterSeconds} s`;
+    return jsonRpcError(503, -32000, message, { headers: { 'Retry-After': String(room.retryAfterSeconds) } });
+  };
+
   /** A session another instance opened: rebuild its server here from the shared record. */
   const rebuild = async (sid: string, p: Principal, ip: string): Promise<McpSession | Response> => {
     const shared = d.shared;
@@ -87,9 +102,8 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     const rec = await shared.records.get(sid);
     if (!rec) return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
     if (rec.client !== p.clientName) return mismatch(p, rec.client, ip);
-    const room = sessions.makeRoom(p.clientName);
-    if (!room.ok) return jsonRpcError(503, -32000, 'Too many open MCP sessions on this server; try again later', { headers: { 'Retry-After': '60' } });
-    if (room.evicted) void room.evicted.close();
+    const room = sessions.makeRoom(p.clientName, pipeline.now());
+    if (!room.ok) return refuseSession(room, p);
     const s = newSession(p, sid);
     await s.server.connect(s.transport);
     const authInfo = authInfoOf(p);
@@ -121,14 +135,8 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
   });
 
   const open = async (p: Principal): Promise<McpSession | Response> => {
-    const room = sessions.makeRoom(p.clientName);
-    if (!room.ok) {
-      d.metrics.sessionRefused(room.reason);
-      return room.reason === 'client_cap'
-        ? jsonRpcError(429, -32000, `Too many open MCP sessions for client "${p.clientName}" (limit ${sessions.limits.maxPerClient}); close sessions with DELETE`, { headers: { 'Retry-After': '60' } })
-        : jsonRpcError(503, -32000, 'Too many open MCP sessions on this server; try again later', { headers: { 'Retry-After': '60' } });
-    }
-    if (room.evicted) void room.evicted.close();
+    const room = sessions.makeRoom(p.clientName, pipeline.now());
+    if (!room.ok) return refuseSession(room, p);
     // With shared sessions the id is chosen here, so the event store can be bound to it.
     const s = newSession(p, d.shared ? newSessionId() : undefined);
     await s.server.connect(s.transport);
@@ -171,7 +179,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
       if (s instanceof Response) return s;
       const res = await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo });
       await record(s, p, body);
-      return res;
+      return (await coalesceEventStream(res)).response;
     }
     s = await lookup(c, p, ip);
     if (s instanceof Response) return s;
@@ -192,12 +200,14 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
         }
         s.calls.set(id, prepared);
         const session = s;
-        const res = await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo });
+        const res = await coalesceEventStream(await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo }));
         // Backstop for a call the SDK answered without reaching the handler: forget it once answered.
-        return whenBodyDone(res, () => { if (session.calls.get(id) === prepared) session.calls.delete(id); });
+        const forget = (): void => { if (session.calls.get(id) === prepared) session.calls.delete(id); };
+        if (res.complete) { forget(); return res.response; }
+        return whenBodyDone(res.response, forget);
       }
     }
-    return s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo });
+    return (await coalesceEventStream(await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo }))).response;
   });
   app.on(['PUT', 'PATCH', 'HEAD', 'OPTIONS'], d.path, (c) => {
     c.header('Allow', 'GET, POST, DELETE');

@@ -1,7 +1,8 @@
 /**
- * @module Live MCP sessions, each bound to the client that opened it. Bounded: per client the
- * least recently used idle session makes room for a new one; past the global cap new sessions
- * are refused; idle sessions expire.
+ * @module Live MCP sessions, each bound to the client that opened it. Bounded: past the
+ * per-client cap (MCP_SESSION_MAX_PER_CLIENT) or the instance's cap (MCP_SESSION_MAX_TOTAL) a new
+ * session is refused — never another session evicted to make room, so one agent cannot end the
+ * session (plan, approval, progress) of another agent of the same client; idle sessions expire.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -23,7 +24,11 @@ export function newSessionId(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export type Room = { ok: true; evicted?: StoredSession } | { ok: false; reason: 'client_cap' | 'global_cap' };
+/** Room for one more session, or why not and when to retry (seconds until an idle session expires). */
+export type Room = { ok: true } | { ok: false; reason: 'client_cap' | 'global_cap'; retryAfterSeconds: number };
+
+/** Retry-After when every session in the way is busy (no idle one will expire on its own soon). */
+const BUSY_RETRY_SECONDS = 60;
 
 export class SessionStore {
   readonly limits: SessionLimits;
@@ -54,18 +59,21 @@ export class SessionStore {
     return [...new Set([...this.#sessions.values()].map((s) => s.clientName))].sort();
   }
 
-  /** Make room for one more session of `clientName`, evicting its least recently used idle one if needed. */
-  makeRoom(clientName: string): Room {
-    if (this.countFor(clientName) < this.limits.maxPerClient) {
-      return this.#sessions.size < this.limits.maxTotal ? { ok: true } : { ok: false, reason: 'global_cap' };
-    }
-    let lru: StoredSession | undefined;
+  /** Whether `clientName` may open one more session at `now` (ms); a refusal says when to retry. */
+  makeRoom(clientName: string, now: number): Room {
+    if (this.countFor(clientName) >= this.limits.maxPerClient) return { ok: false, reason: 'client_cap', retryAfterSeconds: this.#retryAfter(now, clientName) };
+    if (this.#sessions.size >= this.limits.maxTotal) return { ok: false, reason: 'global_cap', retryAfterSeconds: this.#retryAfter(now) };
+    return { ok: true };
+  }
+
+  /** Seconds until the first idle session (of `clientName`, or any) expires; BUSY_RETRY_SECONDS when none is idle. */
+  #retryAfter(now: number, clientName?: string): number {
+    let oldest: number | undefined;
     for (const s of this.#sessions.values()) {
-      if (s.clientName === clientName && s.inFlight === 0 && (!lru || s.lastSeenAt < lru.lastSeenAt)) lru = s;
+      if ((clientName === undefined || s.clientName === clientName) && s.inFlight === 0 && (oldest === undefined || s.lastSeenAt < oldest)) oldest = s.lastSeenAt;
     }
-    if (!lru) return { ok: false, reason: 'client_cap' };
-    this.#sessions.delete(lru.id);
-    return { ok: true, evicted: lru };
+    if (oldest === undefined) return BUSY_RETRY_SECONDS;
+    return Math.max(1, Math.ceil((oldest + this.limits.idleMs - now) / 1000));
   }
 
   /** Remove and return sessions idle for longer than the limit. */

@@ -2,7 +2,8 @@
  * @module Bearer token → Principal: the signature and claim checks of verify-token.ts, then the
  * state checks — jti not revoked, client still listed with the same subject and a mode that
  * allows this kind of token, and for JWT mode the client's current `.token` (a renewed token
- * replaces the old one at once).
+ * replaces the old one at once). The signature and claim checks are memoised per token until it
+ * expires (verified-token-cache.ts); the state checks run on every call.
  */
 import type { Principal } from '../principal.ts';
 import type { ClientSpec } from '../clients/client-spec.ts';
@@ -12,6 +13,7 @@ import type { ExpiringSetState } from '../../state/shared-state.ts';
 import type { TokenKeys } from './token-keys.ts';
 import { ACCESS_TOKEN_TYP } from './sign-token.ts';
 import { verifyToken } from './verify-token.ts';
+import { VerifiedTokenCache } from './verified-token-cache.ts';
 import type { TokenClaims, TokenFailure } from './verify-token.ts';
 
 export interface BearerVerifierOptions {
@@ -47,6 +49,8 @@ export async function clientCutoff(cutoffs: ExpiringSetState, client: string): P
 
 export class BearerVerifier {
   #o: BearerVerifierOptions;
+  /** Signature + claim checks already passed, by token digest (bound to this verifier's key, issuer, audiences). */
+  readonly verified = new VerifiedTokenCache();
 
   constructor(options: BearerVerifierOptions) {
     this.#o = options;
@@ -54,7 +58,8 @@ export class BearerVerifier {
 
   async verify(token: string): Promise<BearerResult> {
     const o = this.#o;
-    const r = await verifyToken(token, { publicKey: o.keys.publicKey, keyId: o.keys.keyId, issuer: o.issuer, audiences: o.audiences, now: o.now() });
+    const now = o.now();
+    const r = await this.verified.verify(token, now, () => verifyToken(token, { publicKey: o.keys.publicKey, keyId: o.keys.keyId, issuer: o.issuer, audiences: o.audiences, now }));
     if (!r.ok) return r;
     const c = r.claims;
     const fail = (reason: TokenFailure): BearerResult => ({ ok: false, reason, jti: c.jti, clientId: c.client_id });
