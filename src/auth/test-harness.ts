@@ -18,7 +18,6 @@ import type { AuthContext } from './auth-context.ts';
 import { buildAuthContext } from './build-auth-context.ts';
 import { syncClients } from './clients/sync-clients.ts';
 import { authenticate } from './authenticate.ts';
-import { mountAuthRoutes } from './auth-routes.ts';
 import { fail2banGuard } from './fail2ban/fail2ban-guard.ts';
 
 /**
@@ -75,10 +74,9 @@ export async function makeRig(options: RigOptions = {}): Promise<Rig> {
     ctx.files.write(spec.name, '.secret_hash', bcrypt.hashSync(s, 4));
     secrets.set(spec.name, s);
   }
-  const app = buildApp({ config, logger: createNullLogger(), audit, fail2banGuard: fail2banGuard(ctx) }, [
-    (h) => mountAuthRoutes(h, ctx, 'Test Bridge'),
-    (h) => h.post('/mcp', authenticate(ctx), (c) => c.json({ client: c.get('principal')?.clientName, method: c.get('principal')?.authMethod })),
-  ]);
+  const app = buildApp({ config, logger: createNullLogger(), audit, fail2banGuard: fail2banGuard(ctx) }, { oauth: { ctx, serverName: 'Test Bridge' } });
+  // A stand-in protected route, behind the app's middleware like the real one.
+  app.post('/mcp', authenticate(ctx), (c) => c.json({ client: c.get('principal')?.clientName, method: c.get('principal')?.authMethod }));
   return {
     dir, app, ctx, clock,
     call(path, init = {}) {

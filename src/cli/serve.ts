@@ -28,7 +28,7 @@ export const SERVE_COMMAND: Command = {
     const lock = acquireServeLock(ctx.dir);
     let started;
     try { started = await startServer(ctx.dir); } catch (err) { lock.release(); throw err; }
-    for (const line of startupSummary(started.runtime)) ctx.out(line);
+    for (const line of startupSummary(started.handles)) ctx.out(line);
     return new Promise<number>((resolve) => {
       const onSignal = (signal: NodeJS.Signals): void => {
         for (const s of STOP_SIGNALS) process.off(s, onSignal);

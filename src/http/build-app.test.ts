@@ -13,7 +13,10 @@ function app() {
   writeFileSync(join(dir, '.env'), 'MCP_SERVER_SECURITY_ALLOWED_HOSTS=localhost:*\nMCP_SERVER_SECURITY_ALLOWED_ORIGINS=https://localhost:8443\nHTTP_MAX_BODY_BYTES=2048\n', { mode: 0o600 });
   const config = loadConfig(dir);
   const audit = AuditLog.open({ dir: config.paths.logsDir, rotateSize: 1e6, rotateFiles: 1, checkpointPath: join(dir, 'cp') });
-  const a = buildApp({ config, logger: createNullLogger(), audit }, [(h) => { h.post('/echo', async (c) => c.json({ n: (await c.req.text()).length })); h.get('/boom', () => { throw new Error('secret internals /etc/x'); }); }]);
+  const a = buildApp({ config, logger: createNullLogger(), audit });
+  // Routes added after buildApp still run behind its middleware, error handler and 404.
+  a.post('/echo', async (c) => c.json({ n: (await c.req.text()).length }));
+  a.get('/boom', () => { throw new Error('secret internals /etc/x'); });
   return { a, dir };
 }
 

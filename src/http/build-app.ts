@@ -1,8 +1,10 @@
 /**
- * @module The Hono app and its middleware order, written once here: request id + peer address →
- * security headers → Host/Origin guard → request shape → GET /health → Fail2Ban guard (every
- * route after /health) → routes. Later issues add routes through `extensions`, never middleware
- * that must run before them.
+ * @module The Hono app: its middleware order and its routes, written once here. Middleware:
+ * request id + peer address → security headers → Host/Origin guard → request shape →
+ * GET /health → Fail2Ban guard (every route after /health). Routes, in this order: OAuth and
+ * discovery (auth/auth-routes.ts) → MCP endpoint → GET /status → GET /metrics → GET /readyz.
+ * Start-up (server/start-server.ts) hands the typed parts in `AppRoutes`; nothing else mounts a
+ * route. A new route is a new field of `AppRoutes` and one line below.
  */
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
@@ -16,6 +18,17 @@ import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { UnauthenticatedAudit } from '../audit/unauthenticated-audit.ts';
+import type { AuthContext } from '../auth/auth-context.ts';
+import { mountAuthRoutes } from '../auth/auth-routes.ts';
+import { mountMcpRoute } from '../mcp/mcp-route.ts';
+import type { McpRouteDeps } from '../mcp/mcp-route.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { mountStatusRoute } from './status-route.ts';
+import type { StatusSource } from './status-route.ts';
+import { mountMetricsRoute } from './metrics-route.ts';
+import type { MetricsAccess } from './metrics-route.ts';
+import { mountReadyzRoute } from './readyz-route.ts';
+import type { ReadinessProbe } from './readyz-route.ts';
 
 export interface AppDeps {
   config: Config; logger: Logger; audit: AuditLog;
@@ -27,12 +40,23 @@ export interface AppDeps {
   fail2banGuard?: MiddlewareHandler<AppEnv>;
 }
 
-/** A function that mounts routes or middleware on the app (auth, MCP, status, metrics…). */
-export type AppExtension = (app: Hono<AppEnv>) => void;
+/** The routes the app serves; an absent one is not mounted (tests mount parts). */
+export interface AppRoutes {
+  /** Discovery documents, /revoke, and /authorize + /token when OAuth is on. */
+  oauth?: { ctx: AuthContext; serverName: string };
+  /** The Streamable HTTP endpoint at MCP_SERVER_URL_PATH. */
+  mcp?: McpRouteDeps;
+  /** GET /status behind `auth` (bearer). */
+  status?: { auth: MiddlewareHandler<AppEnv>; source: StatusSource };
+  /** GET /metrics (loopback, scrape allowlist, metrics token or an allowed client). */
+  metrics?: { registry: Metrics; access: MetricsAccess };
+  /** GET /readyz (no authentication). */
+  readyz?: ReadinessProbe;
+}
 
 interface NodeBindings { incoming?: { socket?: { remoteAddress?: string } } }
 
-export function buildApp(deps: AppDeps, extensions: readonly AppExtension[] = []): Hono<AppEnv> {
+export function buildApp(deps: AppDeps, routes: AppRoutes = {}): Hono<AppEnv> {
   const { config, logger, audit } = deps;
   const app = new Hono<AppEnv>();
   const unauthenticated = new UnauthenticatedAudit({ append: (cat, event, fields) => audit.append(cat, event, fields), ...(deps.onViolation ? { onViolation: deps.onViolation } : {}) });
@@ -65,7 +89,11 @@ export function buildApp(deps: AppDeps, extensions: readonly AppExtension[] = []
   }));
   app.get('/health', (c) => c.text('ok'));
   if (deps.fail2banGuard) app.use('*', deps.fail2banGuard);
-  for (const extend of extensions) extend(app);
+  if (routes.oauth) mountAuthRoutes(app, routes.oauth.ctx, routes.oauth.serverName);
+  if (routes.mcp) mountMcpRoute(app, routes.mcp);
+  if (routes.status) mountStatusRoute(app, routes.status.auth, routes.status.source);
+  if (routes.metrics) mountMetricsRoute(app, routes.metrics.registry, routes.metrics.access);
+  if (routes.readyz) mountReadyzRoute(app, routes.readyz);
   app.notFound((c) => c.json({ error: 'not_found', message: 'No such endpoint' }, 404));
   app.onError(errorResponder(logger));
   return app;

@@ -13,6 +13,8 @@ import { LicenseWatchdog } from './license-watchdog.ts';
 import type { LicenseAudit, LicenseLogger } from './license-watchdog.ts';
 import { embeddedTrustAnchor } from './trust-anchor.ts';
 import type { TrustAnchor } from './trust-anchor.ts';
+import { licenseReport } from './license-report.ts';
+import type { LicenseReport } from './license-report.ts';
 
 export interface OpenLicenseOptions {
   config: Config;
@@ -33,7 +35,18 @@ function watchLicenseFile(secretsDir: string, onChange: () => void): () => void 
   }
 }
 
-export async function openLicense(o: OpenLicenseOptions): Promise<{ watchdog: LicenseWatchdog; anchor: TrustAnchor; installId: string }> {
+/** What step 8 hands on: the licence watchdog (state, entitlements, changes; started at step 10). */
+export interface LicenseHandle {
+  watchdog: LicenseWatchdog;
+  anchor: TrustAnchor;
+  installId: string;
+  /** The licence as /status, /readyz and the gauges show it, now. */
+  report(): LicenseReport;
+  /** Stops the watchdog's timer and file watch. */
+  close(): void;
+}
+
+export async function openLicense(o: OpenLicenseOptions): Promise<LicenseHandle> {
   const anchor = o.anchor ?? embeddedTrustAnchor();
   const secretsDir = o.config.paths.secretsDir;
   const installId = ensureInstallId(secretsDir);
@@ -44,5 +57,5 @@ export async function openLicense(o: OpenLicenseOptions): Promise<{ watchdog: Li
     watch: (onChange) => watchLicenseFile(secretsDir, onChange),
   });
   await watchdog.checkNow();
-  return { watchdog, anchor, installId };
+  return { watchdog, anchor, installId, report: () => licenseReport(watchdog.status, anchor.kind), close: () => watchdog.stop() };
 }

@@ -28,10 +28,10 @@ import { startSessionNotices } from '../session-notices.ts';
 import { createLocalNoticeBus } from '../../state/notice-bus.ts';
 import type { DeliveredNotice, SharedState } from '../../state/shared-state.ts';
 import type { SessionLimits } from '../session-store.ts';
-import { mountMcpRoute, requireBearer } from '../mcp-route.ts';
+import { requireBearer } from '../mcp-route.ts';
 import { countAuthFailures } from '../count-auth-failures.ts';
-import { mountStatusRoute } from '../../http/status-route.ts';
-import { mountMetricsRoute } from '../../http/metrics-route.ts';
+import type { StatusReport } from '../../http/status-route.ts';
+import { licenseReport } from '../../license/license-report.ts';
 import type { LicenseGate } from '../../license/license-gate.ts';
 import { applyLicense } from '../licensed-tool-set.ts';
 
@@ -134,6 +134,18 @@ function fakeTools(calls: string[]): ToolDefinition[] {
   return [axl, sqlUpdate, cli, slow, boom];
 }
 
+/** A /status body for the harness (no licence, watchdogs or Fail2Ban here). */
+function statusFixture(audit: AuditLog, sessions: number): StatusReport {
+  const idle = { state: 'idle' as const, interval_s: 60, last_run_at: null, last_result: null, runs: 0, skipped_overlaps: 0 };
+  return {
+    license: licenseReport({ state: 'INVALID', reason: 'the harness has no licence', checkedAt: Date.now() }, 'development'),
+    backup: { enabled: false, interval_h: 168, sftp: null, last_backup_at: null, last_backup_file: null },
+    profiles: { loaded: [], invalid: {} }, integrity: { state: 'skipped', reason: 'test harness' }, state: { backend: 'local', instance: 'harness' },
+    watchdogs: { integrity: idle, backup: idle }, blacklisted_ips: 0, auth: { mode: 'jwt', clients: Object.keys(CLIENTS).length }, modules: ['cucm'],
+    clients: { active: 0, configured: Object.keys(CLIENTS).length }, mcp: { sessions, tools: 0 }, audit: { healthy: audit.healthy, records: audit.head.seq },
+  };
+}
+
 export interface HarnessOptions {
   auth?: MiddlewareHandler<AppEnv> | null; limits?: SessionLimits; now?: () => number; logger?: Logger; extraTools?: ToolDefinition[]; license?: LicenseGate;
   /** A shared state (Valkey) makes this one of several instances: session records, event store, rate limits, notices. */
@@ -167,18 +179,18 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   tools.add(createIntrospectionTools(pipeline, o.license));
   if (o.license) applyLicense(o.license, tools, pipeline, logger);
   const sessions = new SessionStore(o.limits);
-  // As mcp-plugin.ts: a change of the tool set tells every open session (of every instance).
+  // As mcp/mcp-endpoint.ts: a change of the tool set tells every open session (of every instance).
   const delivered: Harness['delivered'] = [];
   const notices = await startSessionNotices({ sessions, bus: o.state?.notices ?? createLocalNoticeBus(), logger, onDelivered: (notice, n) => delivered.push({ notice, sessions: n }) });
   tools.onChange(() => notices.publish('notifications/tools/list_changed'));
   const state = o.state;
   const shared = state?.eventStore ? { records: state.sessions, idleSeconds: 1800, eventStore: state.eventStore.bind(state) } : undefined;
   const auth = countAuthFailures(metrics, requireBearer(() => (o.auth === null ? undefined : o.auth ?? TEST_AUTH)));
-  const app = buildApp({ config, logger, audit: real }, [(h) => {
-    mountMcpRoute(h, { path: '/mcp', name: 'Test Bridge', instructions: 'Use aibridge_whoami first', pipeline, sessions, auth, audit, logger, metrics, ...(shared ? { shared } : {}) });
-    mountStatusRoute(h, auth, { name: 'Test Bridge', version: 'test', startedAt: new Date(), facts: () => ({}), sections: () => ({ sessions: sessions.size }) });
-    mountMetricsRoute(h, metrics, { auth, clients: ['aud'], token: METRICS_TEST_TOKEN });
-  }]);
+  const app = buildApp({ config, logger, audit: real }, {
+    mcp: { path: '/mcp', name: 'Test Bridge', instructions: 'Use aibridge_whoami first', pipeline, sessions, auth, audit, logger, metrics, ...(shared ? { shared } : {}) },
+    status: { auth, source: { name: 'Test Bridge', version: 'test', startedAt: new Date(), report: () => statusFixture(real, sessions.size) } },
+    metrics: { registry: metrics, access: { auth, clients: ['aud'], token: METRICS_TEST_TOKEN } },
+  });
   /** Requests come from a loopback peer unless `peer` says otherwise (the TCP address the app sees). */
   const fetchFn = async (url: string | URL, init: RequestInit = {}, peer = '127.0.0.1'): Promise<Response> => {
     const headers = new Headers(init.headers);

@@ -16,24 +16,41 @@ import { runBackupJob } from './backup-job.ts';
 import type { LeaseState } from '../../state/shared-state.ts';
 import { onLeaseHolder, startLeaseKeeper } from '../../state/lease-keeper.ts';
 
-/** What the backup watchdog needs from the running server; `status` receives its /status facts. */
+/** What the backup watchdog needs from the running server. */
 export interface BackupWatchdogDeps {
   config: Config;
   logger: Logger;
   audit: Pick<AuditLog, 'append'>;
-  status: Record<string, unknown>;
   /** Several instances (STATE_BACKEND=valkey): only the holder of the `backup` lease backs up. */
   leases?: LeaseState;
 }
 
-export function startBackupWatchdog(runtime: BackupWatchdogDeps): Watchdog {
+/** The /status `backup` object. */
+export interface BackupFacts {
+  enabled: boolean;
+  interval_h: number;
+  sftp: string | null;
+  last_backup_at: string | null;
+  last_backup_file: string | null;
+  last_export_error?: string;
+}
+
+export interface BackupWatchdog extends Watchdog {
+  /** Read at each /status request from backups/, so a backup made with the CLI shows up too. */
+  facts(): BackupFacts;
+}
+
+export function startBackupWatchdog(runtime: BackupWatchdogDeps): BackupWatchdog {
   const env = runtime.config.env;
-  const backupFacts: Record<string, unknown> = { enabled: env.BACKUP_ENABLED, interval_h: env.BACKUP_INTERVAL_HOURS, sftp: env.BACKUP_SFTP_HOST ? `${env.BACKUP_SFTP_HOST}:${env.BACKUP_SFTP_PORT}` : null };
-  // Read from backups/ at each /status request, so a backup made with the CLI shows up too.
-  const newest = (): NewestBackup | undefined => newestLocalBackup(runtime.config.paths.backupsDir);
-  Object.defineProperty(backupFacts, 'last_backup_at', { enumerable: true, get: () => newest()?.at ?? null });
-  Object.defineProperty(backupFacts, 'last_backup_file', { enumerable: true, get: () => newest()?.file ?? null });
-  runtime.status.backup = backupFacts;
+  const sftp = env.BACKUP_SFTP_HOST ? `${env.BACKUP_SFTP_HOST}:${env.BACKUP_SFTP_PORT}` : null;
+  let lastExportError: string | undefined;
+  const facts = (): BackupFacts => {
+    const newest: NewestBackup | undefined = newestLocalBackup(runtime.config.paths.backupsDir);
+    return {
+      enabled: env.BACKUP_ENABLED, interval_h: env.BACKUP_INTERVAL_HOURS, sftp, last_backup_at: newest?.at ?? null, last_backup_file: newest?.file ?? null,
+      ...(lastExportError ? { last_export_error: lastExportError } : {}),
+    };
+  };
   let ran = false;
   const task = async (): Promise<{ state: WatchdogState; result: string }> => {
     try {
@@ -41,11 +58,11 @@ export function startBackupWatchdog(runtime: BackupWatchdogDeps): Watchdog {
       ran = true;
       runtime.logger.info('backup_created', { file: basename(r.backup.file), bytes: r.backup.bytes, exported: r.exported?.remote ?? null });
       if (r.exportError) {
-        backupFacts.last_export_error = r.exportError.message;
+        lastExportError = r.exportError.message;
         runtime.logger.error('backup_export_failed', { message: r.exportError.message });
         return { state: 'failed', result: `backup kept locally; export failed: ${r.exportError.message}` };
       }
-      delete backupFacts.last_export_error;
+      lastExportError = undefined;
       return { state: 'ok', result: basename(r.backup.file) };
     } catch (err) {
       if (isAppError(err) && err.code === 'E_RUNNING') {
@@ -60,10 +77,10 @@ export function startBackupWatchdog(runtime: BackupWatchdogDeps): Watchdog {
     const w = startWatchdog(env.BACKUP_INTERVAL_HOURS * 3_600_000, async () => ({ state: 'disabled', result: 'BACKUP_ENABLED=0' }), false);
     w.status.state = 'disabled';
     void w.stop().then(() => { w.status.state = 'disabled'; });
-    return w;
+    return { ...w, facts };
   }
-  if (!runtime.leases) return startWatchdog(env.BACKUP_INTERVAL_HOURS * 3_600_000, task, true);
+  if (!runtime.leases) return { ...startWatchdog(env.BACKUP_INTERVAL_HOURS * 3_600_000, task, true), facts };
   const keeper = startLeaseKeeper(runtime.leases, 'backup');
   const w = startWatchdog(env.BACKUP_INTERVAL_HOURS * 3_600_000, onLeaseHolder(keeper, task, () => ({ state: 'ok' as WatchdogState, result: 'standby: another instance holds the backup lease' })), true);
-  return { status: w.status, runNow: w.runNow, async stop() { await w.stop(); await keeper.stop(); } };
+  return { status: w.status, runNow: w.runNow, facts, async stop() { await w.stop(); await keeper.stop(); } };
 }
