@@ -27,8 +27,9 @@ export async function streamOutbound<T>(req: StreamRequest, consume: (res: Incom
   const ctl = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let idle = false;
+  // One timer, re-armed on every socket chunk (refresh() rather than a new timer per chunk).
   const touch = (): void => {
-    clearTimeout(timer);
+    if (timer) { timer.refresh(); return; }
     timer = setTimeout(() => { idle = true; ctl.abort(); }, req.idleTimeoutMs);
   };
   const onAbort = (): void => ctl.abort();

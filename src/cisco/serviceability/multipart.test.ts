@@ -88,3 +88,26 @@ test('multipart: truncated bodies, oversized headers, too many parts and bad bou
   assert.equal(multipartBoundary(`multipart/related; type="text/xml"; start="<a;b>"; boundary="${B}"`), B);
   assert.equal(contentTypeParams('multipart/related; start="<a;b>"; boundary=x').params.start, '<a;b>');
 });
+
+test('multipart: a chunk is held back only where it could end inside a delimiter', () => {
+  const r = new MultipartReader(B);
+  const head = body(Buffer.alloc(0)).subarray(0, body(Buffer.alloc(0)).length - `\r\n--${B}--\r\n`.length);
+  r.push(head);
+  const dataOf = (evs: MultipartEvent[]): Buffer[] => evs.filter((e) => e.type === 'data').map((e) => (e as { data: Buffer }).data);
+  // Ends in text: passed on whole, as one slice of the chunk (no copy, nothing kept).
+  const plain = Buffer.from('12:00:00.001 |AppInfo  |SIPTcp - wait_SdlReadRsp\n'.repeat(100));
+  assert.deepEqual(dataOf(r.push(plain)).map((d) => d.length), [plain.length]);
+  // Ends in "\r\n-": could be the start of the delimiter, so those 3 bytes wait for the next chunk.
+  const risky = Buffer.concat([plain, Buffer.from('\r\n-')]);
+  assert.deepEqual(dataOf(r.push(risky)).map((d) => d.length), [plain.length]);
+  // The next chunk shows it was data after all: the 3 bytes come first, then the chunk.
+  const next = Buffer.from('x\r\nmore');
+  const out = dataOf(r.push(next));
+  assert.equal(Buffer.concat(out).toString(), '\r\n-x\r\nmore');
+  // A CR that cannot start the delimiter (followed by other bytes) is not held back.
+  const cr = Buffer.from('a\rb\r\nc');
+  assert.deepEqual(dataOf(r.push(cr)).map((d) => d.toString()), ['a\rb\r\nc']);
+  const end = r.push(Buffer.from(`\r\n--${B}--\r\n`));
+  assert.equal(end.at(-1)?.type, 'end');
+  r.finish();
+});

@@ -2,8 +2,8 @@
  * @module A push-style MIME multipart reader (RFC 2046 §5.1) for SOAP-with-attachments and MTOM
  * answers of GetOneFile. It never holds more than one input chunk plus a delimiter's worth of
  * bytes: part bodies come out as slices of the chunks fed in, so a 200 MB attachment streams
- * through with flat memory. A delimiter split across chunks is found because the last
- * `delimiter.length - 1` bytes of a chunk are kept back until the next one arrives.
+ * through with flat memory. A delimiter split across chunks is found because the end of a chunk
+ * that could begin one (at most `delimiter.length - 1` bytes) is kept back until the next arrives.
  *
  * Bounds (each a clear error, never a memory blow-up): header block size, number of parts, and a
  * body that ends before its closing delimiter.
@@ -24,6 +24,7 @@ export interface MultipartLimits {
 }
 
 const CRLF = Buffer.from('\r\n');
+const EMPTY = Buffer.alloc(0);
 
 /** RFC 2046 boundary: 1-70 characters from bchars, not ending in a space. */
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
@@ -61,6 +62,19 @@ function parseHeaders(block: string): Record<string, string> {
   return headers;
 }
 
+/**
+ * Length of the longest end of `buf` that could be the start of a delimiter split across chunks
+ * (a proper prefix of `d`); only that much must wait for the next chunk. Usually 0: a delimiter
+ * starts with CR, and most chunks do not end within one.
+ */
+function delimiterPrefixAtEnd(buf: Buffer, d: Buffer): number {
+  for (let k = buf.indexOf(d[0]!, Math.max(0, buf.length - (d.length - 1))); k >= 0; k = buf.indexOf(d[0]!, k + 1)) {
+    const n = buf.length - k;
+    if (buf.compare(d, 0, n, k) === 0) return n;
+  }
+  return 0;
+}
+
 type State = 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'done';
 
 export class MultipartReader {
@@ -87,8 +101,28 @@ export class MultipartReader {
   push(chunk: Buffer): MultipartEvent[] {
     const events: MultipartEvent[] = [];
     if (this.#state === 'done') return events; // epilogue: ignored, as RFC 2046 says
-    let buf = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
     const d = this.#delimiter;
+    let buf: Buffer;
+    if (this.#pending.length === 0) {
+      buf = chunk;
+    } else if (this.#state === 'body' && chunk.length >= d.length) {
+      // In a body the kept tail is shorter than the delimiter, so a delimiter that starts in it
+      // ends within the chunk's first d.length - 1 bytes: search only that junction instead of
+      // copying every chunk of a 200 MB attachment behind the tail.
+      const tail = this.#pending;
+      const i = Buffer.concat([tail, chunk.subarray(0, d.length - 1)]).indexOf(d);
+      if (i < 0) {
+        events.push({ type: 'data', data: tail });
+        buf = chunk;
+      } else {
+        if (i > 0) events.push({ type: 'data', data: tail.subarray(0, i) });
+        events.push({ type: 'end' });
+        this.#state = 'after-delimiter';
+        buf = chunk.subarray(i + d.length - tail.length);
+      }
+    } else {
+      buf = Buffer.concat([this.#pending, chunk]);
+    }
     for (;;) {
       if (this.#state === 'preamble') {
         const i = buf.indexOf(d);
@@ -123,7 +157,7 @@ export class MultipartReader {
       } else if (this.#state === 'body') {
         const i = buf.indexOf(d);
         if (i < 0) {
-          const keep = Math.min(buf.length, d.length - 1);
+          const keep = delimiterPrefixAtEnd(buf, d);
           if (buf.length > keep) events.push({ type: 'data', data: buf.subarray(0, buf.length - keep) });
           buf = buf.subarray(buf.length - keep);
           break;
@@ -137,7 +171,7 @@ export class MultipartReader {
       }
     }
     // Copy the small tail so the caller's chunk can be released.
-    this.#pending = Buffer.from(buf);
+    this.#pending = buf.length === 0 ? EMPTY : Buffer.from(buf);
     return events;
   }
 

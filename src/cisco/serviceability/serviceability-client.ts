@@ -8,6 +8,7 @@ import { open as openFile, mkdir, rm } from 'node:fs/promises';
 import { AppError } from '../../lib/errors.ts';
 import type { XObject } from '../../lib/xsd/xvalue.ts';
 import { tempFileBeside, commitTempFile } from '../../lib/atomic-write.ts';
+import { WriteBehind } from '../../lib/write-behind.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { sendOutbound } from '../https-request.ts';
@@ -184,6 +185,7 @@ async function receiveMultipart(res: NodeJS.ReadableStream & { headers?: unknown
   await mkdir(dirnameOf(opts.dest), { recursive: true, mode: 0o700 });
   const tmp = tempFileBeside(opts.dest);
   const fh = await openFile(tmp, 'wx', 0o600);
+  const sink = new WriteBehind(fh);
   let role: 'soap' | 'file' | 'skip' = 'skip';
   let seenParts = 0;
   let fileParts = 0;
@@ -207,7 +209,7 @@ async function receiveMultipart(res: NodeJS.ReadableStream & { headers?: unknown
           } else if (role === 'file') {
             bytes += ev.data.length;
             if (bytes > opts.maxBytes) throw new AppError('E_INPUT_INVALID', `The file is larger than the download cap of ${opts.maxBytes} bytes and was not kept`, { hint: 'raise SERVER_CUCM_DIME_MAX_DOWNLOAD_MB in .env, or pick a smaller file (trace files roll over at a configurable size)' });
-            await fh.write(ev.data);
+            await sink.write(ev.data);
             opts.onProgress?.(bytes, undefined);
           }
         }
@@ -221,6 +223,7 @@ async function receiveMultipart(res: NodeJS.ReadableStream & { headers?: unknown
     }
     if (soap) scanXml(soap); // the envelope must at least be acceptable XML
     if (fileParts === 0) throw upstreamError('malformed_answer', `Node "${opts.nodeName}" sent a GetOneFile answer without a file part`, { node: opts.nodeName, hint: 'the file may be empty or unreadable on the node' });
+    await sink.flush();
     await fh.sync();
     await fh.close();
     await commitTempFile(tmp, opts.dest);
@@ -228,6 +231,7 @@ async function receiveMultipart(res: NodeJS.ReadableStream & { headers?: unknown
     return { path: opts.dest, bytes, contentType };
   } finally {
     if (!committed) {
+      await sink.flush().catch(() => undefined);
       await fh.close().catch(() => undefined);
       await rm(tmp, { force: true });
     }
