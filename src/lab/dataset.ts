@@ -29,6 +29,8 @@ export interface DatasetOptions {
   credentials: LabData['credentials'];
   /** Services stopped from the start (fault service:stopped:NAME). */
   stoppedServices?: readonly string[];
+  /** Services that accept Start/Restart and stay Stopped (fault service:nostart:NAME). */
+  noStartServices?: readonly string[];
   /** Epoch ms of the lab start (default now). */
   startedAt?: number;
 }
@@ -149,7 +151,7 @@ export function buildDataset(opts: DatasetOptions): LabData {
   const data: LabData = {
     version: opts.version, seed: opts.seed, axl: store, registrations, cupi: buildCupiData(store, rng),
     credentials: opts.credentials, cucmNodes: opts.cucmNodes, sites,
-    services: new LabServices(NODE_LAYOUT, startedAt, opts.stoppedServices ?? []), calls: [], startedAt,
+    services: new LabServices(NODE_LAYOUT, startedAt, opts.stoppedServices ?? [], opts.noStartServices ?? []), calls: [], startedAt,
   };
   data.calls = buildCalls(data, startedAt);
   return data;

@@ -13,6 +13,8 @@ test('parseFaults() reads every documented item', () => {
   assert.equal(p.risPerMinute, 5);
   assert.ok(p.credentialsExpired && p.sshHostKeyChanged && p.tlsUntrusted);
   assert.equal(p.sshDropRate, 0.2);
+  const svc = parseFaults('service:stopped:Cisco Tftp,service:nostart:Cisco Extended Functions');
+  assert.deepEqual([svc.stoppedServices, svc.noStartServices], [['Cisco Tftp'], ['Cisco Extended Functions']]);
 });
 
 test('parseFaults() defaults follow CUCM (8 MB answers, 15 RIS requests a minute)', () => {
@@ -23,7 +25,7 @@ test('parseFaults() defaults follow CUCM (8 MB answers, 15 RIS requests a minute
 });
 
 test('parseFaults() rejects unknown items and out-of-range numbers with E_USAGE', () => {
-  for (const bad of ['nope', 'axl:500:2', 'axl:500', 'latency:-1', 'ssh:hostkey:1', 'axl:404:0.1']) {
+  for (const bad of ['nope', 'axl:500:2', 'axl:500', 'latency:-1', 'ssh:hostkey:1', 'axl:404:0.1', 'service:nostart', 'service:nostart:<x>']) {
     assert.throws(() => parseFaults(bad), (e: unknown) => e instanceof AppError && e.code === 'E_USAGE');
   }
 });

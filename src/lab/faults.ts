@@ -17,6 +17,8 @@
  *   dime:slow             DIME GetOneFile answers start late and trickle (about 256 KiB/s)
  *   perfmon:rate:N        PerfmonService requests allowed per minute (default 80, as CUCM; 0 = no limit)
  *   service:stopped:NAME  the named service (e.g. Cisco Tftp) is stopped on every node from the start
+ *   service:nostart:NAME  Start and Restart of the named service are accepted but it stays Stopped
+ *                         (as a service with a broken configuration does)
  */
 import { AppError } from '../lib/errors.ts';
 import { Prng } from './prng.ts';
@@ -43,6 +45,8 @@ export interface FaultPlan {
   dimeSlow: boolean;
   perfmonPerMinute: number;
   stoppedServices: string[];
+  /** Services that accept Start/Restart and stay Stopped. */
+  noStartServices: string[];
 }
 
 export const FAULTS_HELP = [
@@ -64,6 +68,7 @@ export const FAULTS_HELP = [
   '  dime:slow              DIME GetOneFile answers start late and trickle (~256 KiB/s)',
   '  perfmon:rate:N         PerfmonService requests per minute (default 80; 0 = no limit)',
   '  service:stopped:NAME   service NAME (e.g. Cisco Tftp) stopped on every node from the start',
+  '  service:nostart:NAME   Start/Restart of service NAME are accepted, but it stays Stopped',
   'Example: --faults axl:503:0.2,ris:rate:5,latency:150',
 ].join('\n');
 
@@ -82,7 +87,7 @@ export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan 
   const plan: FaultPlan = {
     latencyMs, httpErrors: [], axlThrottleRate: 0, axlConcurrency: 8, axlMaxBytes: 8 * 1024 * 1024, risPerMinute: 15,
     credentialsExpired: false, sshDropRate: 0, sshHostKeyChanged: false, tlsUntrusted: false, phoneError: undefined,
-    replicationBad: false, ntpUnsynced: false, certExpiringDays: {}, dimeSlow: false, perfmonPerMinute: 80, stoppedServices: [],
+    replicationBad: false, ntpUnsynced: false, certExpiringDays: {}, dimeSlow: false, perfmonPerMinute: 80, stoppedServices: [], noStartServices: [],
   };
   for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const [a, b, c, ...rest] = item.split(':');
@@ -104,6 +109,7 @@ export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan 
     else if (a === 'dime' && b === 'slow' && c === undefined) plan.dimeSlow = true;
     else if (a === 'perfmon' && b === 'rate') plan.perfmonPerMinute = num(item, c, 0, 1_000_000);
     else if (a === 'service' && b === 'stopped' && c !== undefined && /^[A-Za-z0-9 ._-]{1,80}$/.test(c)) plan.stoppedServices.push(c.trim());
+    else if (a === 'service' && b === 'nostart' && c !== undefined && /^[A-Za-z0-9 ._-]{1,80}$/.test(c)) plan.noStartServices.push(c.trim());
     else throw bad(item, 'unknown fault');
   }
   return plan;

@@ -79,7 +79,7 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
   const ca = await loadOrCreateCa(dir);
   const signer = plan.tlsUntrusted ? await createUntrustedCa() : ca;
   const credentials = { username: 'admin', password: `Lab-${secret(seed, 'admin')}`, phoneUser: 'labphoneuser', phonePassword: `Ph-${secret(seed, 'phone')}` };
-  const data = buildDataset({ seed, phones, version, cucmNodes: NODE_LAYOUT.filter((n) => n.product === 'cucm').map((n) => n.name), credentials, stoppedServices: plan.stoppedServices });
+  const data = buildDataset({ seed, phones, version, cucmNodes: NODE_LAYOUT.filter((n) => n.product === 'cucm').map((n) => n.name), credentials, stoppedServices: plan.stoppedServices, noStartServices: plan.noStartServices });
   // From here on, AXL changes go into the listChange queue (the seeded dataset is the baseline).
   data.axl.trackChanges();
   axlSchema(version);

@@ -39,9 +39,15 @@ const PRODUCT: Record<LabProduct, ReadonlyArray<[string, 'all' | 'publisher']>> 
 
 export class LabServices {
   readonly #byNode = new Map<string, LabService[]>();
+  readonly #noStart: readonly string[];
 
-  /** `stopped`: service names that start out stopped (fault service:stopped:NAME) on every node that has them. */
-  constructor(nodes: ReadonlyArray<Pick<LabNode, 'name' | 'product' | 'role'>>, startedAt: number, stopped: readonly string[] = []) {
+  /**
+   * `stopped`: service names that start out stopped (fault service:stopped:NAME) on every node that
+   * has them; `noStart`: services whose Start/Restart is accepted but that stay Stopped
+   * (service:nostart:NAME).
+   */
+  constructor(nodes: ReadonlyArray<Pick<LabNode, 'name' | 'product' | 'role'>>, startedAt: number, stopped: readonly string[] = [], noStart: readonly string[] = []) {
+    this.#noStart = noStart.map((s) => s.toLowerCase());
     for (const n of nodes) {
       const list = [...PLATFORM, ...PRODUCT[n.product]].map(([name, where]): LabService => {
         const activated = where === 'all' || n.role === 'publisher';
@@ -70,7 +76,7 @@ export class LabServices {
     const s = this.get(node, name);
     if (!s) return `Service ${name} is not known on ${node}`;
     if (!s.activated) return 'Service Not Activated';
-    if (action === 'Stop') { s.status = 'Stopped'; s.startedAt = 0; return undefined; }
+    if (action === 'Stop' || this.#noStart.includes(s.name.toLowerCase())) { s.status = 'Stopped'; s.startedAt = 0; return undefined; }
     s.status = 'Started';
     s.startedAt = now;
     return undefined;
