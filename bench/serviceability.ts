@@ -1,84 +1,66 @@
 /**
  * bench/serviceability: download of a 200 MiB CallManager trace file through aibridge (MCP SDK
  * client → `dist/aibridge serve` → DIME GetOneFile on `dist/aibridge lab --trace-mb 200`) next to
- * the same GetOneFile sent straight to the lab with curl, in the same run; seconds, ratio, and
- * serve's peak RSS before and after. Goal: ≤ 1.3× curl's time and flat memory.
+ * the same GetOneFile sent straight to the lab with curl, in alternating pairs after a warm-up
+ * (bench/lib/pairs.ts; BENCH_PAIRS, default 5). Figures: seconds, the ratio of the medians,
+ * serve's CPU seconds per download (the lab's too, for both sides: the same server work), and
+ * serve's peak RSS before the first download, after one and after all of them (flat memory: the
+ * peak does not grow with the bytes that went through). Goal: ≤ 1.3× curl's time and flat memory.
+ * BENCH_CPU_PROF=DIR writes a V8 CPU profile of serve there.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { fmt, measurePairs, ratio } from './lib/pairs.ts';
+import { rssMiB } from './lib/proc.ts';
+import { callTool, cpuSeconds, startLabServe } from './lib/lab-serve.ts';
+import { record } from './lib/table.ts';
 
-const BIN = resolve(process.env.AIBRIDGE_BIN ?? 'dist/aibridge');
 const FILE = '/var/log/active/cm/trace/ccm/sdi/ccm00009999.txt';
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 1200; i++) { if (await check()) return; await new Promise((r) => setTimeout(r, 250)); }
-  throw new Error(`no ${what} within 300 s`);
-}
-
-function rss(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-}
-
 export async function benchServiceability(mb = Number(process.env.BENCH_TRACE_MB ?? 200)): Promise<void> {
-  const labDir = mkdtempSync(join(tmpdir(), 'bench-svc-lab-'));
-  const lab = spawn(BIN, ['lab', '--dir', labDir, '--phones', '40', '--seed', '1', '--trace-mb', String(mb)], { stdio: 'ignore' });
-  const dir = mkdtempSync(join(tmpdir(), 'bench-svc-'));
-  let serve: ReturnType<typeof spawn> | undefined;
+  const prof = process.env.BENCH_CPU_PROF;
+  const ls = await startLabServe({
+    prefix: 'bench-svc', port: 19544, labArgs: ['--phones', '40', '--seed', '1', '--trace-mb', String(mb)], clients: { bench: 'admin' },
+    env: [`SERVER_CUCM_DIME_MAX_DOWNLOAD_MB=${mb + 16}`],
+    ...(prof ? { serveEnv: { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(prof)}` } } : {}),
+  });
   try {
-    await waitFor(() => existsSync(join(labDir, 'lab.env')), 'lab.env');
-    const j = JSON.parse(readFileSync(join(labDir, 'lab.json'), 'utf8')) as { ca_bundle: string; nodes: Array<{ name: string; product: string; role: string; host: string; https_port: number; username: string; password: string }> };
-    const pub = j.nodes.find((n) => n.product === 'cucm' && n.role === 'publisher')!;
-    const port = 19544;
-    copyFileSync(BIN, join(dir, 'aibridge'));
-    writeFileSync(join(dir, '.env'), [`MCP_SERVER_HOST=127.0.0.1`, `MCP_SERVER_PORT=${port}`, `AUTH_ISSUER=https://localhost:${port}`, 'AUTH_RSA_KEY_SIZE=2048', 'LOGGING_CONSOLE_ENABLED=0',
-      'MCP_SERVER_SECURITY_ALLOWED_HOSTS=localhost:*,127.0.0.1:*', `MCP_SERVER_SECURITY_ALLOWED_ORIGINS=https://localhost:${port}`, 'AUTH_CLIENTS=bench:sub-bench-20261201:admin',
-      `SERVER_CUCM_DIME_MAX_DOWNLOAD_MB=${mb + 16}`, ''].join('\n'), { mode: 0o600 });
-    appendFileSync(join(dir, '.env'), readFileSync(join(labDir, 'lab.env'), 'utf8'));
-    const start = () => spawn(join(dir, 'aibridge'), ['serve', '--dir', dir], { stdio: 'ignore' });
-    serve = start();
-    await waitFor(() => existsSync(join(dir, 'clients', 'bench', 'secrets', '.token')), 'client token');
-    serve.kill('SIGTERM'); await new Promise((r) => serve!.on('exit', r));
-    spawnSync(join(dir, 'aibridge'), ['credentials', 'set', '--dir', dir, '--client', 'bench', '--node', pub.name, '--user', pub.username], { input: `${pub.password}\n` });
-    serve = start();
-    await waitFor(() => existsSync(join(dir, 'aibridge.pid')), 'serve');
-    await new Promise((r) => setTimeout(r, 1500));
-    setDefaultCACertificates([...getCACertificates('default'), readFileSync(join(dir, 'secrets', 'server.crt'), 'utf8')]);
-    const client = new Client({ name: 'bench-serviceability', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`https://localhost:${port}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${readFileSync(join(dir, 'clients', 'bench', 'secrets', '.token'), 'utf8').trim()}` } } }));
-    const tool = async (name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
-      const r = await client.callTool({ name, arguments: args }, undefined, { timeout: 600_000, onprogress: () => undefined });
-      if (r.isError) throw new Error(`${name}: ${JSON.stringify(r.content).slice(0, 300)}`);
-      return r.structuredContent as Record<string, unknown>;
-    };
-    await tool('cucm_log_find', { node: pub.name, services: ['Cisco CallManager'], last_minutes: 30 });
-    const before = rss(serve.pid!, 'VmHWM');
-    let t = performance.now();
-    const got = await tool('cucm_log_get', { node: pub.name, file: FILE });
-    const ours = performance.now() - t;
-    const after = rss(serve.pid!, 'VmHWM');
-    await client.close();
+    const { pub, labJson, serve, lab } = ls;
+    const client = await ls.connect('bench');
+    await callTool(client, 'cucm_log_find', { node: pub.name, services: ['Cisco CallManager'], last_minutes: 30 });
+    const rssBefore = rssMiB(serve.pid!);
+    let rssAfterOne = NaN;
     const body = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:soap="http://schemas.cisco.com/ast/soap"><soapenv:Body><soap:FileName>${FILE}</soap:FileName></soapenv:Body></soapenv:Envelope>`;
-    const out = join(dir, 'curl.out');
-    t = performance.now();
-    execFileSync('curl', ['-s', '--cacert', j.ca_bundle, '-u', `${pub.username}:${pub.password}`, '-H', 'Content-Type: text/xml', '-H', 'SOAPAction: "http://schemas.cisco.com/ast/soap/action/#LogCollectionPort#GetOneFile"', '-o', out,
-      `https://${pub.host}:${pub.https_port}/logcollectionservice/services/DimeGetFileService`, '--data-binary', body]);
-    const curl = performance.now() - t;
-    const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-    console.log(`serviceability cucm_log_get ${mb} MiB trace (${String(got.bytes)} bytes): aibridge ${s(ours)} | curl ${s(curl)} | ratio ${(ours / curl).toFixed(2)}x (goal <= 1.3x)`);
-    console.log(`serviceability aibridge serve peak RSS: ${before.toFixed(0)} MiB before the download, ${after.toFixed(0)} MiB after (flat memory: growth ${(after - before).toFixed(0)} MiB for ${mb} MiB)`);
+    const out = join(ls.dir, 'curl.out');
+    let bytes = 0;
+    const r = await measurePairs({
+      ours: async () => {
+        const c0 = cpuSeconds(serve.pid!); const l0 = cpuSeconds(lab.pid!); const t = performance.now();
+        const got = await callTool(client, 'cucm_log_get', { node: pub.name, file: FILE });
+        const s = (performance.now() - t) / 1000;
+        bytes = Number(got.bytes);
+        if (Number.isNaN(rssAfterOne)) rssAfterOne = rssMiB(serve.pid!);
+        return { s, cpu: cpuSeconds(serve.pid!) - c0, lab: cpuSeconds(lab.pid!) - l0 };
+      },
+      base: async () => {
+        const l0 = cpuSeconds(lab.pid!); const t = performance.now();
+        execFileSync('curl', ['-s', '--cacert', labJson.ca_bundle, '-u', `${pub.username}:${pub.password}`, '-H', 'Content-Type: text/xml', '-H', 'SOAPAction: "http://schemas.cisco.com/ast/soap/action/#LogCollectionPort#GetOneFile"', '-o', out,
+          `https://${pub.host}:${pub.https_port}/logcollectionservice/services/DimeGetFileService`, '--data-binary', body]);
+        return { s: (performance.now() - t) / 1000, lab: cpuSeconds(lab.pid!) - l0 };
+      },
+    });
+    const rssAfterAll = rssMiB(serve.pid!);
+    await client.close();
+    const through = 1 + r.pairs; // the warm-up and one per pair
+    record('dime-200', {
+      ours: fmt(r.ours.s, 's'), base: `curl ${fmt(r.base.s, 's')}`, ratio: ratio(r.ours.s, r.base.s, 'time'),
+      note: `median of ${r.pairs} pairs, ${bytes} bytes; serve CPU ${fmt(r.ours.cpu, 's')}/download; lab CPU ${fmt(r.ours.lab, 's')} (aibridge) vs ${fmt(r.base.lab, 's')} (curl); serve peak RSS ${rssBefore.toFixed(0)} MiB before, ${rssAfterOne.toFixed(0)} after 1 download, ${rssAfterAll.toFixed(0)} after ${through} (${(through * mb / 1024).toFixed(1)} GiB)`,
+    });
   } finally {
-    serve?.kill('SIGTERM');
-    lab.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await ls.close();
   }
 }
 
 if (process.argv[1]?.endsWith('serviceability.ts')) {
-  benchServiceability().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });
+  benchServiceability().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`, (err as Error).cause ?? ""); process.exitCode = 1; });
 }

@@ -20,6 +20,7 @@ export const ROWS: RowSpec[] = [
   { key: 'axl-version-1', title: 'MCP cucm_axl_request getCCMVersion, 1 client', goal: '≤ 1.3×' },
   { key: 'axl-version-10', title: 'MCP cucm_axl_request getCCMVersion, 10 clients', goal: '≤ 1.3×' },
   { key: 'session-memory', title: 'memory per idle MCP session', goal: '≥ 10,000 sessions per GiB' },
+  { key: 'dime-200', title: 'cucm_log_get 200 MiB trace (DIME GetOneFile)', goal: '≤ 1.3×, flat RSS' },
 ];
 
 export interface Row { ours: string; base: string; ratio: string; note?: string }
