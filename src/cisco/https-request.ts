@@ -46,7 +46,16 @@ export interface OutboundRequest {
    * same host, port, TLS policy and pin it was verified against when it was opened.
    */
   keepAlive?: KeepAlivePool;
+  /**
+   * Read the body as it arrives instead of buffering it: called once the status is known; a sink
+   * it returns receives every piece of the body (still counted against maxBytes) and `body` is
+   * then empty. Return undefined to buffer as usual (e.g. for anything but HTTP 200). The sink
+   * must not throw (record an error and report it later).
+   */
+  stream?: (status: number) => BodySink | undefined;
 }
+
+export interface BodySink { write(chunk: Buffer): void }
 
 export interface OutboundResponse {
   status: number;
@@ -147,6 +156,7 @@ async function sendOnce(req: OutboundRequest): Promise<OutboundResponse> {
       if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
       const r = httpRequest({ method: req.method, path: req.path, headers, createConnection: () => s, signal: ctl.signal }, (res) => {
         const chunks: Buffer[] = [];
+        const sink = req.stream?.(res.statusCode ?? 0);
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
@@ -155,12 +165,13 @@ async function sendOnce(req: OutboundRequest): Promise<OutboundResponse> {
             reject(upstreamError('answer_too_large', `Answer from node "${req.nodeName}" is larger than ${req.maxBytes} bytes and was cut off`, { node: req.nodeName, httpStatus: res.statusCode, hint: 'ask for less: fewer returnedTags, a narrower search, or page with skip/first' }));
             return;
           }
-          chunks.push(c);
+          if (sink) sink.write(c);
+          else chunks.push(c);
         });
         res.on('end', () => {
           // Kept only after a complete answer the node did not mark as the connection's last.
           keep = req.keepAlive !== undefined && res.complete && !/\bclose\b/i.test(String(res.headers.connection ?? ''));
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ...(pooled ? { reused: true } : {}) });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: sink ? Buffer.alloc(0) : Buffer.concat(chunks), ...(pooled ? { reused: true } : {}) });
         });
         res.on('error', reject);
       });

@@ -14,8 +14,8 @@ import { createHash } from 'node:crypto';
 import { failedOnStaleConnection, sendOutbound } from '../https-request.ts';
 import { KeepAlivePool } from '../keep-alive.ts';
 import type { OutboundResponse } from '../https-request.ts';
-import { parseSoapAnswer, snippet } from '../soap/soap-response.ts';
-import type { SoapFault } from '../soap/soap-response.ts';
+import { parseSoapAnswer, snippet, SoapAnswerReader } from '../soap/soap-response.ts';
+import type { SoapAnswer, SoapFault } from '../soap/soap-response.ts';
 import { httpReason, upstreamError } from '../upstream-error.ts';
 import { soapEnvelope } from '../soap/soap-envelope.ts';
 import { AxlSchemas, BUNDLED_AXL_VERSIONS, schemaVersionFor } from './axl-schemas.ts';
@@ -44,7 +44,11 @@ export interface AxlResult { version: string; result: XValue; pages?: number }
 
 /** One POST to /axl/ (soapAction undefined: the 1.0 default-version probe). */
 interface AxlPost { node: CiscoNode; login: AxlLogin; soapAction: string | undefined; xml: string; signal?: AbortSignal; readOnly: boolean }
-interface AxlAnswer { res: OutboundResponse; text: string }
+/**
+ * `answer`: an HTTP 200 body, parsed while it arrived (issue 20); `text` is then empty, or the
+ * fault's text when the body is a fault. Any other status keeps its body as `text`.
+ */
+interface AxlAnswer { res: OutboundResponse; text: string; answer?: SoapAnswer }
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 const MAX_RETRY_AFTER_MS = 30_000;
@@ -147,18 +151,25 @@ export class AxlClient {
       headers: { 'Content-Type': 'text/xml; charset=utf-8', Accept: 'text/xml', ...(soapAction ? { SOAPAction: `"${soapAction}"` } : {}), ...(cookie ? { Cookie: `JSESSIONIDSSO=${cookie}` } : {}) },
       ...(signal ? { signal } : {}), ...(this.keepAlive ? { keepAlive: this.keepAlive } : {}),
     };
+    // HTTP 200 answers (often megabytes of rows) are parsed as they arrive, never buffered whole;
+    // anything else is kept as text for throttle detection and error messages.
+    let reader: SoapAnswerReader | undefined;
+    const stream = (status: number): SoapAnswerReader | undefined => (reader = status === 200 ? new SoapAnswerReader(node.name) : undefined);
     let res: OutboundResponse;
     try {
-      res = await sendOutbound(req);
+      res = await sendOutbound({ ...req, stream });
     } catch (err) {
       // The node closed a kept connection: a read goes again on a new one; a write is never re-sent.
       if (!failedOnStaleConnection(err)) throw err;
       if (!p.readOnly) {
         throw upstreamError('write_outcome_unknown', `Node "${node.name}" closed the connection while AXL ${soapAction?.split(' ').pop() ?? 'request'} was being sent; aibridge did not re-send the change, because it may have been applied`, { node: node.name, hint: 'check the object (get…) before retrying', cause: err });
       }
-      res = await sendOutbound({ ...req, keepAlive: undefined });
+      res = await sendOutbound({ ...req, keepAlive: undefined, stream });
     }
-    return { res, text: res.body.toString('utf8') };
+    const done: SoapAnswerReader | undefined = reader;
+    if (!done) return { res, text: res.body.toString('utf8') };
+    const answer = done.end();
+    return { res, answer, text: answer.ok ? '' : `${answer.fault.faultstring} ${answer.fault.message ?? ''}` };
   }
 
   /** The schema version to talk to `node` with (detected once, then cached). */
@@ -178,11 +189,12 @@ export class AxlClient {
     let last: AppError | undefined;
     for (const [ns, action] of tries) {
       const xml = soapEnvelope({ ns: axlNamespace(ns) }, (w) => { w.leaf('ns:getCCMVersion', undefined); });
-      const { res, text } = await this.#post({ node, login, soapAction: action, xml, readOnly: true, ...(signal ? { signal } : {}) });
+      const r = await this.#post({ node, login, soapAction: action, xml, readOnly: true, ...(signal ? { signal } : {}) });
+      const { res, text } = r;
       this.#checkHttp(node, res, text);
-      if (throttleKind(res, text)) throw this.#faultError(node, 'getCCMVersion', { res, text });
-      if (res.status !== 200) { last = this.#faultError(node, 'getCCMVersion', { res, text }); continue; }
-      const ans = parseSoapAnswer(text, node.name);
+      if (throttleKind(res, text)) throw this.#faultError(node, 'getCCMVersion', r);
+      if (res.status !== 200) { last = this.#faultError(node, 'getCCMVersion', r); continue; }
+      const ans = r.answer ?? parseSoapAnswer(text, node.name);
       const ver = ans.ok ? xText(xObj(xObj(ans.value.return)?.componentVersion)?.version).trim() : undefined;
       if (ver) return ver;
     }
@@ -205,11 +217,11 @@ export class AxlClient {
   async #callOnce(c: AxlCall): Promise<AxlResult> {
     const schema = await this.schemaFor(c.node, c.login, c.signal);
     const xml = buildAxlRequest(schema, c.operation, c.args);
-    const { res, text } = await this.#post({ node: c.node, login: c.login, soapAction: `CUCM:DB ver=${schema.version} ${c.operation}`, xml, readOnly: isReadOperation(c.operation), ...(c.signal ? { signal: c.signal } : {}) });
-    this.#checkHttp(c.node, res, text);
-    if (res.status !== 200) throw this.#faultError(c.node, c.operation, { res, text });
-    const ans = parseSoapAnswer(text, c.node.name);
-    if (!ans.ok) throw this.#faultError(c.node, c.operation, { res, text });
+    const r = await this.#post({ node: c.node, login: c.login, soapAction: `CUCM:DB ver=${schema.version} ${c.operation}`, xml, readOnly: isReadOperation(c.operation), ...(c.signal ? { signal: c.signal } : {}) });
+    this.#checkHttp(c.node, r.res, r.text);
+    if (r.res.status !== 200) throw this.#faultError(c.node, c.operation, r);
+    const ans = r.answer ?? parseSoapAnswer(r.text, c.node.name);
+    if (!ans.ok) throw this.#faultError(c.node, c.operation, r);
     // Answers carry <return>, except a few (listChangeResponse: queueInfo and changes directly).
     const ret = ans.value.return ?? withoutAttributes(ans.value);
     return { version: schema.version, result: ret !== undefined ? (ans.value.return !== undefined ? shapeAxlReturn(schema.model, c.operation, ret) : shapeAxlResponse(schema.model, c.operation, ret)) : '' };
@@ -227,7 +239,7 @@ export class AxlClient {
     let detail = `HTTP ${res.status}`;
     let fault: SoapFault | undefined;
     try {
-      const ans = parseSoapAnswer(text, node.name);
+      const ans = answer.answer ?? parseSoapAnswer(text, node.name);
       if (!ans.ok) { fault = ans.fault; detail = `${ans.fault.message ?? ans.fault.faultstring}${ans.fault.code ? ` (axlcode ${ans.fault.code})` : ''}`; }
     } catch { /* not XML: keep the status */ }
     const throttled = throttleKind(res, text) !== undefined;

@@ -6,7 +6,7 @@
  * - error bodies (`<ErrorDetails><errors><code>…` in XML or JSON) read into code and message;
  *   `400 DATA_EXCEPTION … not found` is a not-found, like 404 NOT_FOUND.
  */
-import { scanXml } from '../soap/xml-scan.ts';
+import { scanXml } from '../../lib/xsd/xml-scan.ts';
 import { xObj, xText } from '../../lib/xsd/xvalue.ts';
 
 type Json = Record<string, unknown>;

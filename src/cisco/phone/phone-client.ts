@@ -14,7 +14,7 @@ import { AppError } from '../../lib/errors.ts';
 import { sendOutbound } from '../https-request.ts';
 import type { OutboundResponse } from '../https-request.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
-import { scanXml } from '../soap/xml-scan.ts';
+import { scanXml } from '../../lib/xsd/xml-scan.ts';
 import type { XValue } from '../../lib/xsd/xvalue.ts';
 import { bmpToPng } from './bmp-to-png.ts';
 import { phoneError, phoneErrorNumber } from './phone-error.ts';

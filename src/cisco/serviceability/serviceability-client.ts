@@ -14,7 +14,7 @@ import type { TlsPolicy } from '../tls-policy.ts';
 import { sendOutbound } from '../https-request.ts';
 import { streamOutbound } from '../https-stream.ts';
 import { parseSoapAnswer, snippet } from '../soap/soap-response.ts';
-import { scanXml } from '../soap/xml-scan.ts';
+import { scanXml } from '../../lib/xsd/xml-scan.ts';
 import { CONTROL_CENTER_PATH, buildDoControlServices, buildGetServiceStatus, readServiceStatus } from './control-center.ts';
 import type { ControlType, ServiceStatusAnswer } from './control-center.ts';
 import { DIME_GET_FILE_PATH, LOG_COLLECTION_PATH, buildGetOneFile, buildListNodeServiceLogs, buildSelectLogFiles, readNodeServiceLogs, readSelectedFiles } from './log-collection.ts';

@@ -1,11 +1,13 @@
 /**
  * @module Parse a SOAP answer from Cisco: size-capped before parsing, DTDs and entity declarations
- * refused, no entity expansion (xml-scan.ts; security/TESTING.md §1.9), faults decoded.
+ * refused, no entity expansion (lib/xsd/xml-scan.ts; security/TESTING.md §1.9), faults decoded.
  */
 import { xObj, xText } from '../../lib/xsd/xvalue.ts';
 import type { XObject, XValue } from '../../lib/xsd/xvalue.ts';
-import { scanXml } from './xml-scan.ts';
+import { scanXml, XmlScanner, XVALUE_BUILDER } from '../../lib/xsd/xml-scan.ts';
+import type { ScannedXml } from '../../lib/xsd/xml-scan.ts';
 import { upstreamError } from '../upstream-error.ts';
+import type { AppError } from '../../lib/errors.ts';
 
 export interface SoapFault {
   faultcode: string;
@@ -32,16 +34,57 @@ export function snippet(text: string, max = 300): string {
   return one.length > max ? `${one.slice(0, max)}…` : one;
 }
 
+function notXml(node: string, err: unknown): AppError {
+  return upstreamError('malformed_answer', `Node "${node}" sent an answer that is not acceptable XML: ${snippet((err as Error).message, 160)}`, {
+    node, hint: 'the node or something in between answered unexpectedly; check the node\'s service and URL', cause: err,
+  });
+}
+
 /** Parse `xml` (already size-capped by the transport) into the first Body child or a fault. */
 export function parseSoapAnswer(xml: string, node: string): SoapAnswer {
-  let root: { name: string; value: XValue };
+  let root: ScannedXml;
   try {
     root = scanXml(xml);
   } catch (err) {
-    throw upstreamError('malformed_answer', `Node "${node}" sent an answer that is not acceptable XML: ${snippet((err as Error).message, 160)}`, {
-      node, hint: 'the node or something in between answered unexpectedly; check the node\'s service and URL', cause: err,
-    });
+    throw notXml(node, err);
   }
+  return soapAnswerOf(root, node);
+}
+
+/**
+ * The same as parseSoapAnswer, read while the answer arrives (issue 20): `write()` each piece of
+ * the body as the socket delivers it, then `end()`. The answer is never held as one buffer or
+ * string, and parsing overlaps the transfer. Multi-byte characters split between pieces are
+ * decoded correctly; after the first error the rest is ignored and `end()` throws it.
+ */
+export class SoapAnswerReader {
+  #node: string;
+  #utf8 = new TextDecoder('utf-8');
+  #scan = new XmlScanner(XVALUE_BUILDER);
+  #error: unknown;
+
+  constructor(node: string) { this.#node = node; }
+
+  write(chunk: Uint8Array): void {
+    if (this.#error !== undefined) return;
+    try { this.#scan.write(this.#utf8.decode(chunk, { stream: true })); } catch (err) { this.#error = err; }
+  }
+
+  end(): SoapAnswer {
+    let root: ScannedXml;
+    try {
+      if (this.#error !== undefined) throw this.#error;
+      this.#scan.write(this.#utf8.decode());
+      root = this.#scan.end();
+    } catch (err) {
+      throw notXml(this.#node, err);
+    }
+    return soapAnswerOf(root, this.#node);
+  }
+}
+
+/** The first Body child of a scanned envelope, or its fault decoded. */
+function soapAnswerOf(root: ScannedXml, node: string): SoapAnswer {
   const body = root.name === 'Envelope' ? xObj(xObj(root.value)?.Body) : undefined;
   const first = body ? Object.entries(body).find(([k]) => !k.startsWith('@') && k !== '#text') : undefined;
   if (!first) throw upstreamError('malformed_answer', `Node "${node}" sent a SOAP answer with an empty body`, { node, hint: 'retry; if it persists check the node\'s AXL/RIS service' });

@@ -1,0 +1,284 @@
+/**
+ * @module A strict, linear-time XML parser for answers from Cisco (AXL, RIS, phones) and for the
+ * AXL schema files. One tokenizer, two builders: the plain-object form (lib/xsd/xvalue: children
+ * by local name, arrays for repeats, `@attr`, `#text`; `scanXml`, same result as
+ * `toXValue(parseXml(x))`) and the element tree of lib/xsd/xml-tree (`scanXmlTree`). It is
+ * incremental: `XmlScanner.write()` takes the document in pieces as they arrive from the network,
+ * so a large answer is parsed while it is still being received and never held as one string.
+ *
+ * Rules (security/TESTING.md §1.9, T-IN-05), the same whether the document comes whole or in
+ * pieces: no DTD (DOCTYPE/ENTITY refused), only the five predefined entities and character
+ * references, depth ≤ 100 and ≤ 256 attributes per element, `__proto__` refused as an element or
+ * attribute name, prefixes must be bound, one root element, nothing but whitespace outside it.
+ * A piece boundary never changes the outcome: a construct is only read once it is complete (a tag
+ * or text once the next `<` has arrived — neither can contain one — a comment, CDATA section or
+ * processing instruction once its terminator has), and `end()` reads what is left as final.
+ */
+import type { XObject, XValue } from './xvalue.ts';
+import type { XmlElement } from './xml-tree.ts';
+
+export class XmlScanError extends Error {
+  constructor(message: string) { super(message); this.name = 'XmlScanError'; }
+}
+
+const MAX_DEPTH = 100;
+const MAX_ATTRS = 256;
+const NAME = /[A-Za-z_][A-Za-z0-9_.:-]*/y;
+const ATTR = /\s+([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
+const TAG_END = /\s*(\/?)>/y;
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+function decode(text: string, at: number): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&([^;&<\s]{0,12});|&/g, (all, ref: string | undefined) => {
+    if (ref !== undefined && ref in PREDEFINED) return PREDEFINED[ref]!;
+    const m = ref === undefined ? null : /^#(x[0-9a-fA-F]{1,6}|[0-9]{1,7})$/.exec(ref);
+    const code = m ? (m[1]!.startsWith('x') ? parseInt(m[1]!.slice(1), 16) : parseInt(m[1]!, 10)) : -1;
+    if (code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)) return String.fromCodePoint(code);
+    throw new XmlScanError(`undeclared or malformed entity "${all.slice(0, 16)}" near character ${at}`);
+  });
+}
+
+function split(qname: string): [string, string] {
+  const i = qname.indexOf(':');
+  return i < 0 ? ['', qname] : [qname.slice(0, i), qname.slice(i + 1)];
+}
+
+/** One attribute after namespace declarations are taken out: local name, namespace URI ('' none), decoded value. */
+export type ScannedAttr = [local: string, ns: string, value: string];
+
+/**
+ * What the tokenizer calls; `N` is the builder's state for one open element. `end` finishes an
+ * element and `child` hands it to its parent (or, at depth 0, `root` is called once).
+ */
+export interface XmlBuilder<N, R> {
+  start(name: string, ns: string, attrs: ScannedAttr[] | undefined): N;
+  text(node: N, text: string): void;
+  child(parent: N, node: N): void;
+  root(node: N): R;
+}
+
+/** An open element: its qualified name (for the end tag), its namespace scope and the builder's node. */
+interface Frame<N> { qname: string; scope: Map<string, string>; node: N }
+
+/**
+ * Push parser: `write()` pieces of the document (already decoded text), then `end()` for the
+ * result. Throws XmlScanError from whichever call meets the problem.
+ */
+export class XmlScanner<N, R> {
+  #b: XmlBuilder<N, R>;
+  #frames: Array<Frame<N>> = [];
+  #buf = '';
+  /** Characters consumed before #buf (positions in messages count from the document's start). */
+  #base = 0;
+  #started = false;
+  #result: { value: R } | undefined;
+
+  constructor(builder: XmlBuilder<N, R>) { this.#b = builder; }
+
+  write(piece: string): void {
+    this.#buf = this.#buf.length > 0 ? this.#buf + piece : piece;
+    this.#scan(false);
+  }
+
+  end(): R {
+    this.#scan(true);
+    if (this.#frames.length > 0 || !this.#result) throw new XmlScanError('unexpected end of document');
+    return this.#result.value;
+  }
+
+  #close(f: Frame<N>): void {
+    const depth = this.#frames.length;
+    if (depth > 0) this.#b.child(this.#frames[depth - 1]!.node, f.node);
+    else if (this.#result) throw new XmlScanError('more than one root element');
+    else this.#result = { value: this.#b.root(f.node) };
+  }
+
+  /** Read every complete construct in #buf; keep the incomplete tail unless `final`. */
+  #scan(final: boolean): void {
+    const xml = this.#buf;
+    const frames = this.#frames;
+    const b = this.#b;
+    const base = this.#base;
+    let i = 0;
+    if (!this.#started) {
+      if (xml.length === 0 && !final) return;
+      this.#started = true;
+      if (xml.charCodeAt(0) === 0xfeff) i = 1;
+    }
+    while (i < xml.length) {
+      const lt = xml.indexOf('<', i);
+      if (lt !== i) {
+        if (lt < 0 && !final) break; // the text may go on in the next piece
+        const text = xml.slice(i, lt < 0 ? xml.length : lt);
+        const depth = frames.length;
+        if (depth > 0) b.text(frames[depth - 1]!.node, decode(text, base + i));
+        else if (text.trim() !== '') throw new XmlScanError(`text outside the root element near character ${base + i}`);
+        if (lt < 0) { i = xml.length; break; }
+        i = lt;
+      }
+      const next = xml.charCodeAt(i + 1);
+      // A tag cannot contain "<" (attribute values exclude it): complete once the next "<" is here.
+      if (!final && (next !== 33 /* ! */ && next !== 63 /* ? */) && xml.indexOf('<', i + 1) < 0) break;
+      if (next === 47 /* / */) {
+        const depth = frames.length;
+        const top = depth > 0 ? frames[depth - 1]! : undefined;
+        const end = top ? i + 2 + top.qname.length : -1;
+        if (!top || !xml.startsWith(top.qname, i + 2)) throw new XmlScanError(`mismatched end tag near character ${base + i}`);
+        const e = xml.charCodeAt(end) === 62 /* > */ ? end : xml.indexOf('>', end);
+        if (e < 0 || (e !== end && xml.slice(end, e).trim() !== '')) throw new XmlScanError(`malformed end tag near character ${base + i}`);
+        i = e + 1;
+        frames.pop();
+        this.#close(top);
+      } else if (next === 63 /* ? */) {
+        const e = xml.indexOf('?>', i + 2);
+        if (e < 0) { if (final) throw new XmlScanError('unterminated processing instruction'); break; }
+        i = e + 2;
+      } else if (next === 33 /* ! */) {
+        // Decide only with enough characters to tell a comment from CDATA from a declaration.
+        if (!final && xml.length - i < 9 && ('<!--'.startsWith(xml.slice(i, i + 4)) || '<![CDATA['.startsWith(xml.slice(i, i + 9)))) break;
+        if (xml.startsWith('<!--', i)) {
+          const e = xml.indexOf('-->', i + 4);
+          if (e < 0) { if (final) throw new XmlScanError('unterminated comment'); break; }
+          i = e + 3;
+        } else if (xml.startsWith('<![CDATA[', i)) {
+          const e = xml.indexOf(']]>', i + 9);
+          if (frames.length === 0 || (e < 0 && final)) throw new XmlScanError('CDATA outside an element or unterminated');
+          if (e < 0) break;
+          b.text(frames[frames.length - 1]!.node, xml.slice(i + 9, e));
+          i = e + 3;
+        } else {
+          throw new XmlScanError('DOCTYPE and entity declarations are not allowed');
+        }
+      } else {
+        i = this.#startTag(xml, i, base);
+      }
+    }
+    this.#base = base + i;
+    this.#buf = i >= xml.length ? '' : xml.slice(i);
+  }
+
+  /** Read the start tag at `i`; the position after it. */
+  #startTag(xml: string, i: number, base: number): number {
+    const frames = this.#frames;
+    NAME.lastIndex = i + 1;
+    const m = NAME.exec(xml);
+    if (!m) throw new XmlScanError(`malformed tag near character ${base + i}`);
+    const qname = m[0];
+    let pos = NAME.lastIndex;
+    let raw: Array<[string, string]> | undefined;
+    for (let c = xml.charCodeAt(pos); c === 32 || c === 9 || c === 10 || c === 13; c = xml.charCodeAt(pos)) {
+      ATTR.lastIndex = pos;
+      const a = ATTR.exec(xml);
+      if (!a) break;
+      (raw ??= []).push([a[1]!, decode(a[2] ?? a[3] ?? '', base + pos)]);
+      pos = ATTR.lastIndex;
+      if (raw.length > MAX_ATTRS) throw new XmlScanError(`more than ${MAX_ATTRS} attributes on one element`);
+    }
+    TAG_END.lastIndex = pos;
+    const te = TAG_END.exec(xml);
+    if (!te) throw new XmlScanError(`malformed start tag near character ${base + i}`);
+    const after = TAG_END.lastIndex;
+    const depth = frames.length;
+    let scope = depth > 0 ? frames[depth - 1]!.scope : BASE_SCOPE;
+    let attrs: ScannedAttr[] | undefined;
+    if (raw) {
+      let copied = false;
+      for (const [k, v] of raw) {
+        if (k !== 'xmlns' && !k.startsWith('xmlns:')) continue;
+        if (!copied) { scope = new Map(scope); copied = true; }
+        scope.set(k === 'xmlns' ? '' : k.slice(6), v);
+      }
+      const seen = new Set<string>();
+      for (const [k, v] of raw) {
+        if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
+        const [prefix, local] = split(k);
+        if (local === '__proto__' || seen.has(local)) throw new XmlScanError(`duplicate or forbidden attribute "${k}"`);
+        if (prefix !== '' && !scope.has(prefix)) throw new XmlScanError(`unbound prefix "${prefix}"`);
+        seen.add(local);
+        (attrs ??= []).push([local, prefix === '' ? '' : scope.get(prefix)!, v]);
+      }
+    }
+    const [prefix, name] = split(qname);
+    if (name === '__proto__') throw new XmlScanError('forbidden element name "__proto__"');
+    const ns = scope.get(prefix);
+    if (prefix !== '' && ns === undefined) throw new XmlScanError(`unbound prefix "${prefix}"`);
+    const node = this.#b.start(name, ns ?? '', attrs);
+    const f: Frame<N> = { qname, scope, node };
+    if (te[1] === '/') { this.#close(f); return after; }
+    if (depth >= MAX_DEPTH) throw new XmlScanError(`elements nested deeper than ${MAX_DEPTH}`);
+    frames.push(f);
+    return after;
+  }
+}
+
+const BASE_SCOPE = new Map<string, string>([['xml', XML_NS]]);
+
+export interface ScannedXml { name: string; value: XValue }
+
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/**
+ * xsi:nil / xsi:type are not data. Only in the XSI namespace: a plain `type` attribute is data
+ * (listChange answers `<change type="phone" uuid="…">`).
+ */
+function isDataAttr(local: string, ns: string): boolean {
+  return ns !== XSI || (local !== 'nil' && local !== 'type');
+}
+
+/** Builder state of the plain-object form: the element's children and attributes, or its text. */
+interface XNode { name: string; obj: XObject | undefined; kids: boolean; text: string }
+
+function valueOf(f: XNode): XValue {
+  if (!f.obj) return f.text;
+  if (!f.kids) f.obj['#text'] = f.text;
+  return f.obj;
+}
+
+/** The plain-object form (lib/xsd/xvalue). */
+export const XVALUE_BUILDER: XmlBuilder<XNode, ScannedXml> = {
+  start(name, _ns, attrs) {
+    let obj: XObject | undefined;
+    if (attrs) for (const [local, ns, v] of attrs) if (isDataAttr(local, ns)) (obj ??= {})[`@${local}`] = v;
+    return { name, obj, kids: false, text: '' };
+  },
+  text(node, text) { node.text += text; },
+  child(parent, node) {
+    const obj = (parent.obj ??= {});
+    parent.kids = true;
+    const value = valueOf(node);
+    const prev = obj[node.name];
+    // Element values are strings or objects; an array can only come from an earlier repeat.
+    if (prev === undefined) obj[node.name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else obj[node.name] = [prev, value];
+  },
+  root(node) { return { name: node.name, value: valueOf(node) }; },
+};
+
+/** The element tree of lib/xsd/xml-tree (children in order, attributes by local name). */
+export const TREE_BUILDER: XmlBuilder<XmlElement, XmlElement> = {
+  start(name, ns, attrs) {
+    const a: Record<string, string> = {};
+    if (attrs) for (const [local, , v] of attrs) a[local] = v;
+    return { name, ns, attrs: a, children: [], text: '' };
+  },
+  text(node, text) { node.text += text; },
+  child(parent, node) { parent.children.push(node); },
+  root(node) { return node; },
+};
+
+/** Parse a whole document into its root's local name and value. Throws XmlScanError. */
+export function scanXml(xml: string): ScannedXml {
+  const s = new XmlScanner(XVALUE_BUILDER);
+  s.write(xml);
+  return s.end();
+}
+
+/** Parse a whole document into an element tree (the AXL schema files: much faster and leaner than fast-xml-parser). */
+export function scanXmlTree(xml: string): XmlElement {
+  const s = new XmlScanner(TREE_BUILDER);
+  s.write(xml);
+  return s.end();
+}
