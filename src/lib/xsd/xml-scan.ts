@@ -53,13 +53,18 @@ export type ScannedAttr = [local: string, ns: string, value: string];
  * element and `child` hands it to its parent (or, at depth 0, `root` is called once).
  */
 export interface XmlBuilder<N, R> {
-  start(name: string, ns: string, attrs: ScannedAttr[] | undefined): N;
+  /**
+   * `spare`: the node last used at this depth, already handed to its parent; a builder whose
+   * nodes are only scratch state (not the values it builds) may reset and return it, so a
+   * 50,000-row answer does not allocate a node per element.
+   */
+  start(name: string, ns: string, attrs: ScannedAttr[] | undefined, spare: N | undefined): N;
   text(node: N, text: string): void;
   child(parent: N, node: N): void;
   root(node: N): R;
 }
 
-/** An open element: its qualified name (for the end tag), its namespace scope and the builder's node. */
+/** An open element: its qualified name (for the end tag), its namespace scope and the builder's node; reused by depth. */
 interface Frame<N> { qname: string; scope: Map<string, string>; node: N }
 
 /**
@@ -68,7 +73,11 @@ interface Frame<N> { qname: string; scope: Map<string, string>; node: N }
  */
 export class XmlScanner<N, R> {
   #b: XmlBuilder<N, R>;
+  /** Frames by depth; the first #depth are open, the rest are kept for reuse. */
   #frames: Array<Frame<N>> = [];
+  #depth = 0;
+  /** The node of a self-closing element, reused likewise. */
+  #leaf: N | undefined;
   #buf = '';
   /** Characters consumed before #buf (positions in messages count from the document's start). */
   #base = 0;
@@ -84,15 +93,16 @@ export class XmlScanner<N, R> {
 
   end(): R {
     this.#scan(true);
-    if (this.#frames.length > 0 || !this.#result) throw new XmlScanError('unexpected end of document');
+    if (this.#depth > 0 || !this.#result) throw new XmlScanError('unexpected end of document');
     return this.#result.value;
   }
 
-  #close(f: Frame<N>): void {
-    const depth = this.#frames.length;
-    if (depth > 0) this.#b.child(this.#frames[depth - 1]!.node, f.node);
+  /** Hand a finished element to its parent (the open element at #depth - 1), or make it the root. */
+  #close(node: N): void {
+    const depth = this.#depth;
+    if (depth > 0) this.#b.child(this.#frames[depth - 1]!.node, node);
     else if (this.#result) throw new XmlScanError('more than one root element');
-    else this.#result = { value: this.#b.root(f.node) };
+    else this.#result = { value: this.#b.root(node) };
   }
 
   /** Read every complete construct in #buf; keep the incomplete tail unless `final`. */
@@ -112,7 +122,7 @@ export class XmlScanner<N, R> {
       if (lt !== i) {
         if (lt < 0 && !final) break; // the text may go on in the next piece
         const text = xml.slice(i, lt < 0 ? xml.length : lt);
-        const depth = frames.length;
+        const depth = this.#depth;
         if (depth > 0) b.text(frames[depth - 1]!.node, decode(text, base + i));
         else if (text.trim() !== '') throw new XmlScanError(`text outside the root element near character ${base + i}`);
         if (lt < 0) { i = xml.length; break; }
@@ -122,15 +132,15 @@ export class XmlScanner<N, R> {
       // A tag cannot contain "<" (attribute values exclude it): complete once the next "<" is here.
       if (!final && (next !== 33 /* ! */ && next !== 63 /* ? */) && xml.indexOf('<', i + 1) < 0) break;
       if (next === 47 /* / */) {
-        const depth = frames.length;
+        const depth = this.#depth;
         const top = depth > 0 ? frames[depth - 1]! : undefined;
         const end = top ? i + 2 + top.qname.length : -1;
         if (!top || !xml.startsWith(top.qname, i + 2)) throw new XmlScanError(`mismatched end tag near character ${base + i}`);
         const e = xml.charCodeAt(end) === 62 /* > */ ? end : xml.indexOf('>', end);
         if (e < 0 || (e !== end && xml.slice(end, e).trim() !== '')) throw new XmlScanError(`malformed end tag near character ${base + i}`);
         i = e + 1;
-        frames.pop();
-        this.#close(top);
+        this.#depth--;
+        this.#close(top.node);
       } else if (next === 63 /* ? */) {
         const e = xml.indexOf('?>', i + 2);
         if (e < 0) { if (final) throw new XmlScanError('unterminated processing instruction'); break; }
@@ -144,9 +154,9 @@ export class XmlScanner<N, R> {
           i = e + 3;
         } else if (xml.startsWith('<![CDATA[', i)) {
           const e = xml.indexOf(']]>', i + 9);
-          if (frames.length === 0 || (e < 0 && final)) throw new XmlScanError('CDATA outside an element or unterminated');
+          if (this.#depth === 0 || (e < 0 && final)) throw new XmlScanError('CDATA outside an element or unterminated');
           if (e < 0) break;
-          b.text(frames[frames.length - 1]!.node, xml.slice(i + 9, e));
+          b.text(frames[this.#depth - 1]!.node, xml.slice(i + 9, e));
           i = e + 3;
         } else {
           throw new XmlScanError('DOCTYPE and entity declarations are not allowed');
@@ -180,7 +190,7 @@ export class XmlScanner<N, R> {
     const te = TAG_END.exec(xml);
     if (!te) throw new XmlScanError(`malformed start tag near character ${base + i}`);
     const after = TAG_END.lastIndex;
-    const depth = frames.length;
+    const depth = this.#depth;
     let scope = depth > 0 ? frames[depth - 1]!.scope : BASE_SCOPE;
     let attrs: ScannedAttr[] | undefined;
     if (raw) {
@@ -204,11 +214,17 @@ export class XmlScanner<N, R> {
     if (name === '__proto__') throw new XmlScanError('forbidden element name "__proto__"');
     const ns = scope.get(prefix);
     if (prefix !== '' && ns === undefined) throw new XmlScanError(`unbound prefix "${prefix}"`);
-    const node = this.#b.start(name, ns ?? '', attrs);
-    const f: Frame<N> = { qname, scope, node };
-    if (te[1] === '/') { this.#close(f); return after; }
+    if (te[1] === '/') {
+      const node = this.#b.start(name, ns ?? '', attrs, this.#leaf);
+      this.#leaf = node;
+      this.#close(node);
+      return after;
+    }
     if (depth >= MAX_DEPTH) throw new XmlScanError(`elements nested deeper than ${MAX_DEPTH}`);
-    frames.push(f);
+    const f = frames[depth];
+    if (f) { f.qname = qname; f.scope = scope; f.node = this.#b.start(name, ns ?? '', attrs, f.node); }
+    else frames[depth] = { qname, scope, node: this.#b.start(name, ns ?? '', attrs, undefined) };
+    this.#depth = depth + 1;
     return after;
   }
 }
@@ -238,10 +254,12 @@ function valueOf(f: XNode): XValue {
 
 /** The plain-object form (lib/xsd/xvalue). */
 export const XVALUE_BUILDER: XmlBuilder<XNode, ScannedXml> = {
-  start(name, _ns, attrs) {
+  start(name, _ns, attrs, spare) {
     let obj: XObject | undefined;
     if (attrs) for (const [local, ns, v] of attrs) if (isDataAttr(local, ns)) (obj ??= {})[`@${local}`] = v;
-    return { name, obj, kids: false, text: '' };
+    if (!spare) return { name, obj, kids: false, text: '' };
+    spare.name = name; spare.obj = obj; spare.kids = false; spare.text = '';
+    return spare;
   },
   text(node, text) { node.text += text; },
   child(parent, node) {
