@@ -121,3 +121,8 @@ export function httpReason(status: number): UpstreamReason {
   if (status >= 500) return 'server_error';
   return 'request_rejected';
 }
+
+/** The same error with a better hint than the client could give (e.g. a SQL hint for a SQL fault). */
+export function withHint(err: AppError, hint: string): AppError {
+  return new AppError(err.code, err.message, { hint, cause: err, retryable: err.retryable, ...(err.upstream ? { upstream: err.upstream } : {}) });
+}

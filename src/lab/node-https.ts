@@ -24,7 +24,7 @@ import { LabCdrRepository } from './serviceability/cdr-files.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-const IMP_AXL_OPS = new Set(['getCCMVersion', 'executeSQLQuery', 'executeSQLUpdate', 'listUser', 'getUser']);
+export const IMP_AXL_OPS = new Set(['getCCMVersion', 'executeSQLQuery', 'executeSQLUpdate', 'listUser', 'getUser']);
 const AEAD_CIPHERS = 'TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305';
 
 export interface NodeHttpsOptions { node: LabNode; data: LabData; faults: FaultDice; tls: LeafPem; /** Size of the extra large trace file (benchmarks); 0 = none. */ bigTraceMb?: number }

@@ -22,6 +22,7 @@ import { AxlSchemas, BUNDLED_AXL_VERSIONS, schemaVersionFor } from './axl-schema
 import type { AxlSchema } from './axl-schemas.ts';
 import { axlNamespace, buildAxlRequest } from './axl-request.ts';
 import { AxlTooLargeError, fetchAllPages, hasPaging } from './axl-paging.ts';
+import type { PagingOutcome } from './axl-paging.ts';
 
 export interface AxlLogin { user: string; password: string }
 
@@ -40,7 +41,7 @@ export interface AxlCall {
   /** Rows fetched so far, when a large list is paged. */
   onProgress?: (rows: number) => void;
 }
-export interface AxlResult { version: string; result: XValue; pages?: number }
+export interface AxlResult { version: string; result: XValue; pages?: number; paging?: PagingOutcome }
 
 /** One POST to /axl/ (soapAction undefined: the 1.0 default-version probe). */
 interface AxlPost { node: CiscoNode; login: AxlLogin; soapAction: string | undefined; xml: string; signal?: AbortSignal; readOnly: boolean }
@@ -210,7 +211,8 @@ export class AxlClient {
       return await this.#callOnce(c);
     } catch (err) {
       if (!(err instanceof AxlTooLargeError) || !c.operation.startsWith('list') || hasPaging(c.args)) throw err;
-      return fetchAllPages((page) => this.#callOnce(page), c, err.suggestedRows);
+      // The whole paged answer gets the time of one request (the product's AXL timeout).
+      return fetchAllPages((page) => this.#callOnce(page), c, err, { budgetMs: this.#o.timeoutMs });
     }
   }
 

@@ -53,7 +53,7 @@ function oneStatement(sql: string): SqlToken[] {
 
 export interface CheckedQuery {
   sql: string;
-  /** True when the statement already limits its rows (SKIP/FIRST/LIMIT after SELECT). */
+  /** True when the statement already limits its rows (SKIP/FIRST/LIMIT after SELECT, or a LIMIT at the end). */
   hasRowLimit: boolean;
 }
 
@@ -71,7 +71,10 @@ export function checkSelect(sql: string): CheckedQuery {
   }
   checkSelectShape(tokens);
   const second = tokens[1];
-  const hasRowLimit = second?.kind === 'word' && ['SKIP', 'FIRST', 'LIMIT'].includes(second.text.toUpperCase());
+  // Informix limits rows after SELECT (SKIP/FIRST/LIMIT) or with a LIMIT at the end ("order by … limit n").
+  const last2 = tokens[tokens.length - 2];
+  const trailingLimit = last2?.kind === 'word' && last2.text.toUpperCase() === 'LIMIT' && tokens[tokens.length - 1]?.kind === 'number';
+  const hasRowLimit = trailingLimit || (second?.kind === 'word' && ['SKIP', 'FIRST', 'LIMIT'].includes(second.text.toUpperCase()));
   return { sql: sql.trim().replace(/;\s*$/, ''), hasRowLimit };
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cupiErrorDetail, isCupiNotFound, normaliseCupiList } from './cupi-answer.ts';
+import { cupiErrorDetail, isCupiNotFound, normaliseCupiList, selectCupiFields } from './cupi-answer.ts';
 
 test('CUPI lists in both JSON forms, with one item or many, come back as {"@total", <Item>: [...]}', () => {
   const one = { URI: '/vmrest/users/8321097e', ObjectId: '8321097e', Alias: 'John10000' };
@@ -37,4 +37,14 @@ test('CUPI error bodies are read from XML and JSON; DATA_EXCEPTION "not found" i
   assert.ok(!isCupiNotFound(400, cupiErrorDetail('<ErrorDetails><errors><code>INVALID_PARAMETER</code><message>not found</message></errors></ErrorDetails>')));
   assert.equal(cupiErrorDetail('<html>500</html>'), undefined);
   assert.equal(cupiErrorDetail('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><ErrorDetails/>'), undefined);
+});
+
+test('selectCupiFields() keeps the named fields plus ObjectId and URI, for lists and single objects, and reports unknown names', () => {
+  const list = { '@total': '2', User: [{ ObjectId: 'a', URI: '/u/a', Alias: 'jd', DisplayName: 'J D', Extra: 'x' }, { ObjectId: 'b', Alias: 'ks' }] };
+  const l = selectCupiFields(list, ['Alias', 'Nope']);
+  assert.deepEqual(l.body, { '@total': '2', User: [{ ObjectId: 'a', URI: '/u/a', Alias: 'jd' }, { ObjectId: 'b', Alias: 'ks' }] });
+  assert.deepEqual(l.missing, ['Nope']);
+  assert.ok(l.available.includes('DisplayName'));
+  assert.deepEqual(selectCupiFields({ ObjectId: 'a', Alias: 'jd', Other: 1 }, ['alias']).body, { ObjectId: 'a' }, 'names are case-sensitive');
+  assert.equal(selectCupiFields('text', ['Alias']).body, 'text');
 });

@@ -68,3 +68,38 @@ export function isCupiNotFound(status: number, detail: CupiErrorDetail | undefin
   if (status === 404) return true;
   return status === 400 && detail?.code === 'DATA_EXCEPTION' && /\bnot found\b/i.test(detail.message);
 }
+
+/** Fields kept by every selection, so an item can still be addressed. */
+const ALWAYS_KEPT = ['ObjectId', 'URI'];
+
+export interface FieldSelection {
+  body: unknown;
+  /** Requested fields no item has (after the selection, the agent sees why they are absent). */
+  missing: string[];
+  /** Field names the items do have (bounded), to correct a wrong name. */
+  available: string[];
+}
+
+/**
+ * Keep only `fields` (plus ObjectId and URI) of each item of a normalised list answer, or of a
+ * single object answer. Matching is exact, as CUPI field names are case-sensitive.
+ */
+export function selectCupiFields(body: unknown, fields: readonly string[]): FieldSelection {
+  const want = new Set([...fields, ...ALWAYS_KEPT]);
+  const seen = new Set<string>();
+  const pick = (item: unknown): unknown => {
+    if (!isObj(item)) return item;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(item)) { seen.add(k); if (want.has(k)) out[k] = v; }
+    return out;
+  };
+  let out: unknown = body;
+  if (isObj(body) && totalOf(body) !== undefined) {
+    const list: Json = {};
+    for (const [k, v] of Object.entries(body)) list[k] = Array.isArray(v) ? v.map(pick) : v;
+    out = list;
+  } else if (isObj(body)) {
+    out = pick(body);
+  }
+  return { body: out, missing: fields.filter((f) => !seen.has(f)), available: [...seen].sort().slice(0, 200) };
+}

@@ -96,7 +96,12 @@ function runOperation(schema: AxlSchema, data: LabData, p: Parsed): { write(w: X
   if (value === undefined && /^(do|apply|reset|restart)[A-Z]/.test(op)) value = 'true';
   if (value === undefined) throw new AxlFault(`The lab does not implement ${op}`, { axlcode: -1, faultcode: 'Server' });
   const v = value;
+  // A list answer's row count, for "Total rows matched: N rows" when it is too large (as CUCM says it).
+  const rows = /^list[A-Z]/.test(op) && typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? Math.max(0, ...Object.values(v).map((x) => (Array.isArray(x) ? x.length : x === undefined || x === '' ? 0 : 1)))
+    : undefined;
   return {
+    ...(rows !== undefined ? { rows } : {}),
     write(w, name, attrs) {
       const type = schema.model.elementType(`${op}Response`);
       if (!type) throw new AxlFault(`No response type for ${op}`, { axlcode: -1, faultcode: 'Server' });

@@ -145,3 +145,16 @@ export const TABLES: Record<string, SqlTable> = {
     })),
   },
 };
+
+// The Informix system catalog, as on CUCM: user tables from tabid 100, one syscolumns row per
+// column (colno from 1). Computed from the tables above, so a query against the catalog sees
+// exactly what the lab can answer.
+const USER_TABLES = Object.keys(TABLES);
+TABLES.systables = {
+  columns: ['tabid', 'tabname', 'owner', 'tabtype', 'ncols'],
+  rows: () => USER_TABLES.map((name, i) => ({ tabid: String(100 + i), tabname: name, owner: 'informix', tabtype: 'T', ncols: String(TABLES[name]!.columns.length) })),
+};
+TABLES.syscolumns = {
+  columns: ['tabid', 'colname', 'colno', 'coltype'],
+  rows: () => USER_TABLES.flatMap((name, i) => TABLES[name]!.columns.map((c, j) => ({ tabid: String(100 + i), colname: c, colno: String(j + 1), coltype: '13' }))),
+};

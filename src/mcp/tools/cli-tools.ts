@@ -54,6 +54,11 @@ function resultFields(r: CliResult): Record<string, unknown> {
 }
 
 const EXAMPLE: Record<CiscoProduct, string> = { cucm: 'show status', imp: 'utils service list', cuc: 'show cuc version' };
+const USE: Record<CiscoProduct, string> = {
+  cucm: 'Use it for platform state: versions, status, services, NTP, replication, logs.',
+  imp: 'Use it for IM&Presence platform state: "utils service list" (Cisco XCP Router, Presence Engine, SIP Proxy), "utils ha status" (presence redundancy), "utils dbreplication runtimestate", "utils ntp status", versions and logs.',
+  cuc: 'Use it for Unity Connection platform state: "show cuc version", "show cuc cluster status", "utils service list", "utils ntp status", versions and logs.',
+};
 
 function cliTool(s: CiscoServices, product: CiscoProduct): ToolDefinition {
   const shape = {
@@ -70,7 +75,7 @@ function cliTool(s: CiscoServices, product: CiscoProduct): ToolDefinition {
     name: `${product}_cli`, title: `${LABEL[product]} admin CLI`, product, protocol: 'ssh', rateCategory: 'ssh', inputSchema: shape,
     description: [
       `Run one platform admin CLI command on a declared ${LABEL[product]} node over SSH and get its output as text with an exit state (ok, error, declined, truncated).`,
-      'Use it for platform state: versions, status, services, NTP, replication, logs.',
+      USE[product],
       'One line of printable ASCII; no ";", "|", backticks or "?" (use "help <command>"). Commands that stop at a prompt (confirmation, menu, password) are declined with the prompt text.',
       'Long commands stream their lines as progress notifications and stop at max_seconds with status "truncated" and the lines so far; "file view" returns a window of the file (see window) with total_lines.',
       `Your profile decides which commands (by leading words) you may run. Example: {"node":"<node>","command":"${EXAMPLE[product]}"}.`,

@@ -5,6 +5,8 @@ import type { CiscoServices } from './cisco-services.ts';
 import { ciscoOutput, ciscoResult, defineTool, loginFor } from './tool-result.ts';
 import { CUPI_METHODS, normaliseCupiPath } from '../../cisco/cupi/cupi-path.ts';
 import { cupiChange } from '../changes/cupi-change.ts';
+import { selectCupiFields } from '../../cisco/cupi/cupi-answer.ts';
+import { AppError } from '../../lib/errors.ts';
 
 /** `@total` of a CUPI list answer (`{"@total": "12", "User": …}` or nested one level), if any. */
 export function createCupiTools(s: CiscoServices): ToolDefinition[] {
@@ -16,6 +18,8 @@ export function createCupiTools(s: CiscoServices): ToolDefinition[] {
     body: z.record(z.string(), z.unknown()).optional().describe('JSON body for POST/PUT'),
     page: z.number().int().min(1).max(100_000).optional().describe('Paging helper for GET lists: page number (1-based), sets pageNumber'),
     rows_per_page: z.number().int().min(1).max(2000).optional().describe('Paging helper for GET lists: sets rowsPerPage (default 100 when page is given)'),
+    fields: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'a CUPI field name, e.g. Alias')).min(1).max(100).optional()
+      .describe('GET only: keep just these fields of each item (ObjectId and URI are always kept), e.g. ["Alias","DisplayName","DtmfAccessId"]. Names are case-sensitive'),
   };
   return [defineTool({
     name: 'cuc_cupi_request', title: 'Unity Connection CUPI request', product: 'cuc', protocol: 'cupi', rateCategory: 'cupi', inputSchema: shape,
@@ -23,14 +27,20 @@ export function createCupiTools(s: CiscoServices): ToolDefinition[] {
       'Call the Unity Connection provisioning REST API (CUPI) on a declared node: users, call handlers, distribution lists, schedules…',
       'GET reads, POST creates, PUT updates, DELETE removes; bodies and answers are JSON (values are strings; lists carry "@total").',
       'Page lists with page and rows_per_page (or query rowsPerPage/pageNumber, 1-based); the answer\'s total gives the count; filter with query {"query":"(alias startswith x)"}.',
+      'A user or handler has about a hundred fields: name the ones you need with fields (e.g. ["Alias","DisplayName"]) to keep answers small.',
       'Your profile decides which METHOD /path prefixes you may use. Example: {"node":"cuc1","method":"GET","path":"/vmrest/users","query":{"rowsPerPage":20,"pageNumber":1}}.',
     ].join(' '),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }, effect: 'per-target',
     outputSchema: ciscoOutput({
       node: z.string(), request: z.string(), status: z.number().int(), total: z.number().optional(), pageNumber: z.number().int().optional(), rowsPerPage: z.number().int().optional(),
+      fields_missing: z.array(z.string()).optional().describe('requested fields no item has'),
     }),
     change: cupiChange(s),
-    target: (a) => { s.registry.resolve(a.node, { products: ['cuc'], clusterToPublisher: true }); return { node: a.node, product: 'cuc', cupiRequest: `${a.method} ${normaliseCupiPath(a.path)}` }; },
+    target: (a) => {
+      s.registry.resolve(a.node, { products: ['cuc'], clusterToPublisher: true });
+      if (a.fields && a.method !== 'GET') throw new AppError('E_INPUT_INVALID', `fields selects what a GET answers; it cannot be used with ${a.method}`, { hint: 'drop fields, or read the object with GET afterwards' });
+      return { node: a.node, product: 'cuc', cupiRequest: `${a.method} ${normaliseCupiPath(a.path)}` };
+    },
     async handler(a, ctx) {
       const path = normaliseCupiPath(a.path);
       const node = s.registry.resolve(a.node, { products: ['cuc'], clusterToPublisher: true });
@@ -39,7 +49,14 @@ export function createCupiTools(s: CiscoServices): ToolDefinition[] {
       const query: Record<string, string | number | boolean> = { ...a.query, ...paging };
       const r = await s.cupi.request({ node, login, method: a.method, path, ...(Object.keys(query).length ? { query } : {}), ...(a.body ? { body: a.body } : {}), signal: ctx.signal });
       const total = r.total;
-      return ciscoResult({ node: node.name, request: `${a.method} ${path}`, status: r.status, ...(total !== undefined ? { total, ...paging } : {}) }, r.body);
+      const fields = { node: node.name, request: `${a.method} ${path}`, status: r.status, ...(total !== undefined ? { total, ...paging } : {}) };
+      if (!a.fields) return ciscoResult(fields, r.body);
+      const sel = selectCupiFields(r.body, a.fields);
+      const empty = total === 0 || sel.available.length === 0;
+      return ciscoResult({
+        ...fields,
+        ...(sel.missing.length && !empty ? { fields_missing: sel.missing, hint: `no item has ${sel.missing.map((f) => `"${f}"`).join(', ')} (names are case-sensitive); fields there: ${sel.available.slice(0, 60).join(', ')}` } : {}),
+      }, sel.body);
     },
   })];
 }

@@ -8,6 +8,9 @@ import { xList, xObj } from '../../lib/xsd/xvalue.ts';
 import type { XValue } from '../../lib/xsd/xvalue.ts';
 import { AxlTooLargeError } from '../../cisco/axl/axl-paging.ts';
 import { sqlChange } from '../changes/sql-change.ts';
+import { catalogQuery, isSqlFault, sqlErrorHint } from '../../cisco/axl/sql-hints.ts';
+import { withHint } from '../../cisco/upstream-error.ts';
+import type { AppError } from '../../lib/errors.ts';
 
 const NODE = z.string().min(1).max(64).describe('Declared CUCM node or cluster name (a cluster means its publisher)');
 const MAX_LIMIT = 100_000;
@@ -25,7 +28,7 @@ function queryTool(s: CiscoServices): ToolDefinition {
       'Run one read-only SELECT against the CUCM database (Informix, via AXL executeSQLQuery) and get rows as JSON objects with lowercase column names.',
       'Use it for reports and lookups across tables (device, numplan, enduser, devicenumplanmap, typemodel…).',
       'Only a single SELECT is accepted: no semicolon-separated statements, comments, INTO, procedure calls or writes.',
-      'Rows are limited (limit, default 1000) and paged with offset; "more" tells whether another page exists.',
+      'Rows are limited (limit, default 1000) and paged with offset; "more" tells whether another page exists. This is Informix SQL: no OFFSET or TOP (use limit/offset, "select skip M first N" or "order by … limit N"), lower(x) like instead of ILIKE, CURRENT instead of NOW(); table names are in systables (tabid >= 100), columns in syscolumns.',
       'Example: {"node":"cluster1","sql":"select d.name, d.description from device d where d.name like \'SEP%\'","limit":100}.',
     ].join(' '),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }, effect: 'read',
@@ -45,6 +48,7 @@ function queryTool(s: CiscoServices): ToolDefinition {
       try {
         rows = await run(a.offset, a.limit + 1);
       } catch (err) {
+        if (isSqlFault(err)) throw await explainSqlFault(err, checked.sql, async (q) => xList(xObj((await s.axl.cucm.call({ node, login, operation: 'executeSQLQuery', args: { sql: q }, signal: ctx.signal })).result)?.row));
         // Too many rows for one AXL answer: fetch windows of the size the node suggests (AXL-DG read throttle).
         if (!(err instanceof AxlTooLargeError) || checked.hasRowLimit) throw err;
         const size = Math.max(1, Math.floor(err.suggestedRows * 0.9));
@@ -64,6 +68,21 @@ function queryTool(s: CiscoServices): ToolDefinition {
   });
 }
 
+/**
+ * The node's SQL error with a SQL hint; for a missing table or column, the names come from one
+ * catalog query (systables/syscolumns) on the same node with the same login — the caller was
+ * allowed executeSQLQuery, and a failed lookup only makes the hint generic.
+ */
+async function explainSqlFault(err: AppError, sql: string, query: (sql: string) => Promise<XValue[]>): Promise<AppError> {
+  const code = err.upstream?.cisco_code;
+  const lookup = catalogQuery(code, err.message, sql);
+  let catalog: Array<Record<string, unknown>> | undefined;
+  if (lookup) {
+    try { catalog = (await query(lookup)).map((r) => (xObj(r) ?? {}) as Record<string, unknown>); } catch { catalog = undefined; }
+  }
+  return withHint(err, sqlErrorHint(code, err.message, catalog, sql));
+}
+
 function updateTool(s: CiscoServices): ToolDefinition {
   const shape = { node: NODE, sql: z.string().min(1).max(8000).describe('One INSERT, UPDATE or DELETE statement') };
   return defineTool({
@@ -78,7 +97,9 @@ function updateTool(s: CiscoServices): ToolDefinition {
       const sql = checkUpdate(a.sql);
       const node = s.registry.resolve(a.node, { products: ['cucm'], clusterToPublisher: true });
       const login = await loginFor(s, ctx.principal.clientName, node);
-      const r = await s.axl.cucm.call({ node, login, operation: 'executeSQLUpdate', args: { sql }, signal: ctx.signal });
+      const r = await s.axl.cucm.call({ node, login, operation: 'executeSQLUpdate', args: { sql }, signal: ctx.signal }).catch((err: unknown) => {
+        throw isSqlFault(err) ? withHint(err, sqlErrorHint(err.upstream?.cisco_code, err.message, undefined, sql)) : err;
+      });
       return ciscoResult({ node: node.name }, r.result);
     },
   });
