@@ -61,8 +61,9 @@ export function tablesOf(sql: string): string[] {
 /** The name Informix put in parentheses in its message: "The specified table (x) …", "Column (x) not found …". */
 function quotedName(message: string): string | undefined {
   // "Column (d.nme) …" names the column with its alias: the part after the dot is the column.
-  const m = /\((?:[A-Za-z_][A-Za-z0-9_]{0,63}\.)?([A-Za-z_][A-Za-z0-9_]{0,63})\)/.exec(message);
-  return m?.[1]?.toLowerCase();
+  const inner = /\(([A-Za-z0-9_.]{1,130})\)/.exec(message)?.[1];
+  const name = inner?.split('.').pop()?.toLowerCase();
+  return name !== undefined && IDENT.test(name) ? name : undefined;
 }
 
 /** What to look up in the catalog for an Informix error, as one SELECT; undefined when nothing helps. */

@@ -67,7 +67,7 @@ function describeTool(s: CiscoServices): ToolDefinition {
   const shape = {
     node: NODE, operation: OP,
     depth: z.number().int().min(1).max(MAX_DEPTH).default(DEFAULT_DEPTH).describe(`Levels to expand below the operation (or below path); deeper ones show as "{…}". Default ${DEFAULT_DEPTH}, at most ${MAX_DEPTH}`),
-    path: z.string().max(300).regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/, 'dot-separated element names, e.g. phone.lines.line').optional()
+    path: z.string().max(300).refine((p) => p.split('.').every((seg) => /^[A-Za-z_][\w-]{0,99}$/.test(seg)), 'dot-separated element names, e.g. phone.lines.line').optional()
       .describe('Describe only the element at this dot-separated path of element names below the operation, e.g. "phone.lines.line"'),
   };
   return defineTool({
