@@ -23,6 +23,30 @@ test('runCliCommand() prints the platform formats of the captures', () => {
   assert.match(run(0, 'show risdb query phone').text, /^SEP[0-9A-F]{12},/m);
 });
 
+test('utils service start|stop|restart: states as the CLI prints them; unknown, inactive and failing services fail the command', () => {
+  const d = buildDataset({ seed: 8, phones: 4, version: '14.0', cucmNodes: ['cucm-pub', 'cucm-sub1'], credentials: { username: 'admin', password: 'pw', phoneUser: 'pu', phonePassword: 'pp' }, noStartServices: ['Cisco DirSync'] });
+  const sub: LabNode = { ...nodeOf('cucm-sub1', 'cucm', '127.0.0.12'), role: 'subscriber' };
+  const c = (n: LabNode, line: string) => runCliCommand({ node: n, data: d, allNodes: [n], startedAt: new Date() }, line, { pagination: false });
+  const pub = nodes[0]!;
+  const stop = c(pub, 'utils service stop Cisco Tftp');
+  assert.equal(stop.ok, true);
+  assert.match(stop.lines[0]!, /^Do not press Ctrl\+C while the service is stopping\./);
+  assert.equal(c(pub, 'utils service stop Cisco Tftp').lines.slice(1).join('|'), 'Cisco Tftp[STOPPED]  Commanded Out of Service|', 'stopping a stopped service says so');
+  assert.equal(c(pub, 'utils service start Cisco Tftp').lines.slice(1).join('|'), 'Cisco Tftp[STARTING]|Cisco Tftp[STARTED]|');
+  assert.equal(c(pub, 'utils service start Cisco Tftp').lines.slice(1).join('|'), 'Cisco Tftp[STARTED]|', 'starting a running service changes nothing');
+  assert.equal(c(pub, 'utils service restart Cisco Tftp').lines.slice(1).join('|'), 'Cisco Tftp[STOPPING]|Cisco Tftp[STOPPED]  Commanded Out of Service|Cisco Tftp[STARTING]|Cisco Tftp[STARTED]|');
+  // The fault service:nostart: accepted, never comes up.
+  const bad = c(pub, 'utils service restart Cisco DirSync');
+  assert.deepEqual([bad.ok, bad.lines.slice(-2)], [false, ['Cisco DirSync[NOTRUNNING]', 'Executed command unsuccessfully']]);
+  assert.equal(d.services.get('cucm-pub', 'Cisco DirSync')?.status, 'Stopped');
+  // DRF Master is activated on the publisher only.
+  assert.deepEqual(c(sub, 'utils service start Cisco DRF Master'), { lines: ['Cisco DRF Master[STOPPED]  Service Not Activated', 'Executed command unsuccessfully'], ok: false });
+  const unknown = c(pub, 'utils service stop Cisco Nothing');
+  assert.equal(unknown.ok, false);
+  assert.match(unknown.lines.join('\n'), /not found[\s\S]*Executed command unsuccessfully$/);
+  assert.deepEqual(c(pub, 'utils service stop').lines.slice(0, 2), ['Syntax:', 'utils service stop serv']);
+});
+
 test('runCliCommand() runs SQL over the same data as AXL', () => {
   const r = run(0, "run sql select name from typeclass where enum = 1");
   assert.equal(r.text, 'name\n=====\nPhone');

@@ -23,7 +23,8 @@ function writeStatus(w: XmlWriter, list: readonly LabService[], now: number, mis
   for (const s of list) {
     const up = s.status === 'Started';
     w.open('ns1:item').leaf('ns1:ServiceName', s.name).leaf('ns1:ServiceStatus', s.status)
-      .leaf('ns1:ReasonCode', s.activated ? (up ? '-1' : '-1019') : '-1068').leaf('ns1:ReasonCodeString', s.activated ? (up ? ' ' : 'Component is not running') : 'Service Not Activated')
+      .leaf('ns1:ReasonCode', s.activated ? (up ? '-1' : s.commanded ? '-1069' : '-1019') : '-1068')
+      .leaf('ns1:ReasonCodeString', s.activated ? (up ? ' ' : s.commanded ? 'Commanded Out of Service' : 'Component is not running') : 'Service Not Activated')
       .leaf('ns1:StartTime', up ? startTime(s.startedAt) : ' ').leaf('ns1:UpTime', up ? String(Math.floor((now - s.startedAt) / 1000)) : '-1').close();
   }
   w.close();

@@ -15,6 +15,12 @@ export interface LabService {
   activated: boolean;
   /** Epoch ms of the last start (when Started). */
   startedAt: number;
+  /**
+   * Stopped on purpose (a Stop from Control Center or `utils service stop`): Control Center's
+   * reason is then -1069 "Commanded Out of Service" and `utils service list` says so; a service
+   * that is down otherwise shows -1019 "Component is not running".
+   */
+  commanded?: boolean;
 }
 
 /** Services of the platform on every node (name, activated on the publisher only?). */
@@ -76,7 +82,9 @@ export class LabServices {
     const s = this.get(node, name);
     if (!s) return `Service ${name} is not known on ${node}`;
     if (!s.activated) return 'Service Not Activated';
-    if (action === 'Stop' || this.#noStart.includes(s.name.toLowerCase())) { s.status = 'Stopped'; s.startedAt = 0; return undefined; }
+    if (action === 'Stop') { s.status = 'Stopped'; s.startedAt = 0; s.commanded = true; return undefined; }
+    s.commanded = false;
+    if (this.#noStart.includes(s.name.toLowerCase())) { s.status = 'Stopped'; s.startedAt = 0; return undefined; }
     s.status = 'Started';
     s.startedAt = now;
     return undefined;

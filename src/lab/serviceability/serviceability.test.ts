@@ -9,6 +9,7 @@ import { basic, node, request } from '../testing/lab-requests.ts';
 import type { HttpAnswer } from '../testing/lab-requests.ts';
 import { bodyElement, xmllintAgainstWsdl } from '../../lib/xsd/testing/wsdl-xmllint.ts';
 import { serviceList } from '../ssh/cli-platform.ts';
+import { runCliCommand } from '../ssh/cli-commands.ts';
 import { NODE_LAYOUT } from '../lab-node.ts';
 
 const NS = 'http://schemas.cisco.com/ast/soap';
@@ -67,6 +68,38 @@ describe('lab serviceability services', () => {
     assert.equal(await registeredPerfmon(lab, 'cucm-sub1'), before);
     const wrongNode = await post(lab, 'cucm-sub1', '/controlcenterservice2/services/ControlCenterServices', '<soap:soapDoControlServices><soap:ControlServiceRequest><soap:NodeName>cucm-pub</soap:NodeName><soap:ControlType>Stop</soap:ControlType><soap:ServiceList><soap:item>Cisco CallManager</soap:item></soap:ServiceList></soap:ControlServiceRequest></soap:soapDoControlServices>');
     assert.equal(wrongNode.status, 500);
+  });
+
+  test('utils service stop/start on the CLI changes the state Control Center reports, and what depends on it', async () => {
+    const layout = NODE_LAYOUT.find((n) => n.name === 'cucm-sub1')!;
+    const ctx = { node: { ...layout, httpsPort: 0, sshPort: 0, sshHostKeySha256: '' }, data: lab.data, allNodes: [], startedAt: new Date() };
+    const cli = (line: string) => runCliCommand(ctx, line, { pagination: false });
+    const phones = risRegistered(lab, 'cucm-sub1');
+    assert.ok(phones > 0);
+    const stop = cli('utils service stop Cisco CallManager');
+    assert.equal(stop.ok, true);
+    assert.deepEqual(stop.lines.slice(1), ['Cisco CallManager[STOPPING]', 'Cisco CallManager[STOPPED]  Commanded Out of Service', '']);
+    // Control Center sees the stop, with the reason of a commanded stop; the answer still validates.
+    const st = await status(lab, 'cucm-sub1');
+    xmllintAgainstWsdl(CC, bodyElement(st.text));
+    assert.match(st.text, /<ns1:ServiceName>Cisco CallManager<\/ns1:ServiceName><ns1:ServiceStatus>Stopped<\/ns1:ServiceStatus><ns1:ReasonCode>-1069<\/ns1:ReasonCode><ns1:ReasonCodeString>Commanded Out of Service</);
+    assert.ok(serviceList(ctx).includes('Cisco CallManager[STOPPED]  Commanded Out of Service'));
+    assert.equal(await registeredPerfmon(lab, 'cucm-sub1'), 0, 'its phones are gone from PerfMon');
+    const ris = await post(lab, 'cucm-pub', '/realtimeservice2/services/RISService70', '<soap:selectCmDevice><soap:StateInfo/><soap:CmSelectionCriteria><soap:MaxReturnedDevices>1000</soap:MaxReturnedDevices><soap:DeviceClass>Phone</soap:DeviceClass><soap:Model>255</soap:Model><soap:Status>Registered</soap:Status><soap:NodeName>cucm-sub1</soap:NodeName><soap:SelectBy>Name</soap:SelectBy><soap:SelectItems><soap:item><soap:Item>*</soap:Item></soap:item></soap:SelectItems></soap:CmSelectionCriteria></soap:selectCmDevice>');
+    assert.match(ris.text, /<ns1:TotalDevicesFound>0</, 'and from RIS');
+    const start = cli('utils service start cisco callmanager');
+    assert.deepEqual([start.ok, start.lines.slice(1)], [true, ['Cisco CallManager[STARTING]', 'Cisco CallManager[STARTED]', '']]);
+    assert.match((await status(lab, 'cucm-sub1')).text, /<ns1:ServiceName>Cisco CallManager<\/ns1:ServiceName><ns1:ServiceStatus>Started</);
+    assert.equal(await registeredPerfmon(lab, 'cucm-sub1'), phones);
+    // A Control Center Stop shows the same way on the CLI; a restart passes through both states.
+    const ccStop = await post(lab, 'cucm-sub1', '/controlcenterservice2/services/ControlCenterServices', '<soap:soapDoControlServices><soap:ControlServiceRequest><soap:NodeName>cucm-sub1</soap:NodeName><soap:ControlType>Stop</soap:ControlType><soap:ServiceList><soap:item>Cisco Extension Mobility</soap:item></soap:ServiceList></soap:ControlServiceRequest></soap:soapDoControlServices>');
+    assert.equal(ccStop.status, 200);
+    assert.ok(serviceList(ctx).includes('Cisco Extension Mobility[STOPPED]  Commanded Out of Service'));
+    const restart = cli('utils service restart Cisco Extension Mobility');
+    assert.deepEqual(restart.lines.slice(1), ['Cisco Extension Mobility[STARTING]', 'Cisco Extension Mobility[STARTED]', '']);
+    assert.equal(lab.data.services.get('cucm-sub1', 'Cisco Extension Mobility')?.status, 'Started');
+    // Tftp was stopped from the start (not by command): its reason stays "Component is not running".
+    assert.match((await status(lab, 'cucm-sub1')).text, /<ns1:ServiceName>Cisco Tftp<\/ns1:ServiceName><ns1:ServiceStatus>Stopped<\/ns1:ServiceStatus><ns1:ReasonCode>-1019</);
   });
 
   test('Log Collection lists, selects and serves CallManager traces holding the lab calls', async () => {

@@ -6,7 +6,7 @@
  */
 import type { CliContext, CliResult } from './cli-platform.ts';
 import { perfObjects, perfValues } from '../serviceability/perfmon-counters.ts';
-import { FAILED, unixDate, fileList, ntpStatus, productVersion, serviceList, showHardware, showNetworkCluster, showNetworkEth0, showStatus, showVersion } from './cli-platform.ts';
+import { FAILED, unixDate, fileList, ntpStatus, productVersion, serviceControl, serviceList, showHardware, showNetworkCluster, showNetworkEth0, showStatus, showVersion } from './cli-platform.ts';
 import { runStatement } from '../sql/sql-exec.ts';
 import { SqlError } from '../sql/sql-parse.ts';
 import { xList, xObj, xText } from '../../lib/xsd/xvalue.ts';
@@ -123,6 +123,9 @@ const COMMANDS: ReadonlyArray<{ words: string[]; products?: string[]; run: Handl
   { words: ['show', 'cert', 'list', 'own'], run: (c) => showCertListOwn(c) },
   { words: ['show', 'cert', 'own'], run: (c, a) => showCertOwn(c, a) },
   { words: ['utils', 'service', 'list'], run: (c) => ok(serviceList(c)) },
+  { words: ['utils', 'service', 'start'], run: (c, a) => serviceControl(c, 'start', a) },
+  { words: ['utils', 'service', 'stop'], run: (c, a) => serviceControl(c, 'stop', a) },
+  { words: ['utils', 'service', 'restart'], run: (c, a) => serviceControl(c, 'restart', a) },
   { words: ['utils', 'dbreplication', 'runtimestate'], products: ['cucm', 'imp'], run: (c) => dbReplication(c) },
   { words: ['show', 'risdb', 'query', 'phone'], products: ['cucm'], run: (c) => risdbPhones(c) },
   { words: ['file', 'list', 'activelog'], run: (_c, a) => fileList(a) },

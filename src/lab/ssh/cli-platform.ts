@@ -112,8 +112,43 @@ export function ntpStatus(ctx?: CliContext): string[] {
 
 /** `utils service list` from the node's service state (the same one Control Center reports and changes). */
 export function serviceList(ctx: CliContext): string[] {
-  const rows = ctx.data.services.list(ctx.node.name).map((s) => (s.status === 'Started' ? `${s.name}[STARTED]` : s.activated ? `${s.name}[ STOPPED ]  Component is not running` : `${s.name}[STOPPED]  Service Not Activated`));
+  const rows = ctx.data.services.list(ctx.node.name).map(serviceRow);
   return ['Requesting service status, please wait...', 'System SSH [STARTED]', 'Cluster Manager [STARTED]', 'Password Reset [STOPPED] Service Not Activated', 'Service Manager [STARTED]', 'Service Manager is running', 'Getting list of all services', '>> Return code = 0', ...rows, `Primary Node =${ctx.node.role === 'publisher' ? 'true' : 'false'}`, ''];
+}
+
+/** One service as `utils service list` prints it (the spacing of real captures differs by state). */
+function serviceRow(s: { name: string; status: string; activated: boolean; commanded?: boolean }): string {
+  if (s.status === 'Started') return `${s.name}[STARTED]`;
+  if (!s.activated) return `${s.name}[STOPPED]  Service Not Activated`;
+  return s.commanded ? `${s.name}[STOPPED]  Commanded Out of Service` : `${s.name}[ STOPPED ]  Component is not running`;
+}
+
+/**
+ * `utils service start|stop|restart NAME` (syntax as the CLI reference gives it: the rest of the
+ * line is the service name) on the node's service state, the one Control Center reports and
+ * changes. It prints the states the service passes through (STOPPING/STOPPED, STARTING/STARTED),
+ * a commanded stop with "Commanded Out of Service", and a service that does not come up as
+ * NOTRUNNING with the command failing. Names compare case-insensitively, as Control Center's.
+ */
+export function serviceControl(ctx: CliContext, action: 'start' | 'stop' | 'restart', args: string[]): CliResult {
+  const name = args.join(' ').trim();
+  if (!name) return { lines: ['Syntax:', `utils service ${action} serv`, `serv   mandatory   name of the service to ${action}`, FAILED], ok: false };
+  const svc = ctx.data.services.get(ctx.node.name, name);
+  if (!svc) return { lines: [`Service "${name}" not found. Use utils service list to see the service names`, FAILED], ok: false };
+  if (!svc.activated) return { lines: [`${svc.name}[STOPPED]  Service Not Activated`, FAILED], ok: false };
+  const verb = action === 'stop' ? 'stop' : action === 'start' ? 'start' : 'restart';
+  const lines = [`Do not press Ctrl+C while the service is ${verb === 'stop' ? 'stopping' : verb === 'start' ? 'starting' : 'restarting'}. If you do, the service will continue to ${verb} but the command will exit.`];
+  const wasUp = svc.status === 'Started';
+  ctx.data.services.control(ctx.node.name, svc.name, action === 'stop' ? 'Stop' : action === 'start' ? 'Start' : 'Restart', Date.now());
+  if (action !== 'start' && wasUp) lines.push(`${svc.name}[STOPPING]`, `${svc.name}[STOPPED]  Commanded Out of Service`);
+  if (action === 'stop') {
+    if (!wasUp) lines.push(`${svc.name}[STOPPED]  Commanded Out of Service`);
+    return { lines: [...lines, ''], ok: true };
+  }
+  if (action === 'start' && wasUp) return { lines: [...lines, `${svc.name}[STARTED]`, ''], ok: true };
+  lines.push(`${svc.name}[STARTING]`);
+  if (svc.status !== 'Started') return { lines: [...lines, `${svc.name}[NOTRUNNING]`, FAILED], ok: false };
+  return { lines: [...lines, `${svc.name}[STARTED]`, ''], ok: true };
 }
 
 const LOG_TREE: Record<string, [string, number][]> = {
