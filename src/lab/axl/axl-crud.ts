@@ -13,6 +13,7 @@ import { keyFieldsOf } from '../axl-store.ts';
 import type { LabData } from '../lab-data.ts';
 import { AxlFault } from './soap.ts';
 import type { AxlSchema } from './axl-schemas.ts';
+import { completePhone } from './axl-complete.ts';
 
 /** Reference fields whose `uuid` attribute the lab fills in from the target object. */
 const REF_KINDS: Record<string, string> = {
@@ -172,7 +173,9 @@ export function runCrud(schema: AxlSchema, data: LabData, op: string, req: XmlEl
   const item = kind[0]!.toLowerCase() + kind.slice(1);
   if (verb === 'get') {
     const obj = findTarget(data, kind, req);
-    return { value: { [item]: pickTags(obj, childNamed(req, 'returnedTags')) } };
+    // getPhone answers every field CUCM has for a phone, not only what the lab stored.
+    const full = kind === 'Phone' ? completePhone(schema.model, obj) : obj;
+    return { value: { [item]: pickTags(full, childNamed(req, 'returnedTags')) } };
   }
   if (verb === 'list') {
     const { items, tags } = list(data, kind, req);
