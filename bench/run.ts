@@ -7,6 +7,7 @@ import { benchAudit } from './audit.ts';
 import { benchStartup } from './startup.ts';
 import { benchAxl } from './axl.ts';
 import { benchMcp } from './mcp.ts';
+import { benchMcpValkey } from './mcp-valkey.ts';
 import { benchBackup } from './backup.ts';
 import { benchReports } from './reports.ts';
 import { benchServiceability } from './serviceability.ts';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   if (!only || only === 'startup') await benchStartup();
   if (!only || only === 'axl') await benchAxl();
   if (!only || only === 'mcp') await benchMcp();
+  if (!only || only === 'mcp-valkey') await benchMcpValkey();
   if (!only || only === 'backup') benchBackup();
   if (!only || only === 'reports') await benchReports();
   if (!only || only === 'serviceability') await benchServiceability();
@@ -29,4 +31,4 @@ async function main(): Promise<void> {
   console.log(`\nperformance table (median of ${pairCount()} pairs; spread min–max in brackets):\n${table()}`);
 }
 
-main().catch((err: unknown) => { console.error(`bench failed: ${(err as Error).message}`); process.exitCode = 1; });
+main().catch((err: unknown) => { const c = (err as { cause?: unknown }).cause; console.error(`bench failed: ${(err as Error).message}${c ? ` (${(c as Error).message ?? String(c)})` : ''}`); process.exitCode = 1; });

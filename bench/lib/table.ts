@@ -11,6 +11,7 @@ export const ROWS: RowSpec[] = [
   { key: 'mcp-1', title: 'MCP aibridge_whoami, 1 client', goal: '≥ 50 %, p50 ≤ 1.5 ms' },
   { key: 'mcp-10', title: 'MCP aibridge_whoami, 10 clients', goal: '≥ 60 %, p99 ≤ 1.3× bare' },
   { key: 'mcp-50', title: 'MCP aibridge_whoami, 50 clients', goal: '≥ 70 %, p99 ≤ 1.3× bare' },
+  { key: 'mcp-valkey-50', title: 'MCP aibridge_whoami, 50 clients over 2 instances on Valkey (issue 19)', goal: 'ratio to 1 local instance; round trips per call' },
   { key: 'startup', title: 'startup to first /health', goal: '≤ 2.5×' },
   { key: 'sql-50k', title: 'executeSQLQuery 50,000 rows', goal: '≤ 1.5×' },
   { key: 'listphone-50k', title: 'listPhone 50,000 phones', goal: '≤ 1.2×' },
