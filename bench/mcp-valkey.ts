@@ -120,6 +120,15 @@ export async function benchMcpValkey(): Promise<void> {
       note: `p99 ${ratio(r.ours.p99, r.base.p99, 'time')} of local; ${perCall.toFixed(2)} store round trips per call (${breakdown} commands per call); ${N} sessions, median of ${r.pairs} pairs × ${SECONDS} s; load ${loadavg()[0]!.toFixed(1)}`,
     });
     console.log(`mcp-valkey peak RSS: a ${rssMiB(servers[0]!.pid!).toFixed(0)} MiB, b ${rssMiB(servers[1]!.pid!).toFixed(0)} MiB, local ${rssMiB(servers[2]!.pid!).toFixed(0)} MiB`);
+  } catch (err) {
+    // Say why an instance refused (e.g. state_store_unavailable: commands past VALKEY_COMMAND_TIMEOUT_MS on a loaded host).
+    for (const d of dirs) {
+      try {
+        const bad = readFileSync(join(d, 'logs', 'app.log'), 'utf8').split('\n').filter((l) => /"level":"(error|critical)"/.test(l) && !l.includes('license')).slice(-3);
+        if (bad.length) console.error(`mcp-valkey: ${d}: ${bad.join('\n')}`);
+      } catch { /* no log */ }
+    }
+    throw err;
   } finally {
     for (const s of servers) await stop(s);
     await redis.stop();
