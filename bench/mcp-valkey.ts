@@ -51,6 +51,7 @@ async function monitored(port: number, password: string, work: () => Promise<voi
   await work();
   await new Promise((r) => setTimeout(r, 300)); // the last fire-and-forget commands (session touch) reach the monitor
   mon.kill();
+  if (process.env.BENCH_VALKEY_MONITOR_OUT) writeFileSync(process.env.BENCH_VALKEY_MONITOR_OUT, out);
   const commands = new Map<string, number>();
   const inMulti = new Set<string>();
   let trips = 0;
