@@ -157,6 +157,31 @@ test('CLI: show for everyone, utils only where allowed, injection and undeclared
   await refused('alice', 'cucm_cli', { node: '127.0.0.1', command: 'show version active' }, /not a declared/);
 });
 
+test('CLI progress: a long command streams its lines to the SDK client\'s onprogress while it runs; the same session runs the next command', async () => {
+  const c = await client('alice');
+  try {
+    const seen: Array<{ progress: number; total?: number; message?: string }> = [];
+    let answered = false;
+    const r = await c.callTool({ name: 'cucm_cli', arguments: { node: pub(), command: 'utils diagnose test' } }, undefined, {
+      timeout: 120_000, resetTimeoutOnProgress: true,
+      onprogress: (p) => { assert.equal(answered, false, 'no progress after the answer'); seen.push(p); },
+    });
+    answered = true;
+    const text = (r.content as Array<{ type: string; text?: string }>).filter((x) => x.type === 'text').map((x) => x.text ?? '').join('\n');
+    assert.equal(r.isError === true, false, text.slice(0, 300));
+    assert.ok(seen.length >= 3, `${seen.length} progress notifications`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.progress > seen[i - 1]!.progress, 'progress (lines so far) only grows');
+    // Streamed, not replayed at the end: the first notification came before the command had finished.
+    assert.doesNotMatch(seen[0]!.message ?? '', /Diagnostics Completed/);
+    const streamed = seen.map((p) => p.message ?? '').join('\n').split('\n').filter((l) => /^(test|skip) - /.test(l));
+    assert.ok(streamed.length >= 10, `${streamed.length} module lines streamed`);
+    for (const line of streamed) assert.ok(text.includes(line), `streamed line missing from the answer: ${line}`);
+    assert.match(text, /Diagnostics Completed/);
+    const next = await c.callTool({ name: 'cucm_cli', arguments: { node: pub(), command: 'show version active' } }, undefined, { timeout: 120_000 });
+    assert.match(JSON.stringify(next.content), /Active Master Version/);
+  } finally { await c.close(); }
+});
+
 test('CUPI: GET for all, traversal refused, DELETE refused to the auditor', async () => {
   await ok('aud', 'cuc_cupi_request', { node: cuc(), method: 'GET', path: '/vmrest/users' });
   await refused('alice', 'cuc_cupi_request', { node: cuc(), method: 'GET', path: '/vmrest/../../etc/passwd' });
