@@ -136,3 +136,22 @@ test('a notice for one client reaches only its sessions; hostile channel message
   assert.deepEqual(a.h.delivered.map((d) => d.notice.id).slice(1), [uuid], 'only the well-formed notice was delivered');
   assert.equal(a.h.delivered[1]!.sessions, 1);
 });
+
+test('after the store restarts, notices flow between instances again (the subscriber re-subscribes by itself)', async () => {
+  const a = await instance('a3');
+  const b = await instance('b3');
+  await redis.restart();
+  await waitReady(a.state);
+  await waitReady(b.state);
+  // Pub/sub is at most once: publish until one arrives (A may still be re-subscribing).
+  for (let i = 0; i < 100 && a.h.delivered.length === 0; i++) {
+    await b.state.notices.publish({ method: 'notifications/tools/list_changed' }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(a.h.delivered.length > 0, 'A receives what B publishes after the restart');
+});
+
+async function waitReady(s: SharedState): Promise<void> {
+  for (let i = 0; i < 100 && !(await s.ready()).ok; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok((await s.ready()).ok, 'the state reconnected');
+}
