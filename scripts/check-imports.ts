@@ -3,9 +3,14 @@
  * between source files (type-only imports excluded: they vanish at run time), and the layer rules
  * below, which count type-only imports too (a type import still couples the layers):
  * - `lib` imports nothing of ours; `config` and `log` import only `lib`, `config` and `log`;
- * - `lab` and `cisco` never import each other, nor `mcp`, `http`, `server`, `ops` or `cli`;
+ * - the state layer (`keys`, `audit`, `tls`, `credentials`, `metrics`, `ratelimit`, `state`,
+ *   `changes`) imports only the bottom and itself: never a domain area (`auth`, `rbac`, `license`,
+ *   `cisco`, `lab`, `reports`, `health`) or anything above;
+ * - `rbac` and `license` never import `auth`; no domain area imports `mcp`, `ops`, `server` or
+ *   `cli` (`auth` handlers and `mcp` routes use the Hono context type of `http/app-env.ts`);
+ * - `lab` and `cisco` never import each other, nor `http`;
  *   `cisco/x` never imports `cisco/y` (shared code goes to `cisco/` or `cisco/soap`);
- * - `ops` never imports `server`, `http`, `mcp` or `cli`;
+ * - `mcp` never imports `ops` or `server`; `ops` never imports `server`, `http` or `mcp`;
  * - only `cli` and `main.ts` import `cli`; `http` never imports `server`.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -40,10 +45,19 @@ function importsOf(file: string): Imports {
 }
 
 /** Areas (top-level folders of src/) that an area must never import, type-only imports included. */
+const ABOVE_DOMAIN = ['mcp', 'ops', 'server', 'cli'];
+const DOMAIN_AND_ABOVE = ['auth', 'rbac', 'license', 'cisco', 'lab', 'reports', 'health', 'http', ...ABOVE_DOMAIN];
 const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
   config: ['*'], log: ['*'],
-  cisco: ['lab', 'mcp', 'http', 'server', 'ops', 'cli'],
-  lab: ['cisco', 'mcp', 'http', 'server', 'ops', 'cli'],
+  ...Object.fromEntries(['keys', 'audit', 'tls', 'credentials', 'metrics', 'ratelimit', 'state', 'changes'].map((a) => [a, DOMAIN_AND_ABOVE])),
+  auth: ABOVE_DOMAIN,
+  rbac: ['auth', 'http', ...ABOVE_DOMAIN],
+  license: ['auth', 'http', ...ABOVE_DOMAIN],
+  reports: ['http', ...ABOVE_DOMAIN],
+  health: ['http', ...ABOVE_DOMAIN],
+  cisco: ['lab', 'http', ...ABOVE_DOMAIN],
+  lab: ['cisco', 'http', ...ABOVE_DOMAIN],
+  mcp: ['ops', 'server', 'cli'],
   ops: ['server', 'http', 'mcp', 'cli'],
   http: ['server', 'cli'],
 };

@@ -9,7 +9,7 @@ import type { LogFields } from '../log/logger.ts';
 import { errorMessage } from '../lib/errors.ts';
 import type { ClientSpec, GlobalAuthMode } from './clients/client-spec.ts';
 import type { ClientFiles } from './clients/client-files.ts';
-import type { ExpiringSetFile } from './expiring-set-file.ts';
+import type { ExpiringSetFile } from '../state/local/expiring-set-file.ts';
 import type { Fail2Ban } from './fail2ban/fail2ban.ts';
 import type { CodeState, ExpiringSetState, LoginState, RefreshState, SharedState } from '../state/shared-state.ts';
 import type { BearerVerifier } from './tokens/bearer-verifier.ts';

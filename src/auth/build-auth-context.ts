@@ -10,13 +10,13 @@ import type { AuthContext, AuthSettings } from './auth-context.ts';
 import { auditRefusal } from './auth-context.ts';
 import { parseClientSpecs } from './clients/client-spec.ts';
 import { ClientFiles } from './clients/client-files.ts';
-import { ExpiringSetFile } from './expiring-set-file.ts';
+import { ExpiringSetFile } from '../state/local/expiring-set-file.ts';
 import { Fail2Ban } from './fail2ban/fail2ban.ts';
 import { BearerVerifier } from './tokens/bearer-verifier.ts';
 import { tokenKeys } from './tokens/token-keys.ts';
 import type { SharedState } from '../state/shared-state.ts';
 import { openSharedState } from '../state/open-shared-state.ts';
-import { authStatePaths } from './auth-state-paths.ts';
+import { authStatePaths } from '../state/local/auth-state-paths.ts';
 
 export interface BuildAuthOptions {
   config: Config;

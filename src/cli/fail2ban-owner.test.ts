@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AppError } from '../lib/errors.ts';
 import { runCli } from './main-cli.ts';
 import { checkInstallOwner, userName } from './install-owner.ts';
-import { ExpiringSetFile } from '../auth/expiring-set-file.ts';
+import { ExpiringSetFile } from '../state/local/expiring-set-file.ts';
 
 async function capture(argv: string[]): Promise<{ code: number; out: string }> {
   let out = '';

@@ -17,7 +17,7 @@
  *  5. then time alone decides: before `exp` VALID, before `exp + grace_days` GRACE, else EXPIRED.
  */
 import { compactVerify } from 'jose';
-import { hasDuplicateKeys } from '../auth/tokens/json-duplicate-keys.ts';
+import { hasDuplicateKeys } from '../lib/json-duplicate-keys.ts';
 import { LICENSE_ALGORITHMS, LICENSE_CLAIMS_SCHEMA, LICENSE_TYP, DEVELOPMENT_ISSUER, RELEASE_ISSUER } from './license-claims.ts';
 import type { LicenseClaims } from './license-claims.ts';
 import { entitlementsOf, TIERS } from './tiers.ts';

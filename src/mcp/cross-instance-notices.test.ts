@@ -16,7 +16,7 @@ import { ValkeyConnection } from '../state/valkey-connection.ts';
 import { createValkeyState } from '../state/valkey-state.ts';
 import { stateKey } from '../state/state-keys.ts';
 import type { SharedState } from '../state/shared-state.ts';
-import { ExpiringSetFile } from '../auth/expiring-set-file.ts';
+import { ExpiringSetFile } from '../state/local/expiring-set-file.ts';
 import { createNullLogger } from '../log/logger.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);

@@ -7,35 +7,10 @@ import type { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../auth/principal.ts';
 import type { ChangeAdapter } from './changes/change-adapter.ts';
+import type { Product, Protocol, RateCategory, ToolTarget } from '../rbac/tool-target.ts';
 
-export type Product = 'cucm' | 'imp' | 'cuc' | 'common';
-export type Protocol = 'axl' | 'ris' | 'ssh' | 'phone' | 'cupi' | 'serviceability' | 'report';
-/** The serviceability APIs, each its own profile section `cucm.serviceability.<api>` with its own rate limit. */
-export type ServiceabilityApi = 'status' | 'control' | 'logs' | 'perfmon' | 'cdr';
-/** Rate-limit category a call counts against (per client, per product). */
-export type RateCategory = 'axl' | 'ssh' | 'ris' | 'phone' | 'cupi' | 'common' | `serviceability.${ServiceabilityApi}`;
-
-/**
- * What a call actually asks for, derived from its arguments before anything is contacted.
- * RBAC decides on this (AXL operation, SSH command, `METHOD /path`, RIS classes/statuses).
- */
-export interface ToolTarget {
-  /** Node or cluster name as the agent gave it (resolved by the tool, never a raw host). */
-  node?: string;
-  /** Product actually addressed when the tool serves several (defaults to the tool's product). */
-  product?: Exclude<Product, 'common'>;
-  axlOperation?: string;
-  sshCommand?: string;
-  /** `METHOD /normalised/path` for CUPI. */
-  cupiRequest?: string;
-  risDeviceClasses?: string[];
-  risStatuses?: string[];
-  phoneAction?: 'screenshot';
-  serviceabilityApi?: ServiceabilityApi;
-  /** Service names a Control Center call addresses. */
-  services?: string[];
-  serviceAction?: 'Start' | 'Stop' | 'Restart';
-}
+// What a call addresses is RBAC's vocabulary (rbac/tool-target.ts); re-exported for the tools.
+export type { Product, Protocol, ServiceabilityApi, RateCategory, ToolTarget } from '../rbac/tool-target.ts';
 
 export interface ToolContext {
   principal: Principal;

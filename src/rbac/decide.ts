@@ -2,7 +2,7 @@
  * @module The RBAC decision: pure function of a profile, a tool and what the call actually asks
  * for. A denial names the rule that refused it, so an agent (and an auditor) can see why.
  */
-import type { Product, Protocol, ToolTarget } from '../mcp/tool-definition.ts';
+import type { Product, Protocol, ToolTarget } from './tool-target.ts';
 import type { Profile, ProfileProduct } from './profile-schema.ts';
 import { matchAxl, matchCupi, matchList, matchSsh } from './match-rules.ts';
 

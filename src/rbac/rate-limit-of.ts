@@ -1,5 +1,5 @@
 /** @module Which per-minute limit of a profile a call counts against (product + category). */
-import type { Product, RateCategory } from '../mcp/tool-definition.ts';
+import type { Product, RateCategory } from './tool-target.ts';
 import type { Profile } from './profile-schema.ts';
 
 /**

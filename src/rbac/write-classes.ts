@@ -5,7 +5,7 @@
  * plainly one of the read forms below; anything else — including what we do not recognise — is a
  * write (fail closed).
  */
-import type { Protocol, ToolTarget } from '../mcp/tool-definition.ts';
+import type { Protocol, ToolTarget } from './tool-target.ts';
 import type { Profile, ProfileProduct } from './profile-schema.ts';
 import { matchSsh } from './match-rules.ts';
 import { sectionOf } from './decide.ts';

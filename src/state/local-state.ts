@@ -5,10 +5,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { ExpiringSetState, SharedState } from './shared-state.ts';
-import type { ExpiringSetFile } from '../auth/expiring-set-file.ts';
-import type { RefreshTokenStore } from '../auth/oauth/refresh-token-store.ts';
-import type { AuthorizationCodes } from '../auth/oauth/authorization-codes.ts';
-import type { LoginSessions } from '../auth/oauth/login-sessions.ts';
+import type { ExpiringSetFile } from './local/expiring-set-file.ts';
+import type { RefreshTokenStore } from './local/refresh-token-store.ts';
+import type { AuthorizationCodes } from './local/authorization-codes.ts';
+import type { LoginSessions } from './local/login-sessions.ts';
 import { SlidingWindowLimiter } from '../ratelimit/sliding-window.ts';
 import { createLocalNoticeBus } from './notice-bus.ts';
 

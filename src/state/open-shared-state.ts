@@ -10,11 +10,11 @@ import type { SharedState } from './shared-state.ts';
 import { createLocalState } from './local-state.ts';
 import { createValkeyState, republishRevocations } from './valkey-state.ts';
 import { ValkeyConnection } from './valkey-connection.ts';
-import { ExpiringSetFile } from '../auth/expiring-set-file.ts';
-import { RefreshTokenStore } from '../auth/oauth/refresh-token-store.ts';
-import { AuthorizationCodes } from '../auth/oauth/authorization-codes.ts';
-import { LoginSessions } from '../auth/oauth/login-sessions.ts';
-import { authStatePaths } from '../auth/auth-state-paths.ts';
+import { ExpiringSetFile } from './local/expiring-set-file.ts';
+import { RefreshTokenStore } from './local/refresh-token-store.ts';
+import { AuthorizationCodes } from './local/authorization-codes.ts';
+import { LoginSessions } from './local/login-sessions.ts';
+import { authStatePaths } from './local/auth-state-paths.ts';
 
 export interface OpenStateOptions {
   config: Config;

@@ -12,10 +12,10 @@ import { createValkeyState } from './valkey-state.ts';
 import { ValkeyConnection } from './valkey-connection.ts';
 import { startRedis, type RedisHandle } from './testdata/redis-server.ts';
 import type { SharedState } from './shared-state.ts';
-import { ExpiringSetFile } from '../auth/expiring-set-file.ts';
-import { RefreshTokenStore } from '../auth/oauth/refresh-token-store.ts';
-import { AuthorizationCodes } from '../auth/oauth/authorization-codes.ts';
-import { LoginSessions } from '../auth/oauth/login-sessions.ts';
+import { ExpiringSetFile } from './local/expiring-set-file.ts';
+import { RefreshTokenStore } from './local/refresh-token-store.ts';
+import { AuthorizationCodes } from './local/authorization-codes.ts';
+import { LoginSessions } from './local/login-sessions.ts';
 import { createNullLogger } from '../log/logger.ts';
 import { isAppError } from '../lib/errors.ts';
 

@@ -10,9 +10,9 @@
  * callers fail closed (HTTP 503) on that error.
  */
 import type { WindowResult } from '../ratelimit/sliding-window.ts';
-import type { CodeGrant, IssuedFromCode } from '../auth/oauth/authorization-codes.ts';
-import type { RefreshFamily, RotateResult } from '../auth/oauth/refresh-token-store.ts';
-import type { PendingAuthorization } from '../auth/oauth/login-sessions.ts';
+import type { CodeGrant, IssuedFromCode } from './local/authorization-codes.ts';
+import type { RefreshFamily, RotateResult } from './local/refresh-token-store.ts';
+import type { PendingAuthorization } from './local/login-sessions.ts';
 import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 
 export type StateBackendKind = 'local' | 'valkey';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { startRedis, type RedisHandle } from './testdata/redis-server.ts';
 import { ValkeyConnection } from './valkey-connection.ts';
 import { createValkeyState } from './valkey-state.ts';
-import { ExpiringSetFile } from '../auth/expiring-set-file.ts';
+import { ExpiringSetFile } from './local/expiring-set-file.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { isAppError } from '../lib/errors.ts';
 import { startHarness } from '../mcp/testdata/mcp-harness.ts';

@@ -20,13 +20,13 @@ import { createValkeyNoticeBus } from './valkey-notices.ts';
 import {
   CODE_REDEEM, EXPIRING_SET_ADD, SLIDING_WINDOW_COUNT, FAILURE_RECORD, LEASE_ACQUIRE, LEASE_RELEASE, REFRESH_REVOKE_FAMILY, REFRESH_ROTATE, SLIDING_WINDOW_TAKE,
 } from './valkey-scripts.ts';
-import { CODE_LIFETIME_SECONDS } from '../auth/oauth/authorization-codes.ts';
-import type { CodeGrant, IssuedFromCode } from '../auth/oauth/authorization-codes.ts';
-import { REFRESH_FAMILY_SECONDS, REFRESH_TOKEN_SECONDS } from '../auth/oauth/refresh-token-store.ts';
-import type { RefreshFamily, RotateResult } from '../auth/oauth/refresh-token-store.ts';
-import { LOGIN_SESSION_SECONDS } from '../auth/oauth/login-sessions.ts';
-import type { PendingAuthorization } from '../auth/oauth/login-sessions.ts';
-import type { ExpiringSetFile } from '../auth/expiring-set-file.ts';
+import { CODE_LIFETIME_SECONDS } from './local/authorization-codes.ts';
+import type { CodeGrant, IssuedFromCode } from './local/authorization-codes.ts';
+import { REFRESH_FAMILY_SECONDS, REFRESH_TOKEN_SECONDS } from './local/refresh-token-store.ts';
+import type { RefreshFamily, RotateResult } from './local/refresh-token-store.ts';
+import { LOGIN_SESSION_SECONDS } from './local/login-sessions.ts';
+import type { PendingAuthorization } from './local/login-sessions.ts';
+import type { ExpiringSetFile } from './local/expiring-set-file.ts';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
 const unique = (): string => `${Date.now()}-${randomBytes(8).toString('hex')}`;

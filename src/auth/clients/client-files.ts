@@ -6,6 +6,7 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../../lib/atomic-write.ts';
+import { decodeJwt } from 'jose';
 
 export type ClientFile = '.uuid' | '.token' | '.secret' | '.secret_hash';
 
@@ -74,7 +75,7 @@ export class ClientFiles {
 /** The `jti` claim of a compact JWT, without verifying it (for bookkeeping only). */
 export function jtiOf(token: string): string | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { jti?: unknown };
-    return typeof payload.jti === 'string' ? payload.jti : undefined;
+    const { jti } = decodeJwt(token);
+    return typeof jti === 'string' ? jti : undefined;
   } catch { return undefined; }
 }

@@ -5,6 +5,7 @@ import { parseClientSpecs, usesJwt, usesOAuth } from './client-spec.ts';
 import type { ClientAuthMode } from './client-spec.ts';
 import { ClientFiles } from './client-files.ts';
 import { isBcryptHash } from './client-secret.ts';
+import { decodeJwt } from 'jose';
 
 export interface ClientRow {
   name: string; subject: string; profile: string; mode: ClientAuthMode;
@@ -17,7 +18,7 @@ export interface ClientRow {
 function expiryOf(token: string | undefined): string {
   if (!token) return 'missing (issued at next start)';
   try {
-    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    const { exp } = decodeJwt(token);
     return typeof exp === 'number' ? new Date(exp * 1000).toISOString() : 'unreadable';
   } catch { return 'unreadable (renewed at next start)'; }
 }

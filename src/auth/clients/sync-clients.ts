@@ -16,7 +16,7 @@ import { generateClientSecret, isBcryptHash } from './client-secret.ts';
 import type { TokenKeys } from '../tokens/token-keys.ts';
 import { JWT_MODE_TYP, signToken } from '../tokens/sign-token.ts';
 import { verifyToken } from '../tokens/verify-token.ts';
-import type { ExpiringSetFile } from '../expiring-set-file.ts';
+import type { ExpiringSetFile } from '../../state/local/expiring-set-file.ts';
 
 export interface SyncOptions {
   specs: readonly ClientSpec[];

@@ -8,7 +8,7 @@ import type { AuthContext } from '../auth-context.ts';
 import { usesOAuth } from '../clients/client-spec.ts';
 import { checkRedirectUri } from './redirect-uri.ts';
 import { CODE_CHALLENGE_RE, checkResource, checkScope } from './grant-checks.ts';
-import type { PendingAuthorization } from './login-sessions.ts';
+import type { PendingAuthorization } from '../../state/local/login-sessions.ts';
 
 export type AuthorizeCheck =
   | { ok: true; request: PendingAuthorization; registered: boolean }

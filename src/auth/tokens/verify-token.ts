@@ -6,7 +6,7 @@
 import type { KeyObject } from 'node:crypto';
 import { jwtVerify, errors as joseErrors } from 'jose';
 import { ACCESS_TOKEN_TYP, JWT_MODE_TYP } from './sign-token.ts';
-import { hasDuplicateKeys } from './json-duplicate-keys.ts';
+import { hasDuplicateKeys } from '../../lib/json-duplicate-keys.ts';
 
 export const CLOCK_LEEWAY_SECONDS = 30;
 /** Longest token accepted (ours are ~900 bytes with a 4096-bit key). */

@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomicSync } from '../lib/atomic-write.ts';
-import { withFileLockSync } from '../lib/file-lock.ts';
-import { AppError } from '../lib/errors.ts';
+import { writeFileAtomicSync } from '../../lib/atomic-write.ts';
+import { withFileLockSync } from '../../lib/file-lock.ts';
+import { AppError } from '../../lib/errors.ts';
 
 const FILE_SCHEMA = z.object({ version: z.literal(1), entries: z.record(z.string().max(512), z.number().int().nonnegative()) }).strict();
 
