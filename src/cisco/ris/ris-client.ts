@@ -2,9 +2,9 @@
  * @module RisPort70 over HTTPS to a declared CUCM node, with a per-node request budget (RIS
  * throttles per minute; Cisco's fault text is "Exceeded allowed rate for Reatime information").
  */
-import { AppError } from '../../lib/errors.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
+import { NodeBudget } from '../node-budget.ts';
 import { sendOutbound } from '../https-request.ts';
 import { parseSoapAnswer, snippet } from '../soap/soap-response.ts';
 import { buildRisRequest } from './ris-request.ts';
@@ -19,26 +19,16 @@ export interface RisCall { node: CiscoNode; login: { user: string; password: str
 
 export class RisClient {
   #o: RisClientOptions;
-  #calls = new Map<string, number[]>();
+  #budget: NodeBudget;
 
   constructor(options: RisClientOptions) {
     this.#o = options;
-  }
-
-  #spend(node: CiscoNode): void {
-    const now = Date.now();
-    const recent = (this.#calls.get(node.name) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= this.#o.perMinute) {
-      const wait = Math.ceil((60_000 - (now - recent[0]!)) / 1000);
-      throw new AppError('E_RATE_LIMITED', `RIS budget of ${this.#o.perMinute} requests per minute for node "${node.name}" is used up`, { hint: `retry in ${wait} s; RIS throttles all its clients together` });
-    }
-    recent.push(now);
-    this.#calls.set(node.name, recent);
+    this.#budget = new NodeBudget('RIS', options.perMinute);
   }
 
   async select(call: RisCall): Promise<RisAnswer> {
     const { node, login, query: q, signal } = call;
-    this.#spend(node);
+    this.#budget.spend(node.name);
     const res = await sendOutbound({
       nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
       method: 'POST', path: '/realtimeservice2/services/RISService70', body: buildRisRequest(q), auth: login,

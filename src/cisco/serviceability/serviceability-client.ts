@@ -9,6 +9,7 @@ import { AppError } from '../../lib/errors.ts';
 import type { XObject } from '../../lib/xsd/xvalue.ts';
 import { tempFileBeside, commitTempFile } from '../../lib/atomic-write.ts';
 import { WriteBehind } from '../../lib/write-behind.ts';
+import { NodeBudget } from '../node-budget.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { sendOutbound } from '../https-request.ts';
@@ -49,32 +50,21 @@ const RATE_TEXT = /Exceeded allowed rate for (Perfmon|Reatime|Realtime) informat
 
 export class ServiceabilityClient {
   #o: ServiceabilityOptions;
-  #perfmonCalls = new Map<string, number[]>();
+  #perfmon: NodeBudget;
 
   constructor(options: ServiceabilityOptions) {
     this.#o = options;
+    this.#perfmon = new NodeBudget('PerfMon', options.perfmonPerMinute);
   }
 
   /** Requests left in this minute's PerfMon budget for a node. */
   perfmonBudget(node: CiscoNode): number {
-    const now = Date.now();
-    return this.#o.perfmonPerMinute - (this.#perfmonCalls.get(node.name) ?? []).filter((t) => now - t < 60_000).length;
-  }
-
-  #spendPerfmon(node: CiscoNode): void {
-    const now = Date.now();
-    const recent = (this.#perfmonCalls.get(node.name) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= this.#o.perfmonPerMinute) {
-      const wait = Math.ceil((60_000 - (now - recent[0]!)) / 1000);
-      throw new AppError('E_RATE_LIMITED', `PerfMon budget of ${this.#o.perfmonPerMinute} requests per minute for node "${node.name}" is used up`, { hint: `retry in ${wait} s; PerfMon throttles all its clients together` });
-    }
-    recent.push(now);
-    this.#perfmonCalls.set(node.name, recent);
+    return this.#perfmon.left(node.name);
   }
 
   async #soap(call: { node: CiscoNode; login: Login; path: string; action: string; body: string; signal?: AbortSignal; what: string }): Promise<XObject> {
     const { node } = call;
-    if (call.path === PERFMON_PATH) this.#spendPerfmon(node);
+    if (call.path === PERFMON_PATH) this.#perfmon.spend(node.name);
     const res = await sendOutbound({
       nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
       method: 'POST', path: call.path, body: call.body, auth: call.login,
