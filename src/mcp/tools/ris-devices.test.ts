@@ -24,12 +24,13 @@ const PHONES = 1800;
 let lab: RunningLab;
 let services: CiscoServices;
 let ris: ToolDefinition;
+let root: string;
 
 before(async () => {
   const labDir = mkdtempSync(join(tmpdir(), 'aibridge-lab-'));
   // The node allows 60 RIS requests a minute and aibridge is told so (its default budget is CUCM's 15).
   lab = await startLab({ dir: labDir, seed: 5, phones: PHONES, faults: 'ris:rate:60' });
-  const root = mkdtempSync(join(tmpdir(), 'aibridge-ris-'));
+  root = mkdtempSync(join(tmpdir(), 'aibridge-ris-'));
   writeFileSync(join(root, '.env'), `${readFileSync(join(labDir, 'lab.env'), 'utf8')}\nSERVER_CUCM_RIS_PER_MINUTE=60\n`, { mode: 0o600 });
   mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
   writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
@@ -40,10 +41,10 @@ before(async () => {
 after(async () => { services.close(); await lab.close(); });
 
 const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
-async function call(args: Record<string, unknown>): Promise<any> {
-  const parsed = z.object(ris.inputSchema).parse(args);
-  ris.target(parsed);
-  const r = await ris.handler(parsed, ctx);
+async function call(args: Record<string, unknown>, tool = ris): Promise<any> {
+  const parsed = z.object(tool.inputSchema).parse(args);
+  tool.target(parsed);
+  const r = await tool.handler(parsed, ctx);
   assert.equal(outputProblems(ris, r.structuredContent), undefined, 'structuredContent fits the outputSchema');
   return r.structuredContent;
 }
@@ -103,4 +104,28 @@ test('a model given by name selects by its code; an unknown model name is refuse
   assert.ok(r.returned > 0);
   assert.ok((r.data as { modelName: string }[]).every((d) => d.modelName === 'Cisco 7841'));
   await assert.rejects(call({ node: 'lab-cucm', names: ['*'], model: 'Cisco 0000' }), (e: unknown) => e instanceof AppError && e.code === 'E_INPUT_INVALID');
+});
+
+test('when the RIS budget runs out mid-selection the devices read so far come back with a cursor, and the cursor reads the rest', async () => {
+  // Another aibridge instance whose per-node budget is 2 requests a minute.
+  const env = join(root, '.env');
+  const tight = mkdtempSync(join(tmpdir(), 'aibridge-ris-tight-'));
+  writeFileSync(join(tight, '.env'), `${readFileSync(env, 'utf8')}\nSERVER_CUCM_RIS_PER_MINUTE=2\n`, { mode: 0o600 });
+  mkdirSync(join(tight, 'clients', 'alice', 'secrets'), { recursive: true });
+  writeFileSync(join(tight, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
+  const s2 = createCiscoServices(loadConfig(tight), { append: () => undefined });
+  try {
+    for (const n of lab.description.nodes) await s2.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
+    const tool = createCiscoTools(s2).find((t) => t.name === 'cucm_ris_devices')!;
+    const r = await call({ node: 'lab-cucm', names: ['*'], max: 0, max_requests: 12 }, tool);
+    assert.equal(r.complete, false);
+    assert.equal(r.stopped_by, 'rate_limit');
+    assert.equal(r.requests, 2);
+    assert.match(r.hint, /throttled/);
+    assert.ok(r.total_found > 0 && r.total_found < lab.data.registrations.size);
+    // The default instance (budget 60) reads on from the cursor: together every phone, once.
+    const rest = await call({ node: 'lab-cucm', names: ['*'], max: 0, max_requests: 12, cursor: r.cursor });
+    assert.equal(rest.complete, true);
+    assert.ok(rest.total_found + r.total_found >= lab.data.registrations.size);
+  } finally { s2.close(); }
 });
