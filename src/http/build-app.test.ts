@@ -45,6 +45,13 @@ test('oversized bodies get 413 and wrong Content-Type gets 415', async () => {
   assert.equal((await a.request('/echo', { method: 'POST', headers: h, body: '{}' })).status, 200);
   assert.equal((await a.request('/echo', { method: 'POST', headers: h, body: 'x'.repeat(5000) })).status, 413);
   assert.equal((await a.request('/echo', { method: 'POST', headers: { ...h, 'content-type': 'text/plain' }, body: '{}' })).status, 415);
+  // A body without Content-Length (chunked) is counted as it arrives.
+  const stream = (text: string): ReadableStream<Uint8Array> => new ReadableStream({ start(ctl) { for (let i = 0; i < text.length; i += 100) ctl.enqueue(new TextEncoder().encode(text.slice(i, i + 100))); ctl.close(); } });
+  const chunked = (text: string) => a.request('/echo', { method: 'POST', headers: h, body: stream(text), duplex: 'half' } as RequestInit);
+  assert.equal((await chunked('x'.repeat(5000))).status, 413);
+  const small = await chunked('{"a":1}');
+  assert.equal(small.status, 200);
+  assert.deepEqual(await small.json(), { n: 7 }, 'the route reads the body that was counted');
 });
 
 test('errors reveal no internals and unknown paths get a JSON 404 (T-TR-14)', async () => {

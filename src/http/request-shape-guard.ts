@@ -1,8 +1,11 @@
 /**
  * @module Request shape checks every route shares: body size (413, RFC 9110 §15.5.14) and, on
  * POST/PUT/PATCH, a Content-Type the server accepts (415). Routes may narrow the type further.
+ * A declared Content-Length is judged before anything is read; a chunked body is counted as it
+ * arrives by hono's body-limit middleware, which stops at the limit.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './app-env.ts';
 
 export interface RequestShapeOptions { maxBodyBytes: number; acceptedTypes: readonly string[] }
@@ -12,41 +15,17 @@ function mediaType(header: string | undefined): string {
 }
 
 export function requestShapeGuard(options: RequestShapeOptions): MiddlewareHandler<AppEnv> {
+  const tooLarge = (c: Context<AppEnv>): Response => c.json({ error: 'payload_too_large', message: `Request body is larger than ${options.maxBodyBytes} bytes` }, 413);
+  const limit = bodyLimit({ maxSize: options.maxBodyBytes, onError: tooLarge });
   return async function requestShapeMiddleware(c, next) {
     const method = c.req.method;
     const length = c.req.header('content-length');
-    if (length !== undefined && (!/^\d+$/.test(length) || Number(length) > options.maxBodyBytes)) {
-      return c.json({ error: 'payload_too_large', message: `Request body is larger than ${options.maxBodyBytes} bytes` }, 413);
+    if (length !== undefined && (!/^\d+$/.test(length) || Number(length) > options.maxBodyBytes)) return tooLarge(c);
+    if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && !options.acceptedTypes.includes(mediaType(c.req.header('content-type')))) {
+      return c.json({ error: 'unsupported_media_type', message: `Content-Type must be one of: ${options.acceptedTypes.join(', ')}` }, 415);
     }
-    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-      const type = mediaType(c.req.header('content-type'));
-      if (!options.acceptedTypes.includes(type)) {
-        return c.json({ error: 'unsupported_media_type', message: `Content-Type must be one of: ${options.acceptedTypes.join(', ')}` }, 415);
-      }
-      if (length === undefined && c.req.raw.body) {
-        // Chunked body: count bytes as they arrive and stop at the limit.
-        const buf = await readLimited(c.req.raw, options.maxBodyBytes);
-        if (buf === undefined) return c.json({ error: 'payload_too_large', message: `Request body is larger than ${options.maxBodyBytes} bytes` }, 413);
-        c.req.raw = new Request(c.req.raw, { body: buf });
-      }
-    }
-    return next();
+    return limit(c, next);
   };
-}
-
-async function readLimited(req: Request, max: number): Promise<Blob | undefined> {
-  const reader = req.body?.getReader();
-  if (!reader) return new Blob([]);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) { await reader.cancel(); return undefined; }
-    chunks.push(value);
-  }
-  return new Blob(chunks as BlobPart[]);
 }
 
 /** Narrow a route to specific media types (415 otherwise). */

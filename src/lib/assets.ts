@@ -8,12 +8,17 @@ import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AppError } from './errors.ts';
 
-const AXL_VERSIONS = ['11.0', '11.5', '12.0', '12.5', '14.0', '15.0'] as const;
+/**
+ * The one list of AXL schema versions: the ones embedded in the binary (Cisco's AXL toolkit files
+ * as the cisco-axl package carries them, 11.0 to 15.0; there is no 13.x). The AXL client
+ * (cisco/axl/axl-schemas.ts) and the lab (lab/axl/axl-schemas.ts) use it.
+ */
+export const BUNDLED_AXL_VERSIONS = ['11.0', '11.5', '12.0', '12.5', '14.0', '15.0'] as const;
 const AXL_FILES = ['AXLAPI.wsdl', 'AXLEnums.xsd', 'AXLSoap.xsd'] as const;
 
 function axlAssets(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const v of AXL_VERSIONS) for (const f of AXL_FILES) out[`axl/${v}/${f}`] = `node_modules/cisco-axl/schema/${v}/${f}`;
+  for (const v of BUNDLED_AXL_VERSIONS) for (const f of AXL_FILES) out[`axl/${v}/${f}`] = `node_modules/cisco-axl/schema/${v}/${f}`;
   return out;
 }
 

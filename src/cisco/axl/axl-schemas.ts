@@ -6,15 +6,12 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../lib/errors.ts';
-import { readAssetText } from '../../lib/assets.ts';
+import { BUNDLED_AXL_VERSIONS, readAssetText } from '../../lib/assets.ts';
 import { SchemaModel } from '../../lib/xsd/schema-model.ts';
 import { upstreamError } from '../upstream-error.ts';
 
-/**
- * Versions shipped inside the binary (lib/assets.ts): Cisco's AXL toolkit files as the cisco-axl
- * package carries them, 11.0 to 15.0 (there is no 13.x).
- */
-export const BUNDLED_AXL_VERSIONS = ['11.0', '11.5', '12.0', '12.5', '14.0', '15.0'] as const;
+/** Versions shipped inside the binary (the one list is in lib/assets.ts). */
+export { BUNDLED_AXL_VERSIONS };
 
 export interface AxlSchema {
   version: string;

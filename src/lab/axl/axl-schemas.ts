@@ -1,8 +1,9 @@
 /** @module AXL schema per version, loaded once from the embedded Cisco AXL toolkit files. */
-import { readAssetText } from '../../lib/assets.ts';
+import { BUNDLED_AXL_VERSIONS, readAssetText } from '../../lib/assets.ts';
 import { SchemaModel } from '../../lib/xsd/schema-model.ts';
 
-export const AXL_VERSIONS = ['11.0', '11.5', '12.0', '12.5', '14.0', '15.0'] as const;
+/** The lab answers the schema versions the binary embeds (lib/assets.ts). */
+export const AXL_VERSIONS = BUNDLED_AXL_VERSIONS;
 /** Versions `aibridge lab --version` can simulate (11.0 is only the default schema for 1.0 requests). */
 export const LAB_VERSIONS = ['11.5', '12.0', '12.5', '14.0', '15.0'] as const;
 export type AxlVersion = (typeof AXL_VERSIONS)[number];

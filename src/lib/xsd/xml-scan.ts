@@ -16,6 +16,7 @@
  */
 import type { XObject, XValue } from './xvalue.ts';
 import type { XmlElement } from './xml-tree.ts';
+import { decodeXmlEntities } from './xml-entities.ts';
 
 export class XmlScanError extends Error {
   constructor(message: string) { super(message); this.name = 'XmlScanError'; }
@@ -26,18 +27,10 @@ const MAX_ATTRS = 256;
 const NAME = /[A-Za-z_][A-Za-z0-9_.:-]*/y;
 const ATTR = /\s+([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
 const TAG_END = /\s*(\/?)>/y;
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 function decode(text: string, at: number): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&([^;&<\s]{0,12});|&/g, (all, ref: string | undefined) => {
-    if (ref !== undefined && ref in PREDEFINED) return PREDEFINED[ref]!;
-    const m = ref === undefined ? null : /^#(x[0-9a-fA-F]{1,6}|[0-9]{1,7})$/.exec(ref);
-    const code = m ? (m[1]!.startsWith('x') ? parseInt(m[1]!.slice(1), 16) : parseInt(m[1]!, 10)) : -1;
-    if (code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)) return String.fromCodePoint(code);
-    throw new XmlScanError(`undeclared or malformed entity "${all.slice(0, 16)}" near character ${at}`);
-  });
+  return decodeXmlEntities(text, (entity) => new XmlScanError(`undeclared or malformed entity "${entity}" near character ${at}`));
 }
 
 function split(qname: string): [string, string] {

@@ -4,6 +4,7 @@
  * (fast-xml-parser runs with entity processing off; see security/TESTING.md §1.9).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { decodeXmlEntities } from './xml-entities.ts';
 
 export interface XmlElement {
   /** Local name (prefix removed). */
@@ -31,20 +32,9 @@ const PARSER = new XMLParser({
   allowBooleanAttributes: false,
 });
 
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-/** Decode the predefined entities and character references; anything else is an error. */
-export function decodeXmlEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&([^;&\s]{0,12});/g, (all, ref: string) => {
-    if (ref in PREDEFINED) return PREDEFINED[ref] as string;
-    const m = /^#(x[0-9a-fA-F]+|[0-9]+)$/.exec(ref);
-    if (m) {
-      const code = m[1]!.startsWith('x') ? parseInt(m[1]!.slice(1), 16) : parseInt(m[1]!, 10);
-      if (code > 0 && code <= 0x10ffff) return String.fromCodePoint(code);
-    }
-    throw new XmlParseError(`The entity "${all}" was referenced, but not declared`);
-  });
+/** Decode the predefined entities and character references (xml-entities.ts); anything else is an error. */
+function decode(text: string): string {
+  return decodeXmlEntities(text, (entity) => new XmlParseError(`The entity "${entity}" was referenced, but not declared or is not an XML character`));
 }
 
 type RawNode = Record<string, unknown>;
@@ -61,12 +51,12 @@ function convert(tag: string, node: RawNode, scope: Map<string, string>): XmlEle
   for (const [k, v] of Object.entries(rawAttrs)) {
     if (k === 'xmlns' || k.startsWith('xmlns:')) {
       if (local === scope) local = new Map(scope);
-      local.set(k === 'xmlns' ? '' : k.slice(6), decodeXmlEntities(v));
+      local.set(k === 'xmlns' ? '' : k.slice(6), decode(v));
     }
   }
   for (const [k, v] of Object.entries(rawAttrs)) {
     if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-    attrs[splitName(k)[1]] = decodeXmlEntities(v);
+    attrs[splitName(k)[1]] = decode(v);
   }
   const [prefix, name] = splitName(tag);
   const ns = local.get(prefix);
@@ -76,7 +66,7 @@ function convert(tag: string, node: RawNode, scope: Map<string, string>): XmlEle
   for (const kid of kids) {
     const key = Object.keys(kid).find((k) => k !== ':@');
     if (key === undefined || key === '#comment') continue;
-    if (key === '#text') el.text += decodeXmlEntities(String(kid[key]));
+    if (key === '#text') el.text += decode(String(kid[key]));
     else if (key === '#cdata') for (const c of kid[key] as RawNode[]) el.text += String(c['#text'] ?? '');
     else el.children.push(convert(key, kid, local));
   }
