@@ -34,7 +34,10 @@ export async function generateSelfSignedCert(sans: { dns: string[]; ips: string[
   const notAfter = new Date(now.getTime() + SELF_SIGNED_VALIDITY_DAYS * 86_400_000);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
-    name: `CN=${SELF_SIGNED_CN}, O=aibridge`,
+    // A random OU makes every subject unique: OpenSSL finds an issuer by subject name, so a trust
+    // store holding two instances' self-signed certificates (a load balancer's ca-file) would
+    // otherwise try the wrong one and fail with "self-signed certificate".
+    name: `CN=${SELF_SIGNED_CN}, OU=instance ${randomBytes(6).toString('hex')}, O=aibridge`,
     notBefore: new Date(now.getTime() - 60_000),
     notAfter,
     keys,

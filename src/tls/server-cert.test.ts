@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureServerCert } from './server-cert.ts';
@@ -48,4 +50,26 @@ test('ensureServerCert() keeps an operator certificate and refuses one that does
   await assert.rejects(ensureServerCert({ secretsDir: dir, allowedHosts: HOSTS, caSignedCertFile: join(other, 'server.crt'), caSignedKeyFile: wrongKey }),
     (e: unknown) => e instanceof AppError && e.code === 'E_TLS_INVALID' && /does not match/.test(e.message));
   await assert.rejects(ensureServerCert({ secretsDir: dir, allowedHosts: HOSTS, caSignedCertFile: join(dir, 'missing.crt'), caSignedKeyFile: wrongKey }), /Cannot read TLS certificate/);
+});
+
+test('two installs\' self-signed certificates can share one trust store (subjects are unique)', async (t) => {
+  const certs = await Promise.all([0, 1].map(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cert-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    return ensureServerCert({ secretsDir: dir, allowedHosts: HOSTS });
+  }));
+  assert.notEqual(new X509Certificate(certs[0]!.certPem).subject, new X509Certificate(certs[1]!.certPem).subject);
+  const ca = certs.map((c) => c.certPem);
+  for (const c of certs) {
+    const server = createServer({ cert: c.certPem, key: c.keyPem }, (s) => s.end('ok'));
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    t.after(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<string>((res, rej) => {
+      const s = connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => s.setEncoding('utf8'));
+      let got = '';
+      s.on('data', (d) => { got += d; }).on('end', () => res(got)).on('error', rej);
+    });
+    assert.equal(answer, 'ok');
+  }
 });
