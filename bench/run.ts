@@ -8,6 +8,8 @@ import { benchStartup } from './startup.ts';
 import { benchAxl } from './axl.ts';
 import { benchMcp } from './mcp.ts';
 import { benchMcpValkey } from './mcp-valkey.ts';
+import { benchAxlLatency } from './axl-latency.ts';
+import { benchSessions } from './sessions.ts';
 import { benchBackup } from './backup.ts';
 import { benchReports } from './reports.ts';
 import { benchServiceability } from './serviceability.ts';
@@ -23,6 +25,8 @@ async function main(): Promise<void> {
   if (!only || only === 'axl') await benchAxl();
   if (!only || only === 'mcp') await benchMcp();
   if (!only || only === 'mcp-valkey') await benchMcpValkey();
+  if (!only || only === 'axl-latency') await benchAxlLatency();
+  if (!only || only === 'sessions') await benchSessions();
   if (!only || only === 'backup') benchBackup();
   if (!only || only === 'reports') await benchReports();
   if (!only || only === 'serviceability') await benchServiceability();

@@ -28,8 +28,8 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 }
 
 /** Spawn a server and wait for its /health; throws (and kills it) if it exits first or never answers. */
-export async function startServer(cmd: string, args: string[], port: number, seconds = 60): Promise<ChildProcess> {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startServer(cmd: string, args: string[], port: number, seconds = 60, env?: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-2000); });
   let exited = false;

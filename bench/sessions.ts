@@ -1,0 +1,63 @@
+/**
+ * bench/sessions: memory of idle MCP sessions. `aibridge serve` with the session caps raised opens
+ * BENCH_SESSIONS_STEP sessions (initialize + notifications/initialized, as a client does) per
+ * sample, then, once the server has settled, reads its resident set; the growth per session over
+ * BENCH_PAIRS samples (after one warm-up step) gives KiB per idle session and how many sessions
+ * fit in 1 GiB (goal ≥ 10,000). There is no baseline: the row's "ratio" is sessions per GiB.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { fmt, measureRepeated, num } from './lib/pairs.ts';
+import { rssMiB, startServer, stop } from './lib/proc.ts';
+import { record } from './lib/table.ts';
+import { whoamiInstall } from './mcp.ts';
+
+const STEP = Number(process.env.BENCH_SESSIONS_STEP ?? 1000);
+const OPENERS = 20;
+const H = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+async function openIdleSession(url: string, token: string): Promise<void> {
+  const r = await fetch(url, { method: 'POST', headers: { ...H, authorization: `Bearer ${token}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }) });
+  await r.text();
+  const sid = r.headers.get('mcp-session-id');
+  if (!sid) throw new Error(`initialize failed with HTTP ${r.status}`);
+  const n = await fetch(url, { method: 'POST', headers: { ...H, authorization: `Bearer ${token}`, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+  await n.text();
+  if (n.status !== 202) throw new Error(`notifications/initialized answered HTTP ${n.status}`);
+}
+
+export async function benchSessions(): Promise<void> {
+  const port = 19573;
+  const { dir, names } = whoamiInstall(port, ['MCP_SESSION_MAX_PER_CLIENT=100000', 'MCP_SESSION_MAX_TOTAL=1000000']);
+  const server = await startServer(join(dir, 'aibridge'), ['serve', '--dir', dir], port);
+  setDefaultCACertificates([...getCACertificates('default'), readFileSync(join(dir, 'secrets', 'server.crt'), 'utf8')]);
+  const tokens = names.map((n) => readFileSync(join(dir, 'clients', n, 'secrets', '.token'), 'utf8').trim());
+  const url = `https://localhost:${port}/mcp`;
+  let opened = 0;
+  const settledRss = async (): Promise<number> => {
+    await new Promise((r) => setTimeout(r, 1500));
+    return rssMiB(server.pid!, 'VmRSS');
+  };
+  try {
+    const before = await settledRss();
+    const r = await measureRepeated(async () => {
+      const start = await settledRss();
+      let next = 0;
+      await Promise.all(Array.from({ length: OPENERS }, async () => {
+        while (next < STEP) { const i = next++; await openIdleSession(url, tokens[(opened + i) % tokens.length]!); }
+      }));
+      opened += STEP;
+      return { kib: ((await settledRss()) - start) * 1024 / STEP };
+    }, { warmup: 1 });
+    const kib = r.summary.kib!;
+    const after = rssMiB(server.pid!, 'VmRSS');
+    record('session-memory', {
+      ours: `${fmt(kib, 'KiB')} per idle session`, base: '—',
+      ratio: `${num((1024 * 1024) / kib.median)} sessions per GiB`,
+      note: `RSS ${before.toFixed(0)} MiB idle → ${after.toFixed(0)} MiB with ${opened} sessions; growth per step of ${STEP}, median of ${r.samples} steps`,
+    });
+  } finally {
+    await stop(server);
+  }
+}
