@@ -2,8 +2,8 @@
  * CycloneDX 1.6 SBOM of what the binary really contains, built from esbuild's metafile: every npm
  * package with at least one bundled input file, at its installed (= locked) version, with licence,
  * purl and the lock file's SHA-512; plus the Node runtime the single executable embeds.
- * Why the metafile and not @cyclonedx/cyclonedx-npm: that tool lists the npm dependency tree
- * (what is installed), the metafile lists what esbuild actually put into the bundle.
+ * Why the metafile and not a dependency-tree tool such as @cyclonedx/cyclonedx-npm (not installed):
+ * that lists what is installed, the metafile lists what esbuild actually put into the bundle.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
