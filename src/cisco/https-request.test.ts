@@ -78,9 +78,8 @@ test('sendOutbound() cuts answers over the cap (T-IN-05, T-RX-11)', async () => 
 });
 
 test('sendOutbound() times out on a node that never answers (T-RX-09)', async () => {
-  const t0 = Date.now();
-  await assert.rejects(sendOutbound(req({ path: '/tarpit', timeoutMs: 300 })), (e: unknown) => e instanceof AppError && /Timed out after/.test(e.message));
-  assert.ok(Date.now() - t0 < 5000);
+  // The configured timeout ended it (named in the message), not the peer or an OS default.
+  await assert.rejects(sendOutbound(req({ path: '/tarpit', timeoutMs: 1000 })), (e: unknown) => e instanceof AppError && /Timed out after 1 s\b/.test(e.message));
   assert.equal((await sendOutbound(req({}))).status, 200, 'other calls still work');
 });
 

@@ -119,6 +119,7 @@ export function parseFaults(spec: string | undefined, latencyMs = 0): FaultPlan 
 export class FaultDice {
   readonly plan: FaultPlan;
   #rng: Prng;
+  readonly #served = new Map<string, number>();
 
   constructor(plan: FaultPlan, seed: number) {
     this.plan = plan;
@@ -133,6 +134,16 @@ export class FaultDice {
 
   roll(rate: number): boolean {
     return rate > 0 && this.#rng.next() < rate;
+  }
+
+  /** Note that a fault was answered (tests count retries by it, instead of timing them). */
+  served(fault: 'axl:memory'): void {
+    this.#served.set(fault, (this.#served.get(fault) ?? 0) + 1);
+  }
+
+  /** How many times this fault was answered so far. */
+  servedCount(fault: 'axl:memory'): number {
+    return this.#served.get(fault) ?? 0;
   }
 
   async delay(): Promise<void> {

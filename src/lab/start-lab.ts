@@ -48,6 +48,8 @@ export interface RunningLab {
   description: LabDescription;
   /** Live data (tests may inspect it). */
   data: LabData;
+  /** The fault plan and which faults were answered (tests count retries with it). */
+  faults: FaultDice;
   close(): Promise<void>;
 }
 
@@ -115,7 +117,7 @@ export async function startLab(options: StartLabOptions): Promise<RunningLab> {
       phone_https_port: phoneSet.httpsPort, phone_ca_bundle: join(dir, 'phone-ca.pem'), phones: phoneEntries, phones_total: phones, faults: options.faults ?? '',
     };
     await writeLabFiles(dir, description);
-    return { description, data, close };
+    return { description, data, faults, close };
   } catch (err) {
     await close();
     if (err instanceof AppError) throw err;

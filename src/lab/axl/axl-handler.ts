@@ -143,6 +143,7 @@ export function createAxlHandler(opts: AxlHandlerOptions): (req: IncomingMessage
       if (status === 503) { tomcatError(res, 503, 'Service Unavailable', { 'Retry-After': '1' }); return; }
       if (status === 500) throw new AxlFault('Internal Server Error', { axlcode: -1, faultcode: 'Server' });
       if (inFlight > faults.plan.axlConcurrency || faults.roll(faults.plan.axlThrottleRate)) {
+        faults.served('axl:memory');
         throw new AxlFault('Maximum AXL Memory Allocation Consumed. Please retry once requests in progress have completed', { axlcode: -1, faultcode: 'Server' });
       }
       const parsed = parseRequest(raw.toString('utf8'), req.headers.soapaction as string | undefined, labVersion);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { scanXml, scanXmlTree, XmlScanner, XmlScanError, XVALUE_BUILDER } from './xml-scan.ts';
 import { parseXml } from './xml-tree.ts';
 import { toXValue } from './xvalue.ts';
+import { assertLinearGrowth } from '../testdata/complexity.ts';
 
 const DOCS = [
   `<?xml version='1.0' encoding='utf-8'?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:getPhoneResponse xmlns:ns="http://www.cisco.com/AXL/API/14.0"><return><phone ctiid="7" uuid="{ABC}"><name>SEP1</name><description>a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; &#65;&#x42;</description><callingSearchSpaceName/><lines><line><index>1</index></line><line><index>2</index></line></lines></phone></return></ns:getPhoneResponse></soapenv:Body></soapenv:Envelope>`,
@@ -26,11 +27,13 @@ test('scanXml() refuses DTDs, unknown entities, bad nesting, duplicate attribute
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
 
-test('scanXml() reads a large answer (20,000 rows) with entities decoded in every row', () => {
-  const rows = Array.from({ length: 20_000 }, (_, i) => `<row><name>SEP${i}</name><d>x &amp; y</d></row>`).join('');
-  const r = scanXml(`<return>${rows}</return>`).value as { row: Array<{ d: string }> };
+test('scanXml() reads a large answer (20,000 rows) with entities decoded in every row, in linear time', () => {
+  const doc = (n: number) => `<return>${Array.from({ length: n }, (_, i) => `<row><name>SEP${i}</name><d>x &amp; y</d></row>`).join('')}</return>`;
+  const r = scanXml(doc(20_000)).value as { row: Array<{ d: string }> };
   assert.equal(r.row.length, 20_000);
   assert.equal(r.row[5]!.d, 'x & y');
+  // A complexity check, not a time limit: 10× the rows may cost at most 40× the CPU time.
+  assertLinearGrowth('scanXml rows', doc, scanXml, { n: 2_000 });
 });
 
 /** Feed `xml` cut at the given positions; the result, or the error message. */

@@ -60,13 +60,13 @@ describe('runDoctor() against the lab', () => {
     const port = (blackHole.address() as { port: number }).port;
     writeFileSync(join(dir, '.env'), `AUTH_CLIENTS=alice:sub-alice-20261201:admin\n${labEnvText(lab.description).replace(/^CISCO_NODES=(.*)$/m, 'CISCO_NODES=$1,silent:cucm:127.0.0.1:silent:publisher').replace(/^CISCO_NODE_PORTS=(.*)$/m, `CISCO_NODE_PORTS=$1,silent:${port}:${port}`)}`);
     chmodSync(join(dir, '.env'), 0o644);
-    const started = Date.now();
     const rows = await runDoctor({ root: dir, client: 'alice', timeoutMs: 3000 });
-    assert.ok(Date.now() - started < 20_000, 'doctor is bounded by its per-check timeouts');
     assert.equal(row(rows, `node ${cuc.name}: CUPI login`).status, 'FAIL');
     assert.match(row(rows, `node ${cuc.name}: CUPI login`).detail, /401/);
     assert.equal(row(rows, `node ${cucm.name}: SSH host key`).status, 'FAIL');
     assert.equal(row(rows, 'node silent: TLS').status, 'FAIL');
+    // Bounded by the per-check timeout (named in the row), not by the peer or an OS default.
+    assert.match(row(rows, 'node silent: TLS').detail, /\b3 s\b/);
     assert.equal(row(rows, '.env mode').status, 'FAIL');
     assert.match(row(rows, '.env mode').fix ?? '', /chmod 600/);
   });
