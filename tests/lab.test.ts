@@ -13,9 +13,10 @@ import { join, resolve } from 'node:path';
 import { axl, node, soapBodyContent } from '../src/lab/testing/lab-requests.ts';
 import type { HttpAnswer } from '../src/lab/testing/lab-requests.ts';
 import type { LabDescription } from '../src/lab/lab-files.ts';
+import { sharedPath } from '../src/lib/testdata/shared-dir.ts';
 
 const BIN = resolve(process.env.AIBRIDGE_BIN ?? 'dist/aibridge');
-const SHARED_XSD = (v: string): string => resolve('..', 'shared', 'cisco', 'axl', v, 'AXLSoap.xsd');
+const SHARED_XSD = (v: string): string => sharedPath('cisco', 'axl', v, 'AXLSoap.xsd');
 
 function requireTools(): void {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "npm run build" first (npm test does)`);

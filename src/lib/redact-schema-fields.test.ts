@@ -8,13 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import { createLogger } from '../log/logger.ts';
 import { auditArgs } from '../mcp/action-fields.ts';
 import { isSecretKey, redactText } from './redact.ts';
+import { sharedPath } from './testdata/shared-dir.ts';
 
-const AXL_DIR = resolve('..', 'shared', 'cisco', 'axl');
+const AXL_DIR = sharedPath('cisco', 'axl');
 /** The list, as the test's own matcher (independent of the implementation). */
 const SECRET_NAME = /(pin(?!g)|password|passwd|passphrase|secret|token|credential|community|pwd)/i;
 const CUPI_FIELDS = ['Pin', 'PIN', 'Password', 'Credentials', 'CredentialType', 'pin', 'newPin', 'VoicePin', 'WebPassword', 'HashedPin'];

@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { AxlSchemas } from './axl-schemas.ts';
 import { buildAxlRequest } from './axl-request.ts';
 import { AppError } from '../../lib/errors.ts';
+import { sharedPath } from '../../lib/testdata/shared-dir.ts';
 
 const schemas = new AxlSchemas();
-const XSD = (v: string) => resolve('..', 'shared', 'cisco', 'axl', v, 'AXLSoap.xsd');
+const XSD = (v: string) => sharedPath('cisco', 'axl', v, 'AXLSoap.xsd');
 const EVIL = 'a<b>&c]]>"\' </description><name>x</name><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>&xxe;<?xml version="1.0"?>';
 
 /** The Body's operation element as a standalone document, for xmllint --schema. */

@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildRisRequest, RIS_NS } from './ris-request.ts';
 import { readRisAnswer } from './ris-answer.ts';
 import { parseSoapAnswer } from '../soap/soap-response.ts';
 import { AppError } from '../../lib/errors.ts';
+import { sharedPath } from '../../lib/testdata/shared-dir.ts';
 
 /** The schema embedded in Cisco's RISService70.wsdl, as a standalone XSD (with the prefixes it uses bound). */
 function risXsd(dir: string): string {
-  const wsdl = readFileSync(resolve('..', 'shared', 'cisco', 'ris', 'RISService70.wsdl'), 'utf8');
+  const wsdl = readFileSync(sharedPath('cisco', 'ris', 'RISService70.wsdl'), 'utf8');
   const schema = wsdl.slice(wsdl.indexOf('<schema '), wsdl.indexOf('</schema>') + 9)
     .replace('<schema ', `<schema xmlns:tns="${RIS_NS}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" `);
   const f = join(dir, 'ris.xsd');

@@ -3,17 +3,16 @@
  * WSDLs (read from ../shared/cisco, never copied into the repo) with xmllint.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { sharedPath } from '../../testdata/shared-dir.ts';
 
 const NS = 'http://schemas.cisco.com/ast/soap';
 
-/** Path of a file under the shared Cisco folder. */
+/** Path of a file under the shared Cisco folder (found as testdata/shared-dir.ts says, whatever the cwd). */
 export function sharedCiscoFile(rel: string): string {
-  // ../shared beside the checkout (CI, /work/main), or two levels up from a worktree (/work/wt/issue-N).
-  const near = resolve('..', 'shared', 'cisco', rel);
-  return existsSync(near) ? near : resolve('..', '..', 'shared', 'cisco', rel);
+  return sharedPath('cisco', rel);
 }
 
 /** The `<schema>` of `../shared/cisco/<rel>`, with the prefixes the WSDL declares outside it bound. */
