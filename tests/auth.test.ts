@@ -15,17 +15,19 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { newInstall, startServe, runBin } from './helpers/install.ts';
+import { freePort, newInstall, startServe, runBin } from './helpers/install.ts';
 import type { Install, Running } from './helpers/install.ts';
 import { browserLogin } from './helpers/browser-login.ts';
 
-const CALLBACK = 'http://127.0.0.1:47011/callback';
+/** The client's loopback callback: an ephemeral port (RFC 8252 loopback redirects may use any port). */
+let CALLBACK = '';
 let inst: Install;
 let serve: Running;
 let issuer: string;
 const secrets: Record<string, string> = {};
 
 before(async () => {
+  CALLBACK = `http://127.0.0.1:${await freePort()}/callback`;
   inst = await newInstall([
     'AUTH_MODE=jwt+oauth2', 'AUTH_CLIENTS=alice:sub-alice:admin:jwt,bob:sub-bob:operator:oauth2,carol:sub-carol:auditor:jwt+oauth2',
     'AUTH_OAUTH_REDIRECT_URIS={"bob":["http://127.0.0.1/callback"],"carol":["http://127.0.0.1/callback"]}', 'AUTH_OAUTH_REDIRECT_URI_ENFORCEMENT=strict',

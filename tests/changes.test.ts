@@ -6,64 +6,45 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { BIN, newInstall, requireBinary, runBin, startServe } from './helpers/install.ts';
-import type { Install, Running } from './helpers/install.ts';
+import { startServe } from './helpers/install.ts';
+import type { Install } from './helpers/install.ts';
+import { changesCli as cli, connectClient, startLabInstall } from './helpers/lab-install.ts';
+import type { LabInstall, LabJson } from './helpers/lab-install.ts';
 
-interface LabJson { nodes: Array<{ name: string; product: string; username: string; password: string }>; phones: Array<{ name: string }> }
 interface Change { id: string; status: string; before?: { exists: boolean; data?: unknown }; diff: Array<{ field: string; before: unknown; after: unknown }>; reversible: boolean }
 
-let labProc: ChildProcess;
+let li: LabInstall;
 let lab: LabJson;
 let inst: Install;
-let serve: Running;
 const CL = 'lab-cucm';
 
 before(async () => {
-  requireBinary();
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-e2e-chg-lab-'));
   // Every lab answer waits 400 ms, so the kill -9 below lands while the write is in flight.
-  labProc = spawn(BIN, ['lab', '--dir', labDir, '--phones', '20', '--seed', '13', '--latency', '400'], { stdio: 'ignore' });
-  for (let i = 0; i < 240 && !existsSync(join(labDir, 'lab.env')); i++) await new Promise((r) => setTimeout(r, 250));
-  lab = JSON.parse(readFileSync(join(labDir, 'lab.json'), 'utf8')) as LabJson;
-  inst = await newInstall(['AUTH_CLIENTS=alice:sub-alice-20261201:admin,olga:sub-olga-20261201:operator,sup:sub-sup-20261201:approver']);
-  appendFileSync(join(inst.dir, '.env'), readFileSync(join(labDir, 'lab.env'), 'utf8'));
-  await (await startServe(inst)).stop();
-  for (const c of ['alice', 'olga', 'sup']) for (const n of lab.nodes) assert.equal(runBin(inst, ['credentials', 'set', '--client', c, '--node', n.name, '--user', n.username], `${n.password}\n`).code, 0);
-  serve = await startServe(inst);
-  setDefaultCACertificates([...getCACertificates('default'), readFileSync(join(inst.dir, 'secrets', 'server.crt'), 'utf8')]);
+  li = await startLabInstall({
+    labArgs: ['--phones', '20', '--seed', '13', '--latency', '400'],
+    clients: ['alice:sub-alice-20261201:admin', 'olga:sub-olga-20261201:operator', 'sup:sub-sup-20261201:approver'],
+    credentialsFor: ['alice', 'olga', 'sup'],
+  });
+  ({ lab, inst } = li);
 });
-after(async () => { await serve?.stop(); labProc?.kill('SIGTERM'); });
+after(async () => { await li?.stop(); });
 
-
-/** `aibridge changes …` without blocking the event loop (spawnSync would leave keep-alive sockets the server closed meanwhile in the pool). */
-function changesCli(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((res) => execFile(inst.bin, ['changes', ...args, '--dir', inst.dir], { env: { PATH: process.env.PATH ?? '' }, timeout: 120_000 }, (err, stdout, stderr) => {
-    res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
-  }));
-}
+const changesCli = (args: string[]) => cli(inst, args);
 
 /** A client; with `elicit`, it declares elicitation and answers like a person would. */
-async function client(name: string, elicit?: 'accept' | 'decline', seen: string[] = []): Promise<Client> {
-  const token = readFileSync(join(inst.dir, 'clients', name, 'secrets', '.token'), 'utf8').trim();
-  const c = new Client({ name: 'changes-e2e', version: '1' }, elicit ? { capabilities: { elicitation: {} } } : {});
-  if (elicit) {
+function client(name: string, elicit?: 'accept' | 'decline', seen: string[] = []): Promise<Client> {
+  return connectClient(inst, name, 'changes-e2e', elicit ? { capabilities: { elicitation: {} } } : {}, (c) => {
+    if (!elicit) return;
     c.setRequestHandler(ElicitRequestSchema, async (req) => {
       seen.push(req.params.message);
       const props = Object.keys((req.params as { requestedSchema?: { properties?: object } }).requestedSchema?.properties ?? {});
       return elicit === 'accept' ? { action: 'accept', content: Object.fromEntries(props.map((p) => [p, true])) } : { action: 'decline' };
     });
-  }
-  await c.connect(new StreamableHTTPClientTransport(new URL(`https://localhost:${inst.port}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
-  return c;
+  });
 }
 async function call(who: string | Client, tool: string, args: Record<string, unknown>) {
   const c = typeof who === 'string' ? await client(who) : who;
@@ -168,12 +149,12 @@ test('kill -9 between dispatch and record: outcome_unknown, reconciled against t
   // Wait for the dispatch record (the lab holds the answer 400 ms), however slow the machine is.
   while (!answered && !readFileSync(file, 'utf8').includes('"outcome_unknown"')) await new Promise((r) => setTimeout(r, 10));
   assert.match(readFileSync(file, 'utf8'), /"outcome_unknown"/);
-  await serve.stop('SIGKILL');
+  await li.serve.stop('SIGKILL');
   // The apply's answer never comes: closing the client ends the pending request (not awaited for its timeout).
   await c.close().catch(() => undefined);
   void pending;
   assert.match(readFileSync(file, 'utf8'), /"status": "outcome_unknown"/, 'the crash left the change outcome_unknown');
-  serve = await startServe(inst);
+  li.serve = await startServe(inst);
   const shown = await call('alice', 'aibridge_change_show', { id });
   const now = await description(ph);
   assert.ok(shown.change?.status === (now === 'in flight' ? 'applied' : 'failed'), `reconciled to ${shown.change?.status} with the phone at "${now}"`);

@@ -6,15 +6,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { httpsGet, newInstall, startServe } from './helpers/install.ts';
+import { httpsGet, newInstall, scratchDir, startServe } from './helpers/install.ts';
 import type { Install, Running } from './helpers/install.ts';
 import { startBearerProxy } from './helpers/bearer-proxy.ts';
 
@@ -143,7 +142,7 @@ function raw(method: string, headers: Record<string, string>): Promise<{ status:
 const rawPostStatus = async (headers: Record<string, string>): Promise<number> => (await raw('POST', headers)).status;
 
 function inspector(args: string[]): { code: number | null; out: string } {
-  const home = mkdtempSync(join(tmpdir(), 'aibridge-inspector-'));
+  const home = scratchDir('aibridge-inspector-');
   const r = spawnSync(NODE, [INSPECTOR, '--cli', url(), '--transport', 'http', ...args], {
     encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: home, NODE_EXTRA_CA_CERTS: join(inst.dir, 'secrets', 'server.crt') },
   });
@@ -167,7 +166,7 @@ test('MCP Inspector CLI: tools/list and tools/call round-trip with a bearer; wit
 
 test('official MCP conformance CLI: the generic server scenarios pass over HTTPS with a valid token (T-TR-16)', { skip: !existsSync(CONFORMANCE) && 'conformance not installed' }, async () => {
   const proxy = await startBearerProxy(inst.port, token('alice'), ca);
-  const outDir = mkdtempSync(join(tmpdir(), 'aibridge-conformance-'));
+  const outDir = scratchDir('aibridge-conformance-');
   try {
     for (const scenario of ['server-initialize', 'ping', 'tools-list', 'server-sse-multiple-streams']) {
       const r = await new Promise<{ code: number | null; out: string }>((res) => {

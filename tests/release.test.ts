@@ -8,10 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { constants, createPublicKey, verify } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, requireBinary } from './helpers/install.ts';
+import { DIST, requireBinary, scratchDir } from './helpers/install.ts';
 
 interface Sbom { bomFormat: string; specVersion: string; components: Array<{ group?: string; name: string; version: string; purl: string; licenses?: unknown[]; type: string }> }
 
@@ -42,7 +41,7 @@ test('dist/aibridge.cdx.json lists the bundled packages at their locked versions
 
 test('a fresh copy of dist/release passes aibridge integrity before any start; an altered SBOM fails it by name', () => {
   requireBinary();
-  const dir = join(mkdtempSync(join(tmpdir(), 'release-')), 'aibridge');
+  const dir = join(scratchDir('release-'), 'aibridge');
   cpSync(join(DIST, 'release'), dir, { recursive: true });
   const ok = spawnSync(join(dir, 'aibridge'), ['integrity', '--dir', dir, '--json'], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
   assert.equal(ok.status, 0, `${ok.stdout}${ok.stderr}`);

@@ -5,47 +5,35 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { BIN, newInstall, requireBinary, runBin, startServe } from './helpers/install.ts';
-import type { Install, Running } from './helpers/install.ts';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { scratchDir } from './helpers/install.ts';
+import type { Install } from './helpers/install.ts';
+import { connectClient, startLabInstall } from './helpers/lab-install.ts';
+import type { LabInstall } from './helpers/lab-install.ts';
 
-interface LabJson { nodes: Array<{ name: string; product: string; cluster: string; username: string; password: string }> }
-
-let labProc: ChildProcess;
+let li: LabInstall;
 let inst: Install;
-let serve: Running;
 const CL = 'lab-cucm';
 
 before(async () => {
-  requireBinary();
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-e2e-reports-lab-'));
-  labProc = spawn(BIN, ['lab', '--dir', labDir, '--phones', '30', '--seed', '17', '--faults', 'replication:bad,cert:expiring:tomcat:10'], { stdio: 'ignore' });
-  for (let i = 0; i < 240 && !existsSync(join(labDir, 'lab.env')); i++) await new Promise((r) => setTimeout(r, 250));
-  const lab = JSON.parse(readFileSync(join(labDir, 'lab.json'), 'utf8')) as LabJson;
-  inst = await newInstall(['AUTH_CLIENTS=alice:sub-alice-20261201:admin,aud:sub-aud-20261201:auditor', 'REPORT_CHARTS_COLORS=PASS=#00AA00,FAIL=#DD0000']);
-  appendFileSync(join(inst.dir, '.env'), readFileSync(join(labDir, 'lab.env'), 'utf8'));
-  await (await startServe(inst)).stop();
-  for (const c of ['alice', 'aud']) for (const n of lab.nodes) assert.equal(runBin(inst, ['credentials', 'set', '--client', c, '--node', n.name, '--user', n.username], `${n.password}\n`).code, 0);
-  mkdirSync(join(inst.dir, 'clients', 'aud', 'custom'), { recursive: true });
-  writeFileSync(join(inst.dir, 'clients', 'aud', 'custom', 'logo.png'), 'GIF89a this is not a PNG');
-  serve = await startServe(inst);
-  setDefaultCACertificates([...getCACertificates('default'), readFileSync(join(inst.dir, 'secrets', 'server.crt'), 'utf8')]);
+  li = await startLabInstall({
+    labArgs: ['--phones', '30', '--seed', '17', '--faults', 'replication:bad,cert:expiring:tomcat:10'],
+    clients: ['alice:sub-alice-20261201:admin', 'aud:sub-aud-20261201:auditor'],
+    extraEnv: ['REPORT_CHARTS_COLORS=PASS=#00AA00,FAIL=#DD0000'],
+    credentialsFor: ['alice', 'aud'],
+    beforeServe(i) {
+      mkdirSync(join(i.dir, 'clients', 'aud', 'custom'), { recursive: true });
+      writeFileSync(join(i.dir, 'clients', 'aud', 'custom', 'logo.png'), 'GIF89a this is not a PNG');
+    },
+  });
+  ({ inst } = li);
 });
-after(async () => { await serve?.stop(); labProc?.kill('SIGTERM'); });
+after(async () => { await li?.stop(); });
 
-async function client(name: string): Promise<Client> {
-  const token = readFileSync(join(inst.dir, 'clients', name, 'secrets', '.token'), 'utf8').trim();
-  const c = new Client({ name: 'reports-e2e', version: '1' });
-  await c.connect(new StreamableHTTPClientTransport(new URL(`https://localhost:${inst.port}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
-  return c;
-}
+const client = (name: string): Promise<Client> => connectClient(inst, name, 'reports-e2e');
 type Result = { isError: boolean; text: string; sc: Record<string, unknown> };
 async function call(who: string, tool: string, args: Record<string, unknown>): Promise<Result> {
   const c = await client(who);
@@ -91,7 +79,7 @@ test('report_export_pdf writes a PDF with the grades chart in the configured col
   assert.match(text, /Cluster health: lab-cucm/);
   assert.match(text, /FAIL +Replication +cucm-sub1/);
   const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]);
-  const out = mkdtempSync(join(tmpdir(), 'aibridge-e2e-pages-'));
+  const out = scratchDir('aibridge-e2e-pages-');
   execFileSync('pdftoppm', ['-r', '30', '-png', pdf, join(out, 'p')]);
   assert.equal(readdirSync(out).length, pages);
   assert.ok(audit().some((e) => e.category === 'EXPORTED' && e.client === 'alice'));
@@ -100,7 +88,7 @@ test('report_export_pdf writes a PDF with the grades chart in the configured col
   const e = await call('aud', 'report_export_pdf', { report: (w.sc.report as { name: string }).name });
   assert.equal(e.isError, false, e.text);
   assert.match(String(e.sc.logo), /skipped: logo is neither a PNG nor a JPEG/);
-  assert.match(serve.output() + readFileSync(join(inst.dir, 'logs', 'app.log'), 'utf8'), /report_logo_skipped/);
+  assert.match(li.serve.output() + readFileSync(join(inst.dir, 'logs', 'app.log'), 'utf8'), /report_logo_skipped/);
 });
 
 test('prompts are listed and fetched through the SDK client; arguments are checked', async () => {

@@ -4,15 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BIN, newInstall, requireBinary, runBin, startServe } from './helpers/install.ts';
+import { BIN, newInstall, requireBinary, runBin, scratchDir, startServe } from './helpers/install.ts';
 
 test('#12.14 serve refuses a folder without .env, a BOM does not hide MCP_SERVER_HOST, an empty host is an error', async () => {
   requireBinary();
-  const empty = mkdtempSync(join(tmpdir(), 'aibridge-noenv-'));
+  const empty = scratchDir('aibridge-noenv-');
   const r = spawnSync(BIN, ['serve', '--dir', join(empty, 'typo')], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' } });
   assert.notEqual(r.status, 0);
   assert.match(`${r.stdout}${r.stderr}`, /No \.env.*aibridge setup.*--dir/s);

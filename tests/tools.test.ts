@@ -4,66 +4,35 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { BIN, newInstall, requireBinary, runBin, startServe } from './helpers/install.ts';
-import type { Install, Running } from './helpers/install.ts';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { runBin } from './helpers/install.ts';
+import type { Install } from './helpers/install.ts';
+import { changesCli as cli, connectClient, startLabInstall } from './helpers/lab-install.ts';
+import type { LabInstall, LabJson } from './helpers/lab-install.ts';
 
-interface LabJson { version: string; nodes: Array<{ name: string; product: string; cluster: string; role: string; username: string; password: string }>; phone_user: string; phone_password: string; phones: Array<{ name: string; http_port: number }> }
-
-let labProc: ChildProcess;
+let li: LabInstall;
 let lab: LabJson;
 let inst: Install;
-let serve: Running;
 const CL = 'lab-cucm';
 const EVIL = 'a<b>&c]]>"\' </description><name>x</name>';
 
-async function waitFor(path: string): Promise<void> {
-  for (let i = 0; i < 240 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 250));
-  assert.ok(existsSync(path), `${path} did not appear`);
-}
-
 before(async () => {
-  requireBinary();
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-e2e-lab-'));
-  labProc = spawn(BIN, ['lab', '--dir', labDir, '--phones', '50', '--seed', '11'], { stdio: 'ignore' });
-  await waitFor(join(labDir, 'lab.env'));
-  lab = JSON.parse(readFileSync(join(labDir, 'lab.json'), 'utf8')) as LabJson;
-  inst = await newInstall(['AUTH_CLIENTS=alice:sub-alice-20261124:admin,olga:sub-olga-20261124:operator,aud:sub-aud-20261124:auditor,eve:sub-eve-20261124:admin']);
-  const labEnv = readFileSync(join(labDir, 'lab.env'), 'utf8');
+  li = await startLabInstall({
+    labArgs: ['--phones', '50', '--seed', '11'],
+    clients: ['alice:sub-alice-20261124:admin', 'olga:sub-olga-20261124:operator', 'aud:sub-aud-20261124:auditor', 'eve:sub-eve-20261124:admin'],
+    credentialsFor: ['alice', 'olga', 'aud'],
+    phoneCredentials: { cluster: CL, clients: ['alice', 'olga', 'aud'] },
+  });
+  ({ lab, inst } = li);
   // Until lab.env names the phones' shared web port, point aibridge at the first phone's.
-  assert.match(labEnv, /^SERVER_CUCM_PHONE_HTTP_PORT=\d+$/m, 'lab.env names the phones\' HTTP port');
-  appendFileSync(join(inst.dir, '.env'), labEnv);
-  await (await startServe(inst)).stop();
-  for (const c of ['alice', 'olga', 'aud']) {
-    for (const n of lab.nodes) assert.equal(runBin(inst, ['credentials', 'set', '--client', c, '--node', n.name, '--user', n.username], `${n.password}\n`).code, 0);
-    assert.equal(runBin(inst, ['credentials', 'set', '--client', c, '--node', CL, '--purpose', 'phone', '--user', lab.phone_user], `${lab.phone_password}\n`).code, 0);
-  }
-  serve = await startServe(inst);
-  setDefaultCACertificates([...getCACertificates('default'), readFileSync(join(inst.dir, 'secrets', 'server.crt'), 'utf8')]);
+  assert.match(li.labEnv, /^SERVER_CUCM_PHONE_HTTP_PORT=\d+$/m, 'lab.env names the phones\' HTTP port');
 });
-after(async () => { await serve?.stop(); labProc?.kill('SIGTERM'); });
+after(async () => { await li?.stop(); });
 
-/** `aibridge changes …` without blocking the event loop (spawnSync would leave keep-alive sockets the server closed meanwhile in the pool). */
-function changesCli(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((res) => execFile(inst.bin, ['changes', ...args, '--dir', inst.dir], { env: { PATH: process.env.PATH ?? '' }, timeout: 120_000 }, (err, stdout, stderr) => {
-    res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
-  }));
-}
-
-
-async function client(name: string): Promise<Client> {
-  const token = readFileSync(join(inst.dir, 'clients', name, 'secrets', '.token'), 'utf8').trim();
-  const c = new Client({ name: 'tools-e2e', version: '1' });
-  await c.connect(new StreamableHTTPClientTransport(new URL(`https://localhost:${inst.port}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
-  return c;
-}
+const changesCli = (args: string[]) => cli(inst, args);
+const client = (name: string): Promise<Client> => connectClient(inst, name, 'tools-e2e');
 async function call(who: string, tool: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string; content: Array<Record<string, unknown>> }> {
   const c = await client(who);
   try {

@@ -22,9 +22,14 @@ export async function browserLogin(authorizationUrl: string, o: BrowserLoginOpti
     if (url.pathname === cb.pathname && captured === undefined) captured = url.href;
     res.writeHead(200, { 'content-type': 'text/plain' }).end('done');
   });
-  await new Promise<void>((resolve) => listener.listen(Number(cb.port), cb.hostname, resolve));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(Number(cb.port), cb.hostname, () => { listener.off('error', reject); resolve(); });
+  });
+  // From here on the listener is closed however this ends (Chromium missing or failing to start included).
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
   try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     const page = await context.newPage();
     const res = await page.goto(authorizationUrl);
@@ -36,7 +41,8 @@ export async function browserLogin(authorizationUrl: string, o: BrowserLoginOpti
     if (!captured) throw new Error('the browser never reached the callback');
     return new URL(captured);
   } finally {
-    await browser.close();
+    await browser?.close().catch(() => undefined);
+    listener.closeAllConnections();
     await new Promise((resolve) => listener.close(resolve));
   }
 }

@@ -1,9 +1,17 @@
 /**
  * End-to-end helpers: a scratch install holding only the built binary, its manifest and a .env,
  * `aibridge serve` started on a free loopback port, and clean stops. Tests run the real binary.
+ *
+ * Scratch folders (`scratchDir`, and so every `newInstall`, each with a 150 MB copy of the binary)
+ * are deleted when their owner is done: one made inside a test, after that test (and after its own
+ * `t.after` hooks); one made in a `before` hook or at module level, when the test file's process
+ * exits. A failed test's folders are kept only when AIBRIDGE_TEST_KEEP_FAILED=1 (their paths are
+ * printed to stderr), for debugging; by default everything goes, so repeated runs never fill /tmp.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { afterEach, beforeEach } from 'node:test';
+import type { TestContext } from 'node:test';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +27,46 @@ export const BIN = join(DIST, 'aibridge');
 export function requireBinary(): string {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "npm run build" first (npm test does)`);
   return BIN;
+}
+
+const KEEP_FAILED = process.env.AIBRIDGE_TEST_KEEP_FAILED === '1';
+/** Folders made while a test runs, one list per running test (a subtest nests inside its parent). */
+const running: string[][] = [];
+/** Folders made outside any test (before hooks, module level): removed at process exit. */
+const fileLevel: string[] = [];
+let failedInFile = false;
+
+function removeAll(dirs: readonly string[]): void {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+}
+
+function keep(dirs: readonly string[], why: string): void {
+  if (dirs.length) process.stderr.write(`AIBRIDGE_TEST_KEEP_FAILED=1: kept for ${why}: ${dirs.join(' ')}\n`);
+}
+
+// Hooks of the importing test file's root: they apply to every test and subtest in it.
+beforeEach(() => { running.push([]); });
+afterEach((ctx) => {
+  const dirs = running.pop() ?? [];
+  const t = ctx as TestContext;
+  // Registered now, so it runs after the test's own t.after hooks (which may still stop a serve).
+  t.after(() => {
+    if (!t.passed) failedInFile = true;
+    if (!t.passed && KEEP_FAILED) keep(dirs, `failed test "${t.name}"`); else removeAll(dirs);
+  });
+});
+process.on('exit', (code) => {
+  if ((failedInFile || code !== 0) && KEEP_FAILED) keep(fileLevel, 'this file (a test failed)'); else removeAll(fileLevel);
+});
+
+/**
+ * A fresh folder under the OS temp dir, deleted when the current test ends (or, outside a test,
+ * when this test file's process exits); see the module comment.
+ */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  (running.at(-1) ?? fileLevel).push(dir);
+  return dir;
 }
 
 export function freePort(): Promise<number> {
@@ -55,12 +103,12 @@ export interface InstallOptions {
 
 /**
  * A fresh install folder with the binary, manifest, a minimal .env plus `extra` lines, and a
- * development enterprise licence unless `options.license` is false.
+ * development enterprise licence unless `options.license` is false. Deleted like `scratchDir`.
  */
 export async function newInstall(extra: string[] = [], port?: number, options: InstallOptions = {}): Promise<Install> {
   requireBinary();
   const p = port ?? await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'aibridge-e2e-'));
+  const dir = scratchDir('aibridge-e2e-');
   copyFileSync(BIN, join(dir, 'aibridge'));
   chmodSync(join(dir, 'aibridge'), 0o755);
   for (const f of ['manifest.json', 'manifest.sig']) if (existsSync(join(DIST, f))) copyFileSync(join(DIST, f), join(dir, f));
