@@ -29,3 +29,19 @@ export function loadReleaseKey(root: string, path = releaseKeyPath(root)): { pri
   const privateKey = createPrivateKey(readFileSync(path, 'utf8'));
   return { privateKey, publicKey: createPublicKey(privateKey) };
 }
+
+/**
+ * Why a release must not be packaged from these keys, or undefined when it may: the signing key is
+ * a development key (its marker is beside it), or the built binary embeds the development kind
+ * (dist/release-key-kind), so it would accept development licences in the field.
+ */
+export function developmentBuildReason(root: string, signingKeyPath: string): string | undefined {
+  if (releaseKeyKind(signingKeyPath) === 'development') {
+    return `${signingKeyPath} is a development key (${developmentKeyMarker(signingKeyPath)} marks it)`;
+  }
+  const kindFile = join(root, 'dist', 'release-key-kind');
+  if (existsSync(kindFile) && readFileSync(kindFile, 'utf8').trim() === 'development') {
+    return `dist/aibridge was built with a development key (dist/release-key-kind says "development"): it would accept development licences`;
+  }
+  return undefined;
+}

@@ -302,7 +302,7 @@ test('kill -9 at random points of backup, restore --replace, rotate and upgrade 
   allBackupsRestore(inst);
   assert.equal(runBin(inst, ['audit', 'verify']).code, 0);
   const pkg = join(scratch, 'aibridge-99.0.0.tar.gz');
-  const rel = spawnSync(NODE, ['scripts/release-package.ts', '--version', '99.0.0', '--out', pkg], { encoding: 'utf8' });
+  const rel = spawnSync(NODE, ['scripts/release-package.ts', '--version', '99.0.0', '--development', '--out', pkg], { encoding: 'utf8' });
   assert.equal(rel.status, 0, rel.stderr);
   const dry = runBin(inst, ['upgrade', '--file', pkg, '--dry-run']);
   expectExit(dry, 0);
@@ -322,7 +322,7 @@ test('an upgrade package signed by another key is refused; dry-run changes nothi
   const foreignKey = join(scratch, 'foreign.pem');
   sh('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', foreignKey]);
   const pkg = join(scratch, 'foreign.tar.gz');
-  const rel = spawnSync(NODE, ['scripts/release-package.ts', '--version', '98.0.0', '--key', foreignKey, '--out', pkg], { encoding: 'utf8' });
+  const rel = spawnSync(NODE, ['scripts/release-package.ts', '--version', '98.0.0', '--key', foreignKey, '--development', '--out', pkg], { encoding: 'utf8' });
   assert.equal(rel.status, 0, rel.stderr);
   const r = runBin(inst, ['upgrade', '--file', pkg, '--dry-run']);
   assert.equal(r.code, 1);

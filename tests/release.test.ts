@@ -7,9 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { constants, createPublicKey, verify } from 'node:crypto';
-import { cpSync, readFileSync, appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { constants, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { cpSync, mkdirSync, readFileSync, appendFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DIST, requireBinary, scratchDir } from './helpers/install.ts';
 
 interface Sbom { bomFormat: string; specVersion: string; components: Array<{ group?: string; name: string; version: string; purl: string; licenses?: unknown[]; type: string }> }
@@ -52,4 +52,34 @@ test('a fresh copy of dist/release passes aibridge integrity before any start; a
   const bad = spawnSync(join(dir, 'aibridge'), ['integrity', '--dir', dir], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /altered: aibridge\.cdx\.json:/);
+});
+
+test('release packaging refuses a development build: a marked signing key, or a binary built with one; --development allows it', () => {
+  const script = resolve('scripts/release-package.ts');
+  const root = scratchDir('release-pkg-');
+  mkdirSync(join(root, 'build'));
+  mkdirSync(join(root, 'dist'));
+  const key = join(root, 'build', 'release-key.pem');
+  writeFileSync(key, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
+  const pkg = (...args: string[]) => spawnSync(process.execPath, [script, '--version', '9.9.9', '--out', join(root, 'p.tar.gz'), ...args], { cwd: root, encoding: 'utf8' });
+  writeFileSync(`${key}.development`, 'marker\n');
+  writeFileSync(join(root, 'dist', 'release-key-kind'), 'development\n');
+  const marked = pkg();
+  assert.equal(marked.status, 1);
+  assert.match(marked.stderr, /refusing to package a release from a development build: .*release-key\.pem is a development key/);
+  // The release key is in place, but the binary was built before it: still a development build.
+  rmSync(`${key}.development`);
+  const stale = pkg();
+  assert.equal(stale.status, 1);
+  assert.match(stale.stderr, /dist\/aibridge was built with a development key/);
+  // A release build (key and binary both release) gets past the check; here it stops at the
+  // missing build output instead, which shows the refusal above came from the check.
+  writeFileSync(join(root, 'dist', 'release-key-kind'), 'release\n');
+  const release = pkg();
+  assert.doesNotMatch(release.stderr, /refusing/);
+  assert.notEqual(release.status, 0, 'no build output in this folder');
+  writeFileSync(join(root, 'dist', 'release-key-kind'), 'development\n');
+  const dev = pkg('--development');
+  assert.match(dev.stdout, /--development: packaging a development build/);
+  assert.doesNotMatch(dev.stderr, /refusing/);
 });
