@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (!only || only === 'mcp-valkey') await benchMcpValkey();
   if (!only || only === 'axl-latency') await benchAxlLatency();
   if (!only || only === 'sessions') await benchSessions();
-  if (!only || only === 'backup') benchBackup();
+  if (!only || only === 'backup') await benchBackup();
   if (!only || only === 'reports') await benchReports();
   if (!only || only === 'serviceability') await benchServiceability();
   if (!only || only === 'cli') await benchCli();

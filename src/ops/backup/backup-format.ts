@@ -1,9 +1,9 @@
 /**
- * @module The encrypted backup container, version 2 (all integers big-endian):
+ * @module The encrypted backup container, version 3 (all integers big-endian):
  *
  *   offset  size     field
  *   0       4        magic "AIBK"
- *   4       1        format version = 2
+ *   4       1        format version = 3 (2 is still read, see below)
  *   5       1        reserved = 0
  *   6       2        M = length of the metadata JSON (≤ 4096)
  *   8       M        metadata JSON: { id, created, version, host, keyFingerprint } (UTF-8)
@@ -11,17 +11,26 @@
  *   10+M    W        the 32-byte data key (DEK) wrapped with RSA-OAEP, SHA-512 and MGF1-SHA512
  *   10+M+W  12       GCM IV (random, 96 bits)
  *   H = 22+M+W       end of header
- *   H       n        AES-256-GCM ciphertext of the .tar.gz, one stream; AAD = header bytes [0, H)
+ *   H       n        AES-256-GCM ciphertext of the payload, one stream; AAD = header bytes [0, H)
  *   H+n     16       GCM tag
  *   H+n+16  S        RSA-PSS/SHA-512 signature by the server's PRIVATE key over SIGNED_PREFIX ‖
- *                    SHA-512(bytes [0, H+n+16)), i.e. the header and the content digest
+ *                    SHA-512(bytes [0, H+n+16)), i.e. the header and the content digest; the
+ *                    prefix names the version ("aibridge-backup-v3\0")
  *   end-2   2        S (256…1024)
+ *
+ * The payload is a tar of the install. Version 3 (issue 20) cuts it into chunks of at most
+ * 1 MiB, each framed as kind (1 byte: 0 stored, 1 zstd) ‖ length (4 bytes) ‖ bytes: a chunk is
+ * zstd-compressed only when a sample of it compresses, so already-compressed data (reports as
+ * .gz/.zip/.png, keys, older backups) is stored as it is instead of costing a compressor's time
+ * (backup-chunks.ts). Version 2 (aibridge before issue 20) holds the tar as one gzip stream and
+ * signs with the prefix "aibridge-backup-v2\0"; it is still restored and verified.
  *
  * Rule (issue #12 item 1, T-BK-03/T-BK-05): a backup is authentic only when that signature
  * verifies with the public half of the key the backup names (the restore key, or an archived key
  * for older backups). GCM and the sidecar hash prove integrity, not origin: anyone holding the
  * 644 public key can wrap a DEK and compute both, so neither is ever taken as proof of origin.
- * Version 1 (no signature) is refused for that reason.
+ * Version 1 (no signature) is refused for that reason. Restore checks the signature over the
+ * whole file before any of the payload is decrypted or parsed (open-backup.ts).
  * The header is bound as AAD, so a swapped or edited header fails authentication (T-BK-05).
  * One GCM stream holds at most 64 GiB per (key, IV); every backup has a fresh DEK and IV.
  * keyFingerprint (SHA-256 of the public key's SPKI DER) lets restore say which key is needed.
@@ -30,8 +39,14 @@ import { z } from 'zod';
 import { AppError } from '../../lib/errors.ts';
 
 export const MAGIC = Buffer.from('AIBK', 'ascii');
-export const FORMAT_VERSION = 2;
-export const SIGNED_PREFIX = Buffer.from('aibridge-backup-v2\0', 'ascii');
+/** The version this build writes. */
+export const FORMAT_VERSION = 3;
+/** Versions this build reads: 3, and 2 from aibridge before issue 20. */
+export const READABLE_VERSIONS: readonly number[] = [2, 3];
+/** The signature's domain prefix for a format version. */
+export function signedPrefix(version: number): Buffer {
+  return Buffer.from(`aibridge-backup-v${version}\0`, 'ascii');
+}
 export const MIN_SIGNATURE = 256;
 export const MAX_SIGNATURE = 1024;
 /** Bytes after the tag: signature and its 2-byte length. */
@@ -53,7 +68,7 @@ export const BACKUP_META_SCHEMA = z.object({
 
 export type BackupMeta = z.infer<typeof BACKUP_META_SCHEMA>;
 
-export interface BackupHeader { bytes: Buffer; meta: BackupMeta; wrappedKey: Buffer; iv: Buffer }
+export interface BackupHeader { bytes: Buffer; version: number; meta: BackupMeta; wrappedKey: Buffer; iv: Buffer }
 
 /** Serialise a header (the AAD of the ciphertext). */
 export function encodeHeader(meta: BackupMeta, wrappedKey: Buffer, iv: Buffer): Buffer {
@@ -87,7 +102,7 @@ export function decodeHeader(head: Buffer, fileSize: number, file: string): Back
       hint: 'anyone with the public key can build such a file; make a new backup with this version (aibridge backup) and use that',
     });
   }
-  if (version !== FORMAT_VERSION) throw bad(file, `format version ${version} is not supported (this build reads version ${FORMAT_VERSION})`);
+  if (!READABLE_VERSIONS.includes(version)) throw bad(file, `format version ${version} is not supported (this build reads versions ${READABLE_VERSIONS.join(' and ')})`);
   const m = head.readUInt16BE(6);
   if (m > MAX_META_BYTES || head.length < 10 + m) throw bad(file, 'truncated header');
   let meta: BackupMeta;
@@ -99,7 +114,7 @@ export function decodeHeader(head: Buffer, fileSize: number, file: string): Back
   const end = 10 + m + w + IV_BYTES;
   if (head.length < end) throw bad(file, 'truncated header');
   if (fileSize < end + TAG_BYTES + MIN_SIGNATURE + SIG_LEN_BYTES) throw bad(file, 'the file is truncated (no room for the authentication tag and signature)');
-  return { bytes: Buffer.from(head.subarray(0, end)), meta, wrappedKey: Buffer.from(head.subarray(10 + m, 10 + m + w)), iv: Buffer.from(head.subarray(10 + m + w, end)) };
+  return { bytes: Buffer.from(head.subarray(0, end)), version, meta, wrappedKey: Buffer.from(head.subarray(10 + m, 10 + m + w)), iv: Buffer.from(head.subarray(10 + m + w, end)) };
 }
 
 /** Bytes to read to be sure the whole header is in hand. */

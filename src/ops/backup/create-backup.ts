@@ -1,15 +1,14 @@
 /**
- * @module Make one encrypted backup: plan → tar → gzip → AES-256-GCM container → temp file beside
- * the final name (fsynced), sidecar, then rename. A crash at any point leaves either no backup or
+ * @module Make one encrypted backup: plan → tar → chunks (zstd where it pays, backup-chunks.ts) →
+ * AES-256-GCM container hashed in the same pass → temp file beside the final name (1 MiB writes,
+ * fsynced), sidecar, then rename. A crash at any point leaves either no backup or
  * a complete one under the final name (T-BK-08); a failure removes the temp file (T-BK-10).
  */
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { constants as zc, createGzip } from 'node:zlib';
 import type { Config } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
 import { commitTempFile, tempFileBeside } from '../../lib/atomic-write.ts';
@@ -21,6 +20,8 @@ import { backupFileName, backupId } from './backup-name.ts';
 import { planBackup } from './backup-plan.ts';
 import { packPlan } from './pack-plan.ts';
 import { createBackupEncryptor } from './backup-encryptor.ts';
+import type { SealedFile } from './backup-encryptor.ts';
+import { createChunkCompressor } from './backup-chunks.ts';
 import { writeSidecar } from './sidecar.ts';
 
 export interface BackupResult { id: string; file: string; bytes: number; sha512: string; files: number; skipped: string[]; warnings: string[] }
@@ -32,10 +33,6 @@ function loadBackupKey(config: Config): KeyObject {
     throw new AppError('E_BACKUP', `Cannot back up: the server private key "${config.paths.rsaPrivateKey}" does not exist (backups are signed with it)`, { hint: 'run "aibridge serve" once to generate the key pair, or restore secrets/ from a backup' });
   }
   return loadPrivateKey(config.paths.rsaPrivateKey);
-}
-
-function hashingPassThrough(hash: ReturnType<typeof createHash>, count: { bytes: number }): Transform {
-  return new Transform({ transform(chunk: Buffer, _e, cb) { hash.update(chunk); count.bytes += chunk.length; cb(null, chunk); } });
 }
 
 function describeFailure(err: unknown): string {
@@ -63,21 +60,20 @@ export async function createBackup(config: Config, options: CreateBackupOptions 
   for (const p of plan.outside) warnings.push(`"${p}" is outside the install folder and is not in the backup`);
   const meta = { id, created: now.toISOString(), version: VERSION, host: safeHostName(), keyFingerprint: keyFingerprint(publicKey) };
   const tmp = tempFileBeside(file);
-  const hash = createHash('sha512');
-  const count = { bytes: 0 };
+  let sealed: SealedFile | undefined;
   let done = 0;
   try {
     await pipeline(
       packPlan(plan, (b) => { done += b; options.onProgress?.(done, plan.totalBytes); }),
-      createGzip({ level: zc.Z_BEST_SPEED }),
-      createBackupEncryptor(privateKey, meta),
-      hashingPassThrough(hash, count),
-      createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1 << 18 }),
+      createChunkCompressor(),
+      createBackupEncryptor(privateKey, meta, (f) => { sealed = f; }),
+      createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1 << 22 }),
     );
-    const sha512 = hash.digest('hex');
+    if (!sealed) throw new Error('the encryptor did not finish the container');
+    const { bytes, sha512 } = sealed;
     await writeSidecar(file, sha512);
     await commitTempFile(tmp, file);
-    return { id, file, bytes: count.bytes, sha512, files: plan.entries.filter((e) => e.type === 'file').length, skipped: plan.skipped, warnings };
+    return { id, file, bytes, sha512, files: plan.entries.filter((e) => e.type === 'file').length, skipped: plan.skipped, warnings };
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     await unlink(`${file}.sha512`).catch(() => undefined);

@@ -1,15 +1,24 @@
 /**
  * @module Decrypt the body of an opened backup into a sink, checking the GCM tag (which covers the
- * header as AAD). The sink sees unauthenticated plaintext, so callers give it a private temp file
- * or a discarding stream, and make nothing visible until this resolves.
+ * header as AAD). openBackup has verified the server's signature over every byte before this
+ * runs; the GCM tag is only known at the end, so callers still give the sink a private temp file
+ * or a checking-only stream, and make nothing visible until this resolves.
  */
 import { createDecipheriv } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../lib/errors.ts';
 import type { OpenedBackup } from './open-backup.ts';
+import { createGunzip } from 'node:zlib';
+import { createChunkExpander } from '../backup/backup-chunks.ts';
+
+/** The transform from a decrypted payload to the tar: version 3 chunks, or version 2's gzip stream. */
+export function payloadDecoder(version: number): Transform {
+  return version === 2 ? createGunzip() : createChunkExpander();
+}
 
 /** Resolve when the whole body decrypted and authenticated; throw E_RESTORE otherwise. */
 export async function decryptBackup(file: string, opened: OpenedBackup, sink: Writable, extra: Transform[] = []): Promise<void> {
@@ -17,7 +26,7 @@ export async function decryptBackup(file: string, opened: OpenedBackup, sink: Wr
   decipher.setAAD(opened.header.bytes);
   decipher.setAuthTag(opened.tag);
   const body = opened.bodyEnd > opened.bodyStart
-    ? createReadStream(file, { start: opened.bodyStart, end: opened.bodyEnd - 1, highWaterMark: 1 << 18 })
+    ? createReadStream(file, { start: opened.bodyStart, end: opened.bodyEnd - 1, highWaterMark: 1 << 20 })
     : Readable.from([]);
   try {
     await pipeline(body, decipher, ...extra, sink);
@@ -29,9 +38,4 @@ export async function decryptBackup(file: string, opened: OpenedBackup, sink: Wr
     if (err instanceof AppError) throw err;
     throw new AppError('E_RESTORE', `Cannot decrypt backup "${file}": ${msg}`, { hint: 'nothing was restored; check free disk space and the file', cause: err });
   }
-}
-
-/** A writable that discards everything (for --verify). */
-export function discardSink(): Writable {
-  return new Writable({ write(_c, _e, cb) { cb(); } });
 }

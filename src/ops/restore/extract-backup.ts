@@ -1,31 +1,30 @@
 /**
- * @module Decrypt + authenticate + extract a backup into a staging folder: sidecar first, then the
- * key, then the body into a private temp file whose GCM tag must verify, and only then the tar.
+ * @module Decrypt + authenticate + extract a backup into a staging folder: sidecar, key and
+ * signature first (open-backup.ts), then the body into a private temp file whose GCM tag must
+ * verify, and only then the payload (chunks or gzip, by format version) and the tar.
  * Returns the staged tree; on any failure the staging folder is removed.
  */
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { checkSidecar } from '../backup/sidecar.ts';
 import type { BackupMeta } from '../backup/backup-format.ts';
 import { openBackup } from './open-backup.ts';
-import { decryptBackup } from './decrypt-backup.ts';
+import { decryptBackup, payloadDecoder } from './decrypt-backup.ts';
 import { extractTarGz, type ExtractSummary } from './safe-extract.ts';
 import { createStaging, removeStaging } from './staging.ts';
 
 export interface StagedRestore { staging: string; tree: string; meta: BackupMeta; summary: ExtractSummary }
 
 export async function extractBackup(root: string, file: string, key: { privateKey: KeyObject; label: string }): Promise<StagedRestore> {
-  await checkSidecar(file);
   const opened = await openBackup(file, key.privateKey, key.label);
   const staging = createStaging(root);
   try {
-    const payload = join(staging, 'payload.tar.gz');
+    const payload = join(staging, 'payload');
     await decryptBackup(file, opened, createWriteStream(payload, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 18 }));
     opened.dek.fill(0);
     const tree = join(staging, 'tree');
     mkdirSync(tree, { mode: 0o700 });
-    const summary = await extractTarGz(payload, tree);
+    const summary = await extractTarGz(payload, tree, () => payloadDecoder(opened.header.version));
     rmSync(payload, { force: true });
     return { staging, tree, meta: opened.header.meta, summary };
   } catch (err) {

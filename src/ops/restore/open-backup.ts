@@ -1,8 +1,11 @@
 /**
- * @module Open a backup for reading: parse the header, check that the key given is the one the
- * backup was made for, verify the server's RSA-PSS signature over the whole container (with the
- * public half of that key: only the holder of the private key can have made it), and unwrap the data key (RSA-OAEP, SHA-512, MGF1-SHA512 only: a key wrapped
- * with OAEP-SHA1 does not unwrap; T-BK-07).
+ * @module Open a backup for reading: the sidecar must exist, parse the header, check that the key
+ * given is the one the backup was made for, then ONE read of the file gives its SHA-512 (checked
+ * against the sidecar) and the digest the signature covers (a copy of the running hash at the
+ * signature's offset; issue 20: no second pass); verify the server's RSA-PSS signature over the
+ * whole container (with the public half of that key: only the holder of the private key can have
+ * made it), and unwrap the data key (RSA-OAEP, SHA-512, MGF1-SHA512 only: a key wrapped with
+ * OAEP-SHA1 does not unwrap; T-BK-07). Nothing of the payload is decrypted before all of this holds.
  */
 import { constants, createHash, createPublicKey, privateDecrypt, type KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -13,6 +16,7 @@ import { AppError } from '../../lib/errors.ts';
 import { DEK_BYTES, MAX_HEADER_BYTES, MAX_SIGNATURE, MIN_SIGNATURE, SIG_LEN_BYTES, TAG_BYTES, decodeHeader } from '../backup/backup-format.ts';
 import type { BackupHeader } from '../backup/backup-format.ts';
 import { keyFingerprint } from '../common/key-fingerprint.ts';
+import { matchSidecar, readSidecar } from '../backup/sidecar.ts';
 
 export interface OpenedBackup { header: BackupHeader; dek: Buffer; tag: Buffer; bodyStart: number; bodyEnd: number; size: number }
 
@@ -46,6 +50,7 @@ export async function readBackupHeader(file: string): Promise<BackupFrame> {
 
 /** Header, tag and unwrapped data key; throws E_RESTORE on a wrong key. */
 export async function openBackup(file: string, privateKey: KeyObject, keyLabel: string): Promise<OpenedBackup> {
+  const sidecar = readSidecar(file);
   const { header, tag, signature, signedEnd } = await readBackupHeader(file);
   const fp = keyFingerprint(privateKey);
   if (fp !== header.meta.keyFingerprint) {
@@ -53,7 +58,9 @@ export async function openBackup(file: string, privateKey: KeyObject, keyLabel: 
       hint: 'after a key rotation, pass the archived key: --key secrets/rsa_private.pem.archived.YYYYMMDD; a backup from another install needs that install\'s private key',
     });
   }
-  await verifyBackupSignature(file, signedEnd, signature, createPublicKey(privateKey));
+  const digests = await hashBackup(file, signedEnd);
+  matchSidecar(file, sidecar, digests.file);
+  checkBackupSignature(file, header.version, digests.signed, signature, createPublicKey(privateKey));
   let dek: Buffer;
   try {
     dek = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha512' }, header.wrappedKey);
@@ -64,14 +71,30 @@ export async function openBackup(file: string, privateKey: KeyObject, keyLabel: 
   return { header: header, dek, tag, bodyStart: header.bytes.length, bodyEnd: signedEnd - TAG_BYTES, size: signedEnd + signature.length + SIG_LEN_BYTES };
 }
 
-/**
- * Check the server's signature over bytes [0, signedEnd) of `file` before any of it is decrypted.
- * Throws E_RESTORE: a backup whose signature fails was altered or made without the key.
- */
-export async function verifyBackupSignature(file: string, signedEnd: number, signature: Buffer, publicKey: KeyObject): Promise<void> {
+/** One read of `file`: SHA-512 of bytes [0, signedEnd) (what the signature covers) and of the whole file (hex). */
+export async function hashBackup(file: string, signedEnd: number): Promise<{ signed: Buffer; file: string }> {
   const hash = createHash('sha512');
-  if (signedEnd > 0) for await (const c of createReadStream(file, { start: 0, end: signedEnd - 1, highWaterMark: 1 << 20 })) hash.update(c as Buffer);
-  if (!verifyPss(publicKey, signedMessage(hash.digest()), signature)) {
+  let pos = 0;
+  let signed: Buffer | undefined;
+  for await (const c of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const b = c as Buffer;
+    if (!signed && pos + b.length >= signedEnd) {
+      hash.update(b.subarray(0, signedEnd - pos));
+      signed = hash.copy().digest();
+      hash.update(b.subarray(signedEnd - pos));
+    } else hash.update(b);
+    pos += b.length;
+  }
+  return { signed: signed ?? hash.copy().digest(), file: hash.digest('hex') };
+}
+
+/**
+ * Check the server's signature over the digest of bytes [0, signedEnd), with the prefix of the
+ * backup's format version. Throws E_RESTORE: a backup whose signature fails was altered or made
+ * without the key.
+ */
+export function checkBackupSignature(file: string, version: number, signedDigest: Buffer, signature: Buffer, publicKey: KeyObject): void {
+  if (!verifyPss(publicKey, signedMessage(signedDigest, version), signature)) {
     throw new AppError('E_RESTORE', `Backup "${file}" is not signed by this server's key: it was altered, or built by someone holding only the public key`, {
       hint: 'nothing was restored; use a backup made by "aibridge backup" on this install (or pass the archived key it was made with)',
     });

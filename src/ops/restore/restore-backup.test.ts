@@ -10,6 +10,10 @@ import { restoreToFolder, restoreReplace } from './restore-backup.ts';
 import { verifyBackup } from './verify-backup.ts';
 import { AppError } from '../../lib/errors.ts';
 import { sha512OfFile, writeSidecar } from '../backup/sidecar.ts';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { loadPrivateKey } from '../../keys/rsa-key-pair.ts';
+import { writeV2Backup } from '../testdata/v2-backup.ts';
 
 const isRestoreError = (e: unknown): boolean => e instanceof AppError && e.code === 'E_RESTORE';
 
@@ -131,4 +135,52 @@ test('a backup restored with --replace into a fresh install reproduces the state
   assert.notEqual(canonicalState(fresh.dir), canonicalState(a.dir));
   await restoreReplace(fresh.config(), { file: b.file, keyPath: join(a.dir, 'secrets', 'rsa_private.pem'), cwd: fresh.dir });
   assert.equal(canonicalState(fresh.dir), canonicalState(a.dir));
+});
+
+test('a version-2 backup (tar.gz, written by aibridge before issue 20) still verifies and restores; tampered, it is refused', async () => {
+  const inst = fixtureInstall();
+  const c = inst.config();
+  const big = randomBytes(3 << 20);
+  const file = join(inst.dir, 'backups', 'backup_old_h_20261130_100000.tar.gz.enc');
+  mkdirSync(join(inst.dir, 'backups'), { recursive: true, mode: 0o700 });
+  await writeV2Backup(file, loadPrivateKey(c.paths.rsaPrivateKey), 'old_h_20261130_100000', [
+    { name: '.env', body: readFileSync(join(inst.dir, '.env')), mode: 0o600 },
+    { name: 'clients', mode: 0o700 }, { name: 'clients/alice', mode: 0o700 }, { name: 'clients/alice/reports', mode: 0o750 },
+    { name: 'clients/alice/reports/r1.md', body: Buffer.from('report one, as it was\n'), mode: 0o640 },
+    { name: 'clients/alice/reports/big.bin', body: big, mode: 0o600 },
+  ]);
+  assert.equal(readFileSync(file)[4], 2, 'the fixture is a version-2 container');
+  const v = await verifyBackup(c, { file, cwd: inst.dir });
+  assert.equal(v.meta.id, 'old_h_20261130_100000');
+  assert.equal(v.files, 3);
+  const r = await restoreToFolder(c, { file, cwd: inst.dir });
+  assert.equal(readFileSync(join(r.target, 'clients/alice/reports/r1.md'), 'utf8'), 'report one, as it was\n');
+  assert.deepEqual(readFileSync(join(r.target, 'clients/alice/reports/big.bin')), big);
+  assert.equal(statSync(join(r.target, 'clients/alice/reports/r1.md')).mode & 0o777, 0o640);
+  assert.equal(statSync(join(r.target, 'clients/alice/reports')).mode & 0o777, 0o750);
+  // Altered (sidecar resealed, so only the signature and the tag can notice): refused, nothing left.
+  const size = statSync(file).size;
+  for (const off of [4, 60, size >> 1, size - 1]) {
+    const copy = join(inst.dir, 'backups', `flip${off}.tar.gz.enc`);
+    const buf = readFileSync(file);
+    buf[off] = (buf[off] as number) ^ 1;
+    writeFileSync(copy, buf);
+    await writeSidecar(copy, await sha512OfFile(copy));
+    await assert.rejects(verifyBackup(c, { file: copy, cwd: inst.dir }), isRestoreError, `offset ${off}`);
+  }
+  assert.deepEqual(leftovers(inst.dir), [`restore_${v.meta.id}`]);
+});
+
+test('a version-3 backup stores what does not compress and compresses what does', async () => {
+  const inst = fixtureInstall();
+  const noise = randomBytes(4 << 20);
+  writeFileSync(join(inst.dir, 'clients', 'alice', 'reports', 'noise.bin'), noise);
+  const small = await createBackup(inst.config());
+  assert.equal(readFileSync(small.file)[4], 3, 'new backups are version 3');
+  assert.ok(small.bytes > noise.length && small.bytes < noise.length * 1.01, `random data is stored, not grown (${small.bytes} bytes for ${noise.length})`);
+  writeFileSync(join(inst.dir, 'clients', 'alice', 'reports', 'noise.bin'), Buffer.alloc(4 << 20, 'line of a markdown report\n'));
+  const text = await createBackup(inst.config(), { now: new Date(Date.now() + 1500) });
+  assert.ok(text.bytes < (4 << 20) / 10, `text is compressed (${text.bytes} bytes)`);
+  const r = await restoreToFolder(inst.config(), { file: small.file, cwd: inst.dir });
+  assert.deepEqual(readFileSync(join(r.target, 'clients', 'alice', 'reports', 'noise.bin')), noise);
 });

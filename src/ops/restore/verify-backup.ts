@@ -1,12 +1,11 @@
 /**
- * @module `restore --verify`: sidecar, key, full GCM authentication, then a second pass walking
- * the tar and checking every entry, writing nothing anywhere.
+ * @module `restore --verify`: sidecar, key and the server's signature over the whole file (one
+ * read, open-backup.ts), then one more read that decrypts, checks the GCM tag, decodes the
+ * payload and walks the tar checking every entry, writing nothing anywhere.
  */
-import { createGunzip } from 'node:zlib';
 import type { Config } from '../../config/load-config.ts';
-import { checkSidecar } from '../backup/sidecar.ts';
 import { openBackup } from './open-backup.ts';
-import { decryptBackup, discardSink } from './decrypt-backup.ts';
+import { decryptBackup, payloadDecoder } from './decrypt-backup.ts';
 import { archiveError, createTarExtractor } from './safe-extract.ts';
 import { regularFileArg } from './input-file.ts';
 import { restoreKey, type RestoreRequest, type RestoreResult } from './restore-backup.ts';
@@ -14,13 +13,13 @@ import { restoreKey, type RestoreRequest, type RestoreResult } from './restore-b
 export async function verifyBackup(config: Config, req: RestoreRequest): Promise<RestoreResult> {
   const file = regularFileArg('--file', req.file, req.cwd);
   const key = restoreKey(config, req);
-  await checkSidecar(file);
   const opened = await openBackup(file, key.privateKey, key.label);
   try {
-    await decryptBackup(file, opened, discardSink());
-    // Only authenticated data reaches the gzip and tar parsers (the tag is checked again).
+    // Only authenticated data reaches the chunk, gzip and tar parsers: openBackup verified the
+    // signature over every byte; the GCM tag is checked at the end of this same read, and a
+    // failure there fails the verification.
     const x = createTarExtractor(undefined);
-    try { await decryptBackup(file, opened, x.sink, [createGunzip()]); } catch (err) { throw archiveError(err); }
+    try { await decryptBackup(file, opened, x.sink, [payloadDecoder(opened.header.version)]); } catch (err) { throw archiveError(err); }
     const summary = await x.finish();
     return { meta: opened.header.meta, target: '', files: summary.files, bytes: summary.bytes };
   } finally { opened.dek.fill(0); }
