@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { acquireOpsLock, OPS_LOCK_FILE } from './ops-lock.ts';
 import { fixtureInstall } from '../testdata/fixture-install.ts';
 import { runBackupJob } from '../backup/backup-job.ts';
 import { AppError } from '../../lib/errors.ts';
+import { processStartTime } from '../../lib/lock-file.ts';
 
 test('acquireOpsLock() refuses a second holder and takes over a dead one (T-BK-16)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lock-'));
@@ -15,6 +17,22 @@ test('acquireOpsLock() refuses a second holder and takes over a dead one (T-BK-1
   l.release();
   writeFileSync(join(dir, OPS_LOCK_FILE), '999999999 backup\n');
   acquireOpsLock(dir, 'restore').release();
+});
+
+test('the operations lock names its owner by pid and start time: a live owner refuses, a reused pid or an old-format file is taken over', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lock-owner-'));
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 100));
+    const pid = other.pid as number;
+    writeFileSync(join(dir, OPS_LOCK_FILE), JSON.stringify({ pid, start: processStartTime(pid), op: 'restore' }));
+    assert.throws(() => acquireOpsLock(dir, 'backup'), (e: unknown) => e instanceof AppError && e.code === 'E_RUNNING' && e.message.includes(`a restore is already running (pid ${pid})`));
+    // The same pid with another start time is a process that reused the pid of a dead holder.
+    writeFileSync(join(dir, OPS_LOCK_FILE), JSON.stringify({ pid, start: '1', op: 'restore' }));
+    acquireOpsLock(dir, 'backup').release();
+    writeFileSync(join(dir, OPS_LOCK_FILE), `${pid} restore\n`);
+    acquireOpsLock(dir, 'backup').release();
+  } finally { other.kill('SIGKILL'); }
 });
 
 test('two backups at once: one runs, the other is refused', async () => {
