@@ -5,7 +5,6 @@
  * cells in their colour) and code, with "Page N of M" on every page. Text is wrapped and
  * paginated; a report past MAX_PAGES is refused with that limit.
  */
-import PDFDocument from 'pdfkit';
 import { AppError } from '../lib/errors.ts';
 import type { Block } from './markdown-blocks.ts';
 import { parseMarkdown, pdfSafeText } from './markdown-blocks.ts';
@@ -189,8 +188,17 @@ function pageNumbers(doc: Doc, title: string): number {
   return range.count;
 }
 
+/**
+ * pdfkit (with fontkit, its Unicode tables and the standard fonts) is loaded on the first PDF, not
+ * at start-up: loading it is a measurable part of `serve`'s start (bench/startup.ts), for a
+ * feature used now and then.
+ */
+const loadPdfkit = () => import('pdfkit');
+let pdfkit: ReturnType<typeof loadPdfkit> | undefined;
+
 /** Render a report; resolves with the whole PDF in memory (written atomically by the store). */
-export function renderReportPdf(input: PdfInput): Promise<PdfOutput> {
+export async function renderReportPdf(input: PdfInput): Promise<PdfOutput> {
+  const PDFDocument = (await (pdfkit ??= loadPdfkit())).default;
   const blocks = parseMarkdown(input.markdown);
   const counts = countGrades(blocks);
   return new Promise((resolve, reject) => {
