@@ -54,12 +54,13 @@ const denoSuites = ['src/lib', 'src/config', 'src/audit', 'src/http'].filter(exi
 run('deno subset', DENO, ['test', '-A', '--no-check', ...denoSuites]);
 /**
  * Line coverage of src/ by the unit suites (node's V8 coverage; files no test loads count as 0 %,
- * test files and test helpers are left out). Measured 89.87 % on 2 December 2026 (node 26.10,
- * 111 unit files); the gate is that figure rounded down, above the security page's 88 % floor.
+ * test files and test helpers are left out). Measured on 2 December 2026 (node 26.10): 89.87 %
+ * with 111 unit files, then 91.80 % with 129 (618 tests) at 0f57246; the gate sits a little below,
+ * above the security page's 88 % floor, so one untested file does not break everyone's run.
  * Raise it as coverage grows; never lower it to make a change pass. The end-to-end suites are not measured:
  * they run the built binary in other processes, so their coverage would only add time.
  */
-const COVERAGE_LINES = 89;
+const COVERAGE_LINES = 90;
 const COVERAGE = [
   '--experimental-test-coverage', `--test-coverage-lines=${COVERAGE_LINES}`, '--test-coverage-include-all',
   '--test-coverage-include=src/**/*.ts', '--test-coverage-exclude=src/**/*.test.ts',
