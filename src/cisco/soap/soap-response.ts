@@ -57,6 +57,8 @@ export function parseSoapAnswer(xml: string, node: string): SoapAnswer {
  * string, and parsing overlaps the transfer. Multi-byte characters split between pieces are
  * decoded correctly; after the first error the rest is ignored and `end()` throws it.
  */
+const PIECE_BYTES = 256 << 10;
+
 export class SoapAnswerReader {
   #node: string;
   #utf8 = new TextDecoder('utf-8');
@@ -65,16 +67,29 @@ export class SoapAnswerReader {
 
   constructor(node: string) { this.#node = node; }
 
+  /** Socket pieces (often 16 KiB) gathered to PIECE_BYTES before they are decoded and scanned: fewer, larger steps. */
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+
   write(chunk: Uint8Array): void {
     if (this.#error !== undefined) return;
-    try { this.#scan.write(this.#utf8.decode(chunk, { stream: true })); } catch (err) { this.#error = err; }
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes >= PIECE_BYTES) this.#flush(false);
+  }
+
+  #flush(final: boolean): void {
+    const piece = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    try { this.#scan.write(this.#utf8.decode(piece, { stream: !final })); } catch (err) { this.#error = err; }
   }
 
   end(): SoapAnswer {
     let root: ScannedXml;
     try {
+      if (this.#error === undefined) this.#flush(true);
       if (this.#error !== undefined) throw this.#error;
-      this.#scan.write(this.#utf8.decode());
       root = this.#scan.end();
     } catch (err) {
       throw notXml(this.#node, err);
