@@ -9,7 +9,7 @@
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -145,7 +145,13 @@ export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_00
     record('serve-rss', { ours: `${rss.toFixed(0)} MiB`, base: '—', ratio: '—', note: `VmHWM over the run; idle ${idle.toFixed(0)}, after the AXL schema load ${warm.toFixed(0)}, after the listPhone pairs ${afterList.toFixed(0)}` });
     await keepAliveFigure(labDir, pub);
   } finally {
+    const exited = (p: ReturnType<typeof spawn> | undefined): Promise<unknown> => (p && p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve());
+    const done = Promise.all([exited(serve), exited(lab)]);
     serve?.kill('SIGTERM');
     lab.kill('SIGTERM');
+    await done;
+    // The scratch install (a copy of the binary) and the lab's folder are removed after the run.
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(labDir, { recursive: true, force: true });
   }
 }
