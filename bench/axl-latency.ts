@@ -12,19 +12,12 @@ import { fmt, measurePairs, ratio, spread, type Metrics } from './lib/pairs.ts';
 import { driveWithCpu, stop } from './lib/proc.ts';
 import { curlAxlTimes, startLab, startLabServe } from './lib/lab.ts';
 import { record } from './lib/table.ts';
+import { openSession, sessionHeaders } from './lib/mcp-http.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const CURL_REQUESTS = Number(process.env.BENCH_CURL_REQUESTS ?? 100);
-const H = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const PROFILE = { description: 'bench: AXL reads, limits raised', product_scope: ['cucm'], cucm: { axl: { rate_limit: 1_000_000, allowed_prefixes: ['get'] } }, common: { report: { rate_limit: 1_000_000 } } };
 
-async function openSession(url: string, token: string): Promise<string> {
-  const r = await fetch(url, { method: 'POST', headers: { ...H, authorization: `Bearer ${token}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }) });
-  await r.text();
-  const sid = r.headers.get('mcp-session-id');
-  if (!sid) throw new Error(`initialize failed with HTTP ${r.status}`);
-  return sid;
-}
 
 export async function benchAxlLatency(): Promise<void> {
   // The lab's AXL concurrency fault (8 in flight, as CUCM) would refuse curl at 10 clients: raised.
@@ -40,7 +33,7 @@ export async function benchAxlLatency(): Promise<void> {
       const ours = (): Promise<Metrics> => driveWithCpu(s.child.pid!, n, SECONDS, async (w) => {
         const res = await fetch(s.url, {
           method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name: 'cucm_axl_request', arguments: { node: lab.pub.name, operation: 'getCCMVersion', args: {} } } }),
-          headers: { ...H, authorization: `Bearer ${s.token}`, 'mcp-session-id': sessions[w]!, 'mcp-protocol-version': '2025-11-25' },
+          headers: sessionHeaders(s.token, sessions[w]!),
         });
         const body = await res.text();
         if (res.status !== 200 || !body.includes('version') || body.includes('"isError":true')) throw new Error(`getCCMVersion failed: HTTP ${res.status} ${body.slice(0, 300)}`);

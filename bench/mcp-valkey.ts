@@ -17,26 +17,18 @@ import { drive, rssMiB, startServer, stop } from './lib/proc.ts';
 import { record } from './lib/table.ts';
 import { whoamiInstall } from './mcp.ts';
 import { startRedis } from '../src/state/testdata/redis-server.ts';
+import { openSession, sessionHeaders } from './lib/mcp-http.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const N = Number(process.env.BENCH_VALKEY_CLIENTS ?? 50);
 const COUNT = Number(process.env.BENCH_VALKEY_COUNT ?? 200);
-const H = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
-async function openSession(url: string, token: string): Promise<string> {
-  const r = await fetch(url, { method: 'POST', headers: { ...H, authorization: `Bearer ${token}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }) });
-  await r.text();
-  const sid = r.headers.get('mcp-session-id');
-  if (!sid) throw new Error(`initialize failed with HTTP ${r.status}`);
-  await (await fetch(url, { method: 'POST', headers: { ...H, authorization: `Bearer ${token}`, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
-  return sid;
-}
 
 let nextId = 1;
 async function whoami(url: string, token: string, sid: string): Promise<void> {
   const res = await fetch(url, {
     method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name: 'aibridge_whoami', arguments: {} } }),
-    headers: { ...H, authorization: `Bearer ${token}`, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' },
+    headers: sessionHeaders(token, sid),
   });
   const body = await res.text();
   if (res.status !== 200 || !body.includes('bench')) throw new Error(`call failed: HTTP ${res.status} ${body.slice(0, 200)}`);

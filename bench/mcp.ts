@@ -12,19 +12,12 @@ import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { measurePairs, fmt, ratio, type PairResult } from './lib/pairs.ts';
 import { driveWithCpu, rssMiB, scratchInstall, startServer, stop } from './lib/proc.ts';
 import { record } from './lib/table.ts';
+import { MCP_HEADERS, openSession, sessionHeaders } from './lib/mcp-http.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const CONCURRENCY = (process.env.BENCH_MCP_CLIENTS ?? '1,10,50').split(',').map(Number);
 const CLIENTS = 5;
-const H = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
-async function openSession(url: string, token: string): Promise<string> {
-  const r = await fetch(url, { method: 'POST', headers: { ...H, authorization: `Bearer ${token}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }) });
-  await r.text();
-  const sid = r.headers.get('mcp-session-id');
-  if (!sid) throw new Error(`initialize failed with HTTP ${r.status}`);
-  return sid;
-}
 
 /** A whoami install: CLIENTS clients on a profile with the report rate limit raised. */
 export function whoamiInstall(port: number, extra: string[] = []): { dir: string; names: string[] } {
@@ -65,13 +58,13 @@ export async function benchMcp(): Promise<void> {
         ours: () => driveWithCpu(server.pid!, n, SECONDS, async (w) => {
           const res = await fetch(url, {
             method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name: 'aibridge_whoami', arguments: {} } }),
-            headers: { ...H, authorization: `Bearer ${tokens[w % CLIENTS]}`, 'mcp-session-id': sessions[w]!, 'mcp-protocol-version': '2025-11-25' },
+            headers: sessionHeaders(tokens[w % CLIENTS]!, sessions[w]!),
           });
           const body = await res.text();
           if (res.status !== 200 || !body.includes('bench')) throw new Error(`call failed: HTTP ${res.status} ${body.slice(0, 200)}`);
         }),
         base: () => driveWithCpu(bare.pid!, n, SECONDS, async () => {
-          const res = await fetch(`https://localhost:${port + 1}/echo`, { method: 'POST', headers: H, body: echoBody });
+          const res = await fetch(`https://localhost:${port + 1}/echo`, { method: 'POST', headers: MCP_HEADERS, body: echoBody });
           await res.text();
         }),
       });

@@ -13,20 +13,11 @@ import { fmt, measureRepeated, num } from './lib/pairs.ts';
 import { rssMiB, startServer, stop } from './lib/proc.ts';
 import { record } from './lib/table.ts';
 import { whoamiInstall } from './mcp.ts';
+import { openSession } from './lib/mcp-http.ts';
 
 const STEP = Number(process.env.BENCH_SESSIONS_STEP ?? 1000);
 const OPENERS = 20;
-const H = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
-async function openIdleSession(url: string, token: string): Promise<void> {
-  const r = await fetch(url, { method: 'POST', headers: { ...H, authorization: `Bearer ${token}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }) });
-  await r.text();
-  const sid = r.headers.get('mcp-session-id');
-  if (!sid) throw new Error(`initialize failed with HTTP ${r.status}`);
-  const n = await fetch(url, { method: 'POST', headers: { ...H, authorization: `Bearer ${token}`, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
-  await n.text();
-  if (n.status !== 202) throw new Error(`notifications/initialized answered HTTP ${n.status}`);
-}
 
 export async function benchSessions(): Promise<void> {
   const port = 19573;
@@ -46,7 +37,7 @@ export async function benchSessions(): Promise<void> {
       const start = await settledRss();
       let next = 0;
       await Promise.all(Array.from({ length: OPENERS }, async () => {
-        while (next < STEP) { const i = next++; await openIdleSession(url, tokens[(opened + i) % tokens.length]!); }
+        while (next < STEP) { const i = next++; await openSession(url, tokens[(opened + i) % tokens.length]!); }
       }));
       opened += STEP;
       return { kib: ((await settledRss()) - start) * 1024 / STEP };
