@@ -3,7 +3,8 @@
  * AES-256-GCM, fresh 96-bit IV per write, the client name as additional data so a file copied
  * into another client's folder does not decrypt. Plaintext never touches the disk.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { GCM_IV_BYTES, gcmCipher, gcmDecipher } from '../keys/aes-gcm.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -33,14 +34,17 @@ export function credentialFilePath(secretsDir: string): string {
   return join(secretsDir, 'credentials.enc');
 }
 
+/** The client's name as additional data: a file copied into another client's folder does not decrypt. */
+function credentialAad(client: string): Buffer {
+  return Buffer.from(`aibridge-credentials:${client}`, 'utf8');
+}
+
 /** Decrypt the client's entries; a missing file means none. */
 export function readCredentialFile(path: string, key: Buffer, client: string): CredentialEntry[] {
   if (!existsSync(path)) return [];
   try {
     const env = ENVELOPE.parse(JSON.parse(readFileSync(path, 'utf8')));
-    const d = createDecipheriv('aes-256-gcm', key, Buffer.from(env.iv, 'base64'));
-    d.setAAD(Buffer.from(`aibridge-credentials:${client}`, 'utf8'));
-    d.setAuthTag(Buffer.from(env.tag, 'base64'));
+    const d = gcmDecipher(key, Buffer.from(env.iv, 'base64'), credentialAad(client), Buffer.from(env.tag, 'base64'));
     const plain = Buffer.concat([d.update(Buffer.from(env.data, 'base64')), d.final()]);
     try { return PLAINTEXT.parse(JSON.parse(plain.toString('utf8'))).entries; } finally { plain.fill(0); }
   } catch (err) {
@@ -53,9 +57,8 @@ export function readCredentialFile(path: string, key: Buffer, client: string): C
 /** Encrypt and atomically replace the file (mode 600). */
 export function writeCredentialFile(path: string, key: Buffer, content: { client: string; entries: CredentialEntry[] }): void {
   const { client, entries } = content;
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key, iv);
-  c.setAAD(Buffer.from(`aibridge-credentials:${client}`, 'utf8'));
+  const iv = randomBytes(GCM_IV_BYTES);
+  const c = gcmCipher(key, iv, credentialAad(client));
   const plain = Buffer.from(JSON.stringify({ v: 1, entries }), 'utf8');
   const data = Buffer.concat([c.update(plain), c.final()]);
   plain.fill(0);

@@ -6,15 +6,17 @@
  * digest (a copy of the running hash taken just before the signature) and the digest of the
  * whole file for the `.sha512` sidecar, so no byte is hashed twice (issue 20).
  */
-import { constants, createCipheriv, createHash, createPublicKey, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { oaepEncrypt } from '../../keys/rsa-oaep.ts';
+import { gcmCipher } from '../../keys/aes-gcm.ts';
 import { signPss } from '../../keys/pss-signature.ts';
 import { Transform, type TransformCallback } from 'node:stream';
 import { DEK_BYTES, FORMAT_VERSION, IV_BYTES, SIG_LEN_BYTES, encodeHeader, signedPrefix } from './backup-format.ts';
 import type { BackupMeta } from './backup-format.ts';
 
-/** RSA-OAEP with SHA-512 for both the label hash and MGF1 (node uses oaepHash for MGF1 too). */
+/** The data key wrapped for the install's key pair (RSA-OAEP, SHA-512, MGF1-SHA512). */
 export function wrapKey(publicKey: KeyObject, dek: Buffer): Buffer {
-  return publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha512' }, dek);
+  return oaepEncrypt(publicKey, dek);
 }
 
 /** The signed message: the version's prefix and the SHA-512 digest of every byte before the signature. */
@@ -34,8 +36,7 @@ export function createBackupEncryptor(privateKey: KeyObject, meta: BackupMeta, o
   const dek = randomBytes(DEK_BYTES);
   const iv = randomBytes(IV_BYTES);
   const header = encodeHeader(meta, wrapKey(createPublicKey(privateKey), dek), iv);
-  const cipher = createCipheriv('aes-256-gcm', dek, iv);
-  cipher.setAAD(header);
+  const cipher = gcmCipher(dek, iv, header);
   dek.fill(0);
   const digest = createHash('sha512');
   let bytes = 0;

@@ -4,7 +4,7 @@
  * runs; the GCM tag is only known at the end, so callers still give the sink a private temp file
  * or a checking-only stream, and make nothing visible until this resolves.
  */
-import { createDecipheriv } from 'node:crypto';
+import { gcmDecipher } from '../../keys/aes-gcm.ts';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
@@ -22,9 +22,7 @@ export function payloadDecoder(version: number): Transform {
 
 /** Resolve when the whole body decrypted and authenticated; throw E_RESTORE otherwise. */
 export async function decryptBackup(file: string, opened: OpenedBackup, sink: Writable, extra: Transform[] = []): Promise<void> {
-  const decipher = createDecipheriv('aes-256-gcm', opened.dek, opened.header.iv);
-  decipher.setAAD(opened.header.bytes);
-  decipher.setAuthTag(opened.tag);
+  const decipher = gcmDecipher(opened.dek, opened.header.iv, opened.header.bytes, opened.tag);
   const body = opened.bodyEnd > opened.bodyStart
     ? createReadStream(file, { start: opened.bodyStart, end: opened.bodyEnd - 1, highWaterMark: 1 << 20 })
     : Readable.from([]);

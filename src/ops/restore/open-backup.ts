@@ -7,7 +7,8 @@
  * made it), and unwrap the data key (RSA-OAEP, SHA-512, MGF1-SHA512 only: a key wrapped with
  * OAEP-SHA1 does not unwrap; T-BK-07). Nothing of the payload is decrypted before all of this holds.
  */
-import { constants, createHash, createPublicKey, privateDecrypt, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { oaepDecrypt } from '../../keys/rsa-oaep.ts';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { verifyPss } from '../../keys/pss-signature.ts';
@@ -63,7 +64,7 @@ export async function openBackup(file: string, privateKey: KeyObject, keyLabel: 
   checkBackupSignature(file, header.version, digests.signed, signature, createPublicKey(privateKey));
   let dek: Buffer;
   try {
-    dek = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha512' }, header.wrappedKey);
+    dek = oaepDecrypt(privateKey, header.wrappedKey);
   } catch {
     throw new AppError('E_RESTORE', `Cannot unwrap the data key of "${file}" with "${keyLabel}": the key block was altered or uses other parameters`, { hint: 'the file is damaged or was not written by aibridge; use another copy' });
   }
