@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -236,6 +236,77 @@ test('tampering is logged CRITICAL at start-up and the server keeps serving (int
   const app = readFileSync(join(inst.dir, 'logs', 'app.log'), 'utf8');
   assert.match(app, /"level":"critical","event":"integrity_failed"/);
   assert.match(auditText(inst), /integrity_failed/);
+});
+
+/** app.log from byte `from` on, as parsed lines. */
+function appLogSince(inst: Install, from: number): Array<Record<string, unknown>> {
+  return readFileSync(join(inst.dir, 'logs', 'app.log')).subarray(from).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+function appLogSize(inst: Install): number {
+  return statSync(join(inst.dir, 'logs', 'app.log')).size;
+}
+
+/** Poll app.log (from byte `from`) for a line matching `match`, ≤ 30 s. */
+async function waitForLog(inst: Install, from: number, match: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 300; i++) {
+    const hit = appLogSince(inst, from).find(match);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no such app.log line: ${JSON.stringify(appLogSince(inst, from).slice(-5))}`);
+}
+
+const step4 = (e: Record<string, unknown>): boolean => e.event === 'startup_step' && e.step === 4;
+const WATCHDOG_ALERT = /aibridge_watchdog_state\{[^}]*watchdog="integrity"[^}]*state="alert"|aibridge_watchdog_state\{[^}]*state="alert"[^}]*watchdog="integrity"/;
+
+test('start-up accepts unchanged files by their verified identity and hashes them all right after listening; a change is caught at the next start, a forged record by that background check', async () => {
+  const inst = await readyInstall(); // writes the shipped files the install lacks
+  await new Promise((r) => setTimeout(r, 2100)); // they must be older than the racy margin to be recorded
+  const first = await startServe(inst);
+  assert.equal(await first.stop(), 0);
+  const recordPath = join(inst.dir, 'secrets', 'integrity-verified.json');
+  assert.equal(statSync(recordPath).mode & 0o777, 0o600);
+
+  let from = appLogSize(inst);
+  const second = await startServe(inst);
+  const quick = (await waitForLog(inst, from, step4));
+  assert.deepEqual([quick.state, quick.method, quick.files_hashed], ['ok', 'identity', 0]);
+  await waitForLog(inst, from, (e) => e.event === 'integrity_ok' && e.method === 'full');
+  assert.equal(await second.stop(), 0);
+
+  // Same size, mtime set back: the ctime moved, so step 4 reads the file and reports it.
+  const example = join(inst.dir, '.env.example');
+  const original = readFileSync(example);
+  const { atime, mtime } = statSync(example);
+  writeFileSync(example, Buffer.from(original.toString('latin1').replace(/^#/, '!'), 'latin1'));
+  utimesSync(example, atime, mtime);
+  from = appLogSize(inst);
+  const third = await startServe(inst);
+  assert.deepEqual([(await waitForLog(inst, from, step4)).state], ['tampered']);
+  assert.ok(appLogSince(inst, from).some((e) => e.event === 'integrity_failed' && e.level === 'critical' && JSON.stringify(e.problems).includes('.env.example')));
+  assert.match((await httpsGet(inst.port, '/metrics')).body, WATCHDOG_ALERT);
+  assert.equal(await third.stop(), 0);
+
+  // A writer who can also rewrite the record (the service account or root): step 4 is fooled, the background check is not.
+  writeFileSync(example, original);
+  const sig = join(inst.dir, 'aibridge.cdx.json.sig');
+  writeFileSync(sig, readFileSync(sig, 'utf8').replace(/^./, (c) => (c === 'A' ? 'B' : 'A')));
+  const record = JSON.parse(readFileSync(recordPath, 'utf8')) as { files: Record<string, Record<string, string>> };
+  const st = statSync(sig, { bigint: true });
+  record.files[sig] = { ...record.files[sig], dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtime_ns: String(st.mtimeNs), ctime_ns: String(st.ctimeNs) };
+  writeFileSync(recordPath, JSON.stringify(record), { mode: 0o600 });
+  from = appLogSize(inst);
+  const auditFrom = auditText(inst).length;
+  const fourth = await startServe(inst);
+  assert.deepEqual([(await waitForLog(inst, from, step4)).state], ['ok']);
+  const alert = await waitForLog(inst, from, (e) => e.event === 'integrity_failed');
+  assert.equal(alert.level, 'critical');
+  assert.match(JSON.stringify(alert.problems), /altered: aibridge\.cdx\.json\.sig/);
+  assert.match(auditText(inst).slice(auditFrom), /integrity_failed/);
+  assert.match((await httpsGet(inst.port, '/metrics')).body, WATCHDOG_ALERT);
+  assert.equal(await fourth.stop(), 0);
+  expectExit(runBin(inst, ['integrity']), 1);
 });
 
 test('with BACKUP_ENABLED=1 the watchdog backs up at start-up and reports it on /metrics', async () => {

@@ -83,8 +83,9 @@ export async function startServer(dir: string): Promise<StartedServer> {
     step(logger, 3, 'profiles synchronised');
 
     recoverInterruptedOperations(config, logger);
-    const integrity = await checkIntegrity({ config, logger, audit });
-    step(logger, 4, 'integrity check done');
+    const integrity = open.add('integrity check', await checkIntegrity({ config, logger, audit }));
+    const checked = integrity.status();
+    step(logger, 4, 'integrity check done', checked.state === 'skipped' ? { state: 'skipped' } : { state: checked.state, method: checked.method, files: checked.files_checked, files_hashed: checked.files_hashed });
 
     const cert = await prepareTls(config);
     step(logger, 5, 'TLS certificate ready', { source: cert.source, action: cert.action, not_after: cert.notAfter });
@@ -145,6 +146,9 @@ export async function startServer(dir: string): Promise<StartedServer> {
     writePidFile(config.paths.root);
     step(logger, 11, 'HTTPS server listening', { url: `https://${e.MCP_SERVER_HOST}:${e.MCP_SERVER_PORT}`, mcp_path: e.MCP_SERVER_URL_PATH });
     audit.append('SERVER', 'server_started', { version: VERSION, pid: process.pid, host: e.MCP_SERVER_HOST, port: e.MCP_SERVER_PORT });
+    // Step 4 accepted unchanged files by their verified identity: hash every file now, in the background
+    // (its result reaches /status, /readyz, the watchdog gauge, app.log and audit.log like any check).
+    if (integrity.needsFullCheck()) void watchdogs.integrity.runNow();
     let stopping: Promise<void> | undefined;
     return {
       handles,

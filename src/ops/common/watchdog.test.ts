@@ -30,3 +30,18 @@ test('startWatchdog() records a failing task as failed', async () => {
   assert.deepEqual([w.status.state, w.status.last_result], ['failed', 'boom']);
   await w.stop();
 });
+
+test('startWatchdog() keeps an alert visible while the next run is in progress', async () => {
+  let release: () => void = () => undefined;
+  const w = startWatchdog(3_600_000, async () => {
+    await new Promise<void>((r) => { release = r; });
+    return { state: 'ok', result: 'clean again' };
+  }, false);
+  w.status.state = 'alert';
+  const run = w.runNow();
+  assert.equal(w.status.state, 'alert');
+  release();
+  await run;
+  assert.equal(w.status.state, 'ok');
+  await w.stop();
+});

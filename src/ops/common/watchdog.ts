@@ -17,7 +17,8 @@ export function startWatchdog(intervalMs: number, task: () => Promise<{ state: W
   const runNow = (): Promise<void> => {
     if (stopped) return Promise.resolve();
     if (current) { status.skipped_overlaps++; return current; }
-    status.state = 'running';
+    // An alert stays visible until a run ends without one (a check in progress does not hide tampering).
+    if (status.state !== 'alert') status.state = 'running';
     current = (async () => {
       try {
         const r = await task();

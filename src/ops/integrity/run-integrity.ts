@@ -11,6 +11,7 @@ import type { AuditSink } from '../common/ops-audit.ts';
 import { openOpsAudit } from '../common/ops-audit.ts';
 import { ensureShippedFiles } from './ensure-shipped-files.ts';
 import { describeProblems, verifyInstall, type IntegrityReport } from './verify-install.ts';
+import type { IdentityRecord } from './verified-identity.ts';
 
 export interface IntegrityRun extends IntegrityReport { lines: string[]; checkedAt: string; written: string[]; folder: string }
 
@@ -19,6 +20,9 @@ export interface IntegrityOptions {
   sink?: AuditSink;
   /** Server start-up only: write missing shipped files from the binary first. */
   writeMissing?: boolean;
+  /** Server start-up only: a verified-identity record; files it vouches for are not read again. */
+  known?: IdentityRecord;
+  signal?: AbortSignal;
 }
 
 /**
@@ -35,7 +39,11 @@ export function integrityFolder(root: string): string {
 export async function runIntegrityCheck(root: string, options: IntegrityOptions = {}): Promise<IntegrityRun> {
   const written = options.writeMissing && existsSync(join(root, 'manifest.json')) ? ensureShippedFiles(root) : [];
   const folder = integrityFolder(root);
-  const report = await verifyInstall(folder, undefined, isSingleExecutable() ? process.execPath : undefined);
+  const report = await verifyInstall(folder, undefined, {
+    ...(isSingleExecutable() ? { binaryFallback: process.execPath } : {}),
+    ...(options.known ? { known: options.known } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const run: IntegrityRun = { ...report, lines: describeProblems(report), checkedAt: new Date().toISOString(), written, folder };
   if (!run.ok) {
     const fields = { signature: run.signature, problems: run.lines.slice(0, 50) };

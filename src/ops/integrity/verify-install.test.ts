@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, mkdirSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, appendFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { buildManifest } from '../../lib/manifest.ts';
@@ -49,4 +49,32 @@ test('verifyInstall() refuses an edited manifest, a foreign signature and a miss
   rmSync(join(d3, 'manifest.sig'));
   const r = await verifyInstall(d3, publicKey);
   assert.deepEqual([r.ok, r.signature], [false, 'missing']);
+});
+
+const later = (): number => Date.now() + 10_000;
+
+test('verifyInstall() accepts a file by its unchanged verified identity and hashes a changed one', async () => {
+  const dir = install();
+  const full = await verifyInstall(dir, publicKey, { now: later });
+  assert.deepEqual([full.ok, full.checked, full.hashed, Object.keys(full.verified).length], [true, 3, 3, 3]);
+  const again = await verifyInstall(dir, publicKey, { known: full.verified });
+  assert.deepEqual([again.ok, again.checked, again.hashed, Object.keys(again.verified).length], [true, 3, 0, 0]);
+  // Same size, mtime set back: ctime still moves, so the file is read again and found altered.
+  const bin = join(dir, 'aibridge');
+  const { atime, mtime } = statSync(bin);
+  await new Promise((r) => setTimeout(r, 20)); // past the kernel's coarse timestamp tick (the racy margin covers this in production)
+  writeFileSync(bin, 'BINARY');
+  utimesSync(bin, atime, mtime);
+  const changed = await verifyInstall(dir, publicKey, { known: full.verified });
+  assert.deepEqual([changed.ok, changed.hashed], [false, 1]);
+  assert.ok(describeProblems(changed).some((l) => l.startsWith('altered: aibridge')));
+  assert.equal(changed.verified[bin], undefined, 'an altered file is never recorded');
+});
+
+test('verifyInstall() ignores a record made for another expected hash and never records a file changed just before', async () => {
+  const dir = install();
+  const full = await verifyInstall(dir, publicKey, { now: later });
+  const forged = Object.fromEntries(Object.entries(full.verified).map(([p, e]) => [p, { ...e, sha512: 'a'.repeat(128) }]));
+  assert.equal((await verifyInstall(dir, publicKey, { known: forged })).hashed, 3);
+  assert.deepEqual(Object.keys((await verifyInstall(dir, publicKey)).verified), [], 'files written within the racy margin');
 });

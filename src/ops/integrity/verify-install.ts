@@ -5,14 +5,33 @@
  * reported too. Only a signed manifest is trusted: with a bad signature no file is judged.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, readdirSync, lstatSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { verifyPss } from '../../keys/pss-signature.ts';
 import { readAsset } from '../../lib/assets.ts';
+import { isSettled, sameIdentity, statIdentity, type IdentityRecord } from './verified-identity.ts';
 
 export interface IntegrityProblem { file: string; kind: 'missing' | 'altered' | 'unlisted' | 'unsafe'; expected?: string; actual?: string }
-export interface IntegrityReport { ok: boolean; signature: 'valid' | 'invalid' | 'missing'; version?: string; checked: number; problems: IntegrityProblem[]; error?: string }
+export interface IntegrityReport {
+  ok: boolean; signature: 'valid' | 'invalid' | 'missing'; version?: string;
+  /** Files found as the manifest says: `hashed` of them read and hashed, the rest accepted by an unchanged verified identity. */
+  checked: number; hashed: number; problems: IntegrityProblem[]; error?: string;
+  /** The files whose SHA-512 was computed and matched, with their identity: what a verified-identity record may hold. */
+  verified: IdentityRecord;
+}
+
+export interface VerifyOptions {
+  /** Hashed for "aibridge" when the folder has no copy of it (the running binary). */
+  binaryFallback?: string;
+  /** A verified-identity record: a file whose identity and expected SHA-512 match an entry is not read again. */
+  known?: IdentityRecord;
+  /** Stops the check between two reads (server shutdown): it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The clock (ms since the epoch) that says whether a file changed too recently to be recorded; default Date.now. */
+  now?: () => number;
+}
 
 const MANIFEST_SCHEMA = z.object({
   product: z.literal('aibridge'), version: z.string(), algorithm: z.literal('sha512'),
@@ -25,9 +44,21 @@ export function releasePublicKey(): KeyObject {
   return createPublicKey(readAsset('release-public.pem'));
 }
 
-async function sha512File(path: string): Promise<string> {
+/** Large reads into one reused buffer: the 157 MB binary costs no allocation per chunk. */
+const READ_BLOCK = 4 << 20;
+
+async function sha512File(path: string, signal?: AbortSignal): Promise<string> {
   const h = createHash('sha512');
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_BLOCK);
+    for (;;) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await fh.read(buf, 0, READ_BLOCK, null);
+      if (bytesRead === 0) break;
+      h.update(buf.subarray(0, bytesRead));
+    }
+  } finally { await fh.close(); }
   return h.digest('hex');
 }
 
@@ -35,31 +66,42 @@ function safeRel(rel: string): boolean {
   return !rel.startsWith('/') && !rel.split('/').some((s) => s === '..' || s === '' || s === '.') && !rel.includes('\\');
 }
 
-/** Verify `dir`; `binaryFallback` is hashed for "aibridge" when the folder has no copy of it. */
-export async function verifyInstall(dir: string, releaseKey: KeyObject = releasePublicKey(), binaryFallback?: string): Promise<IntegrityReport> {
+/** Verify `dir` against its signed manifest. */
+export async function verifyInstall(dir: string, releaseKey: KeyObject = releasePublicKey(), options: VerifyOptions = {}): Promise<IntegrityReport> {
+  const none = { checked: 0, hashed: 0, problems: [], verified: {} };
   const mPath = join(dir, 'manifest.json');
   const sPath = join(dir, 'manifest.sig');
   if (!existsSync(mPath) || !existsSync(sPath)) {
-    return { ok: false, signature: 'missing', checked: 0, problems: [], error: `${existsSync(mPath) ? 'manifest.sig' : 'manifest.json'} is missing from "${dir}"` };
+    return { ok: false, signature: 'missing', ...none, error: `${existsSync(mPath) ? 'manifest.sig' : 'manifest.json'} is missing from "${dir}"` };
   }
   const bytes = readFileSync(mPath);
   if (!verifyPss(releaseKey, bytes, Buffer.from(readFileSync(sPath, 'utf8').trim(), 'base64'))) {
-    return { ok: false, signature: 'invalid', checked: 0, problems: [], error: 'manifest.sig is not a valid release signature of manifest.json (altered manifest or foreign signer)' };
+    return { ok: false, signature: 'invalid', ...none, error: 'manifest.sig is not a valid release signature of manifest.json (altered manifest or foreign signer)' };
   }
   let manifest: z.infer<typeof MANIFEST_SCHEMA>;
   try { manifest = MANIFEST_SCHEMA.parse(JSON.parse(bytes.toString('utf8'))); } catch {
-    return { ok: false, signature: 'valid', checked: 0, problems: [], error: 'manifest.json is signed but not in the expected format' };
+    return { ok: false, signature: 'valid', ...none, error: 'manifest.json is signed but not in the expected format' };
   }
   const problems: IntegrityProblem[] = [];
+  const verified: IdentityRecord = {};
   let checked = 0;
+  let hashed = 0;
   for (const [rel, expected] of Object.entries(manifest.files)) {
     if (!safeRel(rel)) { problems.push({ file: rel, kind: 'unsafe', expected }); continue; }
     let path = join(dir, rel);
-    if (rel === 'aibridge' && !existsSync(path) && binaryFallback) path = binaryFallback;
-    if (!existsSync(path) || !lstatSync(path).isFile()) { problems.push({ file: rel, kind: 'missing', expected }); continue; }
-    const actual = await sha512File(path);
+    if (rel === 'aibridge' && !existsSync(path) && options.binaryFallback) path = options.binaryFallback;
+    const before = statIdentity(path);
+    if (!before) { problems.push({ file: rel, kind: 'missing', expected }); continue; }
     checked++;
-    if (actual !== expected) problems.push({ file: rel, kind: 'altered', expected, actual });
+    const known = options.known?.[path];
+    if (known && known.sha512 === expected && sameIdentity(known, before)) continue;
+    const startedNs = BigInt((options.now ?? Date.now)()) * 1_000_000n;
+    const actual = await sha512File(path, options.signal);
+    hashed++;
+    if (actual !== expected) { problems.push({ file: rel, kind: 'altered', expected, actual }); continue; }
+    // Recorded only if nothing touched the file while it was read, nor just before.
+    const after = statIdentity(path);
+    if (after && sameIdentity(before, after) && isSettled(before, startedNs)) verified[path] = { ...before, sha512: actual };
   }
   for (const d of WATCHED_DIRS) {
     if (!existsSync(join(dir, d))) continue;
@@ -68,7 +110,7 @@ export async function verifyInstall(dir: string, releaseKey: KeyObject = release
       if (!(rel in manifest.files)) problems.push({ file: rel, kind: 'unlisted' });
     }
   }
-  return { ok: problems.length === 0, signature: 'valid', version: manifest.version, checked, problems };
+  return { ok: problems.length === 0, signature: 'valid', version: manifest.version, checked, hashed, problems, verified };
 }
 
 /** One line per problem, naming the file and the expected vs actual SHA-512. */
