@@ -62,7 +62,8 @@ test('verifyInstall() accepts a file by its unchanged verified identity and hash
   // Same size, mtime set back: ctime still moves, so the file is read again and found altered.
   const bin = join(dir, 'aibridge');
   const { atime, mtime } = statSync(bin);
-  await new Promise((r) => setTimeout(r, 20)); // past the kernel's coarse timestamp tick (the racy margin covers this in production)
+  // Past the timestamp resolution (a kernel tick on Node; whole seconds for ctime on Deno): the racy margin covers this in production.
+  await new Promise((r) => setTimeout(r, 1100));
   writeFileSync(bin, 'BINARY');
   utimesSync(bin, atime, mtime);
   const changed = await verifyInstall(dir, publicKey, { known: full.verified });
