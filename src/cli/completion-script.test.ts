@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { bashCompletion, zshCompletion } from './completion-script.ts';
-import { COMMANDS } from './commands.ts';
+import { loadAllCommands } from './commands.ts';
 import { runCli } from './main-cli.ts';
 
 function complete(script: string, words: string[]): string[] {
@@ -11,7 +11,8 @@ function complete(script: string, words: string[]): string[] {
   return r.stdout.split('\n').filter(Boolean);
 }
 
-test('bashCompletion() completes command words, subcommands and each command\'s flags', () => {
+test('bashCompletion() completes command words, subcommands and each command\'s flags', async () => {
+  const COMMANDS = await loadAllCommands();
   const script = bashCompletion(COMMANDS);
   assert.equal(spawnSync('bash', ['-n'], { input: script }).status, 0, 'the script parses');
   assert.deepEqual(complete(script, ['aibridge', 'se']), ['serve', 'setup']);

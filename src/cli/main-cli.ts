@@ -2,22 +2,22 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { Command } from './command.ts';
-import { COMMANDS } from './commands.ts';
+import { COMMAND_NAMES, loadAllCommands, loadCommand } from './commands.ts';
 import { AppError, errorMessage } from '../lib/errors.ts';
 import { redactText } from '../lib/redact.ts';
 import { VERSION } from '../lib/version.ts';
 import { bashCompletion, zshCompletion } from './completion-script.ts';
 import { READ_ONLY_COMMANDS, checkInstallOwner } from './install-owner.ts';
 
-function topHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+function topHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `aibridge ${VERSION}: MCP server for Cisco Unified Communications`,
     '',
     'Usage: aibridge <command> [--dir DIR] [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     `  ${'completion bash|zsh'.padEnd(width)}  Print a shell completion script (source <(aibridge completion bash))`,
     '',
     'Every command accepts --dir DIR (install root, default: current directory) and --help.',
@@ -30,16 +30,16 @@ function topHelp(): string {
   ].join('\n');
 }
 
-/** Longest command whose words prefix argv. */
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
-  let best: { command: Command; rest: string[] } | undefined;
-  for (const command of COMMANDS) {
-    const words = command.name.split(' ');
-    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.command.name.split(' ').length)) {
-      best = { command, rest: argv.slice(words.length) };
+/** Longest command name whose words prefix argv. */
+function findCommandName(argv: string[]): { name: string; rest: string[] } | undefined {
+  let best: { name: string; words: number; rest: string[] } | undefined;
+  for (const name of COMMAND_NAMES) {
+    const words = name.split(' ');
+    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.words)) {
+      best = { name, words: words.length, rest: argv.slice(words.length) };
     }
   }
-  return best;
+  return best && { name: best.name, rest: best.rest };
 }
 
 /** Run the CLI; resolves to the process exit code. */
@@ -47,7 +47,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const out = (line: string): void => { process.stdout.write(`${line}\n`); };
   const err = (line: string): void => { process.stderr.write(`${redactText(line)}\n`); };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    out(topHelp());
+    out(topHelp(await loadAllCommands()));
     return argv.length === 0 ? 2 : 0;
   }
   if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') {
@@ -57,22 +57,23 @@ export async function runCli(argv: string[]): Promise<number> {
   if (argv[0] === 'completion') {
     const shell = argv[1];
     if (argv.length !== 2 || (shell !== 'bash' && shell !== 'zsh')) { err('Usage: aibridge completion bash|zsh'); return 2; }
-    out((shell === 'bash' ? bashCompletion : zshCompletion)(COMMANDS));
+    out((shell === 'bash' ? bashCompletion : zshCompletion)(await loadAllCommands()));
     return 0;
   }
-  const found = findCommand(argv);
-  const group = found ? [] : COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
-  if (!found && group.length > 0 && argv.length === 1) {
+  const foundName = findCommandName(argv);
+  const group = foundName ? [] : (await loadAllCommands()).filter((c) => c.name.startsWith(`${argv[0]} `));
+  if (!foundName && group.length > 0 && argv.length === 1) {
     // `aibridge clients` alone: the subcommands of that word.
     const width = Math.max(...group.map((c) => c.name.length));
     out([`Usage: aibridge ${argv[0]} <subcommand> [options]`, '', 'Subcommands:', ...group.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', `Run "aibridge ${argv[0]} <subcommand> --help" for its flags.`].join('\n'));
     return 2;
   }
-  if (!found) {
+  const command = foundName && await loadCommand(foundName.name);
+  if (!foundName || !command) {
     err(`Unknown command "${argv.join(' ')}"; run "aibridge --help" for the list`);
     return 2;
   }
-  const { command, rest } = found;
+  const { rest } = foundName;
   try {
     const parsed = parseArgs({
       args: rest,
