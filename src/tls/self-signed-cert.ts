@@ -1,30 +1,12 @@
 /**
  * @module Self-signed serving certificate (EC P-256) whose SANs come from ALLOWED_HOSTS. Shaped as
  * an end-entity (CA:false, serverAuth) because Deno's rustls rejects a CA used as a server cert.
+ * Loaded only to generate one (@peculiar/x509 costs ~35 ms of start-up to evaluate).
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
-
-export const SELF_SIGNED_CN = 'aibridge self-signed';
-export const SELF_SIGNED_VALIDITY_DAYS = 397;
-
-/** SAN entries from `host:port` patterns: the host part, as DNS or IP. */
-export function sansFromAllowedHosts(allowedHosts: readonly string[]): { dns: string[]; ips: string[] } {
-  const dns = new Set<string>();
-  const ips = new Set<string>();
-  for (const entry of allowedHosts) {
-    let host = entry.trim();
-    if (host.startsWith('[')) host = host.slice(1, host.indexOf(']'));
-    else if (host.split(':').length === 2) host = host.slice(0, host.lastIndexOf(':'));
-    if (!host) continue;
-    if (isIP(host)) ips.add(host);
-    // eslint-disable-next-line security/detect-unsafe-regex -- checked by hand: no nested repetition can match the same text two ways (each repeated group starts with a character the part before it cannot match), so matching is linear
-    else if (/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(host)) dns.add(host.toLowerCase());
-  }
-  return { dns: [...dns].sort(), ips: [...ips].sort() };
-}
+import { SELF_SIGNED_CN, SELF_SIGNED_VALIDITY_DAYS } from './self-signed-sans.ts';
 
 /** Generate a certificate and key (PEM) for the given SANs. */
 export async function generateSelfSignedCert(sans: { dns: string[]; ips: string[] }, now = new Date()): Promise<{ certPem: string; keyPem: string }> {

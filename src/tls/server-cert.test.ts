@@ -7,7 +7,7 @@ import { connect, createServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureServerCert } from './server-cert.ts';
-import { sansFromAllowedHosts } from './self-signed-cert.ts';
+import { sansFromAllowedHosts } from './self-signed-sans.ts';
 import { AppError } from '../lib/errors.ts';
 
 const HOSTS = ['localhost:*', '127.0.0.1:*', 'mcp.bank.example:8443'];

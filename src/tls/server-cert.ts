@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../lib/errors.ts';
 import { writeFileAtomic } from '../lib/atomic-write.ts';
-import { SELF_SIGNED_CN, generateSelfSignedCert, sansFromAllowedHosts } from './self-signed-cert.ts';
+import { SELF_SIGNED_CN, sansFromAllowedHosts } from './self-signed-sans.ts';
 
 export interface ServerCert { certPem: string; keyPem: string; source: 'operator' | 'self-signed'; action: 'loaded' | 'generated' | 'renewed'; notAfter: string; certPath: string }
 
@@ -79,6 +79,7 @@ export async function ensureServerCert(options: ServerCertOptions): Promise<Serv
     }
     action = 'renewed';
   }
+  const { generateSelfSignedCert } = await import('./self-signed-cert.ts');
   const generated = await generateSelfSignedCert(sans, now);
   // Key first: a crash between the two writes leaves a pair that fails checkPair and is regenerated.
   await writeFileAtomic(keyPath, generated.keyPem, { mode: 0o600 });
