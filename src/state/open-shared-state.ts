@@ -9,7 +9,6 @@ import type { Logger } from '../log/logger.ts';
 import type { SharedState } from './shared-state.ts';
 import { createLocalState } from './local-state.ts';
 import { createValkeyState, republishRevocations } from './valkey-state.ts';
-import { ValkeyConnection } from './valkey-connection.ts';
 import { ExpiringSetFile } from './local/expiring-set-file.ts';
 import { RefreshTokenStore } from './local/refresh-token-store.ts';
 import { AuthorizationCodes } from './local/authorization-codes.ts';
@@ -42,6 +41,8 @@ export async function openSharedState(o: OpenStateOptions): Promise<SharedState>
       nowMs: () => now() * 1000,
     });
   }
+  // Loaded only for STATE_BACKEND=valkey: iovalkey costs start-up time a local install would pay otherwise.
+  const { ValkeyConnection } = await import('./valkey-connection.ts');
   const conn = new ValkeyConnection({
     url: e.VALKEY_URL, caFile: e.VALKEY_CA_FILE || undefined, keyPrefix: e.VALKEY_KEY_PREFIX,
     connectTimeoutMs: e.VALKEY_CONNECT_TIMEOUT_MS, commandTimeoutMs: e.VALKEY_COMMAND_TIMEOUT_MS, logger: o.logger,

@@ -3,7 +3,7 @@
  * closed after an idle period or at shutdown. Sessions of different clients are never shared.
  */
 import type { CliResult, CliRunOptions, CliSessionOptions } from './cli-session.ts';
-import { CliSession } from './cli-session.ts';
+import type { CliSession } from './cli-session.ts';
 
 export interface CliRun extends Omit<CliSessionOptions, 'hostKeys'>, Omit<CliRunOptions, 'maxOutputBytes'> {
   client: string;
@@ -34,8 +34,12 @@ export class CliSessionPool {
     let p = this.#sessions.get(key);
     if (p) { const s = await p.catch(() => undefined); if (!s || s.isClosed) p = undefined; }
     if (!p) {
-      const s = new CliSession({ node: r.node, login: r.login, term: r.term, cols: r.cols, rows: r.rows, loginTimeoutMs: r.loginTimeoutMs, hostKeys: this.#base.hostKeys });
-      p = s.open().then(() => s);
+      // Loaded with the first session: ssh2 costs start-up time every serve would pay otherwise.
+      p = import('./cli-session.ts').then(async ({ CliSession: Session }) => {
+        const s = new Session({ node: r.node, login: r.login, term: r.term, cols: r.cols, rows: r.rows, loginTimeoutMs: r.loginTimeoutMs, hostKeys: this.#base.hostKeys });
+        await s.open();
+        return s;
+      });
       this.#sessions.set(key, p);
       p.catch(() => { if (this.#sessions.get(key) === p) this.#sessions.delete(key); });
     }

@@ -4,8 +4,7 @@
  * user authentication is sent (T-BK-13). Only the key types pinned for the host are offered, so
  * the server cannot steer us to an unpinned (weaker) type.
  */
-import ssh2 from 'ssh2';
-import type { SFTPWrapper, ConnectConfig, FileEntryWithStats } from 'ssh2';
+import type { Client, SFTPWrapper, ConnectConfig, FileEntryWithStats } from 'ssh2';
 import { AppError } from '../../../lib/errors.ts';
 import { checkHostKey, hostLookupName, pinnedAlgorithms, type KnownHostEntry, type HostKeyVerdict } from './known-hosts.ts';
 
@@ -24,7 +23,7 @@ function cb<T>(fn: (done: (err: Error | null | undefined, v?: T) => void) => voi
   return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
 }
 
-function wrap(conn: ssh2.Client, sftp: SFTPWrapper): SftpSession {
+function wrap(conn: Client, sftp: SFTPWrapper): SftpSession {
   return {
     put: (local, remote) => cb<void>((d) => sftp.fastPut(local, remote, { mode: 0o600 }, (e) => d(e))),
     rename: (from, to) => cb<void>((d) => {
@@ -53,7 +52,8 @@ function hostKeyError(login: SftpLogin, v: Exclude<HostKeyVerdict, { ok: true }>
 }
 
 /** Connect, verify the host key, authenticate, open SFTP. */
-export function openSftp(login: SftpLogin): Promise<SftpSession> {
+export async function openSftp(login: SftpLogin): Promise<SftpSession> {
+  const ssh2 = (await import('ssh2')).default; // loaded with the first session, not at every start-up
   return new Promise((resolve, reject) => {
     const conn = new ssh2.Client();
     let verdict: HostKeyVerdict | undefined;
