@@ -53,6 +53,11 @@ async function main(): Promise<void> {
     define: { __AIBRIDGE_VERSION__: JSON.stringify(pkg.version) }, metafile: true,
   });
 
+  // One character above U+00FF anywhere makes V8 hold the whole 4.7 MB source as UTF-16 (twice the
+  // memory in every process); esbuild escapes strings but not regular-expression literals.
+  const nonAscii = readFileSync('dist/aibridge.cjs').findIndex((byte) => byte > 0x7f);
+  if (nonAscii >= 0) throw new Error(`dist/aibridge.cjs has a non-ASCII byte at offset ${nonAscii}; write that character as a \\u escape in the source`);
+
   // The signed SBOM of what was bundled (embedded too, so a fresh install can write it out, like .env.example).
   const sbomText = `${JSON.stringify(buildSbom(root, bundle.metafile, { name: 'aibridge', version: pkg.version, nodeVersion: process.versions.node }), null, 2)}\n`;
   writeFileSync(join(dist, 'aibridge.cdx.json'), sbomText);

@@ -17,7 +17,7 @@ import { buildCalls } from './serviceability/lab-calls.ts';
 const SITE_CODES = ['HQ', 'NYC', 'LON', 'PAR', 'BER', 'SYD', 'TKO', 'SFO', 'CHI', 'DAL', 'MIA', 'TOR', 'MEX', 'SAO', 'MAD', 'ROM', 'AMS', 'ZRH', 'VIE', 'WAW', 'PRG', 'OSL', 'STO', 'HEL', 'DUB', 'EDI', 'BCN', 'LIS', 'ATH', 'IST', 'DXB', 'BLR', 'SIN', 'HKG', 'SEL', 'OSA', 'MEL', 'AKL', 'JNB', 'CAI'];
 const FIRST = ['Alice', 'Bob', 'Carol', 'David', 'Emma', 'Frank', 'Grace', 'Henry', 'Irene', 'Jack', 'Karen', 'Liam', 'Maria', 'Noah', 'Olivia', 'Paul', 'Quinn', 'Rosa', 'Sam', 'Tina', 'Uma', 'Victor', 'Wendy', 'Xavier', 'Yara', 'Zoe', 'Ahmed', 'Chen', 'Priya', 'Sofia', 'José', 'Zoë', 'Łukasz', 'Søren', 'Chloé', 'Jürgen', 'Ōta'];
 /** Real directories hold accented names; their ASCII forms feed userids and ASCII alerting names. */
-const ascii = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/Ł/g, 'L').replace(/ł/g, 'l').replace(/Ø/g, 'O').replace(/ø/g, 'o');
+const ascii = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\u0141/g, 'L').replace(/\u0142/g, 'l').replace(/\u00d8/g, 'O').replace(/\u00f8/g, 'o'); // Ł ł Ø ø, escaped: the bundle stays ASCII (scripts/build.ts)
 const LAST = ['Smith', 'Jones', 'Garcia', 'Miller', 'Brown', 'Davis', 'Martin', 'Wilson', 'Moore', 'Taylor', 'Anderson', 'Thomas', 'Lee', 'Walker', 'Hall', 'Young', 'King', 'Wright', 'Lopez', 'Hill', 'Scott', 'Green', 'Adams', 'Baker', 'Nelson', 'Carter', 'Mitchell', 'Perez', 'Roberts', 'Turner', 'Müller', 'Núñez', 'Dvořák', 'Øberg', 'Çelik', 'Ångström'];
 const DEPARTMENTS = ['Sales', 'Engineering', 'Support', 'Finance', 'HR', 'Marketing', 'Operations', 'Legal'];
 
