@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AuditLog } from './audit-log.ts';
@@ -206,6 +206,26 @@ test('appendAsync() group-commits concurrent records into one linear chain, mixe
   assert.equal(ls.length, 201);
   assert.deepEqual(ls.map((l) => (JSON.parse(l) as { seq: number }).seq), Array.from({ length: 201 }, (_, i) => i + 1));
   assert.ok(verify().ok);
+});
+
+test('group commits keep the lock between commits, yet other processes appending meanwhile get it: one linear chain', async () => {
+  const { dir, log, verify } = setup();
+  log.append('SERVER', 'server_started');
+  const script = resolve('src/audit/testdata/append-loop.ts');
+  const procs = [0, 1].map((n) => spawn(process.execPath, [script, join(dir, 'logs'), join(dir, 'audit.checkpoint'), '30', `cli${n}`], { stdio: 'inherit' }));
+  const exits = Promise.all(procs.map((p) => new Promise<number | null>((r) => p.on('exit', r))));
+  let running = true;
+  void exits.then(() => { running = false; });
+  let ours = 0;
+  // This process commits without a pause for as long as the others run (a busy server).
+  while (running) { await Promise.all([log.appendAsync('ACTIONS', 'tool_call', { i: ours }), log.appendAsync('ACTIONS', 'tool_call', { i: ours + 1 })]); ours += 2; }
+  assert.deepEqual(await exits, [0, 0], 'each other process wrote its 30 records without timing out on the lock');
+  log.close();
+  const ls = lines(dir);
+  assert.equal(ls.length, 1 + ours + 60);
+  assert.deepEqual(ls.map((l) => (JSON.parse(l) as { seq: number }).seq), Array.from({ length: ls.length }, (_, i) => i + 1));
+  assert.ok(verify().ok);
+  assert.equal(existsSync(join(dir, 'logs', 'audit.log.lock')), false, 'close() lets the lock go');
 });
 
 test('appendAsync() rejects with E_AUDIT_WRITE when the disk is full (fail closed)', async (t) => {

@@ -2,7 +2,10 @@
  * @module The append-only, hash-chained audit log. Each append is one write(2) of one line on an
  * O_APPEND descriptor followed by fdatasync, under a cross-process lock, so kill -9 never loses an
  * acknowledged record and concurrent writers never interleave. Fails closed: if a record cannot be
- * made durable, `append` throws and the caller must not perform the action.
+ * made durable, `append` throws and the caller must not perform the action. Group commits
+ * (`appendAsync`) keep the lock file between commits while they keep coming (`FileLockLease`): a
+ * busy server does not create and unlink it per commit, and another process still gets it within
+ * a fraction of a second.
  */
 import {
   closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync,
@@ -10,7 +13,7 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AppError } from '../lib/errors.ts';
-import { withFileLockSync } from '../lib/file-lock.ts';
+import { FileLockLease, withFileLockSync } from '../lib/file-lock.ts';
 import { archivePath, finishInterruptedRotation, highestGeneration, rotateFile } from '../lib/rotate-file.ts';
 import { fsyncDirSync, writeFileAtomicSync } from '../lib/atomic-write.ts';
 import { formatAuditLine } from './audit-line.ts';
@@ -100,10 +103,18 @@ export class AuditLog {
   #cpPos: { ino: number; offset: number; length: number; seq: number; hash: string } | undefined;
   /** Offset and length (with newline) of the head record in the current file, when we wrote it. */
   #headPos: { offset: number; length: number } | undefined;
+  /**
+   * The cross-process lock (audit.log.lock) as group commits take it: kept between commits while
+   * they keep coming. Everything else (sync appends, checkpoints, open) takes and drops the lock
+   * as before, which first ends this lease (`withFileLockSync` does), so a one-shot CLI never
+   * keeps the lock past its own append.
+   */
+  #lock: FileLockLease;
 
   private constructor(options: AuditLogOptions) {
     this.#options = options;
     this.path = join(options.dir, 'audit.log');
+    this.#lock = new FileLockLease(`${this.path}.lock`);
   }
 
   /** Open the log: refuse a symlink, finish an interrupted rotation, quarantine a torn tail. */
@@ -176,7 +187,7 @@ export class AuditLog {
       let receipts: AuditReceipt[] = [];
       let fd: number | undefined;
       try {
-        const written = withFileLockSync(this.#lockPath(), () => this.#writeBatchLocked(batch));
+        const written = this.#lock.run((continued) => this.#writeBatchLocked(batch, continued));
         receipts = written.receipts;
         fd = written.syncFd;
         if (fd !== undefined) await this.#syncAsync(fd);
@@ -185,7 +196,7 @@ export class AuditLog {
         batch.forEach((b, i) => b.resolve(receipts[i] as AuditReceipt));
         this.#sinceCheckpoint += batch.length;
         if (this.#options.sign && (this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64) || !existsSync(this.#options.checkpointPath))) {
-          try { this.checkpoint(); } catch { /* the next checkpoint covers it; verify reports the gap */ }
+          try { this.#lock.run(() => this.#checkChainLocked()); this.#sinceCheckpoint = 0; } catch { /* the next checkpoint covers it; verify reports the gap */ }
         }
       } catch (err) {
         const e = this.#failed(err);
@@ -195,9 +206,13 @@ export class AuditLog {
     this.#draining = false;
   }
 
-  /** Under the lock: one write of the whole batch. Returns the descriptor still to fdatasync. */
-  #writeBatchLocked(batch: ReadonlyArray<{ category: AuditCategory; event: string; fields: LogFields }>): { receipts: AuditReceipt[]; syncFd: number | undefined } {
-    this.#refreshHead();
+  /**
+   * Under the lock: one write of the whole batch. Returns the descriptor still to fdatasync.
+   * `continued`: the lock was held without a break since our last critical section, so no other
+   * process appended or rotated meanwhile and the head we hold is the file's.
+   */
+  #writeBatchLocked(batch: ReadonlyArray<{ category: AuditCategory; event: string; fields: LogFields }>, continued = false): { receipts: AuditReceipt[]; syncFd: number | undefined } {
+    if (!continued) this.#refreshHead();
     const receipts: AuditReceipt[] = [];
     const lines: string[] = [];
     let head = this.#head;
@@ -437,11 +452,12 @@ export class AuditLog {
   /** Checkpoint and release the descriptor. */
   close(): void {
     try { this.checkpoint(); } finally {
+      this.#lock.release();
       this.#closeFd();
     }
   }
 
-  #lockPath(): string { return `${this.path}.lock`; }
+  #lockPath(): string { return this.#lock.path; }
 
   /** Reload the head from disk when another process appended or rotated since we last looked. */
   #refreshHead(): void {
