@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REDACTED, escapeControlChars, isSecretKey, redact, redactText } from './redact.ts';
+import { REDACTED, escapeControlChars, isSecretKey, redact, redactInline, redactText } from './redact.ts';
 
 test('redact() replaces secret fields at any depth and keeps the rest', () => {
   const out = redact({ user: 'axl', password: 'p@ss', nested: { client_secret: 's', Authorization: 'Bearer abc', list: [{ token: 't' }] }, count: 3 });
@@ -32,4 +32,27 @@ test('redactText() masks the password inside any URL with userinfo (VALKEY_URL, 
     ['sftp://backup:hunter2@host/path', 'sftp://backup:[REDACTED]@host/path'],
     ['https://example.com/a:b@c', 'https://example.com/a:b@c'],
   ] as const) assert.equal(redactText(input), expected);
+});
+
+test('the shortcut of redactText() never skips a string the patterns would change', () => {
+  // Pieces of every pattern, glued at random with filler: whatever the shortcut lets through unchanged,
+  // the full replacement leaves unchanged too.
+  const pieces = ['-----BEGIN RSA PRIVATE KEY-----', 'abc\n', '-----END RSA PRIVATE KEY-----', 'Bearer ', 'bAsIc ', 'abcdefgh12345678', 'eyJhbGciOi', '.', 'eyJzdWIiOi', '$2b$12$',
+    'a'.repeat(53), 'https://', 'user:', 'hunter2@', 'password=', 'PIN=', 'x&', '"userPassword"', ': ', '"v"', '<newPin>', '1234', '</newPin>', ' ', 'é', 'plain', '-', '_', ':', '/', '@'];
+  let seed = 7;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+  for (let i = 0; i < 5000; i++) {
+    const text = Array.from({ length: 1 + rnd(8) }, () => pieces[rnd(pieces.length)]).join('');
+    assert.equal(redactText(text), redactInline(text), JSON.stringify(text));
+  }
+  assert.equal(redactText('Authorization: Bearer abcdefgh12345678'), 'Authorization: Bearer [REDACTED]');
+  assert.equal(redactText('client-1 getCCMVersion 2026-12-02T04:39:00.000Z'), 'client-1 getCCMVersion 2026-12-02T04:39:00.000Z');
+});
+
+test('isSecretKey() gives the same answers from its memo and past the memo bound', () => {
+  const before = { newPassword: true, hostname: false, ping: false };
+  for (const [k, v] of Object.entries(before)) assert.equal(isSecretKey(k), v, k); // remembered
+  for (let i = 0; i < 3000; i++) assert.equal(isSecretKey(`field${i}`), false); // fills the memo
+  for (const [k, v] of Object.entries(before)) assert.equal(isSecretKey(k), v, `${k} from the memo`);
+  for (const [k, v] of Object.entries({ userPin: true, voicemailPIN: true, keypad: false, code: true, x_enc: true, mapping: false })) assert.equal(isSecretKey(k), v, `${k} past the bound`);
 });

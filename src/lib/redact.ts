@@ -36,8 +36,27 @@ const INLINE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(<([A-Za-z_:]*(?:pin|password|passphrase|secret|credential|community)[A-Za-z_]*)>)[^<]*(<\/\2>)/gi, `$1${REDACTED}$3`],
 ];
 
+/**
+ * A string none of INLINE_PATTERNS can match: each pattern needs one of these literals (any case
+ * is a superset of the patterns' own case rules), so most values (names, ids, numbers) skip the
+ * eight replacements. Keep it in step with INLINE_PATTERNS (redact.test.ts checks both agree).
+ */
+const MAYBE_INLINE_SECRET = /-----BEGIN|bearer|basic|eyJ|\$2|:\/\/|[="<]/i;
+
+/** Answers of isSecretKey by field name: the names seen are few; bounded against hostile keys. */
+const secretKeyMemo = new Map<string, boolean>();
+const SECRET_KEY_MEMO_MAX = 2048;
+
 /** True when a field named `key` holds a secret (SECRET_WORDS as substrings, any case). */
 export function isSecretKey(key: string): boolean {
+  const hit = secretKeyMemo.get(key);
+  if (hit !== undefined) return hit;
+  const secret = secretKeyUncached(key);
+  if (secretKeyMemo.size < SECRET_KEY_MEMO_MAX) secretKeyMemo.set(key, secret);
+  return secret;
+}
+
+function secretKeyUncached(key: string): boolean {
   const k = normaliseKey(key);
   if (k === 'code' || /_enc$/i.test(key)) return true;
   if (NOT_SECRET.has(k)) return false;
@@ -47,6 +66,12 @@ export function isSecretKey(key: string): boolean {
 
 /** Redact secrets found inside a string. */
 export function redactText(text: string): string {
+  if (!MAYBE_INLINE_SECRET.test(text)) return text;
+  return redactInline(text);
+}
+
+/** The replacements themselves (exported for the test that checks the shortcut above). */
+export function redactInline(text: string): string {
   let out = text;
   for (const [re, rep] of INLINE_PATTERNS) out = out.replace(re, rep);
   return out;
