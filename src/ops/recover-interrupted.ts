@@ -6,8 +6,7 @@ import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../log/logger.ts';
 import { recoverInterruptedRestore } from './restore/replace-live.ts';
 import { recoverInterruptedRotation } from './rotate/run-rotate.ts';
-import { recoverInterruptedUpgrade } from './upgrade/apply-upgrade.ts';
-import { UPGRADE_CANDIDATES } from './upgrade/run-upgrade.ts';
+import { UPGRADE_CANDIDATES, recoverInterruptedUpgrade } from './upgrade/apply-upgrade.ts';
 
 export function recoverInterruptedOperations(config: Config, logger: Logger): void {
   const root = config.paths.root;

@@ -12,7 +12,6 @@ import type { Logger } from '../../log/logger.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import { errorMessage, isAppError } from '../../lib/errors.ts';
 import { startWatchdog, type Watchdog, type WatchdogState } from '../common/watchdog.ts';
-import { runBackupJob } from './backup-job.ts';
 import type { LeaseState } from '../../state/shared-state.ts';
 import { onLeaseHolder, startLeaseKeeper } from '../../state/lease-keeper.ts';
 
@@ -54,6 +53,7 @@ export function startBackupWatchdog(runtime: BackupWatchdogDeps): BackupWatchdog
   let ran = false;
   const task = async (): Promise<{ state: WatchdogState; result: string }> => {
     try {
+      const { runBackupJob } = await import('./backup-job.ts'); // loaded with the first backup, not at every start-up
       const r = await runBackupJob(runtime.config, { audit: (c, e, f) => runtime.audit.append(c, e, f), trigger: ran ? 'schedule' : 'startup' });
       ran = true;
       runtime.logger.info('backup_created', { file: basename(r.backup.file), bytes: r.backup.bytes, exported: r.exported?.remote ?? null });

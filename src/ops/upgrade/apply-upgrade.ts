@@ -10,6 +10,10 @@ import { z } from 'zod';
 import { fsyncDirSync, writeFileAtomicSync } from '../../lib/atomic-write.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { UpgradePlan } from './plan-upgrade.ts';
+import { SHIPPED_FILES } from '../integrity/ensure-shipped-files.ts';
+
+/** The install files an upgrade may replace (and whose leftover `.upgrade-new` copies start-up removes). */
+export const UPGRADE_CANDIDATES = ['aibridge', 'manifest.json', 'manifest.sig', '.env', ...Object.keys(SHIPPED_FILES)];
 
 export const UPGRADE_JOURNAL = '.upgrade-journal.json';
 const NEW = '.upgrade-new';

@@ -19,13 +19,10 @@ import { journalStaging } from '../restore/replace-live.ts';
 import { openUpgradePackage } from './read-package.ts';
 import { compareVersions } from './compare-versions.ts';
 import { planUpgrade, describePlan, type UpgradePlan } from './plan-upgrade.ts';
-import { applyUpgrade, recoverInterruptedUpgrade } from './apply-upgrade.ts';
-import { SHIPPED_FILES } from '../integrity/ensure-shipped-files.ts';
+import { UPGRADE_CANDIDATES, applyUpgrade, recoverInterruptedUpgrade } from './apply-upgrade.ts';
 
 export interface UpgradeRequest { file: string; cwd: string; dryRun: boolean; backup: boolean; currentVersion?: string; releaseKey?: KeyObject }
 export interface UpgradeOutcome { plan: UpgradePlan; report: string[]; applied: boolean; backupFile?: string }
-
-export const UPGRADE_CANDIDATES = ['aibridge', 'manifest.json', 'manifest.sig', '.env', ...Object.keys(SHIPPED_FILES)];
 
 export async function runUpgrade(root: string, req: UpgradeRequest, say: (line: string) => void): Promise<UpgradeOutcome> {
   return withOpsLock(root, 'upgrade', async () => {
