@@ -1,12 +1,14 @@
 /**
  * @module Build one AXL request: operation checked against the schema, arguments converted by
  * `checkArgs`, XML written by the schema-driven serializer (lib/xsd/serialize: names only from
- * the schema, every value escaped), then the written element re-parsed and validated strictly.
+ * the schema, every value escaped), then the written element re-parsed (strict scanner, lib/xsd/xml-scan)
+ * and validated strictly.
  */
 import { AppError } from '../../lib/errors.ts';
 import { writeValue } from '../../lib/xsd/serialize.ts';
 import { validateElement } from '../../lib/xsd/validate.ts';
-import { parseXml, childNamed } from '../../lib/xsd/xml-tree.ts';
+import { childNamed } from '../../lib/xsd/xml-tree.ts';
+import { scanXmlTree } from '../../lib/xsd/xml-scan.ts';
 import { soapEnvelope, assertXmlSafe } from '../soap/soap-envelope.ts';
 import { checkArgs } from './axl-args.ts';
 import type { AxlSchema } from './axl-schemas.ts';
@@ -36,7 +38,7 @@ export function buildAxlRequest(schema: AxlSchema, operation: string, args: unkn
   const xml = soapEnvelope({ ns: axlNamespace(schema.version) }, (w) => {
     if (!writeValue(schema.model, w, { name: `ns:${operation}`, value, type })) w.leaf(`ns:${operation}`, undefined);
   });
-  const body = childNamed(childNamed(parseXml(xml), 'Body')!, operation)!;
+  const body = childNamed(childNamed(scanXmlTree(xml), 'Body')!, operation)!;
   const problem = validateElement(schema.model, body, operation, { structureOnlyUnder: new Set(['returnedTags']) });
   if (problem) {
     throw new AppError('E_INPUT_INVALID', `AXL ${operation} arguments do not match schema ${schema.version}: ${problem}`, {
