@@ -1,8 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxlSchemas } from './axl-schemas.ts';
-import { parseSoapAnswer } from '../soap/soap-response.ts';
-import { shapeAxlReturn } from './axl-answer-shape.ts';
+import { parseSoapAnswer, SoapAnswerReader } from '../soap/soap-response.ts';
+import { axlAnswerBuilder, listReturn, shapeAxlReturn } from './axl-answer-shape.ts';
+import { buildDataset } from '../../lab/dataset.ts';
+import { runCrud } from '../../lab/axl/axl-crud.ts';
+import { axlSchema } from '../../lab/axl/axl-schemas.ts';
+import { beginEnvelope, endEnvelope } from '../../lab/axl/soap.ts';
+import { writeValue } from '../../lib/xsd/serialize.ts';
+import { XmlWriter } from '../../lib/xsd/xml-writer.ts';
+import { scanXmlTree } from '../../lib/xsd/xml-scan.ts';
 
 const schemas = new AxlSchemas();
 const env = (ver: string, op: string, inner: string): string => `<?xml version='1.0' encoding='utf-8'?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:${op}Response xmlns:ns="http://www.cisco.com/AXL/API/${ver}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><return>${inner}</return></ns:${op}Response></soapenv:Body></soapenv:Envelope>`;
@@ -46,3 +53,56 @@ test('an element the schema does not declare is kept as it came (lenient reading
   assert.equal(g.phone.futureField, 'x');
   assert.equal(g.phone.emccCallingSearchSpaceName, '');
 });
+
+/**
+ * Issue 20: answers are shaped while they are read (axlAnswerBuilder) instead of parsed, then
+ * copied by shapeAxlReturn. The two must give the same JSON, key order included, whatever the
+ * answer and however it is cut into pieces.
+ */
+function readShaped(ver: string, op: string, doc: string, cuts: number[]): unknown {
+  const r = new SoapAnswerReader('cm', axlAnswerBuilder(schemas.get(ver).model, op));
+  let at = 0;
+  for (const c of [...cuts, doc.length]) { r.write(Buffer.from(doc.slice(at, c))); at = c; }
+  const a = r.end();
+  if (!a.ok) return { fault: a.fault };
+  return a.value.return !== undefined ? listReturn(op, a.value.return) : a.value;
+}
+function readThenShaped(ver: string, op: string, doc: string): unknown {
+  const a = parseSoapAnswer(doc, 'cm');
+  if (!a.ok) return { fault: a.fault };
+  return a.value.return !== undefined ? shapeAxlReturn(schemas.get(ver).model, op, a.value.return) : a.value;
+}
+function assertSameShape(ver: string, op: string, doc: string): void {
+  const want = JSON.stringify(readThenShaped(ver, op, doc));
+  for (const cuts of [[], [Math.floor(doc.length / 3), Math.floor((2 * doc.length) / 3)], Array.from({ length: 40 }, (_, i) => Math.floor((doc.length * (i + 1)) / 41))]) {
+    assert.equal(JSON.stringify(readShaped(ver, op, doc, cuts)), want, `${op} cut at ${cuts.length} places`);
+  }
+}
+
+/** An answer as the lab writes it (the same code path as `aibridge lab`). */
+function labAnswer(ver: '11.5' | '14.0', data: ReturnType<typeof buildDataset>, op: string, request: string): string {
+  const schema = axlSchema(ver);
+  const v = runCrud(schema, data, op, scanXmlTree(request))!.value;
+  const w = beginEnvelope(new XmlWriter());
+  writeValue(schema.model, w, { name: `ns:${op}Response`, value: { return: v }, type: schema.model.elementType(`${op}Response`)!, extraAttrs: { 'xmlns:ns': schema.namespace } });
+  return endEnvelope(w);
+}
+
+for (const ver of ['11.5', '14.0'] as const) {
+  test(`AXL ${ver}: an answer shaped while read equals the answer read, then shaped (every field of getPhone, lists, SQL, faults, unknown elements)`, () => {
+    const data = buildDataset({ seed: 3, phones: 40, version: ver, cucmNodes: ['cm'], credentials: { username: 'admin', password: 'x', phoneUser: 'p', phonePassword: 'x' } });
+    const phones = (runCrud(axlSchema(ver), data, 'listPhone', scanXmlTree('<listPhone><searchCriteria><name>%</name></searchCriteria><returnedTags><name/></returnedTags></listPhone>'))!.value as { phone: Array<{ name: string }> }).phone;
+    assert.ok(phones.length >= 10);
+    for (const p of phones.slice(0, 5)) assertSameShape(ver, 'getPhone', labAnswer(ver, data, 'getPhone', `<getPhone><name>${p.name}</name></getPhone>`));
+    assertSameShape(ver, 'listPhone', labAnswer(ver, data, 'listPhone', '<listPhone><searchCriteria><name>%</name></searchCriteria><returnedTags><name/><description/><model/><lines><line><index/><dirn><pattern/></dirn></line></lines></returnedTags></listPhone>'));
+    assertSameShape(ver, 'listPhone', labAnswer(ver, data, 'listPhone', '<listPhone><searchCriteria><name>NOMATCH%</name></searchCriteria><returnedTags><name/></returnedTags></listPhone>'));
+    const inner = [
+      '<row><name>SEP1</name><description>a &amp; b</description></row>', '<row><name>SEP1</name></row><row><name>SEP2</name><x/></row>', '',
+      '<phone uuid="{1}"><name>SEP1</name><name>again</name><futureField><a>1</a><a>2</a></futureField><lines><line><index>1</index></line></lines></phone>',
+      '<user uuid="{00000000-0000-0000-0000-000000000001}"><userid>a</userid><associatedDevices><device>SEP1</device></associatedDevices></user>',
+      '<phone><mediaResourceListName xsi:nil="true"/><devicePoolName uuid="{2}" xsi:type="x">DP</devicePoolName></phone>',
+    ];
+    for (const op of ['executeSQLQuery', 'listPhone', 'getPhone', 'getUser']) for (const i of inner) assertSameShape(ver, op, env(ver, op, i));
+    assertSameShape(ver, 'getPhone', `<?xml version='1.0' encoding='utf-8'?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>Item not valid</faultstring><detail><axlError><axlcode>5007</axlcode><axlmessage>Item not valid</axlmessage><request>getPhone</request></axlError></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>`);
+  });
+}

@@ -8,6 +8,8 @@
  */
 import type { ComplexType, Particle, SchemaModel, TypeDef } from '../../lib/xsd/schema-model.ts';
 import type { XObject, XValue } from '../../lib/xsd/xvalue.ts';
+import { isDataAttr } from '../../lib/xsd/xml-scan.ts';
+import type { ScannedXml, XmlBuilder } from '../../lib/xsd/xml-scan.ts';
 
 interface Child { type: () => TypeDef; many: boolean }
 
@@ -57,10 +59,20 @@ export function shapeByType(model: SchemaModel, t: TypeDef | undefined, value: X
 export function shapeAxlReturn(model: SchemaModel, operation: string, ret: XValue): XValue {
   const resp = model.elementType(`${operation}Response`);
   const retType = resp && resp.kind === 'complex' ? children(model, resp).get('return')?.type() : undefined;
-  const shaped = shapeByType(model, retType, ret);
+  return listReturn(operation, shapeByType(model, retType, ret));
+}
+
+/**
+ * A `<return>` already shaped while it was read (axlAnswerBuilder): the list normalisation of
+ * shapeAxlReturn. executeSQLQuery rows are xsd:any, and a list with no match is an empty
+ * <return/>: keep both as arrays/objects.
+ */
+export function listReturn(operation: string, shaped: XValue): XValue {
   if (operation !== 'executeSQLQuery' && !operation.startsWith('list')) return shaped;
-  // executeSQLQuery rows are xsd:any, and a list with no match is an empty <return/>: keep both as arrays/objects.
   if (typeof shaped !== 'object' || shaped === null || Array.isArray(shaped)) return {};
+  let arrays = true;
+  for (const k in shaped) if (!Array.isArray(shaped[k])) { arrays = false; break; }
+  if (arrays) return shaped;
   const out: XObject = {};
   for (const [k, x] of Object.entries(shaped)) if (x !== undefined) out[k] = Array.isArray(x) ? x : [x];
   return out;
@@ -69,4 +81,73 @@ export function shapeAxlReturn(model: SchemaModel, operation: string, ret: XValu
 /** An answer without <return> (listChangeResponse), shaped by the response type itself. */
 export function shapeAxlResponse(model: SchemaModel, operation: string, content: XValue): XValue {
   return shapeByType(model, model.elementType(`${operation}Response`), content);
+}
+
+/** Where an element is in a SOAP answer, for axlAnswerBuilder. */
+const ENVELOPE = 1, BODY = 2, OTHER = 0;
+
+/** Builder state of one open element (scratch, reused by depth like xml-scan's own builder). */
+interface ShapeNode {
+  name: string; obj: XObject | undefined; kids: boolean; text: string;
+  /** The children its schema type declares; undefined: nothing below is shaped (unknown or simple type). */
+  declared: Map<string, Child> | undefined;
+  /** Declared repeatable in its parent's type: always an array there. */
+  many: boolean;
+  place: number;
+  /** Body only: its first element (the answer) was seen. */
+  answered: boolean;
+}
+
+function valueOf(n: ShapeNode): XValue {
+  if (!n.obj) return n.text;
+  if (!n.kids) n.obj['#text'] = n.text;
+  return n.obj;
+}
+
+/**
+ * The SOAP answer to `operation` in the plain-object form of lib/xsd/xml-scan (same attributes,
+ * text and order), shaped by the schema while it is read (issue 20: one pass, no copy of every
+ * row): below the Body's first element, an element its parent's type declares repeatable is an
+ * array even with one item, exactly as shapeByType would make it, and an element the schema does
+ * not declare keeps its content as it came. A Fault is not shaped. Unlike shapeByType there is no
+ * depth limit (there is no recursion; the scanner refuses documents nested deeper than 100).
+ */
+export function axlAnswerBuilder(model: SchemaModel, operation: string): XmlBuilder<ShapeNode, ScannedXml> {
+  let answerType: Map<string, Child> | undefined | null = null;
+  const declaredOf = (t: TypeDef | undefined): Map<string, Child> | undefined => (t && t.kind === 'complex' ? children(model, t) : undefined);
+  return {
+    start(name, _ns, attrs, spare, parent) {
+      let obj: XObject | undefined;
+      if (attrs) for (const [local, ns, v] of attrs) if (isDataAttr(local, ns)) (obj ??= {})[`@${local}`] = v;
+      let declared: Map<string, Child> | undefined;
+      let many = false;
+      let place = OTHER;
+      if (!parent) place = name === 'Envelope' ? ENVELOPE : OTHER;
+      else if (parent.place === ENVELOPE && name === 'Body') place = BODY;
+      else if (parent.place === BODY && !parent.answered) {
+        parent.answered = true;
+        if (name !== 'Fault') declared = answerType === null ? (answerType = declaredOf(model.elementType(`${operation}Response`))) : answerType;
+      } else if (parent.declared) {
+        const c = parent.declared.get(name);
+        if (c) { declared = declaredOf(c.type()); many = c.many; }
+      }
+      const n = spare ?? ({} as ShapeNode);
+      n.name = name; n.obj = obj; n.kids = false; n.text = ''; n.declared = declared; n.many = many; n.place = place; n.answered = false;
+      return n;
+    },
+    text(node, text) { node.text += text; },
+    child(parent, node) {
+      const obj = (parent.obj ??= {});
+      parent.kids = true;
+      const value = valueOf(node);
+      const prev = obj[node.name];
+      if (node.many) {
+        if (prev === undefined) obj[node.name] = [value];
+        else (prev as XValue[]).push(value);
+      } else if (prev === undefined) obj[node.name] = value;
+      else if (Array.isArray(prev)) prev.push(value);
+      else obj[node.name] = [prev, value];
+    },
+    root(node) { return { name: node.name, value: valueOf(node) }; },
+  };
 }

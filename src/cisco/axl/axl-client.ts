@@ -7,7 +7,7 @@
 import { AppError } from '../../lib/errors.ts';
 import { xObj, xText } from '../../lib/xsd/xvalue.ts';
 import type { XObject, XValue } from '../../lib/xsd/xvalue.ts';
-import { shapeAxlResponse, shapeAxlReturn } from './axl-answer-shape.ts';
+import { axlAnswerBuilder, listReturn, shapeAxlResponse, shapeAxlReturn } from './axl-answer-shape.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { createHash } from 'node:crypto';
@@ -16,6 +16,7 @@ import { KeepAlivePool } from '../keep-alive.ts';
 import type { OutboundResponse } from '../https-request.ts';
 import { parseSoapAnswer, snippet, SoapAnswerReader } from '../soap/soap-response.ts';
 import type { SoapAnswer, SoapFault } from '../soap/soap-response.ts';
+import type { ScannedXml, XmlBuilder } from '../../lib/xsd/xml-scan.ts';
 import { httpReason, upstreamError } from '../upstream-error.ts';
 import { soapEnvelope } from '../soap/soap-envelope.ts';
 import { AxlSchemas, BUNDLED_AXL_VERSIONS, schemaVersionFor } from './axl-schemas.ts';
@@ -43,13 +44,17 @@ export interface AxlCall {
 }
 export interface AxlResult { version: string; result: XValue; pages?: number; paging?: PagingOutcome }
 
-/** One POST to /axl/ (soapAction undefined: the 1.0 default-version probe). */
-interface AxlPost { node: CiscoNode; login: AxlLogin; soapAction: string | undefined; xml: string; signal?: AbortSignal; readOnly: boolean }
 /**
- * `answer`: an HTTP 200 body, parsed while it arrived (issue 20); `text` is then empty, or the
- * fault's text when the body is a fault. Any other status keeps its body as `text`.
+ * One POST to /axl/ (soapAction undefined: the 1.0 default-version probe). `shape`: the schema and
+ * operation an HTTP 200 answer is shaped by while it is read.
  */
-interface AxlAnswer { res: OutboundResponse; text: string; answer?: SoapAnswer }
+interface AxlPost { node: CiscoNode; login: AxlLogin; soapAction: string | undefined; xml: string; signal?: AbortSignal; readOnly: boolean; shape?: { schema: AxlSchema; operation: string } }
+/**
+ * `answer`: an HTTP 200 body, parsed while it arrived (issue 20), shaped when the post asked for
+ * it (`shaped`); `text` is then empty, or the fault's text when the body is a fault. Any other
+ * status keeps its body as `text`.
+ */
+interface AxlAnswer { res: OutboundResponse; text: string; answer?: SoapAnswer; shaped?: boolean }
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 const MAX_RETRY_AFTER_MS = 30_000;
@@ -154,8 +159,9 @@ export class AxlClient {
     };
     // HTTP 200 answers (often megabytes of rows) are parsed as they arrive, never buffered whole;
     // anything else is kept as text for throttle detection and error messages.
-    let reader: SoapAnswerReader | undefined;
-    const stream = (status: number): SoapAnswerReader | undefined => (reader = status === 200 ? new SoapAnswerReader(node.name) : undefined);
+    let reader: SoapAnswerReader<unknown> | undefined;
+    const builder = p.shape ? axlAnswerBuilder(p.shape.schema.model, p.shape.operation) : undefined;
+    const stream = (status: number): SoapAnswerReader<unknown> | undefined => (reader = status === 200 ? new SoapAnswerReader(node.name, builder as XmlBuilder<unknown, ScannedXml> | undefined) : undefined);
     let res: OutboundResponse;
     try {
       res = await sendOutbound({ ...req, stream });
@@ -167,10 +173,10 @@ export class AxlClient {
       }
       res = await sendOutbound({ ...req, keepAlive: undefined, stream });
     }
-    const done: SoapAnswerReader | undefined = reader;
+    const done: SoapAnswerReader<unknown> | undefined = reader;
     if (!done) return { res, text: res.body.toString('utf8') };
     const answer = done.end();
-    return { res, answer, text: answer.ok ? '' : `${answer.fault.faultstring} ${answer.fault.message ?? ''}` };
+    return { res, answer, shaped: builder !== undefined, text: answer.ok ? '' : `${answer.fault.faultstring} ${answer.fault.message ?? ''}` };
   }
 
   /** The schema version to talk to `node` with (detected once, then cached). */
@@ -219,14 +225,17 @@ export class AxlClient {
   async #callOnce(c: AxlCall): Promise<AxlResult> {
     const schema = await this.schemaFor(c.node, c.login, c.signal);
     const xml = buildAxlRequest(schema, c.operation, c.args);
-    const r = await this.#post({ node: c.node, login: c.login, soapAction: `CUCM:DB ver=${schema.version} ${c.operation}`, xml, readOnly: isReadOperation(c.operation), ...(c.signal ? { signal: c.signal } : {}) });
+    const r = await this.#post({ node: c.node, login: c.login, soapAction: `CUCM:DB ver=${schema.version} ${c.operation}`, xml, readOnly: isReadOperation(c.operation), ...(c.signal ? { signal: c.signal } : {}), shape: { schema, operation: c.operation } });
     this.#checkHttp(c.node, r.res, r.text);
     if (r.res.status !== 200) throw this.#faultError(c.node, c.operation, r);
     const ans = r.answer ?? parseSoapAnswer(r.text, c.node.name);
     if (!ans.ok) throw this.#faultError(c.node, c.operation, r);
     // Answers carry <return>, except a few (listChangeResponse: queueInfo and changes directly).
     const ret = ans.value.return ?? withoutAttributes(ans.value);
-    return { version: schema.version, result: ret !== undefined ? (ans.value.return !== undefined ? shapeAxlReturn(schema.model, c.operation, ret) : shapeAxlResponse(schema.model, c.operation, ret)) : '' };
+    if (ret === undefined) return { version: schema.version, result: '' };
+    // Shaped while it was read (one pass over 50,000 rows, no copy), or shaped now.
+    if (r.answer && r.shaped) return { version: schema.version, result: ans.value.return !== undefined ? listReturn(c.operation, ret) : ret };
+    return { version: schema.version, result: ans.value.return !== undefined ? shapeAxlReturn(schema.model, c.operation, ret) : shapeAxlResponse(schema.model, c.operation, ret) };
   }
 
   #checkHttp(node: CiscoNode, res: OutboundResponse, text: string): void {

@@ -5,7 +5,7 @@
 import { xObj, xText } from '../../lib/xsd/xvalue.ts';
 import type { XObject, XValue } from '../../lib/xsd/xvalue.ts';
 import { scanXml, XmlScanner, XVALUE_BUILDER } from '../../lib/xsd/xml-scan.ts';
-import type { ScannedXml } from '../../lib/xsd/xml-scan.ts';
+import type { ScannedXml, XmlBuilder } from '../../lib/xsd/xml-scan.ts';
 import { upstreamError } from '../upstream-error.ts';
 import type { AppError } from '../../lib/errors.ts';
 
@@ -59,13 +59,17 @@ export function parseSoapAnswer(xml: string, node: string): SoapAnswer {
  */
 const PIECE_BYTES = 256 << 10;
 
-export class SoapAnswerReader {
+export class SoapAnswerReader<N = unknown> {
   #node: string;
   #utf8 = new TextDecoder('utf-8');
-  #scan = new XmlScanner(XVALUE_BUILDER);
+  #scan: XmlScanner<N, ScannedXml>;
   #error: unknown;
 
-  constructor(node: string) { this.#node = node; }
+  /** `builder`: one that builds the same plain-object form (e.g. shaped by a schema while it reads). */
+  constructor(node: string, builder?: XmlBuilder<N, ScannedXml>) {
+    this.#node = node;
+    this.#scan = new XmlScanner(builder ?? (XVALUE_BUILDER as unknown as XmlBuilder<N, ScannedXml>));
+  }
 
   /** Socket pieces (often 16 KiB) gathered to PIECE_BYTES before they are decoded and scanned: fewer, larger steps. */
   #pending: Uint8Array[] = [];

@@ -24,6 +24,8 @@ export class XmlScanError extends Error {
 
 const MAX_DEPTH = 100;
 const MAX_ATTRS = 256;
+/** Element names remembered per depth (a row's fields; a list answer asks for at most a few dozen). */
+const NAMES_PER_DEPTH = 32;
 const NAME = /[A-Za-z_][A-Za-z0-9_.:-]*/y;
 const ATTR = /\s+([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
 const TAG_END = /\s*(\/?)>/y;
@@ -49,9 +51,10 @@ export interface XmlBuilder<N, R> {
   /**
    * `spare`: the node last used at this depth, already handed to its parent; a builder whose
    * nodes are only scratch state (not the values it builds) may reset and return it, so a
-   * 50,000-row answer does not allocate a node per element.
+   * 50,000-row answer does not allocate a node per element. `parent`: the open element this one
+   * is inside (undefined for the root), e.g. for a builder that shapes values by a schema.
    */
-  start(name: string, ns: string, attrs: ScannedAttr[] | undefined, spare: N | undefined): N;
+  start(name: string, ns: string, attrs: ScannedAttr[] | undefined, spare: N | undefined, parent: N | undefined): N;
   text(node: N, text: string): void;
   child(parent: N, node: N): void;
   root(node: N): R;
@@ -69,6 +72,9 @@ export class XmlScanner<N, R> {
   /** Frames by depth; the first #depth are open, the rest are kept for reuse. */
   #frames: Array<Frame<N>> = [];
   #depth = 0;
+  /** By depth: element names read there (#startTag), at most NAMES_PER_DEPTH. */
+  #names: NameAt[][] = [];
+  #evict = 0;
   /** The node of a self-closing element, reused likewise. */
   #leaf: N | undefined;
   #buf = '';
@@ -110,8 +116,11 @@ export class XmlScanner<N, R> {
       this.#started = true;
       if (xml.charCodeAt(0) === 0xfeff) i = 1;
     }
+    // The "<" that ends the text after a tag, found when the tag was checked for completeness.
+    let knownLt = -1;
     while (i < xml.length) {
-      const lt = xml.indexOf('<', i);
+      const lt = knownLt >= i ? knownLt : xml.indexOf('<', i);
+      knownLt = -1;
       if (lt !== i) {
         if (lt < 0 && !final) break; // the text may go on in the next piece
         const text = xml.slice(i, lt < 0 ? xml.length : lt);
@@ -122,8 +131,12 @@ export class XmlScanner<N, R> {
         i = lt;
       }
       const next = xml.charCodeAt(i + 1);
-      // A tag cannot contain "<" (attribute values exclude it): complete once the next "<" is here.
-      if (!final && (next !== 33 /* ! */ && next !== 63 /* ? */) && xml.indexOf('<', i + 1) < 0) break;
+      // A tag cannot contain "<" (attribute values exclude it): complete once the next "<" is here,
+      // and that "<" is where the text after it ends.
+      if (next !== 33 /* ! */ && next !== 63 /* ? */) {
+        knownLt = xml.indexOf('<', i + 1);
+        if (knownLt < 0 && !final) break;
+      }
       if (next === 47 /* / */) {
         const depth = this.#depth;
         const top = depth > 0 ? frames[depth - 1]! : undefined;
@@ -165,11 +178,27 @@ export class XmlScanner<N, R> {
   /** Read the start tag at `i`; the position after it. */
   #startTag(xml: string, i: number, base: number): number {
     const frames = this.#frames;
-    NAME.lastIndex = i + 1;
-    const m = NAME.exec(xml);
-    if (!m) throw new XmlScanError(`malformed tag near character ${base + i}`);
-    const qname = m[0];
-    let pos = NAME.lastIndex;
+    const depth = this.#depth;
+    // Rows repeat their element names: the names already read at this depth are tried first, and
+    // with them their split and namespace, when the scope they were resolved in is the scope here.
+    const known = (this.#names[depth] ??= []);
+    let last: NameAt | undefined;
+    for (let k = 0; k < known.length; k++) {
+      const n = known[k]!;
+      if (xml.startsWith(n.qname, i + 1) && !isNameChar(xml.charCodeAt(i + 1 + n.qname.length))) { last = n; break; }
+    }
+    let qname: string;
+    let pos: number;
+    if (last !== undefined) {
+      qname = last.qname;
+      pos = i + 1 + qname.length;
+    } else {
+      NAME.lastIndex = i + 1;
+      const m = NAME.exec(xml);
+      if (!m) throw new XmlScanError(`malformed tag near character ${base + i}`);
+      qname = m[0];
+      pos = NAME.lastIndex;
+    }
     let raw: Array<[string, string]> | undefined;
     for (let c = xml.charCodeAt(pos); c === 32 || c === 9 || c === 10 || c === 13; c = xml.charCodeAt(pos)) {
       ATTR.lastIndex = pos;
@@ -179,11 +208,16 @@ export class XmlScanner<N, R> {
       pos = ATTR.lastIndex;
       if (raw.length > MAX_ATTRS) throw new XmlScanError(`more than ${MAX_ATTRS} attributes on one element`);
     }
-    TAG_END.lastIndex = pos;
-    const te = TAG_END.exec(xml);
-    if (!te) throw new XmlScanError(`malformed start tag near character ${base + i}`);
-    const after = TAG_END.lastIndex;
-    const depth = this.#depth;
+    let after: number;
+    let selfClosing: boolean;
+    const c = xml.charCodeAt(pos);
+    if (c === 62 /* > */) { after = pos + 1; selfClosing = false; } else if (c === 47 /* / */ && xml.charCodeAt(pos + 1) === 62) { after = pos + 2; selfClosing = true; } else {
+      TAG_END.lastIndex = pos;
+      const te = TAG_END.exec(xml);
+      if (!te) throw new XmlScanError(`malformed start tag near character ${base + i}`);
+      after = TAG_END.lastIndex;
+      selfClosing = te[1] === '/';
+    }
     let scope = depth > 0 ? frames[depth - 1]!.scope : BASE_SCOPE;
     let attrs: ScannedAttr[] | undefined;
     if (raw) {
@@ -203,24 +237,44 @@ export class XmlScanner<N, R> {
         (attrs ??= []).push([local, prefix === '' ? '' : scope.get(prefix)!, v]);
       }
     }
-    const [prefix, name] = split(qname);
-    if (name === '__proto__') throw new XmlScanError('forbidden element name "__proto__"');
-    const ns = scope.get(prefix);
-    if (prefix !== '' && ns === undefined) throw new XmlScanError(`unbound prefix "${prefix}"`);
-    if (te[1] === '/') {
-      const node = this.#b.start(name, ns ?? '', attrs, this.#leaf);
+    let name: string;
+    let ns: string;
+    if (last !== undefined && last.scope === scope) {
+      name = last.local;
+      ns = last.ns;
+    } else {
+      const [prefix, local] = split(qname);
+      if (local === '__proto__') throw new XmlScanError('forbidden element name "__proto__"');
+      const uri = scope.get(prefix);
+      if (prefix !== '' && uri === undefined) throw new XmlScanError(`unbound prefix "${prefix}"`);
+      name = local;
+      ns = uri ?? '';
+      if (last) { last.local = name; last.ns = ns; last.scope = scope; } else if (known.length < NAMES_PER_DEPTH) known.push({ qname, local: name, ns, scope });
+      else known[(this.#evict++) % NAMES_PER_DEPTH] = { qname, local: name, ns, scope };
+    }
+    const parent = depth > 0 ? frames[depth - 1]!.node : undefined;
+    if (selfClosing) {
+      const node = this.#b.start(name, ns, attrs, this.#leaf, parent);
       this.#leaf = node;
       this.#close(node);
       return after;
     }
     if (depth >= MAX_DEPTH) throw new XmlScanError(`elements nested deeper than ${MAX_DEPTH}`);
     const f = frames[depth];
-    if (f) { f.qname = qname; f.scope = scope; f.node = this.#b.start(name, ns ?? '', attrs, f.node); }
-    else frames[depth] = { qname, scope, node: this.#b.start(name, ns ?? '', attrs, undefined) };
+    if (f) { f.qname = qname; f.scope = scope; f.node = this.#b.start(name, ns, attrs, f.node, parent); }
+    else frames[depth] = { qname, scope, node: this.#b.start(name, ns, attrs, undefined, parent) };
     this.#depth = depth + 1;
     return after;
   }
 }
+
+/** [A-Za-z0-9_.:-]: a character that continues an element name (NAME). */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 46 || c === 45;
+}
+
+/** The element name last read at one depth: its split and namespace, and the scope that namespace came from. */
+interface NameAt { qname: string; local: string; ns: string; scope: Map<string, string> }
 
 const BASE_SCOPE = new Map<string, string>([['xml', XML_NS]]);
 
@@ -232,7 +286,7 @@ const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
  * xsi:nil / xsi:type are not data. Only in the XSI namespace: a plain `type` attribute is data
  * (listChange answers `<change type="phone" uuid="…">`).
  */
-function isDataAttr(local: string, ns: string): boolean {
+export function isDataAttr(local: string, ns: string): boolean {
   return ns !== XSI || (local !== 'nil' && local !== 'type');
 }
 
