@@ -3,7 +3,7 @@
  * named and anonymous complex/simple types, sequence/choice/all/any particles, extension,
  * simpleContent, enumerations, patterns, lengths, numeric bounds and unions. Types compile lazily.
  */
-import { scanXmlTree } from './xml-scan.ts';
+import { scanXmlTree, XmlScanner } from './xml-scan.ts';
 import type { XmlElement } from './xml-tree.ts';
 
 const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
@@ -82,35 +82,79 @@ function compilePattern(src: string): RegExp | undefined {
   }
 }
 
+/** Where one top-level definition lies in the schema text. */
+interface Span { start: number; end: number }
+
+/** Index builder state of one element: its depth, and for a top-level definition its kind, name and start. */
+interface IndexNode { depth: number; kind: 'element' | 'complexType' | 'simpleType' | undefined; name: string | undefined; start: number }
+
 export class SchemaModel {
   readonly targetNamespace: string;
-  #elements = new Map<string, XmlElement>();
-  #complex = new Map<string, XmlElement>();
-  #simple = new Map<string, XmlElement>();
+  /**
+   * The schema text and where each top-level definition is in it (issue 20: the element tree of
+   * the 3.7 MB AXLSoap.xsd held ~50 MiB; a definition is parsed when a type first needs it).
+   */
+  #text: string;
+  /** The root's start tag (its namespace declarations apply to every definition) and end tag. */
+  #rootOpen = '';
+  #rootClose = '';
+  #spans = { element: new Map<string, Span>(), complexType: new Map<string, Span>(), simpleType: new Map<string, Span>() };
+  #parsed = { element: new Map<string, XmlElement>(), complexType: new Map<string, XmlElement>(), simpleType: new Map<string, XmlElement>() };
   #compiled = new Map<string, TypeDef>();
 
   constructor(xsdText: string) {
-    // The strict scanner, not fast-xml-parser: the 3.7 MB AXLSoap.xsd parses several times faster
-    // and with a fraction of the peak memory (issue 20: +100 MiB resident at the first AXL call).
-    const root = scanXmlTree(xsdText);
-    this.targetNamespace = root.attrs.targetNamespace ?? '';
-    for (const c of root.children) {
-      if (c.ns !== XSD_NS) continue;
-      const name = c.attrs.name;
-      if (!name) continue;
-      if (c.name === 'element') this.#elements.set(name, c);
-      else if (c.name === 'complexType') this.#complex.set(name, c);
-      else if (c.name === 'simpleType') this.#simple.set(name, c);
-    }
+    // One strict pass over the whole document (xml-scan: the same rules as before), keeping only
+    // where each top-level definition starts and ends.
+    this.#text = xsdText;
+    let targetNamespace = '';
+    const spans = this.#spans;
+    const scanner: XmlScanner<IndexNode, void> = new XmlScanner<IndexNode, void>({
+      start: (name, ns, attrs, spare, parent) => {
+        const depth = parent ? parent.depth + 1 : 0;
+        const attr = (a: string): string | undefined => attrs?.find(([local, uri]) => local === a && uri === '')?.[2];
+        if (depth === 0) {
+          targetNamespace = attr('targetNamespace') ?? '';
+          const open = xsdText.slice(scanner.tagStart, scanner.tagEnd);
+          this.#rootOpen = open.endsWith('/>') ? `${open.slice(0, -2)}>` : open;
+          this.#rootClose = `</${/^<([^\s/>]+)/.exec(open)![1]}>`;
+        }
+        const kind = depth === 1 && ns === XSD_NS && (name === 'element' || name === 'complexType' || name === 'simpleType') ? name : undefined;
+        const n = spare ?? ({} as IndexNode);
+        n.depth = depth; n.kind = kind; n.name = kind ? attr('name') : undefined; n.start = scanner.tagStart;
+        return n;
+      },
+      text: () => undefined,
+      child: (_parent, node) => { if (node.kind && node.name) spans[node.kind].set(node.name, { start: node.start, end: scanner.tagEnd }); },
+      root: () => undefined,
+    });
+    scanner.write(xsdText);
+    scanner.end();
+    this.targetNamespace = targetNamespace;
+  }
+
+  /** A top-level definition, parsed on first use (with the root's namespace declarations in scope). */
+  #definition(kind: 'element' | 'complexType' | 'simpleType', name: string): XmlElement | undefined {
+    const hit = this.#parsed[kind].get(name);
+    if (hit) return hit;
+    const span = this.#spans[kind].get(name);
+    if (!span) return undefined;
+    const el = scanXmlTree(`${this.#rootOpen}${this.#text.slice(span.start, span.end)}${this.#rootClose}`).children[0]!;
+    this.#parsed[kind].set(name, el);
+    return el;
+  }
+
+  /** The parsed top-level `kind` definition named `name` (tests compare it with a whole-document parse). */
+  definition(kind: 'element' | 'complexType' | 'simpleType', name: string): XmlElement | undefined {
+    return this.#definition(kind, name);
   }
 
   hasElement(name: string): boolean {
-    return this.#elements.has(name);
+    return this.#spans.element.has(name);
   }
 
   /** Type of a global element (e.g. `getPhone` → GetPhoneReq). */
   elementType(name: string): TypeDef | undefined {
-    const el = this.#elements.get(name);
+    const el = this.#definition('element', name);
     if (!el) return undefined;
     return this.#typeOfDecl(el, name);
   }
@@ -119,14 +163,14 @@ export class SchemaModel {
   namedType(name: string): TypeDef | undefined {
     const hit = this.#compiled.get(name);
     if (hit) return hit;
-    const c = this.#complex.get(name);
+    const c = this.#definition('complexType', name);
     if (c) {
       const t: ComplexType = { kind: 'complex', name, attributes: [], isMixed: false };
       this.#compiled.set(name, t); // set first: types may be recursive
       this.#fillComplex(t, c);
       return t;
     }
-    const s = this.#simple.get(name);
+    const s = this.#definition('simpleType', name);
     if (s) {
       const t = this.#compileSimple(s);
       this.#compiled.set(name, t);
@@ -205,7 +249,7 @@ export class SchemaModel {
     const max = occurs(el, 'maxOccurs', 1);
     if (el.name === 'element') {
       const decl: ElementDecl = { kind: 'element', name: el.attrs.name ?? '', min, max, nillable: el.attrs.nillable === 'true' };
-      if (el.attrs.ref) { decl.name = localRef(el.attrs.ref)[1]; const g = this.#elements.get(decl.name); if (g) decl.inline = g; }
+      if (el.attrs.ref) { decl.name = localRef(el.attrs.ref)[1]; const g = this.#definition('element', decl.name); if (g) decl.inline = g; }
       else if (el.attrs.type) decl.typeRef = el.attrs.type;
       else decl.inline = el;
       return decl;

@@ -83,6 +83,14 @@ export class XmlScanner<N, R> {
   #started = false;
   #result: { value: R } | undefined;
 
+  /**
+   * Where the tag a builder call is about (a start tag for `start`, the end tag — or the
+   * self-closing tag — for `child`/`root`) begins and ends, in characters from the document's
+   * start: lets a builder note where an element lies without keeping it (e.g. an index of an XSD).
+   */
+  tagStart = 0;
+  tagEnd = 0;
+
   constructor(builder: XmlBuilder<N, R>) { this.#b = builder; }
 
   write(piece: string): void {
@@ -144,7 +152,9 @@ export class XmlScanner<N, R> {
         if (!top || !xml.startsWith(top.qname, i + 2)) throw new XmlScanError(`mismatched end tag near character ${base + i}`);
         const e = xml.charCodeAt(end) === 62 /* > */ ? end : xml.indexOf('>', end);
         if (e < 0 || (e !== end && xml.slice(end, e).trim() !== '')) throw new XmlScanError(`malformed end tag near character ${base + i}`);
+        this.tagStart = base + i;
         i = e + 1;
+        this.tagEnd = base + i;
         this.#depth--;
         this.#close(top.node);
       } else if (next === 63 /* ? */) {
@@ -253,6 +263,8 @@ export class XmlScanner<N, R> {
       else known[(this.#evict++) % NAMES_PER_DEPTH] = { qname, local: name, ns, scope };
     }
     const parent = depth > 0 ? frames[depth - 1]!.node : undefined;
+    this.tagStart = base + i;
+    this.tagEnd = base + after;
     if (selfClosing) {
       const node = this.#b.start(name, ns, attrs, this.#leaf, parent);
       this.#leaf = node;
