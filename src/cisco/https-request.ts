@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect as netConnect } from 'node:net';
-import type { Socket } from 'node:net';
+import type { OnReadOpts, Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
@@ -90,18 +90,20 @@ function namesPeer(name: string): (host: string, cert: PeerCertificate) => Error
   };
 }
 
-export function open(req: Pick<OutboundRequest, 'tls' | 'host' | 'port' | 'spkiPin' | 'nodeName' | 'peerName'>): Promise<Socket> {
+export function open(req: Pick<OutboundRequest, 'tls' | 'host' | 'port' | 'spkiPin' | 'nodeName' | 'peerName'> & { onread?: OnReadOpts }): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const { tls, host, port } = req;
+    // onread: every read lands in one reused buffer (net and tls both take it; @types/node lists it for net only).
+    const onread = req.onread ? { onread: req.onread } : {};
     if (!tls) {
-      const s = netConnect({ host, port });
+      const s = netConnect({ host, port, ...onread });
       s.once('connect', () => { s.off('error', reject); resolve(s); });
       s.once('error', reject);
       return;
     }
     const s = tlsConnect({
       host, port, ...(isIP(host) === 0 ? { servername: host } : {}), rejectUnauthorized: tls.verify,
-      ...(tls.ca ? { ca: tls.ca } : {}), ALPNProtocols: ['http/1.1'], ...(req.peerName ? { checkServerIdentity: namesPeer(req.peerName) } : {}),
+      ...(tls.ca ? { ca: tls.ca } : {}), ALPNProtocols: ['http/1.1'], ...(req.peerName ? { checkServerIdentity: namesPeer(req.peerName) } : {}), ...onread,
     });
     s.once('secureConnect', () => {
       s.off('error', reject);

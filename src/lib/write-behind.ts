@@ -1,43 +1,86 @@
 /**
- * @module Write-behind to an open file: buffers handed to `write` are queued and written in
- * batches (one writev each) while the caller goes on reading its source, so a download's network
- * reads and disk writes overlap instead of taking turns chunk by chunk. Memory is bounded: `write`
- * waits once more than `highWaterBytes` are queued behind the batch being written (so at most
- * about twice that is held). The first write error is kept and thrown by the next `write` or by
- * `flush`; nothing is written after it.
+ * @module Write-behind to an open file from a fixed pool of buffers: `write` copies the bytes into
+ * the buffer being filled (so the caller may reuse its own, e.g. a socket's read buffer), and every
+ * full buffer is written (one writev for all that are waiting) while the caller goes on reading
+ * its source. Memory is the pool, however many bytes pass: `write` returns false once no free
+ * buffer is left, and `onRoom` says when one is back. The first write error is kept and thrown by
+ * the next `write` or by `flush`; nothing is written after it.
  */
 import type { FileHandle } from 'node:fs/promises';
 
+export interface WriteBehindOptions {
+  /** Size of each buffer (default 1 MiB): the size of most writes. */
+  bufferBytes?: number;
+  /** Buffers in the pool (default 4). */
+  buffers?: number;
+  /** Called when a buffer became free after `write` returned false. */
+  onRoom?: () => void;
+  /** Called after each buffer is handed to the disk, with the bytes handed over so far. */
+  onHandedOver?: (bytes: number) => void;
+  /**
+   * Start an fdatasync (not waited for) each time this many more bytes were written, so the disk
+   * works while the source still sends and the caller's final fsync finds little left to do.
+   */
+  syncEveryBytes?: number;
+}
+
 export class WriteBehind {
   readonly #fh: FileHandle;
-  readonly #high: number;
-  #queue: Buffer[] = [];
-  #queued = 0;
+  readonly #size: number;
+  readonly #poolSize: number;
+  readonly #onRoom: (() => void) | undefined;
+  readonly #onHandedOver: ((bytes: number) => void) | undefined;
+  readonly #syncEvery: number;
+  #unsynced = 0;
+  #syncing: Promise<void> | undefined;
+  #free: Buffer[] = [];
+  #allocated = 0;
+  #current: Buffer | undefined;
+  #used = 0;
+  #waiting: Array<{ buf: Buffer; n: number }> = [];
   #inflight: Promise<void> | undefined;
+  #handedOver = 0;
+  #full = false;
   #error: unknown;
   #failed = false;
 
-  constructor(fh: FileHandle, highWaterBytes = 4 * 1024 * 1024) {
+  constructor(fh: FileHandle, o: WriteBehindOptions = {}) {
     this.#fh = fh;
-    this.#high = highWaterBytes;
+    this.#size = o.bufferBytes ?? 1024 * 1024;
+    this.#poolSize = o.buffers ?? 4;
+    this.#onRoom = o.onRoom;
+    this.#onHandedOver = o.onHandedOver;
+    this.#syncEvery = o.syncEveryBytes ?? Infinity;
   }
 
-  /** Queue `data` (kept by reference: the caller must not reuse it); waits while the queue is full. */
-  async write(data: Buffer): Promise<void> {
+  /**
+   * Copy `data` in. Returns false when no buffer is free: stop feeding until `onRoom`. Bytes
+   * given after that are still taken (into the buffer being filled, then a spare that leaves the
+   * pool once written), so a source that cannot stop at once (a socket's last reads) loses nothing.
+   */
+  write(data: Buffer): boolean {
     this.#throwIfFailed();
-    if (data.length === 0) return;
-    this.#queue.push(data);
-    this.#queued += data.length;
-    this.#pump();
-    while (this.#queued >= this.#high && this.#inflight) {
-      await this.#inflight;
-      this.#throwIfFailed();
+    let off = 0;
+    while (off < data.length) {
+      this.#current ??= this.#take();
+      const n = Math.min(this.#size - this.#used, data.length - off);
+      data.copy(this.#current, this.#used, off, off + n);
+      this.#used += n;
+      off += n;
+      if (this.#used === this.#size) this.#handOver();
     }
+    // Full as soon as no buffer is free: the one being filled then takes a source's last reads,
+    // so a spare is made only if those exceed a whole buffer.
+    if (this.#free.length === 0 && this.#allocated >= this.#poolSize) this.#full = true;
+    return !this.#full;
   }
 
-  /** Wait until everything queued is written (the caller then fsyncs and closes). */
+  /** Write the partly filled buffer too and wait until everything is written (the caller then fsyncs and closes). */
   async flush(): Promise<void> {
+    this.#throwIfFailed();
+    if (this.#used > 0) this.#handOver();
     while (this.#inflight) await this.#inflight;
+    await this.#syncing;
     this.#throwIfFailed();
   }
 
@@ -45,15 +88,53 @@ export class WriteBehind {
     if (this.#failed) throw this.#error;
   }
 
+  #take(): Buffer {
+    const b = this.#free.pop();
+    if (b) return b;
+    this.#allocated++;
+    return Buffer.allocUnsafeSlow(this.#size);
+  }
+
+  #handOver(): void {
+    this.#waiting.push({ buf: this.#current!, n: this.#used });
+    this.#handedOver += this.#used;
+    this.#current = undefined;
+    this.#used = 0;
+    // The next buffer is taken now only if one is free, so a full pool is seen before more bytes come.
+    if (this.#free.length > 0) this.#current = this.#free.pop();
+    this.#onHandedOver?.(this.#handedOver);
+    this.#pump();
+  }
+
   #pump(): void {
-    if (this.#inflight || this.#failed || this.#queue.length === 0) return;
-    const batch = this.#queue;
-    this.#queue = [];
-    this.#queued = 0;
-    this.#inflight = writeAll(this.#fh, batch).then(
-      () => { this.#inflight = undefined; this.#pump(); },
-      (err: unknown) => { this.#inflight = undefined; this.#failed = true; this.#error = err; this.#queue = []; this.#queued = 0; },
+    if (this.#inflight || this.#failed || this.#waiting.length === 0) return;
+    const batch = this.#waiting;
+    this.#waiting = [];
+    this.#inflight = writeAll(this.#fh, batch.map((w) => w.buf.subarray(0, w.n))).then(
+      () => {
+        this.#inflight = undefined;
+        this.#unsynced += batch.reduce((n, w) => n + w.n, 0);
+        if (this.#unsynced >= this.#syncEvery && !this.#syncing) {
+          this.#unsynced = 0;
+          this.#syncing = this.#fh.datasync().then(() => { this.#syncing = undefined; }, (err: unknown) => { this.#syncing = undefined; this.#fail(err); });
+        }
+        for (const w of batch) {
+          if (this.#free.length + (this.#current ? 1 : 0) < this.#poolSize) this.#free.push(w.buf);
+          else this.#allocated--;
+        }
+        this.#pump();
+        if (this.#full) { this.#full = false; this.#onRoom?.(); }
+      },
+      (err: unknown) => { this.#inflight = undefined; this.#fail(err); },
     );
+  }
+
+  #fail(err: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#error = err;
+    this.#waiting = [];
+    if (this.#full) { this.#full = false; this.#onRoom?.(); }
   }
 }
 

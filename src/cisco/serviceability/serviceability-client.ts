@@ -5,22 +5,23 @@
  * turned into errors that say what to do.
  */
 import { open as openFile, mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { AppError } from '../../lib/errors.ts';
 import type { XObject } from '../../lib/xsd/xvalue.ts';
 import { tempFileBeside, commitTempFile } from '../../lib/atomic-write.ts';
-import { WriteBehind } from '../../lib/write-behind.ts';
 import { NodeBudget } from '../node-budget.ts';
 import type { CiscoNode } from '../cisco-node.ts';
 import type { TlsPolicy } from '../tls-policy.ts';
 import { sendOutbound } from '../https-request.ts';
 import { streamOutbound } from '../https-stream.ts';
+import type { BodyConsumer } from '../https-stream.ts';
 import { parseSoapAnswer, snippet } from '../soap/soap-response.ts';
-import { scanXml } from '../../lib/xsd/xml-scan.ts';
 import { CONTROL_CENTER_PATH, buildDoControlServices, buildGetServiceStatus, readServiceStatus } from './control-center.ts';
 import type { ControlType, ServiceStatusAnswer } from './control-center.ts';
 import { DIME_GET_FILE_PATH, LOG_COLLECTION_PATH, buildGetOneFile, buildListNodeServiceLogs, buildSelectLogFiles, readNodeServiceLogs, readSelectedFiles } from './log-collection.ts';
 import type { LogFile, LogSelection, NodeServiceLogs } from './log-collection.ts';
-import { MultipartReader, contentTypeParams, multipartBoundary } from './multipart.ts';
+import { contentTypeParams, multipartBoundary } from './multipart.ts';
+import { MultipartFile } from './multipart-file.ts';
 import { PERFMON_PATH } from './perfmon.ts';
 import { CDR_ON_DEMAND_PATH, buildGetFileList, readFileList } from './cdr-on-demand.ts';
 import { httpReason, upstreamError } from '../upstream-error.ts';
@@ -113,25 +114,41 @@ export class ServiceabilityClient {
    */
   async getOneFile(node: CiscoNode, login: Login, filePath: string, opts: DownloadOptions): Promise<DownloadResult> {
     const body = buildGetOneFile(filePath);
-    return streamOutbound({
-      nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
-      method: 'POST', path: DIME_GET_FILE_PATH, body, auth: login, idleTimeoutMs: this.#o.timeoutMs,
-      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://schemas.cisco.com/ast/soap/action/#LogCollectionPort#GetOneFile"' },
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    }, async (res) => {
-      const ctype = String(res.headers['content-type'] ?? '');
-      if (res.statusCode === 401) { res.resume(); throw upstreamError('auth_rejected', `Node "${node.name}" rejected the stored credentials for DIME (HTTP 401)`, { node: node.name, httpStatus: 401, hint: 'the user needs the "Standard Serviceability" role; update with aibridge credentials set' }); }
-      if (!ctype.toLowerCase().startsWith('multipart/')) {
-        const text = await readCapped(res, 256 * 1024);
-        if (RATE_TEXT.test(text) || res.statusCode === 503) throw upstreamError('throttled', `Node "${node.name}" is throttling DIME downloads`, { node: node.name, ...(res.statusCode ? { httpStatus: res.statusCode } : {}), hint: 'wait about 30 s and retry' });
-        if (/^application\/dime/i.test(ctype)) throw upstreamError('unsupported', `Node "${node.name}" answered in the old binary DIME format, which aibridge does not read`, { node: node.name, hint: 'use a CUCM release that answers GetOneFile with SOAP attachments (9.x and later)' });
-        let why = `HTTP ${res.statusCode}`;
-        let fault = false;
-        try { const a = parseSoapAnswer(text, node.name); if (!a.ok) { why = snippet(a.fault.faultstring); fault = true; } } catch { /* not SOAP: keep the status */ }
-        throw upstreamError(fault ? 'soap_fault' : httpReason(res.statusCode ?? 0), `GetOneFile of "${filePath.slice(0, 200)}" failed on node "${node.name}": ${why}`, { node: node.name, ...(res.statusCode ? { httpStatus: res.statusCode } : {}), hint: 'check the path with cucm_log_find; the file may have been rotated away' });
+    // The temp file exists before the request goes out, so the answer can be written as it is read.
+    await mkdir(dirname(opts.dest), { recursive: true, mode: 0o700 });
+    const tmp = tempFileBeside(opts.dest);
+    const fh = await openFile(tmp, 'wx', 0o600);
+    let committed = false;
+    try {
+      const got = await streamOutbound({
+        nodeName: node.name, host: node.host, port: node.httpsPort, tls: this.#o.tls, ...(node.spkiPin ? { spkiPin: node.spkiPin } : {}),
+        method: 'POST', path: DIME_GET_FILE_PATH, body, auth: login, idleTimeoutMs: this.#o.timeoutMs,
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"http://schemas.cisco.com/ast/soap/action/#LogCollectionPort#GetOneFile"' },
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      }, (res, resume) => {
+        const ctype = res.headers['content-type'] ?? '';
+        if (res.statusCode === 401) throw upstreamError('auth_rejected', `Node "${node.name}" rejected the stored credentials for DIME (HTTP 401)`, { node: node.name, httpStatus: 401, hint: 'the user needs the "Standard Serviceability" role; update with aibridge credentials set' });
+        if (ctype.toLowerCase().startsWith('multipart/')) return new MultipartFile({ fh, boundary: multipartBoundary(ctype), start: contentTypeParams(ctype).params.start, maxBytes: opts.maxBytes, nodeName: node.name, resume, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+        return cappedText(256 * 1024, (text) => {
+          if (RATE_TEXT.test(text) || res.statusCode === 503) throw upstreamError('throttled', `Node "${node.name}" is throttling DIME downloads`, { node: node.name, httpStatus: res.statusCode, hint: 'wait about 30 s and retry' });
+          if (/^application\/dime/i.test(ctype)) throw upstreamError('unsupported', `Node "${node.name}" answered in the old binary DIME format, which aibridge does not read`, { node: node.name, hint: 'use a CUCM release that answers GetOneFile with SOAP attachments (9.x and later)' });
+          let why = `HTTP ${res.statusCode}`;
+          let fault = false;
+          try { const a = parseSoapAnswer(text, node.name); if (!a.ok) { why = snippet(a.fault.faultstring); fault = true; } } catch { /* not SOAP: keep the status */ }
+          throw upstreamError(fault ? 'soap_fault' : httpReason(res.statusCode), `GetOneFile of "${filePath.slice(0, 200)}" failed on node "${node.name}": ${why}`, { node: node.name, httpStatus: res.statusCode, hint: 'check the path with cucm_log_find; the file may have been rotated away' });
+        });
+      });
+      await fh.sync();
+      await fh.close();
+      await commitTempFile(tmp, opts.dest);
+      committed = true;
+      return { path: opts.dest, ...got };
+    } finally {
+      if (!committed) {
+        await fh.close().catch(() => undefined);
+        await rm(tmp, { force: true });
       }
-      return await receiveMultipart(res, multipartBoundary(ctype), contentTypeParams(ctype).params.start, { ...opts, nodeName: node.name });
-    });
+    }
   }
 
   // --- PerfMon ---
@@ -155,80 +172,17 @@ export class ServiceabilityClient {
   }
 }
 
-async function readCapped(res: NodeJS.ReadableStream, max: number): Promise<string> {
+/** A consumer for a short non-multipart answer (a fault): at most `max` bytes, then `judge` throws the right error. */
+function cappedText(max: number, judge: (text: string) => never): BodyConsumer<never> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const c of res as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > max) throw upstreamError('answer_too_large', `Answer larger than ${max} bytes where a short SOAP message was expected`, { hint: 'the node answered unexpectedly; check its DIME service' });
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * Read a multipart body: the root part (the `start` Content-ID, else the first part) is the SOAP
- * envelope, buffered up to 1 MiB; the first other part is the file, streamed to disk.
- */
-async function receiveMultipart(res: NodeJS.ReadableStream & { headers?: unknown }, boundary: string, start: string | undefined, opts: DownloadOptions & { nodeName: string }): Promise<DownloadResult> {
-  const reader = new MultipartReader(boundary);
-  await mkdir(dirnameOf(opts.dest), { recursive: true, mode: 0o700 });
-  const tmp = tempFileBeside(opts.dest);
-  const fh = await openFile(tmp, 'wx', 0o600);
-  const sink = new WriteBehind(fh);
-  let role: 'soap' | 'file' | 'skip' = 'skip';
-  let seenParts = 0;
-  let fileParts = 0;
-  let soap = '';
-  let bytes = 0;
-  let contentType = 'application/octet-stream';
-  let committed = false;
-  try {
-    for await (const chunk of res as AsyncIterable<Buffer>) {
-      for (const ev of reader.push(chunk)) {
-        if (ev.type === 'part') {
-          seenParts++;
-          const cid = ev.headers['content-id'];
-          const isRoot = start !== undefined ? cid === start : seenParts === 1;
-          role = isRoot ? 'soap' : fileParts === 0 ? 'file' : 'skip';
-          if (role === 'file') { fileParts++; contentType = ev.headers['content-type'] ?? contentType; }
-        } else if (ev.type === 'data') {
-          if (role === 'soap') {
-            soap += ev.data.toString('utf8');
-            if (soap.length > 1024 * 1024) throw upstreamError('malformed_answer', 'The SOAP part of the GetOneFile answer exceeds 1 MiB', { hint: 'the node answered unexpectedly' });
-          } else if (role === 'file') {
-            bytes += ev.data.length;
-            if (bytes > opts.maxBytes) throw new AppError('E_INPUT_INVALID', `The file is larger than the download cap of ${opts.maxBytes} bytes and was not kept`, { hint: 'raise SERVER_CUCM_DIME_MAX_DOWNLOAD_MB in .env, or pick a smaller file (trace files roll over at a configurable size)' });
-            await sink.write(ev.data);
-            opts.onProgress?.(bytes, undefined);
-          }
-        }
-      }
-    }
-    reader.finish();
-    if (soap.includes('Fault>')) {
-      let why = 'SOAP fault';
-      try { const a = parseSoapAnswer(soap, opts.nodeName); if (!a.ok) why = snippet(a.fault.faultstring); } catch { /* keep generic */ }
-      throw upstreamError('soap_fault', `GetOneFile failed on node "${opts.nodeName}": ${why}`, { node: opts.nodeName, hint: 'check the path with cucm_log_find' });
-    }
-    if (soap) scanXml(soap); // the envelope must at least be acceptable XML
-    if (fileParts === 0) throw upstreamError('malformed_answer', `Node "${opts.nodeName}" sent a GetOneFile answer without a file part`, { node: opts.nodeName, hint: 'the file may be empty or unreadable on the node' });
-    await sink.flush();
-    await fh.sync();
-    await fh.close();
-    await commitTempFile(tmp, opts.dest);
-    committed = true;
-    return { path: opts.dest, bytes, contentType };
-  } finally {
-    if (!committed) {
-      await sink.flush().catch(() => undefined);
-      await fh.close().catch(() => undefined);
-      await rm(tmp, { force: true });
-    }
-  }
-}
-
-function dirnameOf(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i <= 0 ? '/' : p.slice(0, i);
+  return {
+    data(chunk) {
+      size += chunk.length;
+      if (size > max) throw upstreamError('answer_too_large', `Answer larger than ${max} bytes where a short SOAP message was expected`, { hint: 'the node answered unexpectedly; check its DIME service' });
+      chunks.push(Buffer.from(chunk));
+      return true;
+    },
+    end: async () => judge(Buffer.concat(chunks).toString('utf8')),
+  };
 }
