@@ -12,7 +12,7 @@ import type { CiscoServices } from './cisco-services.ts';
 import { defineTool, loginFor } from './tool-result.ts';
 import { AppError } from '../../lib/errors.ts';
 import { LOG_PRESETS, checkServiceNames, zoneOffsetMinutes } from '../../cisco/serviceability/log-collection.ts';
-import { LOG_FILE_OUT, ReportedLogFiles, checkLogFileName, cucmNodesOf, fanOut, loose, svcOutput, svcResult, timeWindow } from './serviceability-common.ts';
+import { LOG_FILE_OUT, NODE_FAILURE_OUT, ReportedLogFiles, checkLogFileName, cucmNodesOf, fanOut, loose, svcOutput, svcResult, timeWindow } from './serviceability-common.ts';
 import { NODE_OR_CLUSTER, SERVICE_NAMES } from './service-tools.ts';
 
 /** Text files up to this size come back inline; larger or binary ones as a resource link. */
@@ -60,7 +60,7 @@ export function createLogTools(s: CiscoServices, reported = new ReportedLogFiles
     outputSchema: svcOutput({
       from: z.string(), to: z.string(), services: z.array(z.string()), system_logs: z.array(z.string()),
       files: z.array(LOG_FILE_OUT).describe('every node\'s files, newest first per node'),
-      nodes: z.array(loose({ node: z.string(), ok: z.boolean(), truncated: z.boolean().optional(), error: z.string().optional(), files: z.array(LOG_FILE_OUT) })),
+      nodes: z.array(loose({ node: z.string(), ok: z.boolean(), truncated: z.boolean().optional(), error: NODE_FAILURE_OUT.optional(), files: z.array(LOG_FILE_OUT) })),
     }),
     requires: { product: 'cucm', serviceabilityApi: 'logs' },
     target: (a) => { cucmNodesOf(s, a.node); checkServiceNames([...(a.services ?? []), ...(a.system_logs ?? [])]); zoneOffsetMinutes(a.timezone, new Date()); return target(a); },

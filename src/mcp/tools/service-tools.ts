@@ -4,7 +4,7 @@ import type { ToolDefinition } from '../tool-definition.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { defineTool, loginFor } from './tool-result.ts';
 import { checkServiceNames } from '../../cisco/serviceability/log-collection.ts';
-import { cucmNodesOf, fanOut, loose, svcOutput, svcResult } from './serviceability-common.ts';
+import { NODE_FAILURE_OUT, cucmNodesOf, fanOut, loose, svcOutput, svcResult } from './serviceability-common.ts';
 
 export const NODE_OR_CLUSTER = z.string().min(1).max(64).describe('Declared CUCM node name, or a cluster name for every CUCM node of it');
 export const SERVICE_NAMES = z.array(z.string().min(1).max(100)).max(50);
@@ -22,7 +22,7 @@ export function createServiceStatusTool(s: CiscoServices): ToolDefinition {
     outputSchema: svcOutput({
       node: z.string(),
       nodes: z.array(loose({
-        node: z.string(), ok: z.boolean(), error: z.string().optional(), return_code: z.string().optional(), reason: z.string().optional(),
+        node: z.string(), ok: z.boolean(), error: NODE_FAILURE_OUT.optional(), return_code: z.string().optional(), reason: z.string().optional(),
         services: z.array(loose({ name: z.string(), status: z.string(), activated: z.boolean(), reason: z.string(), reason_code: z.number(), start_time: z.string(), up_time_seconds: z.number() })).optional(),
       })),
     }),

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { AppError, errorMessage } from '../../lib/errors.ts';
+import { AppError } from '../../lib/errors.ts';
+import { describeToolError } from '../pipeline/tool-error.ts';
+import type { ToolErrorBody } from '../pipeline/tool-error.ts';
 import type { CiscoNode } from '../../cisco/cisco-node.ts';
 import type { LogFile } from '../../cisco/serviceability/log-collection.ts';
 import type { CiscoServices } from './cisco-services.ts';
@@ -35,17 +37,33 @@ export function cucmNodesOf(s: CiscoServices, name: string): CiscoNode[] {
   return [s.registry.resolve(name, { products: ['cucm'] })];
 }
 
-export type PerNode<T> = { node: string; ok: true; value: T } | { node: string; ok: false; error: string };
+/** A node's failure in a fan-out: the same fields as a failed call's structuredContent.error. */
+export type NodeFailure = ToolErrorBody;
 
-/** Run `fn` on each node concurrently; a node that fails is reported by name, the others still answer. */
+export type PerNode<T> = { node: string; ok: true; value: T } | { node: string; ok: false; error: NodeFailure };
+
+/** outputSchema of a per-node failure (the fields of ToolErrorBody a node failure carries). */
+export const NODE_FAILURE_OUT = loose({
+  code: z.string(), message: z.string(), hint: z.string().optional(), retryable: z.boolean(),
+  reason: z.string().optional(), node: z.string().optional(), http_status: z.number().optional(), cisco_code: z.string().optional(),
+}).describe('why this node did not answer: code (E_...), message, hint (what to do), retryable, and for a failure at the node its reason class and HTTP status');
+
+/**
+ * Run `fn` on each node concurrently; a node that fails is reported by name with a typed error
+ * (code, redacted message, hint, retryable, reason), the others still answer. A single node's
+ * failure is the call's own error; so is anything that is not an AppError (a bug: it must reach
+ * the pipeline's log, not hide in a partial result) and a cancellation.
+ */
 export async function fanOut<T>(nodes: readonly CiscoNode[], fn: (n: CiscoNode) => Promise<T>): Promise<PerNode<T>[]> {
-  return Promise.all(nodes.map(async (n): Promise<PerNode<T>> => {
-    try { return { node: n.name, ok: true, value: await fn(n) }; } catch (err) {
-      if (nodes.length === 1) throw err;
-      const hint = err instanceof AppError && err.hint ? `; ${err.hint}` : '';
-      return { node: n.name, ok: false, error: `${errorMessage(err)}${hint}` };
-    }
-  }));
+  const settled = await Promise.allSettled(nodes.map((n) => fn(n)));
+  return settled.map((r, i): PerNode<T> => {
+    const node = nodes[i]!.name;
+    if (r.status === 'fulfilled') return { node, ok: true, value: r.value };
+    const err: unknown = r.reason;
+    if (nodes.length === 1 || !(err instanceof AppError) || err.code === 'E_CANCELLED') throw err;
+    const { body } = describeToolError(err, 'fan-out');
+    return { node, ok: false, error: { ...body, node: body.node ?? node } };
+  });
 }
 
 /** from/to (ISO 8601) or last_minutes → a window, checked: to after from, at most `maxMs` long, not in the future beyond a minute. */

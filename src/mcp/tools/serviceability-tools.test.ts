@@ -62,7 +62,13 @@ test('cucm_service_status fans out over the cluster and names the node that fail
   const r = await t.handler({ node: 'lab-cucm', services: ['Cisco Tftp'] } as never, { ...ctx, principal: { ...ctx.principal, clientName: 'bob' } });
   const again = r.structuredContent as any;
   assert.deepEqual(again.nodes.map((n: any) => [n.node, n.ok]), [['cucm-pub', true], ['cucm-sub1', false]]);
-  assert.match(again.nodes[1].error, /credential/i);
+  const failure = again.nodes[1].error;
+  assert.equal(failure.node, 'cucm-sub1');
+  assert.match(failure.code, /^E_[A-Z_]+$/);
+  assert.equal(typeof failure.retryable, 'boolean');
+  assert.match(failure.message, /credential/i);
+  assert.ok(failure.hint, 'the failure says what to do');
+  assert.equal(outputProblems(t, again), undefined, 'the typed failure matches the outputSchema');
   assert.deepEqual(again.nodes[0].services.map((x: any) => x.name), ['Cisco Tftp']);
 });
 
