@@ -74,3 +74,25 @@ test('write-behind: a short write continues where it stopped; a failed write is 
   assert.throws(() => b.write(Buffer.from('more')), /ENOSPC/);
   assert.equal(calls, 1, 'nothing is written after the first failure');
 });
+
+test('write-behind: after flush, release hands the buffers to the next writer instead of leaving them to the garbage collector', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aibridge-wb-'));
+  const three = Buffer.alloc(3 * 1024 * 1024, 0x61);
+  const fa = await open(join(dir, 'a'), 'w');
+  const a = new WriteBehind(fa);
+  a.write(three);
+  await a.flush();
+  a.release();
+  const before = process.memoryUsage().arrayBuffers;
+  const fb = await open(join(dir, 'b'), 'w');
+  const b = new WriteBehind(fb);
+  b.write(three);
+  const grew = process.memoryUsage().arrayBuffers - before;
+  await b.flush();
+  b.release();
+  await fa.close();
+  await fb.close();
+  assert.ok(grew < 1024 * 1024, `the second writer allocated ${grew} bytes of buffers`);
+  assert.ok(readFileSync(join(dir, 'b')).equals(three));
+  assert.ok(a, 'the first writer is still referenced, so only release can have freed its buffers for reuse');
+});

@@ -4,7 +4,9 @@
  * full buffer is written (one writev for all that are waiting) while the caller goes on reading
  * its source. Memory is the pool, however many bytes pass: `write` returns false once no free
  * buffer is left, and `onRoom` says when one is back. The first write error is kept and thrown by
- * the next `write` or by `flush`; nothing is written after it.
+ * the next `write` or by `flush`; nothing is written after it. After `flush`, `release` gives the
+ * buffers to the next writer (a few are kept process-wide), so downloads one after another do
+ * not each leave 4 MiB for the garbage collector.
  */
 import type { FileHandle } from 'node:fs/promises';
 
@@ -23,6 +25,11 @@ export interface WriteBehindOptions {
    */
   syncEveryBytes?: number;
 }
+
+/** Buffers of the default size that finished writers left, for the next one (at most KEEP). */
+const KEPT: Buffer[] = [];
+const KEEP = 8;
+const DEFAULT_BYTES = 1024 * 1024;
 
 export class WriteBehind {
   readonly #fh: FileHandle;
@@ -46,7 +53,7 @@ export class WriteBehind {
 
   constructor(fh: FileHandle, o: WriteBehindOptions = {}) {
     this.#fh = fh;
-    this.#size = o.bufferBytes ?? 1024 * 1024;
+    this.#size = o.bufferBytes ?? DEFAULT_BYTES;
     this.#poolSize = o.buffers ?? 4;
     this.#onRoom = o.onRoom;
     this.#onHandedOver = o.onHandedOver;
@@ -84,15 +91,26 @@ export class WriteBehind {
     this.#throwIfFailed();
   }
 
+  /**
+   * After `flush` resolved: hand the buffers on (nothing is writing from them any more). The
+   * writer must not be used after this.
+   */
+  release(): void {
+    if (this.#inflight || this.#size !== DEFAULT_BYTES) return;
+    for (const b of [...this.#free, ...(this.#current ? [this.#current] : [])]) if (KEPT.length < KEEP) KEPT.push(b);
+    this.#free = [];
+    this.#current = undefined;
+  }
+
   #throwIfFailed(): void {
     if (this.#failed) throw this.#error;
   }
 
   #take(): Buffer {
-    const b = this.#free.pop();
-    if (b) return b;
+    const own = this.#free.pop();
+    if (own) return own;
     this.#allocated++;
-    return Buffer.allocUnsafeSlow(this.#size);
+    return (this.#size === DEFAULT_BYTES ? KEPT.pop() : undefined) ?? Buffer.allocUnsafeSlow(this.#size);
   }
 
   #handOver(): void {

@@ -77,9 +77,11 @@ export class MultipartFile implements BodyConsumer<{ bytes: number; contentType:
     } catch (err) {
       // Nothing may still be writing when the caller closes and removes the file.
       await this.#sink.flush().catch(() => undefined);
+      this.#sink.release();
       throw err;
     }
     await this.#sink.flush();
+    this.#sink.release();
     return { bytes: this.#bytes, contentType: this.#contentType };
   }
 
