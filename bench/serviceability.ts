@@ -7,10 +7,13 @@
  * serve's RSS before the downloads and its peak during the first and over all of them (the peak is
  * reset first, so start-up does not hide it; flat memory: the peak does not grow with the bytes
  * that went through). Goal: ≤ 1.3× curl's time and flat memory.
+ * aibridge fsyncs the file before it answers (the download is committed like any state write);
+ * curl does not, so the baseline side also times `sync --data` of curl's file after it, shown
+ * beside the ratio ("curl + fsync"): on a slow disk that, not the network, bounds both.
  * BENCH_CPU_PROF=DIR writes a V8 CPU profile of serve there.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fmt, measurePairs, ratio } from './lib/pairs.ts';
 import { rssMiB } from './lib/proc.ts';
@@ -19,6 +22,14 @@ import { record } from './lib/table.ts';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 
 const FILE = '/var/log/active/cm/trace/ccm/sdi/ccm00009999.txt';
+
+/** User and system CPU seconds of a process, or with `children` those of its waited-for children. */
+function cpuSplit(pid: number | 'self', children = false): { user: number; sys: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const at = children ? 13 : 11; // utime, stime (or cutime, cstime) in clock ticks (USER_HZ 100)
+  return { user: Number(f[at]) / 100, sys: Number(f[at + 1]) / 100 };
+}
 
 async function pingFresh(c: Client): Promise<void> {
   for (let i = 0; ; i++) {
@@ -49,18 +60,23 @@ export async function benchServiceability(mb = Number(process.env.BENCH_TRACE_MB
         // The kept-alive connection sat idle through curl's turn and serve may close it just as the
         // next request goes out (undici then fails that POST): an untimed ping, retried, first.
         await pingFresh(client);
-        const c0 = cpuSeconds(serve.pid!); const l0 = cpuSeconds(lab.pid!); const t = performance.now();
+        const c0 = cpuSplit(serve.pid!); const l0 = cpuSeconds(lab.pid!); const t = performance.now();
         const got = await callTool(client, 'cucm_log_get', { node: pub.name, file: FILE });
         const s = (performance.now() - t) / 1000;
+        const c1 = cpuSplit(serve.pid!);
         bytes = Number(got.bytes);
         if (Number.isNaN(rssAfterOne)) rssAfterOne = rssMiB(serve.pid!);
-        return { s, cpu: cpuSeconds(serve.pid!) - c0, lab: cpuSeconds(lab.pid!) - l0 };
+        return { s, cpu: c1.user + c1.sys - c0.user - c0.sys, user: c1.user - c0.user, sys: c1.sys - c0.sys, lab: cpuSeconds(lab.pid!) - l0 };
       },
       base: async () => {
-        const l0 = cpuSeconds(lab.pid!); const t = performance.now();
+        const l0 = cpuSeconds(lab.pid!); const k0 = cpuSplit('self', true); const t = performance.now();
         execFileSync('curl', ['-s', '--cacert', labJson.ca_bundle, '-u', `${pub.username}:${pub.password}`, '-H', 'Content-Type: text/xml', '-H', 'SOAPAction: "http://schemas.cisco.com/ast/soap/action/#LogCollectionPort#GetOneFile"', '-o', out,
           `https://${pub.host}:${pub.https_port}/logcollectionservice/services/DimeGetFileService`, '--data-binary', body]);
-        return { s: (performance.now() - t) / 1000, lab: cpuSeconds(lab.pid!) - l0 };
+        const s = (performance.now() - t) / 1000;
+        const k1 = cpuSplit('self', true);
+        const lab1 = cpuSeconds(lab.pid!) - l0;
+        execFileSync('sync', ['--data', out]);
+        return { s, durable: (performance.now() - t) / 1000, cpu: k1.user + k1.sys - k0.user - k0.sys, lab: lab1 };
       },
     });
     const rssAfterAll = rssMiB(serve.pid!);
@@ -68,7 +84,7 @@ export async function benchServiceability(mb = Number(process.env.BENCH_TRACE_MB
     const through = 1 + r.pairs; // the warm-up and one per pair
     record('dime-200', {
       ours: fmt(r.ours.s, 's'), base: `curl ${fmt(r.base.s, 's')}`, ratio: ratio(r.ours.s, r.base.s, 'time'),
-      note: `median of ${r.pairs} pairs, ${bytes} bytes; serve CPU ${fmt(r.ours.cpu, 's')}/download; lab CPU ${fmt(r.ours.lab, 's')} (aibridge) vs ${fmt(r.base.lab, 's')} (curl); serve RSS ${rssBefore.toFixed(0)} MiB before the downloads, peak ${rssAfterOne.toFixed(0)} MiB during the first, ${rssAfterAll.toFixed(0)} MiB over all ${through} (${(through * mb / 1024).toFixed(1)} GiB)`,
+      note: `median of ${r.pairs} pairs, ${bytes} bytes; curl + fsync of its file ${fmt(r.base.durable, 's')} (ratio ${ratio(r.ours.s, r.base.durable, 'time')}); serve CPU ${fmt(r.ours.cpu, 's')}/download (user ${fmt(r.ours.user, 's')}, sys ${fmt(r.ours.sys, 's')}), curl's ${fmt(r.base.cpu, 's')}; lab CPU ${fmt(r.ours.lab, 's')} (aibridge) vs ${fmt(r.base.lab, 's')} (curl); serve RSS ${rssBefore.toFixed(0)} MiB before the downloads, peak ${rssAfterOne.toFixed(0)} MiB during the first, ${rssAfterAll.toFixed(0)} MiB over all ${through} (${(through * mb / 1024).toFixed(1)} GiB)`,
     });
   } finally {
     await ls.close();
