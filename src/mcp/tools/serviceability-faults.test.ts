@@ -1,0 +1,75 @@
+/**
+ * The serviceability tools against a lab with the issue's faults: `perfmon:rate:N` (the node
+ * throttles PerfMon beyond N requests a minute) and `dime:slow` (GetOneFile answers late and
+ * trickles), each seen as an agent would: a throttled error that says to wait, a download that
+ * still completes intact.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { startLab } from '../../lab/start-lab.ts';
+import type { RunningLab } from '../../lab/start-lab.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
+import { createCiscoServices } from './cisco-services.ts';
+import type { CiscoServices } from './cisco-services.ts';
+import { createCiscoTools } from './cisco-tools.ts';
+
+let lab: RunningLab;
+let services: CiscoServices;
+let tools: Map<string, ToolDefinition>;
+
+before(async () => {
+  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-lab-'));
+  lab = await startLab({ dir: labDir, seed: 9, phones: 10, faults: 'perfmon:rate:2,dime:slow' });
+  const root = mkdtempSync(join(tmpdir(), 'aibridge-svcfaults-'));
+  writeFileSync(join(root, '.env'), readFileSync(join(labDir, 'lab.env'), 'utf8'), { mode: 0o600 });
+  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
+  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
+  services = createCiscoServices(loadConfig(root), { append: () => undefined });
+  for (const n of lab.description.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
+  tools = new Map(createCiscoTools(services).map((t) => [t.name, t]));
+});
+after(async () => { services.close(); await lab.close(); });
+
+const progress: number[] = [];
+const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async (p) => { progress.push(p); } };
+async function call(name: string, args: Record<string, unknown>): Promise<any> {
+  const t = tools.get(name)!;
+  const parsed = z.object(t.inputSchema).parse(args);
+  t.target(parsed);
+  return (await t.handler(parsed, ctx)).structuredContent;
+}
+
+test('perfmon:rate:2 — the third PerfMon request in a minute is E_CISCO_THROTTLED (reason throttled) with a hint to wait', async () => {
+  const args = { node: 'cucm-pub', object: 'Cisco CallManager', counters: ['RegisteredHardwarePhones'] };
+  await call('cucm_perfmon_collect', args);
+  await call('cucm_perfmon_collect', args);
+  await assert.rejects(call('cucm_perfmon_collect', args), (err: unknown) => {
+    assert.ok(err instanceof AppError);
+    assert.equal(err.code, 'E_CISCO_THROTTLED');
+    assert.equal(err.upstream?.reason, 'throttled');
+    assert.equal(err.retryable, true);
+    assert.match(err.hint ?? '', /wait/);
+    return true;
+  });
+});
+
+test('dime:slow — a download that starts late and trickles still completes intact, with its progress', async () => {
+  const found = await call('cucm_log_find', { node: 'cucm-pub', services: ['Cisco CallManager'], last_minutes: 60 });
+  const small = [...found.files].sort((a: any, b: any) => b.size - a.size).find((f: any) => f.size < 200_000);
+  assert.ok(small, JSON.stringify(found.files.slice(0, 3)));
+  progress.length = 0;
+  const t = performance.now();
+  const got = await call('cucm_log_get', { node: 'cucm-pub', file: small.path });
+  const ms = performance.now() - t;
+  assert.equal(got.bytes, small.size);
+  assert.equal(readFileSync(got.kept_at).length, small.size);
+  assert.ok(ms >= 1400, `the answer started late as the fault says (${ms.toFixed(0)} ms)`);
+  assert.equal(progress.at(-1), small.size, 'the last progress is the whole file');
+});
