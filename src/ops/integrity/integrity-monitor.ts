@@ -16,6 +16,7 @@ import { errorMessage } from '../../lib/errors.ts';
 import { runIntegrityCheck, type IntegrityRun } from './run-integrity.ts';
 import type { IntegrityReport } from './verify-install.ts';
 import { identityRecordPath, readIdentityRecord, writeIdentityRecord } from './verified-identity.ts';
+import { createWorkerHasher } from './hash-worker.ts';
 
 /** The last integrity result, as /status shows it. */
 export type IntegrityStatus =
@@ -53,11 +54,17 @@ async function checkOnce(d: Deps, atStart: boolean, signal?: AbortSignal): Promi
     d.logger.info('integrity_skipped', { reason: 'running from source: there is no signed release manifest for this install' });
     return { state: 'skipped', reason: 'running from source' };
   }
-  const r = await runIntegrityCheck(d.config.paths.root, {
-    sink: (c, e, f) => d.audit.append(c, e, f), writeMissing: atStart,
-    ...(atStart ? { known: readIdentityRecord(identityRecordPath(d.config.paths.secretsDir)) } : {}),
-    ...(signal ? { signal } : {}),
-  });
+  // Step 4 runs before listening and may hash on the main thread; a check while serving uses a worker.
+  const hasher = atStart ? undefined : createWorkerHasher();
+  let r: IntegrityRun;
+  try {
+    r = await runIntegrityCheck(d.config.paths.root, {
+      sink: (c, e, f) => d.audit.append(c, e, f), writeMissing: atStart,
+      ...(atStart ? { known: readIdentityRecord(identityRecordPath(d.config.paths.secretsDir)) } : {}),
+      ...(signal ? { signal } : {}),
+      ...(hasher ? { hashFile: (path: string, s?: AbortSignal) => hasher.hash(path, s) } : {}),
+    });
+  } finally { await hasher?.close(); }
   recordVerified(d, r);
   const method = r.hashed === r.checked ? 'full' : 'identity';
   if (r.written.length) d.logger.warning('shipped_files_written', { files: r.written, source: 'embedded copies in the binary' });

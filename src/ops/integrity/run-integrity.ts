@@ -23,6 +23,7 @@ export interface IntegrityOptions {
   /** Server start-up only: a verified-identity record; files it vouches for are not read again. */
   known?: IdentityRecord;
   signal?: AbortSignal;
+  hashFile?: (path: string, signal?: AbortSignal) => Promise<string>;
 }
 
 /**
@@ -43,6 +44,7 @@ export async function runIntegrityCheck(root: string, options: IntegrityOptions 
     ...(isSingleExecutable() ? { binaryFallback: process.execPath } : {}),
     ...(options.known ? { known: options.known } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.hashFile ? { hashFile: options.hashFile } : {}),
   });
   const run: IntegrityRun = { ...report, lines: describeProblems(report), checkedAt: new Date().toISOString(), written, folder };
   if (!run.ok) {
