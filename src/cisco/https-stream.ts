@@ -78,7 +78,8 @@ export async function streamOutbound<T>(req: StreamRequest, start: (head: Respon
   let consumer: BodyConsumer<T> | undefined;
   let pause = false;
   const parser = new HttpResponseReader(req.nodeName, {
-    head: (h) => { consumer = start(h, () => { if (!settled) sock?.resume(); }); },
+    // While paused the node is waiting for us, not we for it: the idle clock restarts on resume.
+    head: (h) => { consumer = start(h, () => { if (!settled) { touch(); sock?.resume(); } }); },
     body: (d) => { if (!consumer!.data(d)) pause = true; },
   });
   const complete = (): void => {
