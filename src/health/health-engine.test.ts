@@ -65,6 +65,20 @@ test('runHealthCheck() grades the lab faults FAIL/WARN on their own lines', asyn
   assert.match(g('Certificate TVS', 'cucm-pub')!.evidence, /expired 2 days ago/);
 });
 
+test('runHealthCheck(): a service stopped from the start (lab fault service:stopped:NAME) fails the Services check of every node, naming it', async () => {
+  const stopped = buildDataset({ seed: 13, phones: 40, version: '14.0', cucmNodes: ['cucm-pub', 'cucm-sub1'], credentials: { username: 'admin', password: 'pw', phoneUser: 'pu', phonePassword: 'pp' }, stoppedServices: ['Cisco Tftp'] });
+  const p = { ...probes(), async cli(node: HealthNode, command: string) {
+    const r = runCliCommand({ node: labNodes.find((n) => n.name === node.name)!, data: stopped, allNodes: labNodes, startedAt: STARTED, faults: parseFaults('') }, command, { pagination: false });
+    return { ok: r.ok, output: r.lines.join('\n') };
+  } };
+  const out = await run(p);
+  for (const n of ['cucm-pub', 'cucm-sub1']) {
+    const svc = out.checks.find((c) => c.check === 'Services' && c.node === n);
+    assert.equal(svc?.grade, 'FAIL', `${n}: ${svc?.evidence}`);
+    assert.match(svc!.evidence, /Cisco Tftp/);
+  }
+});
+
 test('runHealthCheck(): a node that does not answer is FAIL for its checks; the other node is still graded', async () => {
   const p = probes('', { down: 'cucm-sub1' });
   const out = await run(p);
