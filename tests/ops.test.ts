@@ -260,7 +260,7 @@ async function waitForLog(inst: Install, from: number, match: (e: Record<string,
 const step4 = (e: Record<string, unknown>): boolean => e.event === 'startup_step' && e.step === 4;
 const WATCHDOG_ALERT = /aibridge_watchdog_state\{[^}]*watchdog="integrity"[^}]*state="alert"|aibridge_watchdog_state\{[^}]*state="alert"[^}]*watchdog="integrity"/;
 
-test('start-up accepts unchanged files by their verified identity and hashes them all right after listening; a change is caught at the next start, a forged record by that background check', async () => {
+test('start-up accepts unchanged files by their verified identity and hashes them all in the background after listening; a change is caught at the next start, a forged record by that background check', async () => {
   const inst = await readyInstall(); // writes the shipped files the install lacks
   await new Promise((r) => setTimeout(r, 2100)); // they must be older than the racy margin to be recorded
   const first = await startServe(inst);

@@ -42,6 +42,8 @@ import { registerApplianceGauges } from './appliance-gauges.ts';
 import { readinessProbe } from './readiness.ts';
 
 const SHUTDOWN_BUDGET_MS = 8_000;
+/** When step 4 relied on verified identities, the full integrity check starts this long after listening. */
+const FULL_CHECK_DELAY_MS = 1_000;
 
 function secureSecretsDir(config: Config): void {
   const dir = config.paths.secretsDir;
@@ -146,9 +148,10 @@ export async function startServer(dir: string): Promise<StartedServer> {
     writePidFile(config.paths.root);
     step(logger, 11, 'HTTPS server listening', { url: `https://${e.MCP_SERVER_HOST}:${e.MCP_SERVER_PORT}`, mcp_path: e.MCP_SERVER_URL_PATH });
     audit.append('SERVER', 'server_started', { version: VERSION, pid: process.pid, host: e.MCP_SERVER_HOST, port: e.MCP_SERVER_PORT });
-    // Step 4 accepted unchanged files by their verified identity: hash every file now, in the background
-    // (its result reaches /status, /readyz, the watchdog gauge, app.log and audit.log like any check).
-    if (integrity.needsFullCheck()) void watchdogs.integrity.runNow();
+    // Step 4 accepted unchanged files by their verified identity: hash every file in the background,
+    // a second after listening so that it does not compete with the first requests (its result reaches
+    // /status, /readyz, the watchdog gauge, app.log and audit.log like any check).
+    if (integrity.needsFullCheck()) setTimeout(() => { void watchdogs.integrity.runNow(); }, FULL_CHECK_DELAY_MS).unref();
     let stopping: Promise<void> | undefined;
     return {
       handles,

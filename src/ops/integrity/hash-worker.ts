@@ -1,8 +1,9 @@
 /**
- * @module SHA-512 of files on a worker thread, for the integrity checks that run while the server
- * serves (right after listening, the watchdog): hashing the 157 MB binary takes ~200 ms of CPU
- * that would otherwise block the event loop in slices and delay the first requests. One worker per
- * check, files hashed one after the other, terminated when the check ends or is aborted.
+ * @module SHA-512 of files on a worker thread at the lowest CPU priority (nice 19, that thread only),
+ * for the integrity checks that run while the server serves (right after listening, the watchdog):
+ * hashing the 157 MB binary takes ~200 ms of CPU that would otherwise block the event loop in
+ * slices and delay the first requests. One worker per check, files hashed one after the other,
+ * terminated when the check ends or is aborted.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -12,6 +13,9 @@ const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { openSync, readSync, closeSync } = require('node:fs');
 const buf = Buffer.allocUnsafe(4 << 20);
+// Lowest CPU priority for this thread only (Linux: the nice value is per thread, setpriority(2)),
+// so a background check takes only CPU that requests leave idle.
+try { require('node:os').setPriority(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()), 19); } catch {}
 parentPort.on('message', ({ id, path }) => {
   try {
     const h = createHash('sha512');
