@@ -6,6 +6,9 @@ import { SignJWT, decodeJwt } from 'jose';
 import type { JWTPayload, JWTHeaderParameters } from 'jose';
 import { makeRig, bearer, ISSUER, OTHER_KEYS } from './test-harness.ts';
 import type { Rig } from './test-harness.ts';
+import { Hono } from 'hono';
+import type { AppEnv } from '../http/app-env.ts';
+import { authenticate } from './authenticate.ts';
 
 const METADATA = `resource_metadata="${ISSUER}/.well-known/oauth-protected-resource/mcp"`;
 
@@ -150,4 +153,21 @@ test('T-AN-12 the bearer token never reaches the audit log', async () => {
   const audit = r.audit();
   assert.ok(!audit.includes(tok.split('.')[2] ?? '!'));
   assert.match(audit, /"event":"auth_failed".*"source_ip":"10.0.0.1"/);
+});
+
+test('the Fail2Ban block is read once per request behind the guard; without the guard the bearer middleware still refuses a blocked address', async () => {
+  const r = await makeRig({ env: ['AUTH_FAIL_LIMIT=1'] });
+  const lookup = r.ctx.fail2ban.blockedUntil.bind(r.ctx.fail2ban);
+  let lookups = 0;
+  r.ctx.fail2ban.blockedUntil = async (ip: string) => { lookups++; return lookup(ip); };
+  assert.equal((await r.call('/mcp', bearer(r.token('alice')))).status, 200);
+  assert.equal(lookups, 1, 'the guard looked, the bearer middleware trusted it');
+  await r.ctx.fail2ban.recordFailure('10.0.0.9');
+  const bare = new Hono<AppEnv>();
+  bare.use('*', async (c, next) => { c.set('clientIp', '10.0.0.9'); await next(); });
+  bare.post('/mcp', authenticate(r.ctx), (c) => c.text('ran'));
+  const res = await bare.request('/mcp', { method: 'POST', ...bearer(r.token('alice')) });
+  assert.equal(res.status, 429, 'no guard in front: the bearer middleware refuses the blocked address itself');
+  assert.equal(lookups, 2);
+  assert.equal((await r.call('/mcp', { ...bearer(r.token('alice')), ip: '10.0.0.9' })).status, 429, 'and the guard does too');
 });

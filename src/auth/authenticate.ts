@@ -33,7 +33,8 @@ export function authenticate(ctx: AuthContext): MiddlewareHandler<AppEnv> {
   const seen = new Set<string>();
   return async function authenticateMiddleware(c, next) {
     const ip = c.get('clientIp');
-    const until = await ctx.fail2ban.blockedUntil(ip);
+    // Checked here too, unless the guard in front already did for this very request.
+    const until = c.get('addressNotBlocked') === true ? undefined : await ctx.fail2ban.blockedUntil(ip);
     if (until !== undefined) return blockedResponse(c, until - ctx.now());
     const header = c.req.header('authorization');
     if (header === undefined) return unauthorized(c, ctx, false);

@@ -6,6 +6,11 @@ export interface AppVariables {
   clientIp: string;
   requestId: string;
   principal: Principal | undefined;
+  /**
+   * The Fail2Ban guard checked this request's address and found no block (so the bearer
+   * middleware, which also checks when no guard runs, does not read the same block again).
+   */
+  addressNotBlocked: boolean | undefined;
 }
 
 export interface AppEnv { Variables: AppVariables }

@@ -15,6 +15,7 @@ export function fail2banGuard(ctx: AuthContext): MiddlewareHandler<AppEnv> {
   return async function fail2banGuardMiddleware(c, next) {
     const until = await ctx.fail2ban.blockedUntil(c.get('clientIp'));
     if (until !== undefined) return blockedResponse(c, until - ctx.now());
+    c.set('addressNotBlocked', true);
     return next();
   };
 }

@@ -3,7 +3,7 @@
  * atomically (mode 600) under a lock so `aibridge serve` and the CLI never lose each other's
  * entries, re-read when another process changed it, and expired entries dropped on every write.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomicSync } from '../../lib/atomic-write.ts';
@@ -26,9 +26,8 @@ export class ExpiringSetFile {
   }
 
   #fileStamp(): string {
-    if (!existsSync(this.path)) return 'absent';
-    const s = statSync(this.path);
-    return `${s.ino}:${s.mtimeMs}:${s.size}`;
+    const s = statSync(this.path, { throwIfNoEntry: false }); // one syscall: read on every request
+    return s ? `${s.ino}:${s.mtimeMs}:${s.size}` : 'absent';
   }
 
   #reload(): void {
