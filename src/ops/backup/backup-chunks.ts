@@ -6,50 +6,31 @@
  * Why (issue 20): gzip on one core held backups at 35 MiB/s, and most of an install's bytes
  * (reports as .gz/.zip/.png/.pdf, earlier exports, keys) do not compress at all. A chunk is
  * compressed only when a SAMPLE_BYTES sample of it shrinks below SAMPLE_RATIO; otherwise it is
- * stored, which costs nothing. Compression and decompression run on libuv's thread pool
- * (zlib's async zstd), up to IN_FLIGHT chunks at a time and in order, so they overlap the
- * encryption and hashing on the main thread. ZSTD_LEVEL was chosen by measurement (bench/README.md).
+ * stored, which costs nothing. Writing happens in the seal worker (seal-worker.ts, with these
+ * constants); reading here, with decompression on libuv's thread pool (zlib's async zstd), up to
+ * IN_FLIGHT chunks at a time and in order. ZSTD_LEVEL was chosen by measurement (bench/README.md).
  *
  * Reading is bounded whatever the file says: a frame longer than the largest a chunk can
  * produce, an unknown kind, a zstd frame that expands beyond CHUNK_BYTES or a truncated frame
  * is an error, so memory stays a few chunks deep.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { constants, zstdCompress, zstdCompressSync, zstdDecompress } from 'node:zlib';
+import { zstdDecompress } from 'node:zlib';
 import { promisify } from 'node:util';
 
 export const CHUNK_BYTES = 1 << 20;
 export const ZSTD_LEVEL = 1;
-const SAMPLE_BYTES = 32 << 10;
-const SAMPLE_RATIO = 0.9;
+export const SAMPLE_BYTES = 32 << 10;
+export const SAMPLE_RATIO = 0.9;
 const IN_FLIGHT = 3;
-const FRAME_HEAD = 5;
+/** kind (1 byte) ‖ length (4 bytes). */
+export const FRAME_HEAD = 5;
 const STORED = 0;
 const ZSTD = 1;
 /** Upper bound on a compressed chunk (zstd's worst case is a little over the input). */
 const MAX_FRAME = CHUNK_BYTES + (CHUNK_BYTES >> 7) + 1024;
 
-const compress = promisify(zstdCompress);
 const decompress = promisify(zstdDecompress);
-// chunkSize: zlib's one-shot calls otherwise gather their output 16 KiB at a time (64 callbacks
-// and a concatenation per chunk, and as much garbage for the collector).
-const ZSTD_OPTS = { chunkSize: CHUNK_BYTES, params: { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL, [constants.ZSTD_c_checksumFlag]: 0 } };
-const SAMPLE_OPTS = { ...ZSTD_OPTS, chunkSize: SAMPLE_BYTES * 2 };
-
-function frame(kind: number, body: Buffer): Buffer[] {
-  const head = Buffer.alloc(FRAME_HEAD);
-  head.writeUInt8(kind, 0);
-  head.writeUInt32BE(body.length, 1);
-  return [head, body];
-}
-
-/** Compress one chunk if a sample of it compresses; framed. */
-async function packChunk(chunk: Buffer): Promise<Buffer[]> {
-  const sample = chunk.subarray(0, SAMPLE_BYTES);
-  if (zstdCompressSync(sample, SAMPLE_OPTS).length > sample.length * SAMPLE_RATIO) return frame(STORED, chunk);
-  const z = await compress(chunk, ZSTD_OPTS);
-  return z.length < chunk.length ? frame(ZSTD, z) : frame(STORED, chunk);
-}
 
 /**
  * Ordered work with bounded concurrency inside a Transform: `add` starts a job, and waits for the
@@ -82,24 +63,6 @@ class Accumulator {
   }
 }
 
-/** tar bytes in, framed chunks out. */
-export function createChunkCompressor(): Transform {
-  const acc = new Accumulator();
-  const jobs = new OrderedJobs();
-  return new Transform({
-    transform(data: Buffer, _e, cb: TransformCallback) {
-      acc.add(data);
-      (async () => { while (acc.length >= CHUNK_BYTES) await jobs.add(this, packChunk(acc.take(CHUNK_BYTES))); })().then(() => cb(), cb);
-    },
-    flush(cb: TransformCallback) {
-      (async () => {
-        if (acc.length > 0) await jobs.add(this, packChunk(acc.take(acc.length)));
-        await jobs.drain(this);
-      })().then(() => cb(), cb);
-    },
-  });
-}
-
 export class ChunkFormatError extends Error {
   constructor(message: string) { super(message); this.name = 'ChunkFormatError'; }
 }
@@ -113,7 +76,7 @@ async function unpackChunk(kind: number, body: Buffer): Promise<Buffer[]> {
   }
 }
 
-/** Framed chunks in, tar bytes out (the reverse of createChunkCompressor), bounded as the module says. */
+/** Framed chunks in, tar bytes out, bounded as the module says. */
 export function createChunkExpander(): Transform {
   const acc = new Accumulator();
   const jobs = new OrderedJobs();

@@ -1,16 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, publicEncrypt, randomBytes, createPublicKey, createCipheriv, createHash } from 'node:crypto';
+import { constants, publicEncrypt, randomBytes, createPublicKey, createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import { fixtureInstall } from '../testdata/fixture-install.ts';
 import { createBackup } from './create-backup.ts';
-import { createBackupEncryptor, signedMessage } from './backup-encryptor.ts';
+import { newContainerHeader } from './backup-sealer.ts';
 import { signPss } from '../../keys/pss-signature.ts';
-import { decodeHeader, encodeHeader, IV_BYTES, TAG_BYTES } from './backup-format.ts';
+import { decodeHeader, encodeHeader, signedMessage, IV_BYTES, TAG_BYTES } from './backup-format.ts';
 import { restoreToFolder } from '../restore/restore-backup.ts';
 import { openBackup } from '../restore/open-backup.ts';
 import { writeSidecar, sha512OfFile } from './sidecar.ts';
@@ -40,14 +38,29 @@ test('1000 containers never repeat an IV or wrapped key; the header is bound as 
   const ivs = new Set<string>();
   const wrapped = new Set<string>();
   for (let i = 0; i < 1000; i++) {
-    const out = await buffer(Readable.from([Buffer.from('x')]).pipe(createBackupEncryptor(priv, META(keyFingerprint(pub)))));
-    const h = decodeHeader(out, out.length, 't');
+    const { header } = newContainerHeader(pub, META(keyFingerprint(pub)));
+    const h = decodeHeader(header, header.length + 1 + TAG_BYTES + 258, 't');
+    assert.equal(h.bytes.length, header.length);
     ivs.add(h.iv.toString('hex'));
     wrapped.add(h.wrappedKey.toString('hex'));
-    assert.equal(out.length, h.bytes.length + 1 + TAG_BYTES + out.readUInt16BE(out.length - 2) + 2);
   }
   assert.equal(ivs.size, 1000);
   assert.equal(wrapped.size, 1000);
+  // A whole container: header, ciphertext, tag, signature and its length, nothing else.
+  const b = await createBackup(inst.config());
+  const file = readFileSync(b.file);
+  const h = decodeHeader(file, file.length, 'b');
+  const sig = file.readUInt16BE(file.length - 2);
+  const opened = await openBackup(b.file, priv, 'server key');
+  assert.equal(opened.bodyStart, h.bytes.length);
+  assert.equal(opened.bodyEnd + TAG_BYTES + sig + 2, file.length);
+  assert.equal(b.bytes, file.length);
+  assert.equal(b.sha512, createHash('sha512').update(file).digest('hex'));
+  const aad = Buffer.from(h.bytes);
+  aad[aad.length - 1] = aad[aad.length - 1]! ^ 1;
+  const d = createDecipheriv('aes-256-gcm', opened.dek, h.iv).setAAD(aad).setAuthTag(opened.tag);
+  d.update(file.subarray(opened.bodyStart, opened.bodyEnd));
+  assert.throws(() => d.final(), /authenticate/, 'another header does not authenticate the body');
 });
 
 test('a data key wrapped with OAEP-SHA1 is refused (T-BK-07)', async () => {

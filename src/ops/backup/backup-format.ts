@@ -47,6 +47,10 @@ export const READABLE_VERSIONS: readonly number[] = [2, 3];
 export function signedPrefix(version: number): Buffer {
   return Buffer.from(`aibridge-backup-v${version}\0`, 'ascii');
 }
+/** The signed message: the version's prefix and the SHA-512 digest of every byte before the signature. */
+export function signedMessage(contentDigest: Buffer, version: number = FORMAT_VERSION): Buffer {
+  return Buffer.concat([signedPrefix(version), contentDigest]);
+}
 export const MIN_SIGNATURE = 256;
 export const MAX_SIGNATURE = 1024;
 /** Bytes after the tag: signature and its 2-byte length. */

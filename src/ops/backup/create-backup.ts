@@ -1,14 +1,14 @@
 /**
- * @module Make one encrypted backup: plan → tar → chunks (zstd where it pays, backup-chunks.ts) →
- * AES-256-GCM container hashed in the same pass → temp file beside the final name (1 MiB writes,
- * fsynced), sidecar, then rename. A crash at any point leaves either no backup or
+ * @module Make one encrypted backup: plan → tar read straight into shared chunk slots
+ * (pack-plan.ts) → the seal worker (zstd where it pays, AES-256-GCM, SHA-512 in the same pass,
+ * 1 MiB writes; backup-sealer.ts) → temp file beside the final name (created 0600, fsynced),
+ * sidecar, then rename. A crash at any point leaves either no backup or
  * a complete one under the final name (T-BK-08); a failure removes the temp file (T-BK-10).
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { constants, existsSync, mkdirSync } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Config } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
 import { commitTempFile, tempFileBeside } from '../../lib/atomic-write.ts';
@@ -19,9 +19,7 @@ import { safeHostName } from '../common/host-name.ts';
 import { backupFileName, backupId } from './backup-name.ts';
 import { planBackup } from './backup-plan.ts';
 import { packPlan } from './pack-plan.ts';
-import { createBackupEncryptor } from './backup-encryptor.ts';
-import type { SealedFile } from './backup-encryptor.ts';
-import { createChunkCompressor } from './backup-chunks.ts';
+import { BackupSealer } from './backup-sealer.ts';
 import { writeSidecar } from './sidecar.ts';
 
 export interface BackupResult { id: string; file: string; bytes: number; sha512: string; files: number; skipped: string[]; warnings: string[] }
@@ -60,21 +58,24 @@ export async function createBackup(config: Config, options: CreateBackupOptions 
   for (const p of plan.outside) warnings.push(`"${p}" is outside the install folder and is not in the backup`);
   const meta = { id, created: now.toISOString(), version: VERSION, host: safeHostName(), keyFingerprint: keyFingerprint(publicKey) };
   const tmp = tempFileBeside(file);
-  let sealed: SealedFile | undefined;
   let done = 0;
+  let fh: FileHandle | undefined;
+  let sealer: BackupSealer | undefined;
   try {
-    await pipeline(
-      packPlan(plan, (b) => { done += b; options.onProgress?.(done, plan.totalBytes); }),
-      createChunkCompressor(),
-      createBackupEncryptor(privateKey, meta, (f) => { sealed = f; }),
-      createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1 << 22 }),
-    );
-    if (!sealed) throw new Error('the encryptor did not finish the container');
-    const { bytes, sha512 } = sealed;
+    fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    sealer = new BackupSealer(fh.fd, privateKey, meta);
+    await packPlan(plan, sealer, (b) => { done += b; options.onProgress?.(done, plan.totalBytes); });
+    const { bytes, sha512 } = await sealer.seal();
+    await sealer.close();
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
     await writeSidecar(file, sha512);
     await commitTempFile(tmp, file);
     return { id, file, bytes, sha512, files: plan.entries.filter((e) => e.type === 'file').length, skipped: plan.skipped, warnings };
   } catch (err) {
+    await sealer?.close();
+    await fh?.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
     await unlink(`${file}.sha512`).catch(() => undefined);
     throw new AppError('E_BACKUP', `Backup failed: ${describeFailure(err)}`, { hint: `no backup was written to "${dir}"; fix the cause and run aibridge backup again`, cause: err });
