@@ -48,17 +48,30 @@ class OrderedJobs {
   }
 }
 
-/** Collects incoming buffers and hands out exact-size pieces. */
+/**
+ * Collects incoming buffers and hands out exact-size pieces: a piece inside one buffer is a view
+ * of it; only a piece that spans buffers is copied, once (issue 20: concatenating everything held
+ * on every take doubled the allocations of a restore).
+ */
 class Accumulator {
   #parts: Buffer[] = [];
   length = 0;
-  add(b: Buffer): void { this.#parts.push(b); this.length += b.length; }
+  add(b: Buffer): void { if (b.length > 0) { this.#parts.push(b); this.length += b.length; } }
   take(n: number): Buffer {
-    const all = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.length);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.#parts = rest.length > 0 ? [rest] : [];
-    this.length = rest.length;
+    const first = this.#parts[0];
+    if (first && first.length >= n) {
+      if (first.length === n) this.#parts.shift(); else this.#parts[0] = first.subarray(n);
+      this.length -= n;
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    for (let o = 0; o < n;) {
+      const p = this.#parts[0]!;
+      const k = p.copy(out, o, 0, n - o);
+      o += k;
+      if (k === p.length) this.#parts.shift(); else this.#parts[0] = p.subarray(k);
+    }
+    this.length -= n;
     return out;
   }
 }

@@ -9,7 +9,6 @@
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { oaepDecrypt } from '../../keys/rsa-oaep.ts';
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { verifyPss } from '../../keys/pss-signature.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -71,20 +70,35 @@ export async function openBackup(file: string, privateKey: KeyObject, keyLabel: 
   return { header: header, dek, tag, bodyStart: header.bytes.length, bodyEnd: signedEnd - TAG_BYTES, size: signedEnd + signature.length + SIG_LEN_BYTES };
 }
 
-/** One read of `file`: SHA-512 of bytes [0, signedEnd) (what the signature covers) and of the whole file (hex). */
+/** Bytes per read while hashing: two buffers of this size, one filling while the other is hashed. */
+const HASH_READ = 1 << 20;
+
+/**
+ * One read of `file`: SHA-512 of bytes [0, signedEnd) (what the signature covers) and of the whole
+ * file (hex). The next read runs while the current buffer is hashed, and the two buffers are
+ * reused: a buffer per read left 1 MiB of garbage per MiB for the collector (issue 20).
+ */
 export async function hashBackup(file: string, signedEnd: number): Promise<{ signed: Buffer; file: string }> {
   const hash = createHash('sha512');
-  let pos = 0;
+  const bufs = [Buffer.allocUnsafe(HASH_READ), Buffer.allocUnsafe(HASH_READ)] as const;
   let signed: Buffer | undefined;
-  for await (const c of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    const b = c as Buffer;
-    if (!signed && pos + b.length >= signedEnd) {
-      hash.update(b.subarray(0, signedEnd - pos));
-      signed = hash.copy().digest();
-      hash.update(b.subarray(signedEnd - pos));
-    } else hash.update(b);
-    pos += b.length;
-  }
+  const fh = await open(file, 'r');
+  try {
+    let pos = 0;
+    let next = fh.read(bufs[0], 0, HASH_READ, 0);
+    for (let i = 1; ; i++) {
+      const { bytesRead, buffer } = await next;
+      if (bytesRead === 0) break;
+      const b = buffer.subarray(0, bytesRead);
+      next = fh.read(bufs[i % 2]!, 0, HASH_READ, pos + bytesRead);
+      if (!signed && pos + b.length >= signedEnd) {
+        hash.update(b.subarray(0, signedEnd - pos));
+        signed = hash.copy().digest();
+        hash.update(b.subarray(signedEnd - pos));
+      } else hash.update(b);
+      pos += b.length;
+    }
+  } finally { await fh.close(); }
   return { signed: signed ?? hash.copy().digest(), file: hash.digest('hex') };
 }
 
