@@ -1,25 +1,24 @@
 /**
- * @module Decrypt the body of an opened backup into a sink, checking the GCM tag (which covers the
- * header as AAD). openBackup has verified the server's signature over every byte before this
- * runs; the GCM tag is only known at the end, so callers still give the sink a private temp file
- * or a checking-only stream, and make nothing visible until this resolves.
+ * @module Read the body of an opened backup, checking the GCM tag (which covers the header as
+ * AAD): `decryptBackup` writes the decrypted payload into a sink (a restore's private temp file),
+ * `readBackupTar` streams the tar itself into a sink (restore --verify's checking-only
+ * extractor), and `readPayloadTar` the tar of a payload decrypted before. openBackup has verified
+ * the server's signature over every byte before any of this runs; the GCM tag is only known at
+ * the end, so callers make nothing visible until these resolve.
+ * Version 3 payloads are read by the payload worker (payload-reader.ts); version 2's gzip stream here.
  */
 import { gcmDecipher } from '../../keys/aes-gcm.ts';
 import type { DecipherGCM } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
-import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { AppError } from '../../lib/errors.ts';
 import type { OpenedBackup } from './open-backup.ts';
-import { createGunzip } from 'node:zlib';
-import { createChunkExpander } from '../backup/backup-chunks.ts';
-
-/** The transform from a decrypted payload to the tar: version 3 chunks, or version 2's gzip stream. */
-export function payloadDecoder(version: number): Transform {
-  return version === 2 ? createGunzip() : createChunkExpander();
-}
+import { PayloadError, payloadTar } from './payload-reader.ts';
+import { archiveError } from './safe-extract.ts';
 
 /** Ciphertext bytes per read. */
 const READ_BYTES = 4 << 20;
@@ -34,7 +33,7 @@ async function* plaintext(file: string, range: { start: number; end: number }, d
     const buf = Buffer.allocUnsafe(Math.min(READ_BYTES, Math.max(1, range.end - range.start)));
     for (let pos = range.start; pos < range.end;) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, range.end - pos), pos);
-      if (bytesRead === 0) throw new Error('the file ended early (unable to authenticate data)');
+      if (bytesRead === 0) throw new PayloadError('auth', 'the file ended early');
       pos += bytesRead;
       yield decipher.update(buf.subarray(0, bytesRead));
     }
@@ -43,18 +42,50 @@ async function* plaintext(file: string, range: { start: number; end: number }, d
   } finally { await fh.close(); }
 }
 
-/** Resolve when the whole body decrypted and authenticated; throw E_RESTORE otherwise. */
-export async function decryptBackup(file: string, opened: OpenedBackup, sink: Writable, extra: Transform[] = []): Promise<void> {
-  const decipher = gcmDecipher(opened.dek, opened.header.iv, opened.header.bytes, opened.tag);
-  const body = Readable.from(plaintext(file, { start: opened.bodyStart, end: opened.bodyEnd }, decipher), { objectMode: false, highWaterMark: READ_BYTES });
+function decipherOf(opened: OpenedBackup): DecipherGCM {
+  return gcmDecipher(opened.dek, opened.header.iv, opened.header.bytes, opened.tag);
+}
+
+function isAuthFailure(err: unknown): boolean {
+  return (err instanceof PayloadError && err.kind === 'auth') || /unable to authenticate/i.test((err as Error).message);
+}
+
+function authFailed(file: string): AppError {
+  return new AppError('E_RESTORE', `Backup "${file}" failed authentication: it was altered, truncated or extended after it was written`, { hint: 'nothing was restored; use another copy of this backup' });
+}
+
+/** Map a failure while reading a tar: authentication, the file read, then the archive's own errors. */
+function readError(file: string, err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isAuthFailure(err)) return authFailed(file);
+  if (err instanceof PayloadError && err.kind === 'io') return new AppError('E_RESTORE', `Cannot read backup "${file}": ${err.message}`, { hint: 'nothing was restored; check the file', cause: err });
+  return archiveError(err);
+}
+
+/** Resolve when the whole body decrypted and authenticated into `sink`; throw E_RESTORE otherwise. */
+export async function decryptBackup(file: string, opened: OpenedBackup, sink: Writable): Promise<void> {
   try {
-    await pipeline(body, ...extra, sink);
+    await pipeline(Readable.from(plaintext(file, { start: opened.bodyStart, end: opened.bodyEnd }, decipherOf(opened))), sink);
   } catch (err) {
-    const msg = (err as Error).message;
-    if (/auth|unable to authenticate/i.test(msg)) {
-      throw new AppError('E_RESTORE', `Backup "${file}" failed authentication: it was altered, truncated or extended after it was written`, { hint: 'nothing was restored; use another copy of this backup' });
-    }
     if (err instanceof AppError) throw err;
-    throw new AppError('E_RESTORE', `Cannot decrypt backup "${file}": ${msg}`, { hint: 'nothing was restored; check free disk space and the file', cause: err });
+    if (isAuthFailure(err)) throw authFailed(file);
+    throw new AppError('E_RESTORE', `Cannot decrypt backup "${file}": ${(err as Error).message}`, { hint: 'nothing was restored; check free disk space and the file', cause: err });
   }
+}
+
+/** The tar of the backup's body into `sink`, decrypted, decoded by format version and authenticated at the end. */
+export async function readBackupTar(file: string, opened: OpenedBackup, sink: Writable): Promise<void> {
+  const range = { start: opened.bodyStart, end: opened.bodyEnd };
+  try {
+    if (opened.header.version === 2) await pipeline(Readable.from(plaintext(file, range, decipherOf(opened))), createGunzip(), sink);
+    else await pipeline(payloadTar({ file, ...range, gcm: { key: opened.dek, iv: opened.header.iv, aad: opened.header.bytes, tag: opened.tag } }), sink);
+  } catch (err) { throw readError(file, err); }
+}
+
+/** The tar of a payload that `decryptBackup` wrote to `payload` (already authenticated) into `sink`. */
+export async function readPayloadTar(payload: string, version: number, sink: Writable): Promise<void> {
+  try {
+    if (version === 2) await pipeline(createReadStream(payload, { highWaterMark: 1 << 20 }), createGunzip(), sink);
+    else await pipeline(payloadTar({ file: payload, start: 0, end: statSync(payload).size }), sink);
+  } catch (err) { throw readError(payload, err); }
 }

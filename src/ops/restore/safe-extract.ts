@@ -7,7 +7,7 @@
 import { chmod, mkdir, open } from 'node:fs/promises';
 import { constants, createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { Writable, type Readable, type Transform } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tarStream from 'tar-stream';
@@ -82,11 +82,11 @@ export function archiveError(err: unknown): AppError {
   return new AppError('E_RESTORE', `The backup archive is not a valid .tar.gz: ${(err as Error).message}`, { hint: 'nothing was restored; the backup was made by an incompatible tool', cause: err });
 }
 
-/** Extract the .tar.gz file `archive` (already authenticated) into `dest`; `decoder` for another wrapping than gzip. */
-export async function extractTarGz(archive: string, dest: string | undefined, decoder: () => Transform = createGunzip): Promise<ExtractSummary> {
+/** Extract the .tar.gz file `archive` (already authenticated) into `dest`. */
+export async function extractTarGz(archive: string, dest: string | undefined): Promise<ExtractSummary> {
   const x = createTarExtractor(dest);
   try {
-    await pipeline(createReadStream(archive, { highWaterMark: 1 << 20 }), decoder(), x.sink);
+    await pipeline(createReadStream(archive, { highWaterMark: 1 << 20 }), createGunzip(), x.sink);
   } catch (err) { throw archiveError(err); }
   return x.finish();
 }

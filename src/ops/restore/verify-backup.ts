@@ -1,12 +1,13 @@
 /**
  * @module `restore --verify`: sidecar, key and the server's signature over the whole file (one
  * read, open-backup.ts), then one more read that decrypts, checks the GCM tag, decodes the
- * payload and walks the tar checking every entry, writing nothing anywhere.
+ * payload (in the payload worker for version 3) and walks the tar checking every entry, writing
+ * nothing anywhere.
  */
 import type { Config } from '../../config/load-config.ts';
 import { openBackup } from './open-backup.ts';
-import { decryptBackup, payloadDecoder } from './decrypt-backup.ts';
-import { archiveError, createTarExtractor } from './safe-extract.ts';
+import { readBackupTar } from './decrypt-backup.ts';
+import { createTarExtractor } from './safe-extract.ts';
 import { regularFileArg } from './input-file.ts';
 import { restoreKey, type RestoreRequest, type RestoreResult } from './restore-backup.ts';
 
@@ -19,7 +20,7 @@ export async function verifyBackup(config: Config, req: RestoreRequest): Promise
     // signature over every byte; the GCM tag is checked at the end of this same read, and a
     // failure there fails the verification.
     const x = createTarExtractor(undefined);
-    try { await decryptBackup(file, opened, x.sink, [payloadDecoder(opened.header.version)]); } catch (err) { throw archiveError(err); }
+    await readBackupTar(file, opened, x.sink);
     const summary = await x.finish();
     return { meta: opened.header.meta, target: '', files: summary.files, bytes: summary.bytes };
   } finally { opened.dek.fill(0); }
