@@ -4,14 +4,15 @@
  * MiB/s and peak RSS (GNU time), next to `tar -cf - DIR | openssl enc -aes-256-ctr -pbkdf2
  * -pass pass:x > /dev/null` on the same data, in alternating pairs after one warm-up of each
  * (bench/lib/pairs.ts, BENCH_PAIRS, default 5): medians with their spread.
- * Goals (issue 20): both ≥ 0.6× that pipeline's throughput, backup < 150 MB RSS.
+ * Goals (issue 20): both ≥ 0.6× that pipeline's throughput, backup < 150 MB RSS. The note also
+ * gives the peak RSS of `aibridge --version`, the binary's own share of those figures.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fmt, measurePairs } from './lib/pairs.ts';
+import { fmt, measurePairs, spread } from './lib/pairs.ts';
 import { record } from './lib/table.ts';
 
 const BIN = resolve(process.env.AIBRIDGE_BIN ?? 'dist/aibridge');
@@ -60,9 +61,11 @@ export async function benchBackup(mib = Number(process.env.BENCH_BACKUP_MIB ?? 1
     };
     const base = async (): Promise<Record<string, number>> => ({ rate: mib / timed('sh', ['-c', 'tar -cf - --exclude=./backups . | openssl enc -aes-256-ctr -pbkdf2 -pass pass:x > /dev/null'], dir).s });
     const p = await measurePairs({ ours, base });
+    // The binary's own resident set (start-up, bundle), so that what the backup path adds shows apart.
+    const version = spread([1, 2, 3].map(() => timed(join(dir, 'aibridge'), ['--version'], dir).rssMb));
     const baseline = `tar | openssl enc -aes-256-ctr ${fmt(p.base.rate, 'MiB/s')}`;
     const r = (x: number | undefined): string => (x && p.base.rate!.median > 0 ? `${(x / p.base.rate!.median).toFixed(2)}×` : '—');
-    record('backup', { ours: `${fmt(p.ours.backup, 'MiB/s')}, peak ${fmt(p.ours.backupRss, 'MB')}`, base: baseline, ratio: r(p.ours.backup?.median), note: `median of ${p.pairs} pairs; ${mib} MiB of data, backup file ${fileMiB.toFixed(0)} MiB` });
+    record('backup', { ours: `${fmt(p.ours.backup, 'MiB/s')}, peak ${fmt(p.ours.backupRss, 'MB')}`, base: baseline, ratio: r(p.ours.backup?.median), note: `median of ${p.pairs} pairs; ${mib} MiB of data, backup file ${fileMiB.toFixed(0)} MiB; \`aibridge --version\` alone peaks at ${version.median.toFixed(0)} MB, so backup adds ${(p.ours.backupRss!.median - version.median).toFixed(0)} MB and restore --verify ${(p.ours.restoreRss!.median - version.median).toFixed(0)} MB` });
     record('restore', { ours: `${fmt(p.ours.restore, 'MiB/s')}, peak ${fmt(p.ours.restoreRss, 'MB')}`, base: baseline, ratio: r(p.ours.restore?.median), note: `median of ${p.pairs} pairs` });
   } finally {
     rmSync(dir, { recursive: true, force: true });

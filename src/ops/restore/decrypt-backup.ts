@@ -1,11 +1,12 @@
 /**
  * @module Read the body of an opened backup, checking the GCM tag (which covers the header as
  * AAD): `decryptBackup` writes the decrypted payload into a sink (a restore's private temp file),
- * `readBackupTar` streams the tar itself into a sink (restore --verify's checking-only
- * extractor), and `readPayloadTar` the tar of a payload decrypted before. openBackup has verified
+ * `checkBackupBody` walks the tar of the body without writing (restore --verify), and
+ * `extractPayload` extracts a payload decrypted before. openBackup has verified
  * the server's signature over every byte before any of this runs; the GCM tag is only known at
  * the end, so callers make nothing visible until these resolve.
- * Version 3 payloads are read by the payload worker (payload-reader.ts); version 2's gzip stream here.
+ * Version 3 payloads are read by the payload worker (payload-reader.ts); version 2's gzip stream
+ * here, through tar-stream. Both go through the same entry rules (safe-extract.ts).
  */
 import { gcmDecipher } from '../../keys/aes-gcm.ts';
 import type { DecipherGCM } from 'node:crypto';
@@ -17,8 +18,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { AppError } from '../../lib/errors.ts';
 import type { OpenedBackup } from './open-backup.ts';
-import { PayloadError, payloadTar } from './payload-reader.ts';
-import { archiveError } from './safe-extract.ts';
+import { PayloadError, readPayloadEntries } from './payload-reader.ts';
+import { archiveError, createEntryExtractor, createTarExtractor, type ExtractSummary } from './safe-extract.ts';
 
 /** Ciphertext bytes per read. */
 const READ_BYTES = 4 << 20;
@@ -73,19 +74,34 @@ export async function decryptBackup(file: string, opened: OpenedBackup, sink: Wr
   }
 }
 
-/** The tar of the backup's body into `sink`, decrypted, decoded by format version and authenticated at the end. */
-export async function readBackupTar(file: string, opened: OpenedBackup, sink: Writable): Promise<void> {
+/**
+ * restore --verify: walk the tar of the backup's body, decrypted and decoded by format version,
+ * checking every entry and writing nothing; the tag is checked at the end of the same read.
+ */
+export async function checkBackupBody(file: string, opened: OpenedBackup): Promise<ExtractSummary> {
   const range = { start: opened.bodyStart, end: opened.bodyEnd };
   try {
-    if (opened.header.version === 2) await pipeline(Readable.from(plaintext(file, range, decipherOf(opened))), createGunzip(), sink);
-    else await pipeline(payloadTar({ file, ...range, gcm: { key: opened.dek, iv: opened.header.iv, aad: opened.header.bytes, tag: opened.tag } }), sink);
+    if (opened.header.version === 2) {
+      const x = createTarExtractor(undefined);
+      await pipeline(Readable.from(plaintext(file, range, decipherOf(opened))), createGunzip(), x.sink);
+      return await x.finish();
+    }
+    const x = createEntryExtractor(undefined);
+    await readPayloadEntries({ file, ...range, gcm: { key: opened.dek, iv: opened.header.iv, aad: opened.header.bytes, tag: opened.tag } }, x, false);
+    return await x.finish();
   } catch (err) { throw readError(file, err); }
 }
 
-/** The tar of a payload that `decryptBackup` wrote to `payload` (already authenticated) into `sink`. */
-export async function readPayloadTar(payload: string, version: number, sink: Writable): Promise<void> {
+/** Extract the payload that `decryptBackup` wrote to `payload` (already authenticated) into `dest`. */
+export async function extractPayload(payload: string, version: number, dest: string): Promise<ExtractSummary> {
   try {
-    if (version === 2) await pipeline(createReadStream(payload, { highWaterMark: 1 << 20 }), createGunzip(), sink);
-    else await pipeline(payloadTar({ file: payload, start: 0, end: statSync(payload).size }), sink);
+    if (version === 2) {
+      const x = createTarExtractor(dest);
+      await pipeline(createReadStream(payload, { highWaterMark: 1 << 20 }), createGunzip(), x.sink);
+      return await x.finish();
+    }
+    const x = createEntryExtractor(dest);
+    await readPayloadEntries({ file: payload, start: 0, end: statSync(payload).size }, x, true);
+    return await x.finish();
   } catch (err) { throw readError(payload, err); }
 }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { BackupMeta } from '../backup/backup-format.ts';
 import { openBackup } from './open-backup.ts';
-import { decryptBackup, readPayloadTar } from './decrypt-backup.ts';
-import { createTarExtractor, type ExtractSummary } from './safe-extract.ts';
+import { decryptBackup, extractPayload } from './decrypt-backup.ts';
+import type { ExtractSummary } from './safe-extract.ts';
 import { createStaging, removeStaging } from './staging.ts';
 
 export interface StagedRestore { staging: string; tree: string; meta: BackupMeta; summary: ExtractSummary }
@@ -24,9 +24,7 @@ export async function extractBackup(root: string, file: string, key: { privateKe
     opened.dek.fill(0);
     const tree = join(staging, 'tree');
     mkdirSync(tree, { mode: 0o700 });
-    const x = createTarExtractor(tree);
-    await readPayloadTar(payload, opened.header.version, x.sink);
-    const summary = await x.finish();
+    const summary = await extractPayload(payload, opened.header.version, tree);
     rmSync(payload, { force: true });
     return { staging, tree, meta: opened.header.meta, summary };
   } catch (err) {

@@ -26,11 +26,17 @@ export interface OpenWorkerData {
   /** Absent: the file holds the plaintext payload. */
   gcm?: { key: Uint8Array; iv: Uint8Array; aad: Uint8Array; tag: Uint8Array };
   credits: SharedArrayBuffer; chunkBytes: number; maxFrame: number; frameHead: number;
+  /** Send file contents ('data' messages): a restore writes them, restore --verify needs only the headers. */
+  wantData: boolean;
 }
 
-/** Worker → main. `kind` says how the main thread words a failure. */
+/** An archive entry as the worker read its header; `type` is tar's name for anything but a file or folder. */
+export interface TarEntryHead { name: string; type: string; mode: number; size: number }
+
+/** Worker → main, in archive order. `kind` says how the main thread words a failure. */
 export type OpenReply =
-  | { op: 'chunk'; buf: ArrayBuffer; length: number }
+  | { op: 'entry'; head: TarEntryHead }
+  | { op: 'data'; buf: ArrayBuffer; length: number }
   | { op: 'end' }
   | { op: 'error'; kind: 'auth' | 'format' | 'io'; message: string };
 
@@ -82,12 +88,102 @@ export function openWorkerMain(): void {
     have -= n;
     return decipher ? decipher.update(b) : own(b);
   };
-  const send = (piece: Buffer): void => {
+  const post = (m: OpenReply, transfer: ArrayBuffer[] = []): void => {
     while (Atomics.load(credits, 0) <= 0) Atomics.wait(credits, 0, 0, 1000);
     Atomics.sub(credits, 0, 1);
+    port.postMessage(m, transfer);
+  };
+  const sendData = (piece: Buffer): void => {
     const whole = piece.byteOffset === 0 && piece.buffer instanceof ArrayBuffer && piece.buffer.byteLength === piece.length ? piece : own(piece);
     const buf = whole.buffer as ArrayBuffer;
-    port.postMessage({ op: 'chunk', buf, length: whole.length } satisfies OpenReply, [buf]);
+    post({ op: 'data', buf, length: whole.length }, [buf]);
+  };
+  const release = (b: Buffer): void => { if (b.byteOffset === 0 && b.buffer instanceof ArrayBuffer && !b.buffer.detached) b.buffer.transfer(0); };
+
+  // The tar walk (ustar with pax "path" records, as ops/backup/tar-header.ts writes and tar-stream
+  // reads): header blocks are checked (checksum, ustar magic) and announced; file bytes are sent
+  // on or skipped; anything else than a file or folder is announced with its type, for the main
+  // thread to refuse.
+  const TYPES: Record<string, string> = { 0: 'file', '\0': 'file', 5: 'directory', 1: 'link', 2: 'symlink', 3: 'character-device', 4: 'block-device', 6: 'fifo', 7: 'contiguous-file', g: 'pax-global-header', L: 'gnu-long-path', K: 'gnu-long-link-path' };
+  const MAX_PAX = 1 << 20;
+  const hdr = Buffer.alloc(512);
+  let hdrFill = 0;
+  let left = 0;
+  let pad = 0;
+  let body: 'file' | 'skip' | 'pax' = 'skip';
+  let pax: Buffer[] = [];
+  let paxPath: string | undefined;
+  const octal = (b: Buffer, off: number, len: number): number => {
+    const t = b.toString('ascii', off, off + len).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+    if (!/^[0-7]*$/.test(t)) throw new Failure('format', 'a tar header has a non-octal number');
+    return t === '' ? 0 : parseInt(t, 8);
+  };
+  const sizeOf = (b: Buffer): number => {
+    if (b[124] !== 0x80) return octal(b, 124, 12);
+    let n = 0;
+    for (let i = 125; i < 136; i++) n = n * 256 + b[i]!;
+    if (!Number.isSafeInteger(n)) throw new Failure('format', 'a tar entry is too large');
+    return n;
+  };
+  const str = (b: Buffer, off: number, len: number): string => { const end = b.indexOf(0, off); return b.toString('utf8', off, end === -1 || end > off + len ? off + len : end); };
+  const onHeader = (h: Buffer): void => {
+    if (h.every((x) => x === 0)) return; // end-of-archive blocks
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
+    if (sum !== octal(h, 148, 8)) throw new Failure('format', 'a tar header has a wrong checksum');
+    if (h.toString('latin1', 257, 263) !== 'ustar\0') throw new Failure('format', 'a tar header is not in ustar format');
+    const size = sizeOf(h);
+    const flag = String.fromCharCode(h[156]!);
+    pad = (512 - (size % 512)) % 512;
+    left = size;
+    if (flag === 'x') {
+      if (size > MAX_PAX) throw new Failure('format', 'a pax header is too large');
+      body = 'pax';
+      pax = [];
+      return;
+    }
+    const prefix = str(h, 345, 155);
+    const name = paxPath ?? (prefix ? `${prefix}/${str(h, 0, 100)}` : str(h, 0, 100));
+    paxPath = undefined;
+    const type = TYPES[flag] ?? `type-${h[156]}`;
+    post({ op: 'entry', head: { name, type, mode: octal(h, 100, 8), size } });
+    body = type === 'file' ? 'file' : 'skip';
+  };
+  const onPax = (b: Buffer): void => {
+    for (let o = 0; o < b.length;) {
+      const sp = b.indexOf(0x20, o);
+      const len = sp === -1 ? NaN : parseInt(b.toString('ascii', o, sp), 10);
+      if (!(len > 0) || o + len > b.length) throw new Failure('format', 'a pax record is damaged');
+      const rec = b.toString('utf8', sp + 1, o + len - 1);
+      const eq = rec.indexOf('=');
+      if (eq > 0 && rec.slice(0, eq) === 'path') paxPath = rec.slice(eq + 1);
+      o += len;
+    }
+  };
+  /** Walk one piece of tar bytes; `piece` is released (its memory freed) unless it was sent on whole. */
+  const walk = (piece: Buffer): void => {
+    let sent = false;
+    for (let o = 0; o < piece.length;) {
+      if (left > 0) {
+        const n = Math.min(left, piece.length - o);
+        if (body === 'file' && w.wantData) {
+          if (n === piece.length) { sendData(piece); sent = true; } else sendData(own(piece.subarray(o, o + n)));
+        } else if (body === 'pax') pax.push(own(piece.subarray(o, o + n)));
+        left -= n;
+        o += n;
+        if (left === 0 && body === 'pax') onPax(Buffer.concat(pax));
+      } else if (pad > 0) {
+        const n = Math.min(pad, piece.length - o);
+        pad -= n;
+        o += n;
+      } else {
+        const n = piece.copy(hdr, hdrFill, o, Math.min(piece.length, o + 512 - hdrFill));
+        hdrFill += n;
+        o += n;
+        if (hdrFill === 512) { hdrFill = 0; onHeader(hdr); }
+      }
+    }
+    if (!sent) release(piece);
   };
   try {
     for (;;) {
@@ -101,18 +197,19 @@ export function openWorkerMain(): void {
       if (len === 0 || len > (kind === 0 ? w.chunkBytes : w.maxFrame)) throw new Failure('format', `a chunk of ${len} bytes is out of bounds`);
       fill(len);
       if (have < len) throw new Failure('format', 'the payload ends inside a chunk');
-      const body = take(len);
-      if (kind === 0) { send(body); continue; }
+      const frame = take(len);
+      if (kind === 0) { walk(frame); continue; }
       let plain: Buffer;
-      try { plain = zstdDecompressSync(body, { maxOutputLength: w.chunkBytes, chunkSize: w.chunkBytes }); } catch (err) {
+      try { plain = zstdDecompressSync(frame, { maxOutputLength: w.chunkBytes, chunkSize: w.chunkBytes }); } catch (err) {
         throw new Failure('format', `a compressed chunk does not decompress within ${w.chunkBytes} bytes: ${(err as Error).message}`);
       }
-      if (body.byteOffset === 0 && body.buffer instanceof ArrayBuffer) body.buffer.transfer(0); // freed now, not at the next collection
-      send(plain);
+      release(frame);
+      walk(plain);
     }
     if (decipher) {
       try { decipher.final(); } catch { throw new Failure('auth', 'the authentication tag does not match'); }
     }
+    if (hdrFill > 0 || left > 0 || pad > 0) throw new Failure('format', 'the archive ends inside an entry');
     port.postMessage({ op: 'end' } satisfies OpenReply);
   } catch (err) {
     const f = err instanceof Failure ? err : new Failure('io', (err as Error).message);

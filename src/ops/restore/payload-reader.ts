@@ -1,20 +1,22 @@
 /**
- * @module The tar bytes of a version-3 payload as a Readable, produced by the payload worker
- * (open-worker.ts): it reads bytes [start, end) of a file, decrypts them when `gcm` is given,
- * and expands the chunks; this side only receives the chunks (transferred, not copied) and
- * pushes them, with back-pressure. A failure destroys the stream with a PayloadError that says
- * whether authentication, the chunk format or the file read failed.
+ * @module The entries of a version-3 payload, read by the payload worker (open-worker.ts): it
+ * reads bytes [start, end) of a file, decrypts them when `gcm` is given, expands the chunks and
+ * walks the tar; this side receives the entry headers and, for a restore, the file bytes
+ * (transferred, not copied), and hands them to a sink one at a time, with back-pressure (the
+ * worker waits while CREDITS messages are not yet handled). For restore --verify nothing but
+ * the headers crosses over, so the main thread allocates almost nothing per MiB (issue 20: the
+ * collections of its large heap were then the slowest part). A failure rejects with a
+ * PayloadError that says whether authentication, the chunk format or the file read failed.
  */
 import { closeSync, openSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { GCM_IV_BYTES, GCM_KEY_BYTES, GCM_TAG_BYTES } from '../../keys/aes-gcm.ts';
 import { CHUNK_BYTES, FRAME_HEAD, MAX_FRAME } from '../backup/backup-chunks.ts';
-import { openWorkerMain, type OpenReply, type OpenWorkerData } from './open-worker.ts';
+import { openWorkerMain, type OpenReply, type OpenWorkerData, type TarEntryHead } from './open-worker.ts';
 
 const WORKER_SOURCE = `(${openWorkerMain.toString()})()`;
-/** Chunks the worker may have handed over and this side not yet pushed on. */
-const CREDITS = 4;
+/** Messages the worker may have sent and this side not yet handled. */
+const CREDITS = 8;
 
 export class PayloadError extends Error {
   readonly kind: 'auth' | 'format' | 'io';
@@ -23,57 +25,56 @@ export class PayloadError extends Error {
 
 export interface PayloadSource { file: string; start: number; end: number; gcm?: { key: Buffer; iv: Buffer; aad: Buffer; tag: Buffer } }
 
-class PayloadReader extends Readable {
-  #worker: Worker;
-  #fd: number;
-  #credits: Int32Array;
-  #owed = 0;
-  #done = false;
-
-  constructor(src: PayloadSource) {
-    super({ highWaterMark: 2 * CHUNK_BYTES });
-    if (src.gcm && (src.gcm.key.length !== GCM_KEY_BYTES || src.gcm.iv.length !== GCM_IV_BYTES || src.gcm.tag.length !== GCM_TAG_BYTES)) {
-      throw new RangeError('AES-256-GCM needs a 32-byte key, a 12-byte IV and a 16-byte tag');
-    }
-    this.#fd = openSync(src.file, 'r');
-    const credits = new SharedArrayBuffer(4);
-    this.#credits = new Int32Array(credits);
-    this.#credits[0] = CREDITS;
-    const data: OpenWorkerData = {
-      fd: this.#fd, start: src.start, end: src.end, credits, chunkBytes: CHUNK_BYTES, maxFrame: MAX_FRAME, frameHead: FRAME_HEAD,
-      ...(src.gcm ? { gcm: src.gcm } : {}),
-    };
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data });
-    this.#worker.on('message', (m: OpenReply) => this.#onMessage(m));
-    this.#worker.on('error', (err: Error) => this.destroy(new PayloadError('io', err.message)));
-    this.#worker.on('exit', (code) => { if (!this.#done) this.destroy(new PayloadError('io', `the restore worker stopped (exit code ${code})`)); });
-  }
-
-  #credit(n: number): void {
-    Atomics.add(this.#credits, 0, n);
-    Atomics.notify(this.#credits, 0);
-  }
-
-  #onMessage(m: OpenReply): void {
-    if (this.destroyed || this.#done) return;
-    if (m.op !== 'chunk') this.#done = true;
-    if (m.op === 'chunk') {
-      if (this.push(Buffer.from(m.buf, 0, m.length))) this.#credit(1); else this.#owed++;
-    } else if (m.op === 'end') this.push(null);
-    else this.destroy(new PayloadError(m.kind, m.message));
-  }
-
-  override _read(): void {
-    if (this.#owed > 0) { this.#credit(this.#owed); this.#owed = 0; }
-  }
-
-  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
-    this.#worker.removeAllListeners('exit');
-    this.#worker.terminate().finally(() => { closeSync(this.#fd); cb(err); });
-  }
+/** What the main thread does with the entries, in archive order; each call is awaited before the next. */
+export interface EntrySink {
+  entry(head: TarEntryHead): Promise<void> | void;
+  /** File bytes of the last entry (only when the reader was asked for them). */
+  data(bytes: Buffer): Promise<void> | void;
 }
 
-/** The tar bytes of the version-3 payload in `src`; the key material in `src.gcm` is copied to the worker. */
-export function payloadTar(src: PayloadSource): Readable {
-  return new PayloadReader(src);
+/**
+ * Read the version-3 payload in `src` entry by entry into `sink` (file bytes too when
+ * `wantData`); resolves after the last entry and the tag check, rejects with a PayloadError or
+ * whatever the sink threw. The worker is stopped and the file closed either way.
+ */
+export function readPayloadEntries(src: PayloadSource, sink: EntrySink, wantData: boolean): Promise<void> {
+  if (src.gcm && (src.gcm.key.length !== GCM_KEY_BYTES || src.gcm.iv.length !== GCM_IV_BYTES || src.gcm.tag.length !== GCM_TAG_BYTES)) {
+    throw new RangeError('AES-256-GCM needs a 32-byte key, a 12-byte IV and a 16-byte tag');
+  }
+  const fd = openSync(src.file, 'r');
+  const credits = new Int32Array(new SharedArrayBuffer(4));
+  credits[0] = CREDITS;
+  const data: OpenWorkerData = {
+    fd, start: src.start, end: src.end, credits: credits.buffer as SharedArrayBuffer, chunkBytes: CHUNK_BYTES, maxFrame: MAX_FRAME, frameHead: FRAME_HEAD, wantData,
+    ...(src.gcm ? { gcm: src.gcm } : {}),
+  };
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data });
+  const queue: OpenReply[] = [];
+  let wake: (() => void) | undefined;
+  const arrive = (m: OpenReply): void => { queue.push(m); wake?.(); };
+  worker.on('message', arrive);
+  worker.on('error', (err: Error) => arrive({ op: 'error', kind: 'io', message: err.message }));
+  worker.on('exit', (code) => arrive({ op: 'error', kind: 'io', message: `the restore worker stopped (exit code ${code})` }));
+  const next = async (): Promise<OpenReply> => {
+    while (queue.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
+    wake = undefined;
+    return queue.shift()!;
+  };
+  return (async () => {
+    try {
+      for (;;) {
+        const m = await next();
+        if (m.op === 'end') return;
+        if (m.op === 'error') throw new PayloadError(m.kind, m.message);
+        if (m.op === 'entry') await sink.entry(m.head);
+        else await sink.data(Buffer.from(m.buf, 0, m.length));
+        Atomics.add(credits, 0, 1);
+        Atomics.notify(credits, 0);
+      }
+    } finally {
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+      closeSync(fd);
+    }
+  })();
 }

@@ -6,8 +6,7 @@
  */
 import type { Config } from '../../config/load-config.ts';
 import { openBackup } from './open-backup.ts';
-import { readBackupTar } from './decrypt-backup.ts';
-import { createTarExtractor } from './safe-extract.ts';
+import { checkBackupBody } from './decrypt-backup.ts';
 import { regularFileArg } from './input-file.ts';
 import { restoreKey, type RestoreRequest, type RestoreResult } from './restore-backup.ts';
 
@@ -19,9 +18,7 @@ export async function verifyBackup(config: Config, req: RestoreRequest): Promise
     // Only authenticated data reaches the chunk, gzip and tar parsers: openBackup verified the
     // signature over every byte; the GCM tag is checked at the end of this same read, and a
     // failure there fails the verification.
-    const x = createTarExtractor(undefined);
-    await readBackupTar(file, opened, x.sink);
-    const summary = await x.finish();
+    const summary = await checkBackupBody(file, opened);
     return { meta: opened.header.meta, target: '', files: summary.files, bytes: summary.bytes };
   } finally { opened.dek.fill(0); }
 }
