@@ -47,9 +47,10 @@ export class BackupSealer {
   #reply: ((r: SealReply) => void) | undefined;
   #failure: Error | undefined;
   #onFailure: Array<(e: Error) => void> = [];
+  #exited: Promise<void>;
 
-  /** Starts writing the container to `fd` (an open, empty temp file) for `meta`, signed with `privateKey`. */
-  constructor(fd: number, privateKey: KeyObject, meta: BackupMeta) {
+  /** Starts writing the container to `path` (an empty temp file, created 0600) for `meta`, signed with `privateKey`. */
+  constructor(path: string, privateKey: KeyObject, meta: BackupMeta) {
     if (privateKey.type !== 'private') throw new TypeError('BackupSealer needs the server private key (backups are signed)');
     this.#privateKey = privateKey;
     const { header, dek, iv } = newContainerHeader(createPublicKey(privateKey), meta);
@@ -57,12 +58,15 @@ export class BackupSealer {
     const shared = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
     this.#view = Buffer.from(shared);
     for (let i = 0; i < SLOTS; i++) this.#free.push(i);
-    const data: SealWorkerData = { fd, dek, iv, header, shared, slotBytes: SLOT_BYTES, frameHead: FRAME_HEAD, sampleBytes: SAMPLE_BYTES, sampleRatio: SAMPLE_RATIO, zstdLevel: ZSTD_LEVEL };
+    const data: SealWorkerData = { path, dek, iv, header, shared, slotBytes: SLOT_BYTES, frameHead: FRAME_HEAD, sampleBytes: SAMPLE_BYTES, sampleRatio: SAMPLE_RATIO, zstdLevel: ZSTD_LEVEL };
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data });
     dek.fill(0);
     this.#worker.on('message', (r: SealReply) => this.#onMessage(r));
     this.#worker.on('error', (err: Error) => this.#fail(err));
-    this.#worker.on('exit', (code) => this.#fail(new Error(`the backup worker stopped (exit code ${code})`)));
+    this.#exited = new Promise((resolve) => this.#worker.on('exit', (code) => {
+      this.#fail(new Error(`the backup worker stopped (exit code ${code})`));
+      resolve();
+    }));
   }
 
   #onMessage(r: SealReply): void {
@@ -114,7 +118,7 @@ export class BackupSealer {
     return Promise.race([reply, this.#failed()]);
   }
 
-  /** After the last chunk: tag, signature, and the file's size and SHA-512. */
+  /** After the last chunk: tag, signature, fsync, and the file's size and SHA-512. */
   async seal(): Promise<SealedFile> {
     const signed = await this.#ask({ op: 'end' });
     if (signed.op !== 'signed') throw new Error('the backup worker answered out of order');
@@ -126,9 +130,15 @@ export class BackupSealer {
     return { bytes: sealed.bytes, sha512: sealed.sha512 };
   }
 
-  /** Stop the worker (after `seal`, or to abandon the backup). */
+  /**
+   * Wait for the worker to end (after `seal` it ends by itself; otherwise it is told to close
+   * the file and stop, and terminated if it does not within 5 s).
+   */
   async close(): Promise<void> {
     this.#failure ??= new Error('the backup sealer was closed');
-    await this.#worker.terminate();
+    this.#worker.postMessage({ op: 'abort' } satisfies SealRequest);
+    const timer = setTimeout(() => { void this.#worker.terminate(); }, 5000);
+    await this.#exited;
+    clearTimeout(timer);
   }
 }

@@ -7,7 +7,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { constants, existsSync, mkdirSync } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -59,23 +59,19 @@ export async function createBackup(config: Config, options: CreateBackupOptions 
   const meta = { id, created: now.toISOString(), version: VERSION, host: safeHostName(), keyFingerprint: keyFingerprint(publicKey) };
   const tmp = tempFileBeside(file);
   let done = 0;
-  let fh: FileHandle | undefined;
   let sealer: BackupSealer | undefined;
   try {
-    fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    sealer = new BackupSealer(fh.fd, privateKey, meta);
+    // Created here, exclusively and 0600 from the start; the seal worker writes, fsyncs and closes it.
+    await (await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)).close();
+    sealer = new BackupSealer(tmp, privateKey, meta);
     await packPlan(plan, sealer, (b) => { done += b; options.onProgress?.(done, plan.totalBytes); });
     const { bytes, sha512 } = await sealer.seal();
     await sealer.close();
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
     await writeSidecar(file, sha512);
     await commitTempFile(tmp, file);
     return { id, file, bytes, sha512, files: plan.entries.filter((e) => e.type === 'file').length, skipped: plan.skipped, warnings };
   } catch (err) {
     await sealer?.close();
-    await fh?.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
     await unlink(`${file}.sha512`).catch(() => undefined);
     throw new AppError('E_BACKUP', `Backup failed: ${describeFailure(err)}`, { hint: `no backup was written to "${dir}"; fix the cause and run aibridge backup again`, cause: err });

@@ -20,12 +20,13 @@ import type { MessagePort } from 'node:worker_threads';
 
 /** What the worker is started with. `dek` is zeroed by the worker once the cipher holds it. */
 export interface SealWorkerData {
-  fd: number; dek: Uint8Array; iv: Uint8Array; header: Uint8Array; shared: SharedArrayBuffer;
+  /** The temp file, created empty (0600) by the main thread; the worker opens, fsyncs and closes it (a descriptor does not cross threads under Deno). */
+  path: string; dek: Uint8Array; iv: Uint8Array; header: Uint8Array; shared: SharedArrayBuffer;
   slotBytes: number; frameHead: number; sampleBytes: number; sampleRatio: number; zstdLevel: number;
 }
 
-/** Main → worker: a filled slot, the end of the payload, the signature tail. */
-export type SealRequest = { op: 'chunk'; slot: number; len: number } | { op: 'end' } | { op: 'tail'; tail: Uint8Array };
+/** Main → worker: a filled slot, the end of the payload, the signature tail, or give up (close the file and exit). */
+export type SealRequest = { op: 'chunk'; slot: number; len: number } | { op: 'end' } | { op: 'tail'; tail: Uint8Array } | { op: 'abort' };
 /** Worker → main. */
 export type SealReply =
   | { op: 'free'; slot: number }
@@ -36,7 +37,7 @@ export type SealReply =
 export function sealWorkerMain(): void {
   const wt = process.getBuiltinModule('node:worker_threads');
   const { createCipheriv, createHash } = process.getBuiltinModule('node:crypto');
-  const { write } = process.getBuiltinModule('node:fs');
+  const { closeSync, constants: fsc, fsyncSync, openSync, write } = process.getBuiltinModule('node:fs');
   const { constants, zstdCompressSync } = process.getBuiltinModule('node:zlib');
   const port = wt.parentPort as MessagePort;
   const w = wt.workerData as SealWorkerData;
@@ -61,16 +62,28 @@ export function sealWorkerMain(): void {
   let writing = 0;
   let failed = false;
   let sealed: SealReply | undefined;
+  let fd = -1;
+  const closeFile = (): void => {
+    if (fd === -1) return;
+    try { closeSync(fd); } catch { /* already failing */ }
+    fd = -1;
+  };
   const fail = (err: NodeJS.ErrnoException): void => {
     if (failed) return;
     failed = true;
+    closeFile();
     port.postMessage({ op: 'error', message: err.message, ...(err.code ? { code: err.code } : {}) } satisfies SealReply);
   };
   const settle = (): void => {
-    if (writing === 0 && sealed && !failed) { port.postMessage(sealed); sealed = undefined; }
+    if (writing !== 0 || !sealed || failed) return;
+    try { fsyncSync(fd); closeSync(fd); fd = -1; } catch (err) { fail(err as NodeJS.ErrnoException); return; }
+    port.postMessage(sealed);
+    sealed = undefined;
+    port.off('message', onMessage);
   };
   const writeAll = (b: Uint8Array, at: number, from: number): void => {
-    write(w.fd, b, from, b.length - from, at + from, (err, n) => {
+    write(fd, b, from, b.length - from, at + from, (err, n) => {
+      if (failed) return;
       if (err) { fail(err); return; }
       if (from + n < b.length) { writeAll(b, at, from + n); return; }
       release(b);
@@ -110,13 +123,18 @@ export function sealWorkerMain(): void {
   const handle = (m: SealRequest): void => {
     if (m.op === 'chunk') { chunk(m.slot, m.len); port.postMessage({ op: 'free', slot: m.slot } satisfies SealReply); }
     else if (m.op === 'end') { out(cipher.final()); out(cipher.getAuthTag()); port.postMessage({ op: 'signed', digest: hash.copy().digest() } satisfies SealReply); }
-    else { out(m.tail); sealed = { op: 'sealed', bytes: pos, sha512: hash.digest('hex') }; settle(); }
+    else if (m.op === 'tail') { out(m.tail); sealed = { op: 'sealed', bytes: pos, sha512: hash.digest('hex') }; settle(); }
   };
   const pump = (): void => {
     while (!failed && writing < MAX_WRITES && queue.length > 0) {
       try { handle(queue.shift()!); } catch (err) { fail(err as NodeJS.ErrnoException); }
     }
   };
-  out(w.header);
-  port.on('message', (m: SealRequest) => { queue.push(m); pump(); });
+  const onMessage = (m: SealRequest): void => {
+    if (m.op === 'abort') { failed = true; closeFile(); port.off('message', onMessage); return; }
+    queue.push(m);
+    pump();
+  };
+  port.on('message', onMessage);
+  try { fd = openSync(w.path, fsc.O_WRONLY | fsc.O_NOFOLLOW); out(w.header); } catch (err) { fail(err as NodeJS.ErrnoException); }
 }

@@ -1,6 +1,6 @@
 /**
  * @module Read the body of an opened backup, checking the GCM tag (which covers the header as
- * AAD): `decryptBackup` writes the decrypted payload into a sink (a restore's private temp file),
+ * AAD): `decryptBackup` writes the decrypted payload to a restore's private temp file,
  * `checkBackupBody` walks the tar of the body without writing (restore --verify), and
  * `extractPayload` extracts a payload decrypted before. openBackup has verified
  * the server's signature over every byte before any of this runs; the GCM tag is only known at
@@ -10,10 +10,9 @@
  */
 import { gcmDecipher } from '../../keys/aes-gcm.ts';
 import type { DecipherGCM } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { constants, createReadStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { AppError } from '../../lib/errors.ts';
@@ -63,10 +62,25 @@ function readError(file: string, err: unknown): AppError {
   return archiveError(err);
 }
 
-/** Resolve when the whole body decrypted and authenticated into `sink`; throw E_RESTORE otherwise. */
-export async function decryptBackup(file: string, opened: OpenedBackup, sink: Writable): Promise<void> {
+/** Free a buffer's memory now rather than at the next collection (only one that owns its memory). */
+function release(b: Buffer): void {
+  if (b.byteOffset === 0 && b.buffer instanceof ArrayBuffer && b.buffer.byteLength === b.length) b.buffer.transfer(0);
+}
+
+/**
+ * Decrypt the whole body into a new file `target` (created 0600, exclusively, fsynced) and
+ * check the tag; throw E_RESTORE otherwise. Each decrypted piece is freed once written.
+ */
+export async function decryptBackup(file: string, opened: OpenedBackup, target: string): Promise<void> {
   try {
-    await pipeline(Readable.from(plaintext(file, { start: opened.bodyStart, end: opened.bodyEnd }, decipherOf(opened))), sink);
+    const out = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      for await (const piece of plaintext(file, { start: opened.bodyStart, end: opened.bodyEnd }, decipherOf(opened))) {
+        for (let o = 0; o < piece.length;) o += (await out.write(piece, o)).bytesWritten;
+        release(piece);
+      }
+      await out.sync();
+    } finally { await out.close(); }
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (isAuthFailure(err)) throw authFailed(file);

@@ -4,7 +4,7 @@
  * verify, and only then the payload (chunks or gzip, by format version) and the tar.
  * Returns the staged tree; on any failure the staging folder is removed.
  */
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { BackupMeta } from '../backup/backup-format.ts';
@@ -20,7 +20,7 @@ export async function extractBackup(root: string, file: string, key: { privateKe
   const staging = createStaging(root);
   try {
     const payload = join(staging, 'payload');
-    await decryptBackup(file, opened, createWriteStream(payload, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 18 }));
+    await decryptBackup(file, opened, payload);
     opened.dek.fill(0);
     const tree = join(staging, 'tree');
     mkdirSync(tree, { mode: 0o700 });

@@ -22,9 +22,11 @@ import type { DecipherGCM } from 'node:crypto';
 import type { MessagePort } from 'node:worker_threads';
 
 export interface OpenWorkerData {
-  fd: number; start: number; end: number;
+  /** The file to read; the worker opens it itself (a descriptor does not cross threads under Deno). */
+  path: string; start: number; end: number;
   /** Absent: the file holds the plaintext payload. */
   gcm?: { key: Uint8Array; iv: Uint8Array; aad: Uint8Array; tag: Uint8Array };
+  /** Int32 [credits, stop]: the main thread adds credits, or sets stop to end the read early. */
   credits: SharedArrayBuffer; chunkBytes: number; maxFrame: number; frameHead: number;
   /** Send file contents ('data' messages): a restore writes them, restore --verify needs only the headers. */
   wantData: boolean;
@@ -43,7 +45,7 @@ export type OpenReply =
 export function openWorkerMain(): void {
   const wt = process.getBuiltinModule('node:worker_threads');
   const { createDecipheriv } = process.getBuiltinModule('node:crypto');
-  const { readSync } = process.getBuiltinModule('node:fs');
+  const { closeSync, constants, openSync, readSync } = process.getBuiltinModule('node:fs');
   const { zstdDecompressSync } = process.getBuiltinModule('node:zlib');
   const port = wt.parentPort as MessagePort;
   const w = wt.workerData as OpenWorkerData;
@@ -68,7 +70,7 @@ export function openWorkerMain(): void {
     if (at + n > win.length) { win.copyWithin(0, at, at + have); at = 0; }
     while (have < n && pos < w.end) {
       let r: number;
-      try { r = readSync(w.fd, win, at + have, Math.min(win.length - at - have, w.end - pos), pos); } catch (err) {
+      try { r = readSync(fd, win, at + have, Math.min(win.length - at - have, w.end - pos), pos); } catch (err) {
         throw new Failure('io', (err as Error).message);
       }
       if (r === 0) throw new Failure('auth', 'the file ended early');
@@ -89,7 +91,10 @@ export function openWorkerMain(): void {
     return decipher ? decipher.update(b) : own(b);
   };
   const post = (m: OpenReply, transfer: ArrayBuffer[] = []): void => {
-    while (Atomics.load(credits, 0) <= 0) Atomics.wait(credits, 0, 0, 1000);
+    while (Atomics.load(credits, 0) <= 0) {
+      if (Atomics.load(credits, 1) !== 0) throw new Failure('io', 'stopped');
+      Atomics.wait(credits, 0, 0, 1000);
+    }
     Atomics.sub(credits, 0, 1);
     port.postMessage(m, transfer);
   };
@@ -185,8 +190,11 @@ export function openWorkerMain(): void {
     }
     if (!sent) release(piece);
   };
+  let fd = -1;
   try {
+    try { fd = openSync(w.path, constants.O_RDONLY | constants.O_NOFOLLOW); } catch (err) { throw new Failure('io', (err as Error).message); }
     for (;;) {
+      if (Atomics.load(credits, 1) !== 0) throw new Failure('io', 'stopped');
       fill(w.frameHead);
       if (have === 0) break;
       if (have < w.frameHead) throw new Failure('format', 'the payload ends inside a chunk');
@@ -214,5 +222,7 @@ export function openWorkerMain(): void {
   } catch (err) {
     const f = err instanceof Failure ? err : new Failure('io', (err as Error).message);
     port.postMessage({ op: 'error', kind: f.kind, message: f.message } satisfies OpenReply);
+  } finally {
+    if (fd !== -1) closeSync(fd);
   }
 }

@@ -8,7 +8,6 @@
  * collections of its large heap were then the slowest part). A failure rejects with a
  * PayloadError that says whether authentication, the chunk format or the file read failed.
  */
-import { closeSync, openSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { GCM_IV_BYTES, GCM_KEY_BYTES, GCM_TAG_BYTES } from '../../keys/aes-gcm.ts';
 import { CHUNK_BYTES, FRAME_HEAD, MAX_FRAME } from '../backup/backup-chunks.ts';
@@ -28,7 +27,7 @@ export interface PayloadSource { file: string; start: number; end: number; gcm?:
 /** What the main thread does with the entries, in archive order; each call is awaited before the next. */
 export interface EntrySink {
   entry(head: TarEntryHead): Promise<void> | void;
-  /** File bytes of the last entry (only when the reader was asked for them). */
+  /** File bytes of the last entry (only when the reader was asked for them), in memory the sink owns and may free. */
   data(bytes: Buffer): Promise<void> | void;
 }
 
@@ -41,11 +40,10 @@ export function readPayloadEntries(src: PayloadSource, sink: EntrySink, wantData
   if (src.gcm && (src.gcm.key.length !== GCM_KEY_BYTES || src.gcm.iv.length !== GCM_IV_BYTES || src.gcm.tag.length !== GCM_TAG_BYTES)) {
     throw new RangeError('AES-256-GCM needs a 32-byte key, a 12-byte IV and a 16-byte tag');
   }
-  const fd = openSync(src.file, 'r');
-  const credits = new Int32Array(new SharedArrayBuffer(4));
+  const credits = new Int32Array(new SharedArrayBuffer(8));
   credits[0] = CREDITS;
   const data: OpenWorkerData = {
-    fd, start: src.start, end: src.end, credits: credits.buffer as SharedArrayBuffer, chunkBytes: CHUNK_BYTES, maxFrame: MAX_FRAME, frameHead: FRAME_HEAD, wantData,
+    path: src.file, start: src.start, end: src.end, credits: credits.buffer as SharedArrayBuffer, chunkBytes: CHUNK_BYTES, maxFrame: MAX_FRAME, frameHead: FRAME_HEAD, wantData,
     ...(src.gcm ? { gcm: src.gcm } : {}),
   };
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data });
@@ -54,7 +52,10 @@ export function readPayloadEntries(src: PayloadSource, sink: EntrySink, wantData
   const arrive = (m: OpenReply): void => { queue.push(m); wake?.(); };
   worker.on('message', arrive);
   worker.on('error', (err: Error) => arrive({ op: 'error', kind: 'io', message: err.message }));
-  worker.on('exit', (code) => arrive({ op: 'error', kind: 'io', message: `the restore worker stopped (exit code ${code})` }));
+  const exited = new Promise<void>((resolve) => worker.on('exit', (code) => {
+    arrive({ op: 'error', kind: 'io', message: `the restore worker stopped (exit code ${code})` });
+    resolve();
+  }));
   const next = async (): Promise<OpenReply> => {
     while (queue.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
     wake = undefined;
@@ -72,9 +73,12 @@ export function readPayloadEntries(src: PayloadSource, sink: EntrySink, wantData
         Atomics.notify(credits, 0);
       }
     } finally {
-      worker.removeAllListeners('exit');
-      await worker.terminate();
-      closeSync(fd);
+      // Let the worker stop by itself (it closes its file); terminate only one that does not.
+      Atomics.store(credits, 1, 1);
+      Atomics.notify(credits, 0);
+      const timer = setTimeout(() => { void worker.terminate(); }, 5000);
+      await exited;
+      clearTimeout(timer);
     }
   })();
 }

@@ -133,6 +133,8 @@ export function createEntryExtractor(dest: string | undefined): EntryExtractor {
       open.left -= b.length;
       if (open.left < 0) throw new AppError('E_RESTORE', `Archive entry for "${open.target}" is longer than its header says`, { hint: 'the archive is damaged; nothing was restored' });
       for (let o = 0; o < b.length;) o += (await open.fh.write(b, o)).bytesWritten;
+      // The bytes are this sink's own (EntrySink): free them now, not at the next collection.
+      if (b.byteOffset === 0 && b.buffer instanceof ArrayBuffer && b.buffer.byteLength === b.length) b.buffer.transfer(0);
     },
     async finish() {
       await close();
