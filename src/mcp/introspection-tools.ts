@@ -40,12 +40,13 @@ function whoami(pipe: ToolPipeline, license?: LicenseGate): ToolDefinition {
       const p = ctx.principal;
       const profile = pipe.profileOf(p);
       const { description, product_scope, ...sections } = profile ?? { description: '', product_scope: [] };
+      const visible = pipe.visibleTo(p); // decided once: the tool list and the budget come from the same answer
       return jsonResult({
         client: p.clientName, profile: p.profile, profile_loaded: profile !== undefined,
         ...(profile ? { profile_description: description, product_scope, permissions: sections } : { note: 'your profile is not loaded, so every Cisco call is denied; ask an operator to fix profiles/' + p.profile + '.json' }),
         auth_method: p.authMethod, token_expires_at: new Date(p.expiresAt * 1000).toISOString(),
-        tools: pipe.visibleTo(p).map((t) => t.name),
-        rate_limits: await pipe.budget(p),
+        tools: visible.map((t) => t.name),
+        rate_limits: await pipe.budget(p, visible),
         ...(license ? { license: licenseForAgent(license, pipe.now()) } : {}),
       });
     },

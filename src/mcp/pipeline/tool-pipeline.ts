@@ -186,12 +186,15 @@ export class ToolPipeline {
     return { allowed: false, retryAfterS, limit, product, category, message };
   }
 
-  /** Remaining budget per category the principal can use (aibridge_whoami). */
-  async budget(principal: Principal): Promise<Budget[]> {
+  /**
+   * Remaining budget per category the principal can use (aibridge_whoami); `visible` is
+   * `visibleTo(principal)` when the caller already has it.
+   */
+  async budget(principal: Principal, visible: readonly ToolDefinition[] = this.visibleTo(principal)): Promise<Budget[]> {
     const profile = this.profileOf(principal);
     const seen = new Set<string>();
     const out: Budget[] = [];
-    for (const t of this.visibleTo(principal)) {
+    for (const t of visible) {
       const k = `${t.product}\u0000${t.rateCategory}`;
       if (seen.has(k)) continue;
       seen.add(k);
