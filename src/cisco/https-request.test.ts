@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sendOutbound } from './https-request.ts';
 import { KeepAlivePool } from './keep-alive.ts';
-import { activeSlots } from './node-gate.ts';
+import { activeSlots, MAX_PER_ENDPOINT } from './node-gate.ts';
 import type { OutboundRequest } from './https-request.ts';
 import { AppError } from '../lib/errors.ts';
 
@@ -95,6 +95,25 @@ test('a stuck node ties up at most 8 requests; the next waits, then fails as bus
   for (const e of await Promise.all(stuck)) assert.ok(e instanceof AppError && /Timed out/.test(e.message));
   assert.equal(activeSlots(`127.0.0.1:${port}`), 0);
   assert.equal((await sendOutbound(req({}))).status, 200);
+});
+
+test('keep-alive: after a burst as wide as the node gate allows, the next burst reuses every connection (no new TLS handshake)', async () => {
+  const pool = new KeepAlivePool();
+  let handshakes = 0;
+  const count = (): void => { handshakes++; };
+  server.on('secureConnection', count);
+  try {
+    const burst = (): Promise<unknown[]> => Promise.all(Array.from({ length: MAX_PER_ENDPOINT }, () => sendOutbound(req({ keepAlive: pool }))));
+    await burst();
+    const first = handshakes;
+    assert.ok(first >= 2, `the first burst opened several connections (${first})`);
+    assert.equal(pool.idleCount, first, 'every connection of the burst is kept');
+    await burst();
+    assert.equal(handshakes, first, 'the second burst paid no handshake');
+  } finally {
+    server.off('secureConnection', count);
+    pool.closeAll();
+  }
 });
 
 test('keep-alive: the next request reuses the verified connection; another pin or TLS policy never gets it; closed ones are dropped', async () => {

@@ -5,6 +5,7 @@
  * same host, port, TLS policy and pin it was verified against; idle ones close after `idleMs`.
  */
 import type { Socket } from 'node:net';
+import { MAX_PER_ENDPOINT } from './node-gate.ts';
 
 interface Idle { sock: Socket; drop: () => void }
 
@@ -13,8 +14,12 @@ export class KeepAlivePool {
   #idleMs: number;
   #maxPerKey: number;
 
-  /** `idleMs` stays under the servers' keep-alive timeouts (Tomcat: 20 s; Node: 5 s), so a kept socket is rarely stale. */
-  constructor(idleMs = 4_000, maxPerKey = 4) {
+  /**
+   * `idleMs` stays under the servers' keep-alive timeouts (Tomcat: 20 s; Node: 5 s), so a kept socket is rarely stale.
+   * `maxPerKey` is the node gate's cap: as many requests can be in flight to one endpoint, so a
+   * smaller pool closed the surplus after a burst and the next burst paid fresh TLS handshakes.
+   */
+  constructor(idleMs = 4_000, maxPerKey = MAX_PER_ENDPOINT) {
     this.#idleMs = idleMs;
     this.#maxPerKey = maxPerKey;
   }
