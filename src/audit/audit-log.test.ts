@@ -193,6 +193,19 @@ test('caller fields cannot shadow the chain keys (ts, seq, category, event, prev
   assert.ok(verify().ok);
 });
 
+test('appendMany() writes its records in order as one group commit, chained with single appends', () => {
+  const { dir, log, verify } = setup();
+  log.append('SERVER', 'server_started');
+  const receipts = log.appendMany('SERVER', [{ event: 'profile_loaded', fields: { profile: 'a' } }, { event: 'profile_loaded', fields: { profile: 'b' } }, { event: 'profile_removed', fields: { profile: 'c' } }]);
+  assert.deepEqual(receipts.map((r) => r.seq), [2, 3, 4]);
+  assert.deepEqual(log.appendMany('SERVER', []), []);
+  log.append('SERVER', 'after');
+  log.close();
+  const ls = lines(dir).map((l) => JSON.parse(l) as { seq: number; event: string; profile?: string });
+  assert.deepEqual(ls.map((l) => [l.seq, l.event, l.profile]), [[1, 'server_started', undefined], [2, 'profile_loaded', 'a'], [3, 'profile_loaded', 'b'], [4, 'profile_removed', 'c'], [5, 'after', undefined]]);
+  assert.ok(verify().ok);
+});
+
 test('appendAsync() group-commits concurrent records into one linear chain, mixed with sync appends', async () => {
   const { dir, log, verify } = setup();
   const receipts = await Promise.all(Array.from({ length: 200 }, (_, i) => {

@@ -162,6 +162,24 @@ export class AuditLog {
     }
   }
 
+  /**
+   * Append several records durably as one group commit (one write, one fdatasync, one lock), in
+   * order; all or none are acknowledged. Throws E_AUDIT_WRITE (fail closed).
+   */
+  appendMany(category: AuditCategory, records: ReadonlyArray<{ event: string; fields: LogFields }>): AuditReceipt[] {
+    if (records.length === 0) return [];
+    try {
+      const receipts = withFileLockSync(this.#lockPath(), () => this.#appendBatchLocked(records.map((r) => ({ category, event: r.event, fields: r.fields }))));
+      this.#healthy = true;
+      this.#lastError = undefined;
+      this.#sinceCheckpoint += records.length;
+      if (this.#options.sign && (this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64) || !existsSync(this.#options.checkpointPath))) this.checkpoint();
+      return receipts;
+    } catch (err) {
+      throw this.#failed(err);
+    }
+  }
+
   /** Mark the log unhealthy (for /status and /metrics) and give the error callers see. */
   #failed(err: unknown): AppError {
     this.#healthy = false;
@@ -483,13 +501,17 @@ export class AuditLog {
   }
 
   #appendLocked(category: AuditCategory, event: string, fields: LogFields): AuditReceipt {
-    const { receipts, syncFd } = this.#writeBatchLocked([{ category, event, fields }]);
+    return this.#appendBatchLocked([{ category, event, fields }])[0] as AuditReceipt;
+  }
+
+  #appendBatchLocked(batch: ReadonlyArray<{ category: AuditCategory; event: string; fields: LogFields }>): AuditReceipt[] {
+    const { receipts, syncFd } = this.#writeBatchLocked(batch);
     if (syncFd !== undefined) {
       try { fdatasyncSync(syncFd); } catch (err) {
         throw auditWriteError(err, `Cannot make the audit record durable in "${this.path}"`, DURABLE_HINT);
       } finally { this.#syncDone(); }
     }
-    return receipts[0] as AuditReceipt;
+    return receipts;
   }
 
   /** Move a torn last line (kill -9 mid-write) aside; returns what the recovery record says. */

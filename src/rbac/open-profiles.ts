@@ -15,10 +15,10 @@ export interface ProfilesHandle {
   close(): void;
 }
 
-export function openProfiles(o: { config: Config; logger: Logger; audit: Pick<AuditLog, 'append'> }): ProfilesHandle {
+export function openProfiles(o: { config: Config; logger: Logger; audit: Pick<AuditLog, 'appendMany'> }): ProfilesHandle {
   const dir = o.config.paths.profilesDir;
   const report = syncDefaultProfiles(dir);
-  const store = new ProfileStore({ dir, strict: o.config.env.PROFILE_SCHEMA_STRICT, logger: o.logger, audit: (event, fields) => o.audit.append('SERVER', event, fields) });
+  const store = new ProfileStore({ dir, strict: o.config.env.PROFILE_SCHEMA_STRICT, logger: o.logger, audit: (records) => { o.audit.appendMany('SERVER', records); } });
   store.scan();
   o.logger.info('profiles_synchronised', { dir, written: report.written, unchanged: report.unchanged, loaded: store.names(), invalid: Object.keys(store.invalid()) });
   const watcher = watchProfiles({ dir, store, logger: o.logger });

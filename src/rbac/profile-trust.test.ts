@@ -18,7 +18,7 @@ test('#12.6 a profile writable by group or others is refused, the previous versi
   const dir = mkdtempSync(join(tmpdir(), 'profile-trust-'));
   const file = join(dir, 'operator.json');
   const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
-  const store = new ProfileStore({ dir, strict: true, logger: createNullLogger(), audit: (event, fields) => events.push({ event, fields }) });
+  const store = new ProfileStore({ dir, strict: true, logger: createNullLogger(), audit: (records) => { events.push(...records); } });
   const good = PROFILE(['get', 'list']);
   writeFileSync(file, good, { mode: 0o644 });
   chmodSync(file, 0o644);
