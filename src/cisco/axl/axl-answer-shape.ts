@@ -8,8 +8,8 @@
  */
 import type { ComplexType, Particle, SchemaModel, TypeDef } from '../../lib/xsd/schema-model.ts';
 import type { XObject, XValue } from '../../lib/xsd/xvalue.ts';
-import { isDataAttr } from '../../lib/xsd/xml-scan.ts';
-import type { ScannedXml, XmlBuilder } from '../../lib/xsd/xml-scan.ts';
+import { addXChild, dataAttrObject, xnodeValue } from '../../lib/xsd/xml-scan.ts';
+import type { ScannedXml, XmlBuilder, XNode } from '../../lib/xsd/xml-scan.ts';
 
 interface Child { type: () => TypeDef; many: boolean }
 
@@ -87,8 +87,7 @@ export function shapeAxlResponse(model: SchemaModel, operation: string, content:
 const ENVELOPE = 1, BODY = 2, OTHER = 0;
 
 /** Builder state of one open element (scratch, reused by depth like xml-scan's own builder). */
-interface ShapeNode {
-  name: string; obj: XObject | undefined; kids: boolean; text: string;
+interface ShapeNode extends XNode {
   /** The children its schema type declares; undefined: nothing below is shaped (unknown or simple type). */
   declared: Map<string, Child> | undefined;
   /** Declared repeatable in its parent's type: always an array there. */
@@ -96,12 +95,6 @@ interface ShapeNode {
   place: number;
   /** Body only: its first element (the answer) was seen. */
   answered: boolean;
-}
-
-function valueOf(n: ShapeNode): XValue {
-  if (!n.obj) return n.text;
-  if (!n.kids) n.obj['#text'] = n.text;
-  return n.obj;
 }
 
 /**
@@ -117,8 +110,7 @@ export function axlAnswerBuilder(model: SchemaModel, operation: string): XmlBuil
   const declaredOf = (t: TypeDef | undefined): Map<string, Child> | undefined => (t && t.kind === 'complex' ? children(model, t) : undefined);
   return {
     start(name, _ns, attrs, spare, parent) {
-      let obj: XObject | undefined;
-      if (attrs) for (const [local, ns, v] of attrs) if (isDataAttr(local, ns)) (obj ??= {})[`@${local}`] = v;
+      const obj = dataAttrObject(attrs);
       let declared: Map<string, Child> | undefined;
       let many = false;
       let place = OTHER;
@@ -136,18 +128,7 @@ export function axlAnswerBuilder(model: SchemaModel, operation: string): XmlBuil
       return n;
     },
     text(node, text) { node.text += text; },
-    child(parent, node) {
-      const obj = (parent.obj ??= {});
-      parent.kids = true;
-      const value = valueOf(node);
-      const prev = obj[node.name];
-      if (node.many) {
-        if (prev === undefined) obj[node.name] = [value];
-        else (prev as XValue[]).push(value);
-      } else if (prev === undefined) obj[node.name] = value;
-      else if (Array.isArray(prev)) prev.push(value);
-      else obj[node.name] = [prev, value];
-    },
-    root(node) { return { name: node.name, value: valueOf(node) }; },
+    child(parent, node) { addXChild(parent, node, node.many); },
+    root(node) { return { name: node.name, value: xnodeValue(node) }; },
   };
 }

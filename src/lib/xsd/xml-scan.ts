@@ -303,35 +303,48 @@ export function isDataAttr(local: string, ns: string): boolean {
 }
 
 /** Builder state of the plain-object form: the element's children and attributes, or its text. */
-interface XNode { name: string; obj: XObject | undefined; kids: boolean; text: string }
+export interface XNode { name: string; obj: XObject | undefined; kids: boolean; text: string }
 
-function valueOf(f: XNode): XValue {
+/** An element's data attributes as `@name` fields (xsi:nil and xsi:type left out), or undefined. */
+export function dataAttrObject(attrs: ScannedAttr[] | undefined): XObject | undefined {
+  let obj: XObject | undefined;
+  if (attrs) for (const [local, ns, v] of attrs) if (isDataAttr(local, ns)) (obj ??= {})[`@${local}`] = v;
+  return obj;
+}
+
+/** The value of a finished node: its text, or its object (with `#text` when it had no child element). */
+export function xnodeValue(f: XNode): XValue {
   if (!f.obj) return f.text;
   if (!f.kids) f.obj['#text'] = f.text;
   return f.obj;
 }
 
+/**
+ * Put a finished child's value under its name in `parent`: a second one with the same name turns
+ * the field into an array; `many` makes it an array from the first (a schema-declared repeat).
+ */
+export function addXChild(parent: XNode, node: XNode, many = false): void {
+  const obj = (parent.obj ??= {});
+  parent.kids = true;
+  const value = xnodeValue(node);
+  const prev = obj[node.name];
+  // Element values are strings or objects; an array can only come from an earlier repeat.
+  if (prev === undefined) obj[node.name] = many ? [value] : value;
+  else if (Array.isArray(prev)) prev.push(value);
+  else obj[node.name] = [prev, value];
+}
+
 /** The plain-object form (lib/xsd/xvalue). */
 export const XVALUE_BUILDER: XmlBuilder<XNode, ScannedXml> = {
   start(name, _ns, attrs, spare) {
-    let obj: XObject | undefined;
-    if (attrs) for (const [local, ns, v] of attrs) if (isDataAttr(local, ns)) (obj ??= {})[`@${local}`] = v;
+    const obj = dataAttrObject(attrs);
     if (!spare) return { name, obj, kids: false, text: '' };
     spare.name = name; spare.obj = obj; spare.kids = false; spare.text = '';
     return spare;
   },
   text(node, text) { node.text += text; },
-  child(parent, node) {
-    const obj = (parent.obj ??= {});
-    parent.kids = true;
-    const value = valueOf(node);
-    const prev = obj[node.name];
-    // Element values are strings or objects; an array can only come from an earlier repeat.
-    if (prev === undefined) obj[node.name] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else obj[node.name] = [prev, value];
-  },
-  root(node) { return { name: node.name, value: valueOf(node) }; },
+  child(parent, node) { addXChild(parent, node); },
+  root(node) { return { name: node.name, value: xnodeValue(node) }; },
 };
 
 /** The element tree of lib/xsd/xml-tree (children in order, attributes by local name). */
