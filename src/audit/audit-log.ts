@@ -151,15 +151,7 @@ export class AuditLog {
 
   /** Append one record durably; throws E_AUDIT_WRITE (fail closed). */
   append(category: AuditCategory, event: string, fields: LogFields = {}): AuditReceipt {
-    try {
-      const receipt = withFileLockSync(this.#lockPath(), () => this.#appendLocked(category, event, fields));
-      this.#healthy = true;
-      this.#lastError = undefined;
-      if (this.#options.sign && (++this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64) || !existsSync(this.#options.checkpointPath))) this.checkpoint();
-      return receipt;
-    } catch (err) {
-      throw this.#failed(err);
-    }
+    return this.appendMany(category, [{ event, fields }])[0] as AuditReceipt;
   }
 
   /**
@@ -173,11 +165,16 @@ export class AuditLog {
       this.#healthy = true;
       this.#lastError = undefined;
       this.#sinceCheckpoint += records.length;
-      if (this.#options.sign && (this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64) || !existsSync(this.#options.checkpointPath))) this.checkpoint();
+      if (this.#checkpointDue()) this.checkpoint();
       return receipts;
     } catch (err) {
       throw this.#failed(err);
     }
+  }
+
+  /** A signed checkpoint is due: `checkpointEvery` records since the last one, or none on disk yet. */
+  #checkpointDue(): boolean {
+    return this.#options.sign !== undefined && (this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64) || !existsSync(this.#options.checkpointPath));
   }
 
   /** Mark the log unhealthy (for /status and /metrics) and give the error callers see. */
@@ -213,7 +210,7 @@ export class AuditLog {
         this.#lastError = undefined;
         batch.forEach((b, i) => b.resolve(receipts[i] as AuditReceipt));
         this.#sinceCheckpoint += batch.length;
-        if (this.#options.sign && (this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64) || !existsSync(this.#options.checkpointPath))) {
+        if (this.#checkpointDue()) {
           try { this.#lock.run(() => this.#checkChainLocked()); this.#sinceCheckpoint = 0; } catch { /* the next checkpoint covers it; verify reports the gap */ }
         }
       } catch (err) {
