@@ -76,7 +76,6 @@ function spkiHash(sock: TLSSocket): string {
   return createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
 }
 
-/** Connect to the node (TLS verified and pinned before anything is written); shared with https-stream.ts. */
 /** A certificate check that accepts only a certificate naming `name` (CN or DNS SAN, without regard to case). */
 function namesPeer(name: string): (host: string, cert: PeerCertificate) => Error | undefined {
   const want = name.toUpperCase();
@@ -90,6 +89,7 @@ function namesPeer(name: string): (host: string, cert: PeerCertificate) => Error
   };
 }
 
+/** Connect to the node (TLS verified and pinned before anything is written); shared with https-stream.ts. */
 export function open(req: Pick<OutboundRequest, 'tls' | 'host' | 'port' | 'spkiPin' | 'nodeName' | 'peerName'> & { onread?: OnReadOpts }): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const { tls, host, port } = req;
