@@ -112,6 +112,32 @@ export function reasonOf(err: unknown): UpstreamReason | undefined {
   return r !== undefined && Object.hasOwn(UPSTREAM_REASONS, r) ? r as UpstreamReason : undefined;
 }
 
+/**
+ * Reasons that prove a request did not take effect on the node: it was never sent (no
+ * connection, the TLS or SSH identity check failed before a byte of it went out, aibridge's own
+ * gate), or the node answered and refused it. Everything else (timeout, reset, a 5xx without a
+ * fault, an unreadable answer, cancellation) leaves a write's outcome open.
+ */
+const NOT_APPLIED_REASONS: ReadonlySet<UpstreamReason> = new Set<UpstreamReason>([
+  'connection_refused', 'dns_not_found', 'dns_temporary', 'tls_untrusted', 'tls_expired', 'tls_hostname',
+  'tls_pin_mismatch', 'ssh_host_key_changed', 'node_busy',
+  'throttled', 'auth_rejected', 'role_missing', 'soap_fault', 'request_rejected', 'service_missing', 'not_found', 'cli_error', 'unsupported',
+]);
+
+/** Error codes aibridge raises before it sends anything (input, policy and allowlist checks). */
+const LOCAL_REFUSAL_CODES: ReadonlySet<string> = new Set(['E_INPUT_INVALID', 'E_FORBIDDEN']);
+
+/**
+ * Whether `err` (from a call that may have written) proves that nothing was changed: a reason of
+ * NOT_APPLIED_REASONS, or one of aibridge's own refusals raised before any request (no reason).
+ */
+export function provesNotApplied(err: unknown): boolean {
+  if (!(err instanceof AppError)) return false;
+  const reason = reasonOf(err);
+  if (reason !== undefined) return NOT_APPLIED_REASONS.has(reason);
+  return err.upstream === undefined && LOCAL_REFUSAL_CODES.has(err.code);
+}
+
 /** Reason for an HTTP status the client has no specific handling for. */
 export function httpReason(status: number): UpstreamReason {
   if (status === 401) return 'auth_rejected';

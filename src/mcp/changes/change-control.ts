@@ -24,6 +24,7 @@ import { approvalText } from '../../changes/change-text.ts';
 import type { ToolContext, ToolDefinition, ToolTarget } from '../tool-definition.ts';
 import { operationOf } from '../action-fields.ts';
 import { validateArgs } from '../validate-args.ts';
+import { provesNotApplied } from '../../cisco/upstream-error.ts';
 import type { ChangeAdapter, ChangeFacts } from './change-adapter.ts';
 import { IRREVERSIBLE } from './change-adapter.ts';
 
@@ -262,9 +263,9 @@ export class ChangeControl {
         const verdict = adapter.verify ? await adapter.verify(factsOf(dispatched), ctx).catch(() => undefined) : undefined;
         const before = adapter.read ? await adapter.read(factsOf(dispatched), 'apply', ctx).catch(() => undefined) : undefined;
         const unchanged = before !== undefined && imageDigest(before) === dispatched.before_digest;
-        const definitelyRefused = error instanceof AppError && / failed on node |HTTP \d{3}|Refused/.test(error.message);
         if (verdict?.ok) return this.#finish(id, { ok: true, after: verdict.after }, `Change ${id} was applied (the node's answer was lost, the read-back confirms it).`);
-        if (unchanged || definitelyRefused || !adapter.read) {
+        // Decided by the error's reason (never its wording): not sent, or refused by the node.
+        if (unchanged || provesNotApplied(error) || !adapter.read) {
           const r = this.#finish(id, { ok: false, reason: `the node did not apply it: ${why.slice(0, 300)}`, ...(before ? { after: before } : {}) }, `Change ${id} failed: ${why.slice(0, 300)}`);
           return { ...r, isError: true };
         }
