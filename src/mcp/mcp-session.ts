@@ -20,6 +20,7 @@ import type { PreparedCall } from './pipeline/prepare-call.ts';
 import type { JsonRpcId } from './json-rpc-response.ts';
 import type { StoredSession } from './session-store.ts';
 import { newSessionId } from './session-store.ts';
+import { spliceLargeAnswers } from './spliced-answer.ts';
 import { VERSION } from '../lib/version.ts';
 
 export interface SessionOptions {
@@ -91,6 +92,7 @@ export function createMcpSession(opts: SessionOptions): McpSession {
     onsessioninitialized: () => opts.onOpen(session),
     onsessionclosed: (id) => opts.onClose(id),
   });
+  spliceLargeAnswers(transport);
   session = {
     id: '', clientName: opts.clientName, lastSeenAt: opts.now(), inFlight: 0, transport, server, calls: new Map(),
     async close() { await transport.close().catch(() => undefined); await server.close().catch(() => undefined); },
