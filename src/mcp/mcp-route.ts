@@ -14,8 +14,6 @@ import type { AibridgeMetrics } from '../metrics/aibridge-metrics.ts';
 import type { ToolPipeline } from './pipeline/tool-pipeline.ts';
 import type { McpSession } from './mcp-session.ts';
 import type { Room, SessionStore } from './session-store.ts';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { authInfoOf, createMcpSession } from './mcp-session.ts';
 import { newSessionId } from './session-store.ts';
 import type { McpResources } from './content/resources.ts';
 import { idOf, jsonRpcError, whenBodyDone } from './json-rpc-response.ts';
@@ -51,6 +49,19 @@ function replayInitialize(rec: SessionRecord, path: string, initialized: boolean
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   if (initialized) { headers['mcp-session-id'] = rec.id; headers['mcp-protocol-version'] = rec.protocolVersion; }
   return new Request(`https://aibridge.invalid${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+type SessionModule = typeof import('./mcp-session.ts');
+let sessionModule: SessionModule | undefined;
+
+/**
+ * mcp-session.ts and the MCP SDK behind it (its zod message schemas, Ajv) are loaded by the first
+ * authenticated request to the endpoint instead of at start-up, where evaluating them was the
+ * largest part of serve's module load after Node's own (bench/README.md, start-up fourth pass).
+ */
+async function loadSessionModule(): Promise<SessionModule> {
+  sessionModule ??= await import('./mcp-session.ts');
+  return sessionModule;
 }
 
 const SESSION_NOT_FOUND = 'Session not found: it expired, was closed, or belongs to another client; send a new initialize request without Mcp-Session-Id';
@@ -96,7 +107,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
   };
 
   /** A session another instance opened: rebuild its server here from the shared record. */
-  const rebuild = async (sid: string, p: Principal, ip: string): Promise<McpSession | Response> => {
+  const rebuild = async (m: SessionModule, sid: string, p: Principal, ip: string): Promise<McpSession | Response> => {
     const shared = d.shared;
     if (!shared) return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
     const rec = await shared.records.get(sid);
@@ -104,9 +115,9 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     if (rec.client !== p.clientName) return mismatch(p, rec.client, ip);
     const room = sessions.makeRoom(p.clientName, pipeline.now());
     if (!room.ok) return refuseSession(room, p);
-    const s = newSession(p, sid);
+    const s = newSession(m, p, sid);
     await s.server.connect(s.transport);
-    const authInfo = authInfoOf(p);
+    const authInfo = m.authInfoOf(p);
     // Replay the client's initialize to this instance's own server (answers are read and dropped).
     await (await s.transport.handleRequest(replayInitialize(rec, d.path, false), { authInfo })).text();
     await (await s.transport.handleRequest(replayInitialize(rec, d.path, true), { authInfo })).text();
@@ -115,10 +126,10 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     return s;
   };
 
-  const lookup = async (c: { req: { header(n: string): string | undefined } }, p: Principal, ip: string): Promise<McpSession | Response> => {
+  const lookup = async (m: SessionModule, c: { req: { header(n: string): string | undefined } }, p: Principal, ip: string): Promise<McpSession | Response> => {
     const sid = c.req.header('mcp-session-id');
     if (sid === undefined) return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-    const s = (sessions.get(sid) as McpSession | undefined) ?? await rebuild(sid, p, ip);
+    const s = (sessions.get(sid) as McpSession | undefined) ?? await rebuild(m, sid, p, ip);
     if (s instanceof Response) return s;
     if (s.clientName !== p.clientName) return mismatch(p, s.clientName, ip);
     s.lastSeenAt = pipeline.now();
@@ -126,7 +137,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     return s;
   };
 
-  const newSession = (p: Principal, sessionId?: string): McpSession => createMcpSession({
+  const newSession = (m: SessionModule, p: Principal, sessionId?: string): McpSession => m.createMcpSession({
     name: d.name, instructions: d.instructions, pipeline, clientName: p.clientName, now: () => pipeline.now(), ...(d.resources ? { resources: d.resources } : {}),
     ...(sessionId ? { sessionId } : {}),
     ...(d.shared && sessionId ? { eventStore: d.shared.eventStore(sessionId) } : {}),
@@ -134,11 +145,11 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     onClose: (id) => { sessions.delete(id); if (d.shared) void d.shared.records.delete(id).catch(() => undefined); },
   });
 
-  const open = async (p: Principal): Promise<McpSession | Response> => {
+  const open = async (m: SessionModule, p: Principal): Promise<McpSession | Response> => {
     const room = sessions.makeRoom(p.clientName, pipeline.now());
     if (!room.ok) return refuseSession(room, p);
     // With shared sessions the id is chosen here, so the event store can be bound to it.
-    const s = newSession(p, d.shared ? newSessionId() : undefined);
+    const s = newSession(m, p, d.shared ? newSessionId() : undefined);
     await s.server.connect(s.transport);
     return s;
   };
@@ -159,9 +170,10 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     const p = c.get('principal');
     if (!p) return c.json({ error: 'unauthorized', message: 'A bearer token is required' }, 401);
     const ip = c.get('clientIp');
-    const authInfo = authInfoOf(p);
+    const m = sessionModule ?? await loadSessionModule();
+    const authInfo = m.authInfoOf(p);
     if (c.req.method !== 'POST') {
-      const s = await lookup(c, p, ip);
+      const s = await lookup(m, c, p, ip);
       return s instanceof Response ? s : s.transport.handleRequest(c.req.raw, { authInfo });
     }
     const accept = c.req.header('accept') ?? '';
@@ -174,14 +186,14 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     if (Array.isArray(body)) return jsonRpcError(400, -32600, 'Invalid Request: JSON-RPC batches are not supported (MCP 2025-06-18 removed them); send one message per request');
     if (typeof body !== 'object' || body === null) return jsonRpcError(400, -32600, 'Invalid Request: the body must be one JSON-RPC message object');
     let s: McpSession | Response;
-    if (isInitializeRequest(body) && c.req.header('mcp-session-id') === undefined) {
-      s = await open(p);
+    if (m.isInitializeRequest(body) && c.req.header('mcp-session-id') === undefined) {
+      s = await open(m, p);
       if (s instanceof Response) return s;
       const res = await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo });
       await record(s, p, body);
       return (await coalesceEventStream(res)).response;
     }
-    s = await lookup(c, p, ip);
+    s = await lookup(m, c, p, ip);
     if (s instanceof Response) return s;
     const msg = body as { method?: unknown; params?: { name?: unknown; arguments?: unknown } };
     const id = idOf(body);

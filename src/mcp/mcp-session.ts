@@ -23,6 +23,9 @@ import { newSessionId } from './session-store.ts';
 import { spliceLargeAnswers } from './spliced-answer.ts';
 import { VERSION } from '../lib/version.ts';
 
+// The route loads this module (and with it the SDK) on its first request: it takes the SDK's check from here.
+export { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+
 export interface SessionOptions {
   name: string;
   instructions: string;

@@ -6,8 +6,7 @@
  * `resources/list` shows only the caller's reports and another client's URI reads nothing.
  * Report reads are audited (ACTIONS resource_read).
  */
-import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import type { ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import type { McpError, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../../auth/principal.ts';
 import type { Profile } from '../../rbac/profile-schema.ts';
 import type { NodeRegistry } from '../../cisco/node-registry.ts';
@@ -16,6 +15,7 @@ import type { ReportStore } from '../../reports/report-store.ts';
 import type { NodeVersions } from '../../health/node-versions.ts';
 import { AppError, errorMessage } from '../../lib/errors.ts';
 import { describeType } from '../tools/axl-describe.ts';
+import { RESOURCE_NOT_FOUND, mcpError } from '../rpc-errors.ts';
 
 export const INVENTORY_URI = 'aibridge://inventory';
 export const PROFILE_URI = 'aibridge://profile';
@@ -37,9 +37,8 @@ function json(uri: string, data: unknown): ReadResourceResult {
   return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(data, null, 2) }] };
 }
 
-function notFound(uri: string, hint: string): McpError {
-  // -32002: "Resource not found" in the MCP specification (server/resources, error handling).
-  return new McpError(-32002 as ErrorCode, `Resource not found: ${uri.slice(0, 200)}; ${hint}`);
+function notFound(uri: string, hint: string): Promise<McpError> {
+  return mcpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}; ${hint}`);
 }
 
 export function inventoryOf(nodes: NodeRegistry, versions?: NodeVersions): Record<string, unknown> {
@@ -87,7 +86,7 @@ export class McpResources {
     if (uri.startsWith(REPORT_PREFIX)) return this.#readReport(p, uri);
     const axl = /^aibridge:\/\/axl\/(\d{1,2}\.\d)\/([A-Za-z][A-Za-z0-9]{0,99})$/.exec(uri);
     if (axl) return this.#readAxl(uri, axl[1]!, axl[2]!);
-    throw notFound(uri, 'resources/list and resources/templates/list show what exists');
+    throw await notFound(uri, 'resources/list and resources/templates/list show what exists');
   }
 
   async #readReport(p: Principal, uri: string): Promise<ReadResourceResult> {
@@ -101,16 +100,16 @@ export class McpResources {
     } catch (err) {
       if (err instanceof AppError && err.code === 'E_AUDIT_WRITE') throw err;
       await this.#d.audit('resource_read', { client: p.clientName, uri: uri.slice(0, 200), result: 'error', reason: errorMessage(err).slice(0, 200) }).catch(() => undefined);
-      if (err instanceof AppError && (err.code === 'E_NOT_FOUND' || err.code === 'E_INPUT_INVALID')) throw notFound(uri, 'resources/list shows your reports');
+      if (err instanceof AppError && (err.code === 'E_NOT_FOUND' || err.code === 'E_INPUT_INVALID')) throw await notFound(uri, 'resources/list shows your reports');
       throw err;
     }
   }
 
-  #readAxl(uri: string, version: string, operation: string): ReadResourceResult {
-    if (!this.#d.axl.available().includes(version)) throw notFound(uri, `AXL versions here: ${this.#d.axl.available().join(', ')}`);
+  async #readAxl(uri: string, version: string, operation: string): Promise<ReadResourceResult> {
+    if (!this.#d.axl.available().includes(version)) throw await notFound(uri, `AXL versions here: ${this.#d.axl.available().join(', ')}`);
     const schema = this.#d.axl.get(version);
     const t = schema.operations.includes(operation) ? schema.model.elementType(operation) : undefined;
-    if (!t) throw notFound(uri, `"${operation}" is not an AXL ${version} operation; cucm_axl_operations lists them`);
+    if (!t) throw await notFound(uri, `"${operation}" is not an AXL ${version} operation; cucm_axl_operations lists them`);
     return json(uri, { axl_version: version, operation, request: describeType(schema.model, t), legend: '"?" optional, "[]" repeated, "(one of)" alternatives' });
   }
 }

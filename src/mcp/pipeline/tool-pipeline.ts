@@ -12,7 +12,6 @@
  */
 import type { ChangeControl } from '../changes/change-control.ts';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode as RpcCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../../auth/principal.ts';
 import type { Profile } from '../../rbac/profile-schema.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -28,6 +27,7 @@ import { FALLBACK_RATE_LIMIT, rateLimitOf } from '../../rbac/rate-limit-of.ts';
 import { SlidingWindowLimiter } from '../../ratelimit/sliding-window.ts';
 import type { RateLimitState } from '../../state/shared-state.ts';
 import { actionFields, auditArgs, boundedName, refusedArgs } from '../action-fields.ts';
+import { INVALID_PARAMS, mcpError } from '../rpc-errors.ts';
 import { decideTool } from './decide-tool.ts';
 import { prepareCall } from './prepare-call.ts';
 import { describeToolError, isAbort, toolErrorResult } from './tool-error.ts';
@@ -239,7 +239,7 @@ export class ToolPipeline {
     const a: Attempt = { principal, ctx, started: this.now(), args: p.kind === 'unknown' ? undefined : p.args };
     if (p.kind === 'unknown') {
       await this.#refuse(a, 'error', toolErrorResult(describeToolError(new AppError('E_INPUT_INVALID', p.message), p.name)), { rule: 'unknown_tool', tool_name: boundedName(p.name), reason: p.message });
-      throw new McpError(RpcCode.InvalidParams, p.message, { code: 'E_INPUT_INVALID' });
+      throw await mcpError(INVALID_PARAMS, p.message, { code: 'E_INPUT_INVALID' });
     }
     a.tool = p.tool;
     if (p.kind === 'invalid') {
