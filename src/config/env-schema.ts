@@ -1,82 +1,93 @@
 /**
- * @module Every .env key: default, type and allowed values in one zod schema (Setup &
- * Configuration page). Values arrive as strings; the schema coerces and checks them.
+ * @module Every .env key: default, type and allowed values in one table (Setup & Configuration
+ * page). Values arrive as strings; each key's parser trims, converts and checks them. Hand-written
+ * rather than a zod schema: building ~140 zod fields and their first parse was ~10 % of serve's
+ * start-up CPU (bench/README.md, start-up fourth pass) for a parse that runs once.
  */
-import { z } from 'zod';
 
-const bool = (def: '0' | '1') => z.string().default(def).transform((v, ctx) => {
+/** One key: its default as written in .env, and the check + conversion of a value. */
+export interface EnvField<T> { def: string; parse(raw: string): T }
+
+/** A value a key refuses; the message says what the key must be (load-config.ts names key and value). */
+export class EnvValueError extends Error {}
+
+function invalid(message: string): never {
+  throw new EnvValueError(message);
+}
+
+function field<T>(def: string, parse: (raw: string) => T): EnvField<T> {
+  return { def, parse };
+}
+
+const bool = (def: '0' | '1') => field(def, (v) => {
   const s = v.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(s)) return true;
   if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
-  ctx.addIssue({ code: 'custom', message: 'must be 0 or 1 (true/false)' });
-  return z.NEVER;
+  return invalid('must be 0 or 1 (true/false)');
 });
 
-const int = (def: number, min: number, max: number) => z.string().default(String(def)).transform((v, ctx) => {
+const int = (def: number, min: number, max: number) => field(String(def), (v) => {
   const s = v.trim();
-  if (!/^-?\d+$/.test(s)) { ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` }); return z.NEVER; }
+  if (!/^-?\d+$/.test(s)) invalid(`must be a whole number from ${min} to ${max}`);
   const n = Number(s);
-  if (n < min || n > max) { ctx.addIssue({ code: 'custom', message: `must be from ${min} to ${max}` }); return z.NEVER; }
+  if (n < min || n > max) invalid(`must be from ${min} to ${max}`);
   return n;
 });
 
-const oneOf = <T extends string>(def: T, values: readonly [T, ...T[]]) => z.string().default(def).transform((v, ctx) => {
+const oneOf = <T extends string>(def: T, values: readonly [T, ...T[]]) => field(def, (v): T => {
   const s = v.trim();
-  if ((values as readonly string[]).includes(s)) return s as T;
-  ctx.addIssue({ code: 'custom', message: `must be one of ${values.join(' / ')}` });
-  return z.NEVER;
+  return (values as readonly string[]).includes(s) ? s as T : invalid(`must be one of ${values.join(' / ')}`);
 });
 
-const str = (def: string) => z.string().default(def).transform((v) => v.trim());
+const str = (def: string) => field(def, (v) => v.trim());
 const port = (def: number) => int(def, 1, 65535);
 const seconds = (def: number) => int(def, 1, 86_400);
-const list = (def: string) => z.string().default(def).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = (def: string) => field(def, (v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
-const url = (def: string) => z.string().default(def).transform((v, ctx) => {
+const url = (def: string) => field(def, (v) => {
   const s = v.trim();
   try {
     const u = new URL(s);
     if (u.protocol !== 'https:') throw new Error('not https');
     return s.replace(/\/+$/, '');
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an https:// URL' });
-    return z.NEVER;
+    return invalid('must be an https:// URL');
   }
 });
 
-const urlPath = (def: string) => z.string().default(def).transform((v, ctx) => {
+const urlPath = (def: string) => field(def, (v) => {
   const s = v.trim();
   if (/^\/[A-Za-z0-9/_-]*$/.test(s) && !s.includes('//')) return s.length > 1 ? s.replace(/\/$/, '') : s;
-  ctx.addIssue({ code: 'custom', message: 'must be an absolute path such as /mcp (letters, digits, / _ -)' });
-  return z.NEVER;
+  return invalid('must be an absolute path such as /mcp (letters, digits, / _ -)');
 });
 
-const jsonRecord = z.string().default('').transform((v, ctx) => {
+/** A JSON object of string arrays, {"client": ["uri", ...]}; copied key by key (a "__proto__" key stays an own key). */
+const jsonRecord = field('', (v): Record<string, string[]> => {
   const s = v.trim();
-  if (!s) return {} as Record<string, string[]>;
-  try {
-    const parsed = z.record(z.string(), z.array(z.string())).parse(JSON.parse(s));
-    return parsed;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"client": ["uri", ...]}' });
-    return z.NEVER;
-  }
+  if (!s) return {};
+  const bad = (): never => invalid('must be a JSON object {"client": ["uri", ...]}');
+  let parsed: unknown;
+  try { parsed = JSON.parse(s); } catch { return bad(); }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return bad();
+  return Object.fromEntries(Object.entries(parsed).map(([k, list]): [string, string[]] => {
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) bad();
+    return [k, [...(list as string[])]];
+  }));
 });
 
 /** redis:// or rediss:// with a host; the password inside is a secret (SECRET_ENV_KEYS). */
-const valkeyUrl = z.string().default('').transform((v, ctx) => {
+const valkeyUrl = field('', (v) => {
   const s = v.trim();
   if (!s) return '';
   try {
     const u = new URL(s);
     if ((u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname) return s;
   } catch { /* reported below */ }
-  ctx.addIssue({ code: 'custom', message: 'must be redis://[user:password@]host:port[/db] or rediss://…' });
-  return z.NEVER;
+  return invalid('must be redis://[user:password@]host:port[/db] or rediss://…');
 });
 
-/** The .env schema. Keys are exactly the .env names. */
-export const ENV_SCHEMA = z.object({
+/** Every .env key, in .env.example order. Keys are exactly the .env names. */
+export const ENV_FIELDS = {
   PROJECT_NAME: str('aibridge'),
   PROJECT_CREATOR: str(''),
   PROJECT_VERSION: str(''),
@@ -99,7 +110,7 @@ export const ENV_SCHEMA = z.object({
   AUTH_CLIENTS: str(''),
   CRYPTO_SECRETS_DIR: str('./secrets/'),
   AUTH_MODE: oneOf('jwt', ['jwt', 'oauth2', 'jwt+oauth2']),
-  AUTH_RSA_KEY_SIZE: oneOf('4096', ['2048', '3072', '4096']).transform(Number),
+  AUTH_RSA_KEY_SIZE: field('4096', (v) => Number(oneOf('4096', ['2048', '3072', '4096']).parse(v))),
   AUTH_TOKEN_EXPIRY_DAYS: int(365, 1, 3650),
   AUTH_OAUTH_TOKEN_EXPIRY_SECONDS: int(3600, 60, 86_400),
   AUTH_FAIL_LIMIT: int(10, 1, 10_000),
@@ -207,29 +218,50 @@ export const ENV_SCHEMA = z.object({
   STATE_BACKEND: oneOf('local', ['local', 'valkey']),
   VALKEY_URL: valkeyUrl,
   VALKEY_CA_FILE: str(''),
-  VALKEY_KEY_PREFIX: z.string().default('aibridge:').transform((v, ctx) => {
+  VALKEY_KEY_PREFIX: field('aibridge:', (v) => {
     const s = v.trim();
-    if (/^[A-Za-z0-9_.:-]{1,64}$/.test(s)) return s;
-    ctx.addIssue({ code: 'custom', message: 'must be 1 to 64 characters of letters, digits and _ . : -' });
-    return z.NEVER;
+    return /^[A-Za-z0-9_.:-]{1,64}$/.test(s) ? s : invalid('must be 1 to 64 characters of letters, digits and _ . : -');
   }),
   VALKEY_CONNECT_TIMEOUT_MS: int(2000, 100, 60_000),
   VALKEY_COMMAND_TIMEOUT_MS: int(1000, 50, 60_000),
-  INSTANCE_NAME: z.string().default('').transform((v, ctx) => {
+  INSTANCE_NAME: field('', (v) => {
     const s = v.trim();
-    if (s === '' || /^[A-Za-z0-9_.-]{1,64}$/.test(s)) return s;
-    ctx.addIssue({ code: 'custom', message: 'must be 1 to 64 characters of letters, digits and _ . -' });
-    return z.NEVER;
+    return s === '' || /^[A-Za-z0-9_.-]{1,64}$/.test(s) ? s : invalid('must be 1 to 64 characters of letters, digits and _ . -');
   }),
-}).strict().superRefine((c, ctx) => {
-  if (c.STATE_BACKEND === 'valkey' && !c.VALKEY_URL) ctx.addIssue({ code: 'custom', path: ['VALKEY_URL'], message: 'is required when STATE_BACKEND=valkey (redis://user:password@host:port/db or rediss://…)' });
-});
+};
 
-export type EnvConfig = z.infer<typeof ENV_SCHEMA>;
-export type EnvKey = keyof z.input<typeof ENV_SCHEMA>;
+export type EnvConfig = { [K in keyof typeof ENV_FIELDS]: ReturnType<(typeof ENV_FIELDS)[K]['parse']> };
+export type EnvKey = keyof typeof ENV_FIELDS;
 
 /** Keys whose values are secret: never echoed in errors, logs or support bundles. */
 export const SECRET_ENV_KEYS: ReadonlySet<string> = new Set(['BACKUP_SFTP_PASSWORD_ENC', 'VALKEY_URL']);
 
-/** All known keys, in schema order (used for typo suggestions and .env.example checks). */
-export const ENV_KEYS: readonly string[] = Object.keys(ENV_SCHEMA.shape);
+/** All known keys, in table order (used for typo suggestions and .env.example checks). */
+export const ENV_KEYS: readonly string[] = Object.keys(ENV_FIELDS);
+
+export type EnvResult = { ok: true; env: EnvConfig } | { ok: false; key: string; message: string };
+
+/**
+ * Parse known keys (absent ones take their default), in table order; the first refused value
+ * is the answer. Then the rules that tie keys together.
+ */
+export function parseEnv(values: Readonly<Record<string, string>>): EnvResult {
+  const out: Record<string, unknown> = {};
+  for (const [key, f] of Object.entries(ENV_FIELDS) as Array<[string, EnvField<unknown>]>) {
+    try {
+      out[key] = f.parse(Object.hasOwn(values, key) ? values[key] as string : f.def);
+    } catch (err) {
+      if (err instanceof EnvValueError) return { ok: false, key, message: err.message };
+      throw err;
+    }
+  }
+  const env = out as EnvConfig;
+  if (env.STATE_BACKEND === 'valkey' && !env.VALKEY_URL) return { ok: false, key: 'VALKEY_URL', message: 'is required when STATE_BACKEND=valkey (redis://user:password@host:port/db or rediss://…)' };
+  return { ok: true, env };
+}
+
+/** A key's default, parsed (undefined for an unknown key). */
+export function envDefault(key: string): unknown {
+  const f = (ENV_FIELDS as Record<string, EnvField<unknown>>)[key];
+  return f?.parse(f.def);
+}

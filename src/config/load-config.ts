@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../lib/errors.ts';
-import { ENV_KEYS, ENV_SCHEMA, SECRET_ENV_KEYS } from './env-schema.ts';
+import { ENV_KEYS, SECRET_ENV_KEYS, envDefault, parseEnv } from './env-schema.ts';
 import type { EnvConfig } from './env-schema.ts';
 import { parseEnvFile } from './parse-env-file.ts';
 import { closestKey } from './closest-key.ts';
@@ -42,10 +42,7 @@ function describeValue(key: string, value: unknown): string {
 
 /** True when the key's default is a real value (not empty), so writing `KEY=` can only be a mistake. */
 function hasNonEmptyDefault(key: string): boolean {
-  const field = (ENV_SCHEMA.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>)[key];
-  const r = field?.safeParse(undefined);
-  if (!r?.success) return false;
-  const d = r.data;
+  const d = envDefault(key);
   if (d === '' || d === undefined || d === null) return false;
   if (Array.isArray(d)) return d.length > 0;
   if (typeof d === 'object') return Object.keys(d as object).length > 0;
@@ -68,15 +65,14 @@ export function validateEnv(values: Record<string, string>, fileName = '.env'): 
       throw new AppError('E_CONFIG_INVALID', `${fileName}: ${k} is empty`, { hint: `give ${k} a value, or delete the line to use the default` });
     }
   }
-  const result = ENV_SCHEMA.safeParse(known);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const key = String(issue?.path[0] ?? '?');
-    throw new AppError('E_CONFIG_INVALID', `${fileName}: ${key} ${issue?.message ?? 'is invalid'}: got ${describeValue(key, known[key])}`, {
+  const result = parseEnv(known);
+  if (!result.ok) {
+    const key = result.key;
+    throw new AppError('E_CONFIG_INVALID', `${fileName}: ${key} ${result.message}: got ${describeValue(key, known[key])}`, {
       hint: `edit ${key} in ${fileName} (see .env.example)`,
     });
   }
-  return { env: result.data, unknown };
+  return { env: result.env, unknown };
 }
 
 /** Throw the error `serve` and state-writing commands give when `<dir>/.env` does not exist. */
