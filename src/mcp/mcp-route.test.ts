@@ -94,6 +94,11 @@ test('malformed JSON, batches, bad protocol versions, Accept and Content-Type ar
   const prompts = await message(await post(h, 'alice', sid, { jsonrpc: '2.0', id: 6, method: 'prompts/list' }));
   assert.ok(((prompts.result as { prompts: unknown[] }).prompts).length >= 6);
   assert.equal((await post(h, 'alice', undefined, { jsonrpc: '2.0', id: 5, method: 'tools/list' })).status, 400, 'no session header outside initialize');
+  // A tools/call the direct path does not take still gets the SDK transport's refusal.
+  const strict = await post(h, 'alice', sid, { jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'cucm_slow_report', arguments: {} }, extra: 1 });
+  assert.equal(strict.status, 400);
+  assert.equal(((await strict.json()) as { error: { code: number } }).error.code, -32700);
+  assert.equal((await post(h, 'alice', sid, { jsonrpc: '2.0', id: 12, method: 'tools/call', params: { name: 'cucm_slow_report', arguments: {} } }, { 'mcp-protocol-version': '1999-01-01' })).status, 400);
   assert.equal((await h.fetch('https://x/mcp', { method: 'PUT', headers: { authorization: 'Bearer alice', 'content-type': 'application/json' }, body: '{}' })).status, 405);
   assert.deepEqual(h.calls, []);
 });

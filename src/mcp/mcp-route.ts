@@ -116,7 +116,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     const room = sessions.makeRoom(p.clientName, pipeline.now());
     if (!room.ok) return refuseSession(room, p);
     const s = newSession(m, p, sid);
-    await s.server.connect(s.transport);
+    await s.server.connect(s.direct);
     const authInfo = m.authInfoOf(p);
     // Replay the client's initialize to this instance's own server (answers are read and dropped).
     await (await s.transport.handleRequest(replayInitialize(rec, d.path, false), { authInfo })).text();
@@ -150,7 +150,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     if (!room.ok) return refuseSession(room, p);
     // With shared sessions the id is chosen here, so the event store can be bound to it.
     const s = newSession(m, p, d.shared ? newSessionId() : undefined);
-    await s.server.connect(s.transport);
+    await s.server.connect(s.direct);
     return s;
   };
 
@@ -186,7 +186,7 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
     if (Array.isArray(body)) return jsonRpcError(400, -32600, 'Invalid Request: JSON-RPC batches are not supported (MCP 2025-06-18 removed them); send one message per request');
     if (typeof body !== 'object' || body === null) return jsonRpcError(400, -32600, 'Invalid Request: the body must be one JSON-RPC message object');
     let s: McpSession | Response;
-    if (m.isInitializeRequest(body) && c.req.header('mcp-session-id') === undefined) {
+    if ((body as { method?: unknown }).method === 'initialize' && m.isInitializeRequest(body) && c.req.header('mcp-session-id') === undefined) {
       s = await open(m, p);
       if (s instanceof Response) return s;
       const res = await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo });
@@ -212,7 +212,10 @@ export function mountMcpRoute(app: Hono<AppEnv>, d: McpRouteDeps): void {
         }
         s.calls.set(id, prepared);
         const session = s;
-        const res = await coalesceEventStream(await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo }));
+        // A plain tools/call is answered by the session's transport directly (direct-call-transport.ts).
+        const plain = d.shared ? undefined : m.directCall(body, c.req.header('mcp-protocol-version'));
+        const res = await (plain && s.direct.call(plain, c.req.raw.headers, authInfo, c.req.url))
+          ?? await coalesceEventStream(await s.transport.handleRequest(c.req.raw, { parsedBody: body, authInfo }));
         // Backstop for a call the SDK answered without reaching the handler: forget it once answered.
         const forget = (): void => { if (session.calls.get(id) === prepared) session.calls.delete(id); };
         if (res.complete) { forget(); return res.response; }

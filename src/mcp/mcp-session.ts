@@ -21,10 +21,12 @@ import type { JsonRpcId } from './json-rpc-response.ts';
 import type { StoredSession } from './session-store.ts';
 import { newSessionId } from './session-store.ts';
 import { spliceLargeAnswers } from './spliced-answer.ts';
+import { DirectCallTransport } from './direct-call-transport.ts';
 import { VERSION } from '../lib/version.ts';
 
 // The route loads this module (and with it the SDK) on its first request: it takes the SDK's check from here.
 export { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+export { directCall } from './direct-call-transport.ts';
 
 export interface SessionOptions {
   name: string;
@@ -41,7 +43,10 @@ export interface SessionOptions {
 }
 
 export interface McpSession extends StoredSession {
+  /** The SDK transport: every request except the tools/calls `direct` takes. */
   transport: WebStandardStreamableHTTPServerTransport;
+  /** What `server` is connected to: the SDK transport plus the direct tools/call answers. */
+  direct: DirectCallTransport;
   server: Server;
   /** tools/call requests in flight, by JSON-RPC id, with what the route prepared for them. */
   calls: Map<JsonRpcId, PreparedCall | undefined>;
@@ -96,9 +101,10 @@ export function createMcpSession(opts: SessionOptions): McpSession {
     onsessionclosed: (id) => opts.onClose(id),
   });
   spliceLargeAnswers(transport);
+  const direct = new DirectCallTransport(transport);
   session = {
-    id: '', clientName: opts.clientName, lastSeenAt: opts.now(), inFlight: 0, transport, server, calls: new Map(),
-    async close() { await transport.close().catch(() => undefined); await server.close().catch(() => undefined); },
+    id: '', clientName: opts.clientName, lastSeenAt: opts.now(), inFlight: 0, transport, direct, server, calls: new Map(),
+    async close() { await direct.close().catch(() => undefined); await server.close().catch(() => undefined); },
   };
   Object.defineProperty(session, 'id', { get: () => transport.sessionId ?? '' });
   const pipe = opts.pipeline;
