@@ -19,7 +19,7 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { JSONRPCMessage, JSONRPCRequest, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
-import { CallAnswer, type EventWriter } from './call-answer.ts';
+import { CallAnswer, type EventSink, type EventWriter } from './call-answer.ts';
 import type { Coalesced } from './coalesce-event-stream.ts';
 
 const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
@@ -68,11 +68,12 @@ export class DirectCallTransport implements Transport {
 
   constructor(sdk: WebStandardStreamableHTTPServerTransport) {
     this.#sdk = sdk;
-    // The SDK transport's own SSE event writer (a private method), so an answer's bytes are the same either way.
-    const w = (sdk as unknown as { writeSSEEvent?: unknown }).writeSSEEvent;
-    if (typeof w !== 'function') throw new Error('the MCP SDK transport has no writeSSEEvent: direct-call-transport.ts needs updating for this SDK version');
+    // The SDK transport's own SSE event writer (a private method, looked up per event so that a
+    // wrapper installed on the transport applies here too): an answer's bytes are the same either way.
+    const t = sdk as unknown as { writeSSEEvent?: (sink: EventSink, e: TextEncoder, m: JSONRPCMessage) => boolean };
+    if (typeof t.writeSSEEvent !== 'function') throw new Error('the MCP SDK transport has no writeSSEEvent: direct-call-transport.ts needs updating for this SDK version');
     const encoder = new TextEncoder();
-    this.#write = (sink, message) => { (w as (c: unknown, e: TextEncoder, m: JSONRPCMessage) => boolean).call(sdk, sink, encoder, message); };
+    this.#write = (sink, message) => { t.writeSSEEvent!(sink, encoder, message); };
   }
 
   get sessionId(): string | undefined { return this.#sdk.sessionId; }
