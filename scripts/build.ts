@@ -17,6 +17,7 @@ import { buildManifest } from '../src/lib/manifest.ts';
 import { buildSbom } from './sbom.ts';
 import { developmentKeyMarker, releaseKeyKind, releaseKeyPath } from './release-key.ts';
 import { pdfkitBundlePlugin } from './pdfkit-bundle-plugin.ts';
+import { BUNDLE_ASSET, CODE_CACHE_ASSET, SEA_MAIN, recordCodeCache, wrapBundle } from './code-cache.ts';
 
 const root = process.cwd();
 const dist = join(root, 'dist');
@@ -63,7 +64,13 @@ async function main(): Promise<void> {
   writeFileSync(join(dist, 'aibridge.cdx.json'), sbomText);
   writeFileSync(join(dist, 'aibridge.cdx.json.sig'), `${signPss(key, Buffer.from(sbomText)).toString('base64')}\n`);
 
-  const assets: Record<string, string> = {};
+  // The binary runs the bundle with the V8 code cache of a real start-up (scripts/code-cache.ts).
+  const wrapped = join(dist, BUNDLE_ASSET);
+  writeFileSync(wrapped, wrapBundle(readFileSync('dist/aibridge.cjs', 'utf8')));
+  writeFileSync(join(dist, 'sea-main.cjs'), SEA_MAIN);
+  await recordCodeCache(root, wrapped, join(dist, CODE_CACHE_ASSET));
+
+  const assets: Record<string, string> = { [BUNDLE_ASSET]: wrapped, [CODE_CACHE_ASSET]: join(dist, CODE_CACHE_ASSET) };
   for (const [name, rel] of Object.entries(ASSET_SOURCES)) {
     const out = join(dist, 'assets', `${name}.gz`);
     mkdirSync(dirname(out), { recursive: true });
@@ -71,7 +78,7 @@ async function main(): Promise<void> {
     assets[`${name}.gz`] = out;
   }
   writeFileSync(join(dist, 'sea-config.json'), JSON.stringify({
-    main: 'dist/aibridge.cjs', mainFormat: 'commonjs', output: 'dist/aibridge',
+    main: 'dist/sea-main.cjs', mainFormat: 'commonjs', output: 'dist/aibridge',
     disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets,
   }, null, 2));
   execFileSync(process.execPath, ['--build-sea', 'dist/sea-config.json'], { stdio: 'inherit' });
