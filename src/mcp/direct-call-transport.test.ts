@@ -4,7 +4,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { DirectCallTransport, directCall } from './direct-call-transport.ts';
+import { DirectCallTransport, directCall, protocolRequestEntry } from './direct-call-transport.ts';
 import { coalesceEventStream } from './coalesce-event-stream.ts';
 import { CallAnswer } from './call-answer.ts';
 
@@ -13,10 +13,10 @@ const AUTH = { token: '', clientId: 'alice', scopes: [] };
 const URL_ = 'https://aibridge.invalid/mcp';
 
 /** A Server with one tool: `echo` answers at once; `slow` sends `steps` progress notifications `gapMs` apart first. */
-async function harness(): Promise<{ sdk: WebStandardStreamableHTTPServerTransport; direct: DirectCallTransport; sid: string }> {
+async function harness(entry = true): Promise<{ sdk: WebStandardStreamableHTTPServerTransport; direct: DirectCallTransport; sid: string }> {
   const sdk = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => 'sid-1' });
-  const direct = new DirectCallTransport(sdk);
   const server = new Server({ name: 't', version: '1' }, { capabilities: { tools: {} } });
+  const direct = new DirectCallTransport(sdk, entry ? protocolRequestEntry(server) : undefined);
   server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
     const a = (req.params.arguments ?? {}) as { steps?: number; gapMs?: number; tag?: string };
     const token = req.params._meta?.progressToken;
@@ -66,8 +66,12 @@ test('directCall takes only a single well-formed tools/call the SDK would pass o
   }
 });
 
-test('a direct answer is the SDK transport\'s answer: same status, headers and bytes, in one body', async () => {
-  const { sdk, direct } = await harness();
+test('a direct answer is the SDK transport\'s answer: same status, headers and bytes, in one body (entering at the Protocol\'s request entry or at onmessage)', async () => {
+  for (const entry of [true, false]) await sameAnswer(entry);
+});
+
+async function sameAnswer(entry: boolean): Promise<void> {
+  const { sdk, direct } = await harness(entry);
   const sdkAnswer = await coalesceEventStream(await viaSdk(sdk, call(5, { tag: 'x' })));
   const out = await direct.call(call(5, { tag: 'x' }), reqHeaders, AUTH, URL_);
   assert.ok(out);
@@ -79,7 +83,7 @@ test('a direct answer is the SDK transport\'s answer: same status, headers and b
   const body = await out.response.text();
   assert.equal(body, await sdkAnswer.response.text());
   assert.match(body, /^event: message\ndata: \{.*"text":"echo:x:alice:h".*\}\n\n$/s);
-});
+}
 
 test('progress notifications of a longer call stream live and in order; the answer ends the stream', async () => {
   const { direct } = await harness();

@@ -57,17 +57,35 @@ function responseId(m: JSONRPCMessage): RequestId | undefined {
   return !('method' in m) && ('result' in m || 'error' in m) ? (m as { id: RequestId }).id : undefined;
 }
 
+/** How a request reaches the Protocol: `(request, extra)`. */
+export type RequestEntry = (request: JSONRPCRequest, extra: MessageExtraInfo) => void;
+
+/**
+ * The Protocol's own request entry (`_onrequest`, private): what its `onmessage` calls for a
+ * message its zod check finds to be a request, after three zod checks (response, error,
+ * request). `directCall` has already established that, so the direct path enters here; a
+ * version of the SDK without it fails at session creation, not silently.
+ */
+export function protocolRequestEntry(server: object): RequestEntry {
+  const p = server as { _onrequest?: (request: JSONRPCRequest, extra: MessageExtraInfo) => void };
+  if (typeof p._onrequest !== 'function') throw new Error('the MCP SDK Protocol has no _onrequest: direct-call-transport.ts needs updating for this SDK version');
+  return (request, extra) => p._onrequest!(request, extra);
+}
+
 export class DirectCallTransport implements Transport {
   readonly #sdk: WebStandardStreamableHTTPServerTransport;
   readonly #write: EventWriter;
   readonly #calls = new Map<RequestId, CallAnswer>();
+  readonly #enter: RequestEntry | undefined;
   #closed = false;
   onmessage?: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined;
   onclose?: (() => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
 
-  constructor(sdk: WebStandardStreamableHTTPServerTransport) {
+  /** `enter`: where a direct request goes (protocolRequestEntry of the connected Server); else `onmessage`. */
+  constructor(sdk: WebStandardStreamableHTTPServerTransport, enter?: RequestEntry) {
     this.#sdk = sdk;
+    this.#enter = enter;
     // The SDK transport's own SSE event writer (a private method, looked up per event so that a
     // wrapper installed on the transport applies here too): an answer's bytes are the same either way.
     const t = sdk as unknown as { writeSSEEvent?: (sink: EventSink, e: TextEncoder, m: JSONRPCMessage) => boolean };
@@ -115,7 +133,8 @@ export class DirectCallTransport implements Transport {
       get headers() { return copied ??= Object.fromEntries(headers.entries()); },
       get url() { return parsed ??= new URL(url); },
     };
-    this.onmessage?.(request, { authInfo, requestInfo });
+    const extra = { authInfo, requestInfo };
+    if (this.#enter) this.#enter(request, extra); else this.onmessage?.(request, extra);
     return answer.response;
   }
 

@@ -21,7 +21,7 @@ import type { JsonRpcId } from './json-rpc-response.ts';
 import type { StoredSession } from './session-store.ts';
 import { newSessionId } from './session-store.ts';
 import { spliceLargeAnswers } from './spliced-answer.ts';
-import { DirectCallTransport } from './direct-call-transport.ts';
+import { DirectCallTransport, protocolRequestEntry } from './direct-call-transport.ts';
 import { VERSION } from '../lib/version.ts';
 
 // The route loads this module (and with it the SDK) on its first request: it takes the SDK's check from here.
@@ -101,7 +101,7 @@ export function createMcpSession(opts: SessionOptions): McpSession {
     onsessionclosed: (id) => opts.onClose(id),
   });
   spliceLargeAnswers(transport);
-  const direct = new DirectCallTransport(transport);
+  const direct = new DirectCallTransport(transport, protocolRequestEntry(server));
   session = {
     id: '', clientName: opts.clientName, lastSeenAt: opts.now(), inFlight: 0, transport, direct, server, calls: new Map(),
     async close() { await direct.close().catch(() => undefined); await server.close().catch(() => undefined); },
