@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,4 +90,25 @@ test('CredentialStore refuses a tampered file and a group-readable salt', async 
   chmodSync(join(secretsDir, 'credentials.salt'), 0o644);
   const fresh = new CredentialStore({ clientsDir, secretsDir, idleTimeoutMs: 60_000 });
   await assert.rejects(fresh.list('alice'), (e: unknown) => e instanceof AppError && e.code === 'E_KEY_INVALID');
+});
+
+test('CredentialStore notices a replaced client folder (new UUID, so a new key) and a rewritten file between calls', async () => {
+  const { clientsDir, secretsDir } = install(['alice']);
+  const store = new CredentialStore({ clientsDir, secretsDir, idleTimeoutMs: 60_000 });
+  await store.set('alice', { target: 'cl1', purpose: 'admin', user: 'u1', password: PW });
+  assert.equal((await store.loginFor('alice', ['cl1'], 'admin')).user, 'u1');
+  // Another process (the CLI) sets a credential: the cached entries are read again.
+  const cli = new CredentialStore({ clientsDir, secretsDir, idleTimeoutMs: 60_000 });
+  await cli.set('alice', { target: 'cl1', purpose: 'admin', user: 'u2', password: PW });
+  assert.equal((await store.loginFor('alice', ['cl1'], 'admin')).user, 'u2');
+  // The client folder is restored from another install: new .uuid, credentials encrypted with its key.
+  const other = install(['alice']);
+  const elsewhere = new CredentialStore({ clientsDir: other.clientsDir, secretsDir, idleTimeoutMs: 60_000 });
+  await elsewhere.set('alice', { target: 'cl1', purpose: 'admin', user: 'u3', password: PW });
+  for (const f of ['.uuid', 'credentials.enc']) copyFileSync(join(other.clientsDir, 'alice', 'secrets', f), join(clientsDir, 'alice', 'secrets', f));
+  assert.equal((await store.loginFor('alice', ['cl1'], 'admin')).user, 'u3');
+  // A removed .uuid is an unknown client again, even with the key cached.
+  rmSync(join(clientsDir, 'alice', 'secrets', '.uuid'));
+  await assert.rejects(store.loginFor('alice', ['cl1'], 'admin'), (e: unknown) => e instanceof AppError && e.code === 'E_NOT_FOUND');
+  store.forgetAll(); cli.forgetAll(); elsewhere.forgetAll();
 });

@@ -1,9 +1,12 @@
 /**
  * @module Per-client Cisco credentials: set, delete, list (without passwords) and lookup for a
- * node. Each client's key and decrypted entries are cached and dropped after an idle timeout.
+ * node. Each client's key and decrypted entries are cached and dropped after an idle timeout; a
+ * call re-checks the cache with one `stat` of `.uuid` and one of `credentials.enc`, so a replaced
+ * client folder (new UUID: new key) or a rewritten file is read again on the next call.
  * A client can only ever open its own folder, so one client never reads another's credentials.
  */
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppError } from '../lib/errors.ts';
 import type { AuditCategory } from '../audit/audit-record.ts';
 import { clientSecretsDir, deriveClientKey, ensureServerSalt, readClientUuid } from './client-key.ts';
@@ -25,7 +28,8 @@ export interface CiscoLogin { user: string; password: string; target: string }
 /** A listed credential: never the password. */
 export interface CredentialInfo { target: string; purpose: CredentialPurpose; user: string; updatedAt: string }
 
-interface CacheEntry { key: Buffer; entries: CredentialEntry[]; stamp: string; timer?: NodeJS.Timeout }
+/** `uuid`/`uuidStamp`: what the key was derived from; `stamp`: the credentials file `entries` came from. */
+interface CacheEntry { key: Buffer; uuid: string; uuidStamp: string; entries: CredentialEntry[]; stamp: string; timer?: NodeJS.Timeout }
 
 export class CredentialStore {
   #o: CredentialStoreOptions;
@@ -41,26 +45,42 @@ export class CredentialStore {
     return credentialFilePath(clientSecretsDir(this.#o.clientsDir, client));
   }
 
+  /** Identity of a file's current content: a rename over it changes ino, a rewrite in place ctime. */
   #stamp(path: string): string {
-    try { const s = statSync(path); return `${s.mtimeMs}:${s.size}:${s.ino}`; } catch { return 'none'; }
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : 'none';
   }
 
   async #open(client: string): Promise<CacheEntry> {
-    const path = this.#path(client);
-    const uuid = readClientUuid(this.#o.clientsDir, client);
+    const dir = clientSecretsDir(this.#o.clientsDir, client);
+    // Stamp before reading: a change after the stamp shows as a new stamp on the next call.
+    const uuidStamp = this.#stamp(join(dir, '.uuid'));
     let hit = this.#cache.get(client);
+    let uuid: string | undefined;
+    if (hit && hit.uuidStamp !== uuidStamp) {
+      // Replaced or removed (readClientUuid then throws E_NOT_FOUND): a different UUID is a different key.
+      uuid = readClientUuid(this.#o.clientsDir, client);
+      if (uuid === hit.uuid) hit.uuidStamp = uuidStamp;
+      else { this.forget(client); hit = undefined; }
+    }
     if (!hit) {
-      // One key derivation per client even when several calls arrive together (~0.2 s each).
-      let pending = this.#deriving.get(client);
+      uuid ??= readClientUuid(this.#o.clientsDir, client);
+      // One key derivation per client and UUID even when several calls arrive together (~0.2 s each).
+      const job = `${client}\u0000${uuid}`;
+      let pending = this.#deriving.get(job);
       if (!pending) {
         this.#salt ??= ensureServerSalt(this.#o.secretsDir);
-        pending = deriveClientKey(uuid, this.#salt).then((key) => ({ key, entries: [], stamp: '' }));
-        this.#deriving.set(client, pending);
-        void pending.finally(() => this.#deriving.delete(client)).catch(() => undefined);
+        const forUuid = uuid;
+        pending = deriveClientKey(forUuid, this.#salt).then((key) => ({ key, uuid: forUuid, uuidStamp, entries: [], stamp: '' }));
+        this.#deriving.set(job, pending);
+        void pending.finally(() => this.#deriving.delete(job)).catch(() => undefined);
       }
       hit = await pending;
-      this.#cache.set(client, hit);
+      const current = this.#cache.get(client);
+      if (current?.uuid === hit.uuid) hit = current; // a concurrent call cached the same key first
+      else { if (current) this.forget(client); this.#cache.set(client, hit); }
     }
+    const path = credentialFilePath(dir);
     const stamp = this.#stamp(path);
     if (stamp !== hit.stamp) { hit.entries = readCredentialFile(path, hit.key, client); hit.stamp = stamp; }
     this.#touch(client, hit);
