@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { writeFileAtomicSync } from '../lib/atomic-write.ts';
 import { AppError } from '../lib/errors.ts';
 import { GENESIS_HASH } from './audit-record.ts';
+import { ONE_SHOT_PARSE } from '../lib/one-shot-parse.ts';
 
 export interface ChainMark { seq: number; hash: string }
 export interface Checkpoint { seq: number; hash: string; ts: string; sig: string; v?: 2; genesis?: string; retired?: ChainMark }
@@ -52,7 +53,7 @@ export function readCheckpoint(path: string, verify: Verifier): Checkpoint | und
   let cp: Checkpoint;
   try {
     const raw = JSON.parse(readFileSync(path, 'utf8')) as { v?: unknown };
-    cp = raw.v === 2 ? V2_SCHEMA.parse(raw) : V1_SCHEMA.parse(raw);
+    cp = raw.v === 2 ? V2_SCHEMA.parse(raw, ONE_SHOT_PARSE) : V1_SCHEMA.parse(raw, ONE_SHOT_PARSE);
   } catch (err) {
     throw new AppError('E_AUDIT_INVALID', `Audit checkpoint "${path}" is unreadable`, { hint: 'restore it from a backup; the log cannot be vouched for without it', cause: err });
   }

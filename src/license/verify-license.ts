@@ -23,6 +23,7 @@ import type { LicenseClaims } from './license-claims.ts';
 import { entitlementsOf, TIERS } from './tiers.ts';
 import type { Entitlements } from './tiers.ts';
 import type { TrustAnchor } from './trust-anchor.ts';
+import { ONE_SHOT_PARSE } from '../lib/one-shot-parse.ts';
 
 export const LICENSE_STATES = ['VALID', 'GRACE', 'EXPIRED', 'INVALID'] as const;
 export type LicenseState = typeof LICENSE_STATES[number];
@@ -118,7 +119,7 @@ export async function verifyLicense(token: string, ctx: VerifyContext): Promise<
   }
   const payload = decodeJson(p);
   if (!payload) return invalid(now, 'the licence claims are not a JSON object without duplicate names');
-  const parsed = LICENSE_CLAIMS_SCHEMA.safeParse(payload);
+  const parsed = LICENSE_CLAIMS_SCHEMA.safeParse(payload, ONE_SHOT_PARSE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'claims';

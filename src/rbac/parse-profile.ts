@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { profileSchema } from './profile-schema.ts';
 import type { Profile } from './profile-schema.ts';
+import { ONE_SHOT_PARSE } from '../lib/one-shot-parse.ts';
 
 export interface ProfileProblem { file: string; path: string; reason: string }
 
@@ -42,12 +43,12 @@ export function parseProfile(text: string, file: string, strict: boolean): Parse
   } catch (err) {
     return { ok: false, problems: [{ file, path: '$', reason: `invalid JSON: ${(err as Error).message}` }] };
   }
-  const checked = STRICT.safeParse(raw);
+  const checked = STRICT.safeParse(raw, ONE_SHOT_PARSE);
   if (checked.success) return { ok: true, profile: checked.data, warnings: [] };
   const found = problems(file, checked.error);
   const onlyUnknown = found.every((p) => p.reason === 'unknown field');
   if (strict || !onlyUnknown) return { ok: false, problems: found };
-  const lenient = LENIENT.safeParse(raw);
+  const lenient = LENIENT.safeParse(raw, ONE_SHOT_PARSE);
   if (!lenient.success) return { ok: false, problems: problems(file, lenient.error) };
   return { ok: true, profile: lenient.data, warnings: found };
 }

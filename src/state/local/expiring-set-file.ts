@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { writeFileAtomicSync } from '../../lib/atomic-write.ts';
 import { withFileLockSync } from '../../lib/file-lock.ts';
 import { AppError } from '../../lib/errors.ts';
+import { ONE_SHOT_PARSE } from '../../lib/one-shot-parse.ts';
 
 const FILE_SCHEMA = z.object({ version: z.literal(1), entries: z.record(z.string().max(512), z.number().int().nonnegative()) }).strict();
 
@@ -39,7 +40,7 @@ export class ExpiringSetFile {
       try { parsed = JSON.parse(readFileSync(this.path, 'utf8')); } catch (err) {
         throw new AppError('E_STATE_WRITE', `Cannot read "${this.path}": ${(err as Error).message}`, { hint: 'restore it from a backup; deleting it forgets the entries it holds', cause: err });
       }
-      const r = FILE_SCHEMA.safeParse(parsed);
+      const r = FILE_SCHEMA.safeParse(parsed, ONE_SHOT_PARSE);
       if (!r.success) throw new AppError('E_STATE_WRITE', `"${this.path}" is not a valid state file`, { hint: 'restore it from a backup; deleting it forgets the entries it holds' });
       for (const [k, v] of Object.entries(r.data.entries)) this.#entries.set(k, v);
     }
