@@ -1,41 +1,29 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLab } from '../../lab/start-lab.ts';
-import type { RunningLab } from '../../lab/start-lab.ts';
-import { loadConfig } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
+import type { RunningLab } from '../../lab/start-lab.ts';
 import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
-import { createCiscoServices } from './cisco-services.ts';
-import type { CiscoServices } from './cisco-services.ts';
-import { createCiscoTools } from './cisco-tools.ts';
 import { outputProblems } from '../pipeline/output-schema.ts';
+import { startLabTools } from './testing/lab-tools-harness.ts';
+import type { LabTools } from './testing/lab-tools-harness.ts';
 
+let harness: LabTools;
 let lab: RunningLab;
-let services: CiscoServices;
 let tools: Map<string, ToolDefinition>;
-const events: string[] = [];
+let events: string[];
 const EVIL = 'a<b>&c]]>"\' </description><name>x</name>';
 
 before(async () => {
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-lab-'));
-  lab = await startLab({ dir: labDir, seed: 11, phones: 30 });
-  const root = mkdtempSync(join(tmpdir(), 'aibridge-labtools-'));
-  const d = lab.description;
-  const labEnv = readFileSync(join(labDir, 'lab.env'), 'utf8');
-  assert.match(labEnv, /^SERVER_CUCM_PHONE_HTTP_PORT=\d+$/m, 'lab.env names the phones\' HTTP port');
-  writeFileSync(join(root, '.env'), labEnv, { mode: 0o600 });
-  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
-  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
-  services = createCiscoServices(loadConfig(root), { append: (c: string, e: string) => events.push(`${c}:${e}`) });
-  for (const n of d.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
-  await services.credentials.set('alice', { target: 'lab-cucm', purpose: 'phone', user: d.phone_user, password: d.phone_password });
-  tools = new Map(createCiscoTools(services).map((t) => [t.name, t]));
+  harness = await startLabTools({
+    seed: 11, phones: 30, prefix: 'labtools', phoneCredential: true,
+    editEnv: (labEnv) => {
+      assert.match(labEnv, /^SERVER_CUCM_PHONE_HTTP_PORT=\d+$/m, 'lab.env names the phones\' HTTP port');
+      return labEnv;
+    },
+  });
+  ({ lab, tools, events } = harness);
 });
-after(async () => { services.close(); await lab.close(); });
+after(async () => { await harness.close(); });
 
 const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
 async function call(name: string, args: Record<string, unknown>): Promise<any> {

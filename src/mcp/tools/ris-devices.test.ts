@@ -5,40 +5,29 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { startLab } from '../../lab/start-lab.ts';
 import type { RunningLab } from '../../lab/start-lab.ts';
-import { loadConfig } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
-import { createCiscoServices } from './cisco-services.ts';
-import type { CiscoServices } from './cisco-services.ts';
-import { createCiscoTools } from './cisco-tools.ts';
 import { outputProblems } from '../pipeline/output-schema.ts';
+import { installOverLab, startLabTools } from './testing/lab-tools-harness.ts';
+import type { LabTools } from './testing/lab-tools-harness.ts';
 
 const PHONES = 1800;
+let harness: LabTools;
 let lab: RunningLab;
-let services: CiscoServices;
 let ris: ToolDefinition;
 let root: string;
 
 before(async () => {
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-lab-'));
   // The node allows 60 RIS requests a minute and aibridge is told so (its default budget is CUCM's 15).
-  lab = await startLab({ dir: labDir, seed: 5, phones: PHONES, faults: 'ris:rate:60' });
-  root = mkdtempSync(join(tmpdir(), 'aibridge-ris-'));
-  writeFileSync(join(root, '.env'), `${readFileSync(join(labDir, 'lab.env'), 'utf8')}\nSERVER_CUCM_RIS_PER_MINUTE=60\n`, { mode: 0o600 });
-  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
-  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
-  services = createCiscoServices(loadConfig(root), { append: () => undefined });
-  for (const n of lab.description.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
-  ris = createCiscoTools(services).find((t) => t.name === 'cucm_ris_devices')!;
+  harness = await startLabTools({ seed: 5, phones: PHONES, faults: 'ris:rate:60', prefix: 'ris', extraEnv: '\nSERVER_CUCM_RIS_PER_MINUTE=60\n' });
+  ({ lab, root } = harness);
+  ris = harness.tools.get('cucm_ris_devices')!;
 });
-after(async () => { services.close(); await lab.close(); });
+after(async () => { await harness.close(); });
 
 const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
 async function call(args: Record<string, unknown>, tool = ris): Promise<any> {
@@ -108,15 +97,9 @@ test('a model given by name selects by its code; an unknown model name is refuse
 
 test('when the RIS budget runs out mid-selection the devices read so far come back with a cursor, and the cursor reads the rest', async () => {
   // Another aibridge instance whose per-node budget is 2 requests a minute.
-  const env = join(root, '.env');
-  const tight = mkdtempSync(join(tmpdir(), 'aibridge-ris-tight-'));
-  writeFileSync(join(tight, '.env'), `${readFileSync(env, 'utf8')}\nSERVER_CUCM_RIS_PER_MINUTE=2\n`, { mode: 0o600 });
-  mkdirSync(join(tight, 'clients', 'alice', 'secrets'), { recursive: true });
-  writeFileSync(join(tight, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
-  const s2 = createCiscoServices(loadConfig(tight), { append: () => undefined });
+  const tight = await installOverLab(lab, readFileSync(join(root, '.env'), 'utf8'), { prefix: 'ris-tight', extraEnv: '\nSERVER_CUCM_RIS_PER_MINUTE=2\n' });
   try {
-    for (const n of lab.description.nodes) await s2.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
-    const tool = createCiscoTools(s2).find((t) => t.name === 'cucm_ris_devices')!;
+    const tool = tight.tools.get('cucm_ris_devices')!;
     const r = await call({ node: 'lab-cucm', names: ['*'], max: 0, max_requests: 12 }, tool);
     assert.equal(r.complete, false);
     assert.equal(r.stopped_by, 'rate_limit');
@@ -127,5 +110,5 @@ test('when the RIS budget runs out mid-selection the devices read so far come ba
     const rest = await call({ node: 'lab-cucm', names: ['*'], max: 0, max_requests: 12, cursor: r.cursor });
     assert.equal(rest.complete, true);
     assert.ok(rest.total_found + r.total_found >= lab.data.registrations.size);
-  } finally { s2.close(); }
+  } finally { tight.close(); }
 });

@@ -1,21 +1,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { startLab } from '../../lab/start-lab.ts';
 import type { RunningLab } from '../../lab/start-lab.ts';
-import { loadConfig } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
-import { createCiscoServices } from './cisco-services.ts';
 import type { CiscoServices } from './cisco-services.ts';
-import { createCiscoTools } from './cisco-tools.ts';
+import { startLabTools } from './testing/lab-tools-harness.ts';
+import type { LabTools } from './testing/lab-tools-harness.ts';
 import { checkLogFileName } from './serviceability-common.ts';
 import { outputProblems } from '../pipeline/output-schema.ts';
 
+let harness: LabTools;
 let lab: RunningLab;
 let services: CiscoServices;
 let tools: Map<string, ToolDefinition>;
@@ -23,18 +21,10 @@ let root: string;
 const progress: number[] = [];
 
 before(async () => {
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-lab-'));
-  lab = await startLab({ dir: labDir, seed: 9, phones: 40, traceMb: 3 });
-  root = mkdtempSync(join(tmpdir(), 'aibridge-svctools-'));
-  writeFileSync(join(root, '.env'), readFileSync(join(labDir, 'lab.env'), 'utf8'), { mode: 0o600 });
-  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
-  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
-  services = createCiscoServices(loadConfig(root), { append: () => undefined });
-  for (const n of lab.description.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
-  await services.credentials.set('alice', { target: 'lab-cucm', purpose: 'phone', user: lab.description.phone_user, password: lab.description.phone_password });
-  tools = new Map(createCiscoTools(services).map((t) => [t.name, t]));
+  harness = await startLabTools({ seed: 9, phones: 40, traceMb: 3, prefix: 'svctools', phoneCredential: true });
+  ({ lab, services, tools, root } = harness);
 });
-after(async () => { services.close(); await lab.close(); });
+after(async () => { await harness.close(); });
 
 const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async (p) => { progress.push(p); } };
 async function call(name: string, args: Record<string, unknown>): Promise<{ s: any; r: any }> {
