@@ -1,5 +1,5 @@
 /** @module Audit record shape and the hash that links each line to the previous one. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const AUDIT_CATEGORIES = ['AUTH', 'ACTIONS', 'RATE_LIMITED', 'CREDENTIAL', 'TRUSTED', 'WRITTEN', 'EXPORTED', 'SERVER', 'TRANSPORT', 'CHANGE'] as const;
 export type AuditCategory = typeof AUDIT_CATEGORIES[number];
@@ -17,5 +17,5 @@ export interface AuditRecordHead {
 
 /** SHA-256 (hex) of one log line, without its newline. */
 export function hashLine(line: string): string {
-  return createHash('sha256').update(line, 'utf8').digest('hex');
+  return hash('sha256', line, 'hex'); // one-shot: no Hash object per record (a string is hashed as UTF-8)
 }

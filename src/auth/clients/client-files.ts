@@ -12,7 +12,7 @@ export type ClientFile = '.uuid' | '.token' | '.secret' | '.secret_hash';
 
 export class ClientFiles {
   readonly clientsDir: string;
-  #jtiCache = new Map<string, { stamp: string; jti: string | undefined }>();
+  #jtiCache = new Map<string, { path: string; stamp: string; jti: string | undefined }>();
 
   constructor(clientsDir: string) {
     this.clientsDir = clientsDir;
@@ -61,13 +61,13 @@ export class ClientFiles {
    * revoked token stops working at once, also when the CLI renewed it while the server runs.
    */
   currentTokenJti(name: string): string | undefined {
-    const p = this.path(name, '.token');
+    const hit = this.#jtiCache.get(name);
+    const p = hit?.path ?? this.path(name, '.token'); // the path of a name never changes: joined once
     let stamp = 'absent';
     try { const s = statSync(p); stamp = `${s.ino}:${s.mtimeMs}:${s.size}`; } catch { /* absent */ }
-    const hit = this.#jtiCache.get(name);
     if (hit && hit.stamp === stamp) return hit.jti;
     const jti = stamp === 'absent' ? undefined : jtiOf(readFileSync(p, 'utf8').trim());
-    this.#jtiCache.set(name, { stamp, jti });
+    this.#jtiCache.set(name, { path: p, stamp, jti });
     return jti;
   }
 }
