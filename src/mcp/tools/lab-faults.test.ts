@@ -1,43 +1,30 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { startLab } from '../../lab/start-lab.ts';
 import type { RunningLab } from '../../lab/start-lab.ts';
-import { loadConfig } from '../../config/load-config.ts';
 import { AppError } from '../../lib/errors.ts';
 import { reasonClass } from '../../cisco/upstream-error.ts';
 import type { UpstreamReason } from '../../cisco/upstream-error.ts';
 import type { ToolContext } from '../tool-definition.ts';
-import { createCiscoServices } from './cisco-services.ts';
-import type { CiscoServices } from './cisco-services.ts';
-import { createCiscoTools } from './cisco-tools.ts';
+import { startLabTools } from './testing/lab-tools-harness.ts';
+import type { LabTools } from './testing/lab-tools-harness.ts';
 
-const open: Array<{ lab: RunningLab; services: CiscoServices }> = [];
-after(async () => { for (const o of open) { o.services.close(); await o.lab.close(); } });
+const open: LabTools[] = [];
+after(async () => { for (const o of open) await o.close(); });
+
+/** The operator enrolled the fingerprints lab.json reports; the node now presents another key. */
+function enrolLabHostKeys(root: string, lab: RunningLab): void {
+  const known = Object.fromEntries(lab.description.nodes.map((n) => [n.name, { host: n.host, port: n.ssh_port, sha256: n.ssh_host_key_sha256, trustedAt: new Date().toISOString() }]));
+  mkdirSync(join(root, 'secrets'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(root, 'secrets', 'ssh_host_keys.json'), JSON.stringify(known), { mode: 0o600 });
+}
 
 async function setup(faults: string, extraEnv = '', seedKeys = false, phones = 5) {
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-labf-'));
-  const lab = await startLab({ dir: labDir, seed: 5, phones, faults });
-  const root = mkdtempSync(join(tmpdir(), 'aibridge-labf-i-'));
-  writeFileSync(join(root, '.env'), `${readFileSync(join(labDir, 'lab.env'), 'utf8')}${extraEnv}`, { mode: 0o600 });
-  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
-  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
-  if (seedKeys) {
-    // The operator enrolled the fingerprints lab.json reports; the node now presents another key.
-    const known = Object.fromEntries(lab.description.nodes.map((n) => [n.name, { host: n.host, port: n.ssh_port, sha256: n.ssh_host_key_sha256, trustedAt: new Date().toISOString() }]));
-    mkdirSync(join(root, 'secrets'), { recursive: true, mode: 0o700 });
-    writeFileSync(join(root, 'secrets', 'ssh_host_keys.json'), JSON.stringify(known), { mode: 0o600 });
-  }
-  const events: string[] = [];
-  const services = createCiscoServices(loadConfig(root), { append: (c: string, e: string) => events.push(`${c}:${e}`) });
-  for (const n of lab.description.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
-  await services.credentials.set('alice', { target: 'lab-cucm', purpose: 'phone', user: lab.description.phone_user, password: lab.description.phone_password });
-  open.push({ lab, services });
-  const tools = new Map(createCiscoTools(services).map((t) => [t.name, t]));
+  const h = await startLabTools({ seed: 5, phones, faults, prefix: 'labf-i', extraEnv, phoneCredential: true, ...(seedKeys ? { prepare: enrolLabHostKeys } : {}) });
+  open.push(h);
+  const { tools, events, lab } = h;
   const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
   const call = async (name: string, args: Record<string, unknown>) => { const t = tools.get(name)!; return t.handler(z.object(t.inputSchema).parse(args), ctx); };
   return { call, events, lab };
