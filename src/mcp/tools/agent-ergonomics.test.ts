@@ -5,18 +5,12 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { startLab } from '../../lab/start-lab.ts';
 import type { RunningLab } from '../../lab/start-lab.ts';
-import { loadConfig } from '../../config/load-config.ts';
-import { createCiscoServices } from './cisco-services.ts';
 import type { CiscoServices } from './cisco-services.ts';
 import { createCiscoTools } from './cisco-tools.ts';
 import { startHarness } from '../testdata/mcp-harness.ts';
+import { installOverLab, startLabWithEnv } from './testing/lab-tools-harness.ts';
 import { IMP_AXL_OPERATIONS } from '../../cisco/axl/imp-operations.ts';
 import { IMP_AXL_OPS } from '../../lab/node-https.ts';
 
@@ -26,22 +20,16 @@ const services: CiscoServices[] = [];
 after(async () => { for (const s of services) s.close(); for (const l of labs) await l.close(); });
 
 async function startLabFor(faults: string, phones: number): Promise<{ lab: RunningLab; env: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'aibridge-ergo-'));
-  const lab = await startLab({ dir, seed: 9, phones, faults });
-  labs.push(lab);
-  return { lab, env: readFileSync(join(dir, 'lab.env'), 'utf8') };
+  const started = await startLabWithEnv({ seed: 9, phones, faults });
+  labs.push(started.lab);
+  return started;
 }
 
 /** A client of the pipeline with the real Cisco tools, against `lab`, with `extraEnv` in .env. */
 async function agent(lab: RunningLab, env: string, extraEnv = ''): Promise<(name: string, args: Record<string, unknown>) => Promise<Structured>> {
-  const root = mkdtempSync(join(tmpdir(), 'aibridge-ergo-i-'));
-  writeFileSync(join(root, '.env'), `${env}${extraEnv}`, { mode: 0o600 });
-  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
-  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
-  const s = createCiscoServices(loadConfig(root), { append: () => undefined });
-  services.push(s);
-  for (const n of lab.description.nodes) await s.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
-  const h = await startHarness({ fakes: false, extraTools: createCiscoTools(s) });
+  const install = await installOverLab(lab, env, { prefix: 'ergo-i', extraEnv });
+  services.push(install.services);
+  const h = await startHarness({ fakes: false, extraTools: [...install.tools.values()] });
   const client: Client = await h.connect('alice');
   return async (name, args) => (await client.callTool({ name, arguments: args })).structuredContent as Structured;
 }

@@ -5,22 +5,14 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLab } from '../../lab/start-lab.ts';
-import type { RunningLab } from '../../lab/start-lab.ts';
-import { loadConfig } from '../../config/load-config.ts';
-import { createCiscoServices } from './cisco-services.ts';
-import type { CiscoServices } from './cisco-services.ts';
-import { createCiscoTools } from './cisco-tools.ts';
 import { startHarness } from '../testdata/mcp-harness.ts';
+import { startLabTools } from './testing/lab-tools-harness.ts';
+import type { LabTools } from './testing/lab-tools-harness.ts';
 
-const open: Array<{ lab: RunningLab; services: CiscoServices }> = [];
-after(async () => { for (const o of open) { o.services.close(); await o.lab.close(); } });
+const open: LabTools[] = [];
+after(async () => { for (const o of open) await o.close(); });
 
 /** A port nothing listens on (bound once, then closed). */
 async function closedPort(): Promise<number> {
@@ -32,16 +24,10 @@ async function closedPort(): Promise<number> {
 }
 
 async function setup(faults: string, editEnv: (env: string) => string = (e) => e, extraEnv = '') {
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-upstream-'));
-  const lab = await startLab({ dir: labDir, seed: 7, phones: 3, faults });
-  const root = mkdtempSync(join(tmpdir(), 'aibridge-upstream-i-'));
-  writeFileSync(join(root, '.env'), `${editEnv(readFileSync(join(labDir, 'lab.env'), 'utf8'))}${extraEnv}`, { mode: 0o600 });
-  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
-  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
-  const services = createCiscoServices(loadConfig(root), { append: () => undefined });
-  for (const n of lab.description.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
-  open.push({ lab, services });
-  const h = await startHarness({ fakes: false, extraTools: createCiscoTools(services) });
+  const lt = await startLabTools({ seed: 7, phones: 3, faults, prefix: 'upstream-i', editEnv, extraEnv });
+  open.push(lt);
+  const { lab } = lt;
+  const h = await startHarness({ fakes: false, extraTools: [...lt.tools.values()] });
   const client = await h.connect('alice');
   const error = async (name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const r = await client.callTool({ name, arguments: args });
