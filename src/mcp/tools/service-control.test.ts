@@ -7,16 +7,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { startLab } from '../../lab/start-lab.ts';
 import type { RunningLab } from '../../lab/start-lab.ts';
-import { loadConfig } from '../../config/load-config.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { parseProfile } from '../../rbac/parse-profile.ts';
 import type { Profile } from '../../rbac/profile-schema.ts';
@@ -25,9 +20,8 @@ import { ChangeStore } from '../../changes/change-store.ts';
 import { ChangeRefused } from '../../changes/change-machine.ts';
 import { ChangeControl } from '../changes/change-control.ts';
 import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
-import { createCiscoServices } from './cisco-services.ts';
 import type { CiscoServices } from './cisco-services.ts';
-import { createCiscoTools } from './cisco-tools.ts';
+import { startLabTools } from './testing/lab-tools-harness.ts';
 
 /**
  * A TCP forwarder in front of one lab node, so a test can take the node off the network: `down`
@@ -108,28 +102,27 @@ const ctx: ToolContext = { principal: alice, signal: new AbortController().signa
 const carol = principal('carol', 'approver');
 
 before(async () => {
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-lab-'));
-  lab = await startLab({ dir: labDir, seed: 11, phones: 20, faults: `service:nostart:${NOSTART}` });
-  const sub = lab.description.nodes.find((n) => n.name === 'cucm-sub1')!;
-  link = new NodeLink(sub.host, sub.https_port);
-  await link.listen();
-  const root = mkdtempSync(join(tmpdir(), 'aibridge-svcctl-'));
-  // cucm-sub1 is reached through the link (same address, so its certificate still matches).
-  const env = readFileSync(join(labDir, 'lab.env'), 'utf8').replace(new RegExp(`cucm-sub1:${sub.https_port}:`), `cucm-sub1:${link.port}:`);
-  assert.match(env, new RegExp(`cucm-sub1:${link.port}:`));
-  writeFileSync(join(root, '.env'), env, { mode: 0o600 });
-  mkdirSync(join(root, 'clients', 'alice', 'secrets'), { recursive: true });
-  writeFileSync(join(root, 'clients', 'alice', 'secrets', '.uuid'), randomUUID());
-  const config = loadConfig(root);
-  services = createCiscoServices(config, { append: () => undefined });
-  for (const n of lab.description.nodes) await services.credentials.set('alice', { target: n.name, purpose: 'admin', user: n.username, password: n.password });
-  tools = new Map(createCiscoTools(services).map((t) => [t.name, t]));
+  const harness = await startLabTools({
+    seed: 11, phones: 20, faults: `service:nostart:${NOSTART}`, prefix: 'svcctl',
+    editEnv: async (labEnv, started) => {
+      const sub = started.description.nodes.find((n) => n.name === 'cucm-sub1')!;
+      link = new NodeLink(sub.host, sub.https_port);
+      await link.listen();
+      // cucm-sub1 is reached through the link (same address, so its certificate still matches).
+      const env = labEnv.replace(new RegExp(`cucm-sub1:${sub.https_port}:`), `cucm-sub1:${link.port}:`);
+      assert.match(env, new RegExp(`cucm-sub1:${link.port}:`));
+      return env;
+    },
+  });
+  ({ lab, services, tools } = harness);
+  const { config } = harness;
   cc = new ChangeControl({
     store: new ChangeStore(config.paths.clientsDir), ttlMs: 600_000, tools,
     audit: { append: (_c, event, fields) => { audit.push({ event, fields }); } },
     profileOf: (p) => profiles[p.profile],
   });
 });
+// The services close before the link that carries their connections, and the lab last.
 after(async () => { services.close(); await link.close(); await lab.close(); });
 
 const tool = (): ToolDefinition => tools.get('cucm_service_control')!;
