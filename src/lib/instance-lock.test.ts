@@ -1,13 +1,13 @@
 /** Issue #12 item 15: one serve per folder; pids are signalled only after proving they are that serve. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from './errors.ts';
 import { SERVE_LOCK_FILE, acquireServeLock, processStartTime, runningServePid, signalServe } from './instance-lock.ts';
 import { runningServerPid } from './pid-file.ts';
+import { withOtherLiveProcess } from './testdata/other-live-process.ts';
 
 test('#12.15 a second serve lock on the same folder is refused while the first is held; released locks can be retaken', () => {
   const dir = mkdtempSync(join(tmpdir(), 'serve-lock-'));
@@ -21,10 +21,7 @@ test('#12.15 a second serve lock on the same folder is refused while the first i
 
 test('#12.15 a stale pid file or lock naming another live process is never taken for a serve and never signalled', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'serve-stale-'));
-  const victim = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
-  try {
-    await new Promise((r) => setTimeout(r, 100));
-    const pid = victim.pid as number;
+  await withOtherLiveProcess((pid, victim) => {
     writeFileSync(join(dir, 'aibridge.pid'), `${pid}\n`);
     assert.equal(runningServerPid(dir), undefined, 'a bare pid file does not make a running server');
     // A lock left by a dead serve whose pid was reused: same pid, other start time.
@@ -36,5 +33,5 @@ test('#12.15 a stale pid file or lock naming another live process is never taken
     assert.equal(runningServerPid(dir), undefined);
     assert.equal(victim.exitCode, null, 'the unrelated process was not signalled');
     acquireServeLock(dir).release(); // the stale lock is taken over
-  } finally { victim.kill('SIGKILL'); }
+  });
 });

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { fixtureInstall } from '../testdata/fixture-install.ts';
 import { runBackupJob } from '../backup/backup-job.ts';
 import { AppError } from '../../lib/errors.ts';
 import { processStartTime } from '../../lib/lock-file.ts';
+import { withOtherLiveProcess } from '../../lib/testdata/other-live-process.ts';
 
 test('acquireOpsLock() refuses a second holder and takes over a dead one (T-BK-16)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lock-'));
@@ -21,10 +21,7 @@ test('acquireOpsLock() refuses a second holder and takes over a dead one (T-BK-1
 
 test('the operations lock names its owner by pid and start time: a live owner refuses, a reused pid or an old-format file is taken over', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lock-owner-'));
-  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
-  try {
-    await new Promise((r) => setTimeout(r, 100));
-    const pid = other.pid as number;
+  await withOtherLiveProcess((pid) => {
     writeFileSync(join(dir, OPS_LOCK_FILE), JSON.stringify({ pid, start: processStartTime(pid), op: 'restore' }));
     assert.throws(() => acquireOpsLock(dir, 'backup'), (e: unknown) => e instanceof AppError && e.code === 'E_RUNNING' && e.message.includes(`a restore is already running (pid ${pid})`));
     // The same pid with another start time is a process that reused the pid of a dead holder.
@@ -32,7 +29,7 @@ test('the operations lock names its owner by pid and start time: a live owner re
     acquireOpsLock(dir, 'backup').release();
     writeFileSync(join(dir, OPS_LOCK_FILE), `${pid} restore\n`);
     acquireOpsLock(dir, 'backup').release();
-  } finally { other.kill('SIGKILL'); }
+  });
 });
 
 test('two backups at once: one runs, the other is refused', async () => {
