@@ -12,11 +12,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { afterEach, beforeEach } from 'node:test';
 import type { TestContext } from 'node:test';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'node:https';
 import { issueLicense } from '../../src/license/sign-license.ts';
+import { freePort } from '../../src/lib/testdata/free-port.ts';
 import type { LicenseRequest } from '../../src/license/sign-license.ts';
 import { loadReleaseKey, releaseKeyKind, releaseKeyPath } from '../../scripts/release-key.ts';
 
@@ -69,14 +69,7 @@ export function scratchDir(prefix: string): string {
   return dir;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 export interface Install { dir: string; port: number; bin: string }
 

@@ -5,23 +5,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { freePort } from '../../lib/testdata/free-port.ts';
 import { startHarness } from '../testdata/mcp-harness.ts';
 import { startLabTools } from './testing/lab-tools-harness.ts';
 import type { LabTools } from './testing/lab-tools-harness.ts';
 
 const open: LabTools[] = [];
 after(async () => { for (const o of open) await o.close(); });
-
-/** A port nothing listens on (bound once, then closed). */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function setup(faults: string, editEnv: (env: string) => string = (e) => e, extraEnv = '') {
   const lt = await startLabTools({ seed: 7, phones: 3, faults, prefix: 'upstream-i', editEnv, extraEnv });
@@ -41,7 +31,7 @@ const pick = (e: Record<string, unknown>, keys: string[]): Record<string, unknow
 const CLASS = ['code', 'reason', 'retryable', 'node', 'http_status', 'cisco_code'];
 
 test('network, TLS pin, SOAP fault and not-found failures each have their own code and reason', async () => {
-  const refusedPort = await closedPort();
+  const refusedPort = await freePort(); // nothing listens there
   const { error } = await setup('', (env) => env
     .replace(/(CISCO_NODE_PORTS=[^\n]*cucm-sub1:)\d+/, `$1${refusedPort}`)
     .concat(`CISCO_NODE_PINS=imp-pub:sha256/${Buffer.alloc(32, 7).toString('base64')}\n`));

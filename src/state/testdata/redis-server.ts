@@ -4,18 +4,12 @@
  * Nothing is persisted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { freePort } from '../../lib/testdata/free-port.ts';
 
 export interface RedisHandle { port: number; password: string; url: string; proc: ChildProcess; stop(): Promise<void>; restart(): Promise<void> }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => resolve(typeof a === 'object' && a ? a.port : 0)); });
-  });
-}
 
 async function waitPort(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
