@@ -5,11 +5,10 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { z } from 'zod';
 import type { RunningLab } from '../../lab/start-lab.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
-import { startLabTools } from './testing/lab-tools-harness.ts';
+import type { ToolDefinition } from '../tool-definition.ts';
+import { aliceContext, runTool, startLabTools } from './testing/lab-tools-harness.ts';
 import type { LabTools } from './testing/lab-tools-harness.ts';
 
 let lab: RunningLab;
@@ -24,17 +23,10 @@ before(async () => {
 after(async () => { await harness.close(); });
 
 const progress: Array<{ n: number; message?: string | undefined }> = [];
-const ctx: ToolContext = {
-  principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 },
-  signal: new AbortController().signal,
-  progress: async (n, _t, message) => { progress.push({ n, message }); },
-};
+const ctx = aliceContext(async (n, _t, message) => { progress.push({ n, message }); });
 
 async function cli(args: Record<string, unknown>, name = 'cucm_cli'): Promise<any> {
-  const t = tools.get(name)!;
-  const parsed = z.object(t.inputSchema).parse({ node: name === 'cuc_cli' ? 'cuc-pub' : 'cucm-pub', ...args });
-  t.target(parsed);
-  const r = await t.handler(parsed, ctx);
+  const r = await runTool(tools.get(name)!, { node: name === 'cuc_cli' ? 'cuc-pub' : 'cucm-pub', ...args }, ctx);
   return JSON.parse((r.content[0] as { text: string }).text);
 }
 

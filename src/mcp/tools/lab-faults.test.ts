@@ -7,8 +7,7 @@ import type { RunningLab } from '../../lab/start-lab.ts';
 import { AppError } from '../../lib/errors.ts';
 import { reasonClass } from '../../cisco/upstream-error.ts';
 import type { UpstreamReason } from '../../cisco/upstream-error.ts';
-import type { ToolContext } from '../tool-definition.ts';
-import { startLabTools } from './testing/lab-tools-harness.ts';
+import { aliceContext, startLabTools } from './testing/lab-tools-harness.ts';
 import type { LabTools } from './testing/lab-tools-harness.ts';
 
 const open: LabTools[] = [];
@@ -25,7 +24,7 @@ async function setup(faults: string, extraEnv = '', seedKeys = false, phones = 5
   const h = await startLabTools({ seed: 5, phones, faults, prefix: 'labf-i', extraEnv, phoneCredential: true, ...(seedKeys ? { prepare: enrolLabHostKeys } : {}) });
   open.push(h);
   const { tools, events, lab } = h;
-  const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
+  const ctx = aliceContext();
   const call = async (name: string, args: Record<string, unknown>) => { const t = tools.get(name)!; return t.handler(z.object(t.inputSchema).parse(args), ctx); };
   return { call, events, lab };
 }

@@ -2,9 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../lib/errors.ts';
 import type { RunningLab } from '../../lab/start-lab.ts';
-import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
+import type { ToolDefinition } from '../tool-definition.ts';
 import { outputProblems } from '../pipeline/output-schema.ts';
-import { startLabTools } from './testing/lab-tools-harness.ts';
+import { aliceContext, runTool, startLabTools } from './testing/lab-tools-harness.ts';
 import type { LabTools } from './testing/lab-tools-harness.ts';
 
 let harness: LabTools;
@@ -25,12 +25,10 @@ before(async () => {
 });
 after(async () => { await harness.close(); });
 
-const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
+const ctx = aliceContext();
 async function call(name: string, args: Record<string, unknown>): Promise<any> {
   const t = tools.get(name)!;
-  const parsed = (await import('zod')).z.object(t.inputSchema).parse(args);
-  t.target(parsed);
-  const r = await t.handler(parsed, ctx);
+  const r = await runTool(t, args, ctx);
   // Every answer carries structuredContent that fits the tool's declared outputSchema.
   assert.ok(r.structuredContent, `${name} returned no structuredContent`);
   assert.equal(outputProblems(t, r.structuredContent), undefined, `${name}: structuredContent does not fit its outputSchema`);

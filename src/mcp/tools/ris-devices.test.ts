@@ -7,12 +7,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { RunningLab } from '../../lab/start-lab.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
+import type { ToolDefinition } from '../tool-definition.ts';
 import { outputProblems } from '../pipeline/output-schema.ts';
-import { installOverLab, startLabTools } from './testing/lab-tools-harness.ts';
+import { aliceContext, installOverLab, runTool, startLabTools } from './testing/lab-tools-harness.ts';
 import type { LabTools } from './testing/lab-tools-harness.ts';
 
 const PHONES = 1800;
@@ -29,11 +28,9 @@ before(async () => {
 });
 after(async () => { await harness.close(); });
 
-const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async () => undefined };
+const ctx = aliceContext();
 async function call(args: Record<string, unknown>, tool = ris): Promise<any> {
-  const parsed = z.object(tool.inputSchema).parse(args);
-  tool.target(parsed);
-  const r = await tool.handler(parsed, ctx);
+  const r = await runTool(tool, args, ctx);
   assert.equal(outputProblems(ris, r.structuredContent), undefined, 'structuredContent fits the outputSchema');
   return r.structuredContent;
 }

@@ -7,10 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { AppError } from '../../lib/errors.ts';
-import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
-import { startLabTools } from './testing/lab-tools-harness.ts';
+import type { ToolDefinition } from '../tool-definition.ts';
+import { aliceContext, runTool, startLabTools } from './testing/lab-tools-harness.ts';
 import type { LabTools } from './testing/lab-tools-harness.ts';
 
 let tools: Map<string, ToolDefinition>;
@@ -24,12 +23,9 @@ before(async () => {
 after(async () => { await harness.close(); });
 
 const progress: number[] = [];
-const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async (p) => { progress.push(p); } };
+const ctx = aliceContext(async (p) => { progress.push(p); });
 async function call(name: string, args: Record<string, unknown>): Promise<any> {
-  const t = tools.get(name)!;
-  const parsed = z.object(t.inputSchema).parse(args);
-  t.target(parsed);
-  return (await t.handler(parsed, ctx)).structuredContent;
+  return (await runTool(tools.get(name)!, args, ctx)).structuredContent;
 }
 
 test('perfmon:rate:2 — the third PerfMon request in a minute is E_CISCO_THROTTLED (reason throttled) with a hint to wait', async () => {

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { RunningLab } from '../../lab/start-lab.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { ToolContext, ToolDefinition } from '../tool-definition.ts';
+import type { ToolDefinition } from '../tool-definition.ts';
 import type { CiscoServices } from './cisco-services.ts';
-import { startLabTools } from './testing/lab-tools-harness.ts';
+import { aliceContext, runTool, startLabTools } from './testing/lab-tools-harness.ts';
 import type { LabTools } from './testing/lab-tools-harness.ts';
 import { checkLogFileName } from './serviceability-common.ts';
 import { outputProblems } from '../pipeline/output-schema.ts';
@@ -26,12 +25,10 @@ before(async () => {
 });
 after(async () => { await harness.close(); });
 
-const ctx: ToolContext = { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress: async (p) => { progress.push(p); } };
+const ctx = aliceContext(async (p) => { progress.push(p); });
 async function call(name: string, args: Record<string, unknown>): Promise<{ s: any; r: any }> {
   const t = tools.get(name)!;
-  const parsed = z.object(t.inputSchema).parse(args);
-  t.target(parsed);
-  const r = await t.handler(parsed, ctx);
+  const r = await runTool(t, args, ctx);
   assert.equal(outputProblems(t, r.structuredContent), undefined, `${name}: structuredContent matches its outputSchema`);
   return { s: r.structuredContent, r };
 }

@@ -8,11 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startLab } from '../../../lab/start-lab.ts';
 import type { RunningLab, StartLabOptions } from '../../../lab/start-lab.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/load-config.ts';
-import type { ToolDefinition } from '../../tool-definition.ts';
+import type { ToolContext, ToolDefinition } from '../../tool-definition.ts';
 import { createCiscoServices } from '../cisco-services.ts';
 import type { CiscoServices } from '../cisco-services.ts';
 import { createCiscoTools } from '../cisco-tools.ts';
@@ -81,4 +83,16 @@ export async function startLabTools(opts: Omit<StartLabOptions, 'dir'> & Install
   const { lab, env } = await startLabWithEnv(labOpts);
   const install = await installOverLab(lab, env, opts);
   return { ...install, lab, async close() { install.close(); await lab.close(); } };
+}
+
+/** What a handler gets for client alice (profile admin, JWT); `progress` sees the notifications. */
+export function aliceContext(progress: ToolContext['progress'] = async () => undefined): ToolContext {
+  return { principal: { clientName: 'alice', subject: 's', profile: 'admin', authMethod: 'jwt', tokenId: 'j', expiresAt: 0 }, signal: new AbortController().signal, progress };
+}
+
+/** A call as the pipeline makes it, without RBAC and audit: input parsed by the tool's schema, its target named, then the handler. */
+export async function runTool(t: ToolDefinition, args: Record<string, unknown>, ctx: ToolContext): Promise<CallToolResult> {
+  const parsed = z.object(t.inputSchema).parse(args);
+  t.target(parsed);
+  return t.handler(parsed, ctx);
 }
