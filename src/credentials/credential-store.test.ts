@@ -96,11 +96,17 @@ test('CredentialStore notices a replaced client folder (new UUID, so a new key) 
   const { clientsDir, secretsDir } = install(['alice']);
   const store = new CredentialStore({ clientsDir, secretsDir, idleTimeoutMs: 60_000 });
   await store.set('alice', { target: 'cl1', purpose: 'admin', user: 'u1', password: PW });
-  assert.equal((await store.loginFor('alice', ['cl1'], 'admin')).user, 'u1');
+  const first = await store.loginFor('alice', ['cl1'], 'admin');
+  assert.equal(first.user, 'u1');
+  // The same frozen object while the file is unchanged (the AXL client keys its session digest by it).
+  assert.equal(await store.loginFor('alice', ['cl1'], 'admin'), first);
+  assert.ok(Object.isFrozen(first));
   // Another process (the CLI) sets a credential: the cached entries are read again.
   const cli = new CredentialStore({ clientsDir, secretsDir, idleTimeoutMs: 60_000 });
   await cli.set('alice', { target: 'cl1', purpose: 'admin', user: 'u2', password: PW });
-  assert.equal((await store.loginFor('alice', ['cl1'], 'admin')).user, 'u2');
+  const second = await store.loginFor('alice', ['cl1'], 'admin');
+  assert.equal(second.user, 'u2');
+  assert.notEqual(second, first);
   // The client folder is restored from another install: new .uuid, credentials encrypted with its key.
   const other = install(['alice']);
   const elsewhere = new CredentialStore({ clientsDir: other.clientsDir, secretsDir, idleTimeoutMs: 60_000 });

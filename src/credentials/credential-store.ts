@@ -36,6 +36,7 @@ export class CredentialStore {
   #cache = new Map<string, CacheEntry>();
   #deriving = new Map<string, Promise<CacheEntry>>();
   #salt: Buffer | undefined;
+  #logins = new WeakMap<CredentialEntry, CiscoLogin>();
 
   constructor(options: CredentialStoreOptions) {
     this.#o = options;
@@ -144,6 +145,16 @@ export class CredentialStore {
   }
 
   /**
+   * One frozen login per decrypted entry, the same object until the file is read again: callers
+   * may keep per-login work keyed by it (the AXL client's session key digest).
+   */
+  #loginOf(e: CredentialEntry): CiscoLogin {
+    let login = this.#logins.get(e);
+    if (!login) { login = Object.freeze({ user: e.user, password: e.password, target: e.target }); this.#logins.set(e, login); }
+    return login;
+  }
+
+  /**
    * The login of `client` for a node: an entry for the node itself wins over one for its cluster.
    * Throws E_FORBIDDEN when the client has none (another client's credentials are never consulted).
    */
@@ -151,7 +162,7 @@ export class CredentialStore {
     const hit = await this.#open(client);
     for (const t of targets) {
       const e = hit.entries.find((x) => x.target === t && x.purpose === purpose);
-      if (e) return { user: e.user, password: e.password, target: t };
+      if (e) return this.#loginOf(e);
     }
     throw new AppError('E_FORBIDDEN', `Client "${client}" has no ${purpose} credentials for ${targets.map((t) => `"${t}"`).join(' or ')}`, {
       hint: `an operator runs: aibridge credentials set --client ${client} --node ${targets[0]}${purpose === 'phone' ? ' --purpose phone' : ''} --user USER (credentials_status lists what is stored)`,

@@ -108,8 +108,17 @@ export class AxlClient {
     this.#sessions.clear();
   }
 
+  /** Password digests of frozen logins (the credential store's, one object per stored entry). */
+  #digests = new WeakMap<AxlLogin, string>();
+
   #sessionKey(node: CiscoNode, login: AxlLogin): string {
-    return `${node.name}\u0000${login.user}\u0000${createHash('sha256').update(login.password).digest('base64')}`;
+    // Only a frozen login can be remembered: a mutable one could change password under the same object.
+    let digest = Object.isFrozen(login) ? this.#digests.get(login) : undefined;
+    if (digest === undefined) {
+      digest = createHash('sha256').update(login.password).digest('base64');
+      if (Object.isFrozen(login)) this.#digests.set(login, digest);
+    }
+    return `${node.name}\u0000${login.user}\u0000${digest}`;
   }
 
   /**
