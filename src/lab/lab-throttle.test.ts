@@ -1,20 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLab } from './start-lab.ts';
+import { readFileSync } from 'node:fs';
 import type { RunningLab } from './start-lab.ts';
 import { axl, basic, node, request } from './testing/lab-requests.ts';
+import { startScratchLab, withScratchLab } from './testing/scratch-lab.ts';
+import type { ScratchLab } from './testing/scratch-lab.ts';
 
 describe('lab throttling as CUCM does it', () => {
+  let scratch: ScratchLab;
   let lab: RunningLab;
-  let dir: string;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lab-throttle-'));
-    lab = await startLab({ dir, seed: 3, phones: 400, faults: 'latency:300,axl:concurrency:2,axl:maxbytes:20000,ris:rate:3' });
+    scratch = await startScratchLab('lab-throttle-', { seed: 3, phones: 400, faults: 'latency:300,axl:concurrency:2,axl:maxbytes:20000,ris:rate:3' });
+    ({ lab } = scratch);
   });
-  after(async () => { await lab.close(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => { await scratch.close(); });
 
   test('too many AXL requests in flight get the memory-allocation fault', async () => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => axl(lab.description, 'getCCMVersion', '')));
@@ -47,9 +46,7 @@ describe('lab throttling as CUCM does it', () => {
 });
 
 test('IM&P serves its AXL subset; namespace 1.0 without SOAPAction uses the oldest schema', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lab-imp-'));
-  const lab = await startLab({ dir, seed: 4, phones: 5 });
-  try {
+  await withScratchLab('lab-imp-', { seed: 4, phones: 5 }, async (lab) => {
     const v = await axl(lab.description, 'getCCMVersion', '', { host: 'imp-pub' });
     assert.equal(v.status, 200);
     const refused = await axl(lab.description, 'getPhone', `<name>${lab.description.phones[0]!.name}</name>`, { host: 'imp-pub' });
@@ -57,8 +54,5 @@ test('IM&P serves its AXL subset; namespace 1.0 without SOAPAction uses the olde
     const old = await axl(lab.description, 'getCCMVersion', '', { version: '1.0', soapAction: null });
     assert.equal(old.status, 200);
     assert.match(old.text, /AXL\/API\/11\.0/, "CUCM applies its oldest schema, 11.0 (BEHAVIOUR.md §1)");
-  } finally {
-    await lab.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -2,14 +2,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect as tlsConnect } from 'node:tls';
 import type { PeerCertificate } from 'node:tls';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
-import { startLab } from './start-lab.ts';
 import type { RunningLab } from './start-lab.ts';
 import { axl, basic, node, request } from './testing/lab-requests.ts';
+import { startScratchLab, withScratchLab } from './testing/scratch-lab.ts';
+import type { ScratchLab } from './testing/scratch-lab.ts';
 
 const { Client } = ssh2;
 
@@ -38,13 +38,14 @@ function exec(c: InstanceType<typeof Client>, cmd: string): Promise<string> {
 }
 
 describe('startLab()', () => {
+  let scratch: ScratchLab;
   let lab: RunningLab;
   let dir: string;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lab-test-'));
-    lab = await startLab({ dir, seed: 11, phones: 120 });
+    scratch = await startScratchLab('lab-test-', { seed: 11, phones: 120 });
+    ({ lab, dir } = scratch);
   });
-  after(async () => { await lab.close(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => { await scratch.close(); });
 
   test('writes lab.json and lab.env with the node inventory and CA bundle', () => {
     const j = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as typeof lab.description;
@@ -247,30 +248,20 @@ describe('startLab()', () => {
   });
 
   test('a second lab runs at the same time on other ports with the same host keys for the same seed', async () => {
-    const dir2 = mkdtempSync(join(tmpdir(), 'lab-test2-'));
-    const other = await startLab({ dir: dir2, seed: 11, phones: 10, faults: 'auth:expired' });
-    try {
+    await withScratchLab('lab-test2-', { seed: 11, phones: 10, faults: 'auth:expired' }, async (other) => {
       assert.notEqual(node(other.description, 'cucm-pub').https_port, node(lab.description, 'cucm-pub').https_port);
       assert.equal(node(other.description, 'cucm-pub').ssh_host_key_sha256, node(lab.description, 'cucm-pub').ssh_host_key_sha256);
       assert.equal((await axl(other.description, 'getCCMVersion', '')).status, 401);
-    } finally {
-      await other.close();
-      rmSync(dir2, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 test('startLab() faults: 503 bursts, untrusted certificates and a changed host key', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lab-faults-'));
-  const lab = await startLab({ dir, seed: 2, phones: 5, faults: 'axl:503:1,tls:untrusted,ssh:hostkey' });
-  try {
+  await withScratchLab('lab-faults-', { seed: 2, phones: 5, faults: 'axl:503:1,tls:untrusted,ssh:hostkey' }, async (lab) => {
     await assert.rejects(axl(lab.description, 'getCCMVersion', ''), /certificate/);
     const pub = node(lab.description, 'cucm-pub');
     const r = await request({ url: `https://${pub.host}:${pub.https_port}/axl/`, method: 'POST', headers: { Authorization: basic(pub.username, pub.password) }, body: '<x/>', ca: undefined }).catch((e: Error) => e);
     assert.ok(r instanceof Error);
     await assert.rejects(sshSession(lab, 'cucm-pub', async () => 'connected'));
-  } finally {
-    await lab.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

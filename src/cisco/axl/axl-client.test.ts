@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { startLab } from '../../lab/start-lab.ts';
+import { withScratchLab } from '../../lab/testing/scratch-lab.ts';
 import { validateEnv } from '../../config/load-config.ts';
 import { parseNodeInventory } from '../parse-node-inventory.ts';
 import { loadTlsPolicies } from '../tls-policy.ts';
@@ -13,9 +12,7 @@ import { AxlSchemas } from './axl-schemas.ts';
 
 for (const version of ['11.5', '12.0', '12.5', '15.0'] as const) {
   test(`AxlClient detects a ${version} node with getCCMVersion and talks to it in the ${version} schema`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aibridge-axlv-'));
-    const lab = await startLab({ dir, seed: 2, phones: 3, version });
-    try {
+    await withScratchLab('aibridge-axlv-', { seed: 2, phones: 3, version }, async (lab, dir) => {
       const env = validateEnv(parseEnv(readFileSync(join(dir, 'lab.env'), 'utf8')) as Record<string, string>).env;
       const node = parseNodeInventory(env).find((n) => n.product === 'cucm' && n.role === 'publisher')!;
       const c = lab.description.nodes[0]!;
@@ -30,6 +27,6 @@ for (const version of ['11.5', '12.0', '12.5', '15.0'] as const) {
       assert.equal(g.version, version, 'an older node gets requests in its own namespace');
       assert.equal(client.keepAlive?.idleCount, 1, 'one kept connection served every call');
       client.close();
-    } finally { await lab.close(); }
+    });
   });
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
-import { startLab } from '../../lab/start-lab.ts';
+import { withScratchLab } from '../../lab/testing/scratch-lab.ts';
 import { parseNodeInventory } from '../parse-node-inventory.ts';
 import { loadTlsPolicies } from '../tls-policy.ts';
 import { validateEnv } from '../../config/load-config.ts';
@@ -15,9 +15,7 @@ import { AxlSchemas, schemaVersionFor } from './axl-schemas.ts';
 import { AppError } from '../../lib/errors.ts';
 
 test('the AXL toolkit downloaded from a node installs per version and is preferred by AxlSchemas', async () => {
-  const labDir = mkdtempSync(join(tmpdir(), 'aibridge-tk-'));
-  const lab = await startLab({ dir: labDir, seed: 3, phones: 2, version: '12.5' });
-  try {
+  await withScratchLab('aibridge-tk-', { seed: 3, phones: 2, version: '12.5' }, async (lab, labDir) => {
     const env = validateEnv(parseEnv(readFileSync(join(labDir, 'lab.env'), 'utf8')) as Record<string, string>).env;
     const node = parseNodeInventory(env).find((n) => n.product === 'cucm' && n.role === 'publisher')!;
     const creds = lab.description.nodes[0]!;
@@ -28,7 +26,7 @@ test('the AXL toolkit downloaded from a node installs per version and is preferr
     const schemas = new AxlSchemas(dir);
     assert.ok(schemas.available().includes('12.5'));
     assert.ok(schemas.get('12.5').operations.includes('getPhone'));
-  } finally { await lab.close(); }
+  });
 });
 
 test('installAxlToolkit() writes only the schema files under names it chooses (no zip-slip)', () => {

@@ -1,10 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLab } from '../start-lab.ts';
+import { readFileSync } from 'node:fs';
 import type { RunningLab } from '../start-lab.ts';
+import { startScratchLab } from '../testing/scratch-lab.ts';
+import type { ScratchLab } from '../testing/scratch-lab.ts';
 import { basic, node, request } from '../testing/lab-requests.ts';
 import type { HttpAnswer } from '../testing/lab-requests.ts';
 import { bodyElement, xmllintAgainstWsdl } from '../../lib/xsd/testing/wsdl-xmllint.ts';
@@ -33,13 +32,13 @@ const registeredPerfmon = async (lab: RunningLab, n: string): Promise<number> =>
 const risRegistered = (lab: RunningLab, n: string): number => [...lab.data.registrations.values()].filter((r) => r.node === n && r.status === 'Registered').length;
 
 describe('lab serviceability services', () => {
+  let scratch: ScratchLab;
   let lab: RunningLab;
-  let dir: string;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'aibridge-lab-svc-'));
-    lab = await startLab({ dir, seed: 9, phones: 40, faults: 'service:stopped:Cisco Tftp' });
+    scratch = await startScratchLab('aibridge-lab-svc-', { seed: 9, phones: 40, faults: 'service:stopped:Cisco Tftp' });
+    ({ lab } = scratch);
   });
-  after(async () => { await lab.close(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => { await scratch.close(); });
 
   test('Control Center answers validate; a service stopped from the start shows in status and in utils service list', async () => {
     const r = await status(lab, 'cucm-pub');
