@@ -17,7 +17,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { parseEnv } from 'node:util';
 import { fmt, measurePairs, ratio } from './lib/pairs.ts';
-import { rssMiB } from './lib/proc.ts';
+import { cpuMs, rssMiB } from './lib/proc.ts';
 import { record } from './lib/table.ts';
 import { validateEnv } from '../src/config/load-config.ts';
 import { parseNodeInventory } from '../src/cisco/parse-node-inventory.ts';
@@ -102,8 +102,11 @@ export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_00
     await tool('cucm_axl_request', { node: pub.name, operation: 'getCCMVersion', args: {} }); // version detection, schema load
     const warm = rssMiB(serve.pid!);
 
-    const listOurs = async (): Promise<{ s: number; phones: number }> => {
+    // Serve's own CPU per sweep or query (user + system): what other load on the host moves least.
+    const serveCpu = (): number => cpuMs(serve!.pid!);
+    const listOurs = async (): Promise<{ s: number; phones: number; cpu: number }> => {
       const t = performance.now();
+      const c = serveCpu();
       let listed = 0;
       for (let skip = 0; ; skip += PAGE) {
         const v = await tool('cucm_axl_request', { node: pub.name, operation: 'listPhone', args: { searchCriteria: { name: '%' }, returnedTags: { name: '', description: '', model: '' }, skip, first: PAGE } }) as { data: { phone?: unknown[] } };
@@ -111,12 +114,13 @@ export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_00
         listed += n;
         if (n < PAGE) break;
       }
-      return { s: (performance.now() - t) / 1000, phones: listed };
+      return { s: (performance.now() - t) / 1000, phones: listed, cpu: serveCpu() - c };
     };
-    const sqlOurs = async (): Promise<{ s: number; rows: number }> => {
+    const sqlOurs = async (): Promise<{ s: number; rows: number; cpu: number }> => {
       const t = performance.now();
+      const c = serveCpu();
       const v = await tool('cucm_sql_query', { node: pub.name, sql: SQL, limit: 100_000 }) as { rows: number };
-      return { s: (performance.now() - t) / 1000, rows: v.rows };
+      return { s: (performance.now() - t) / 1000, rows: v.rows, cpu: serveCpu() - c };
     };
     const curl = async (op: string, body: string): Promise<void> => {
       await run('curl', ['-s', '--fail', '--cacert', j.ca_bundle, '-u', `${pub.username}:${pub.password}`, '-H', 'Content-Type: text/xml', '-H', `SOAPAction: "CUCM:DB ver=${j.version} ${op}"`, '-o', '/dev/null',
@@ -139,9 +143,9 @@ export async function benchAxl(phones = Number(process.env.BENCH_PHONES ?? 50_00
     const sql = await measurePairs({ ours: sqlOurs, base: sqlCurl });
     const rss = rssMiB(serve.pid!);
     await client.close();
-    const note = (n: number): string => `median of ${n} pairs`;
-    record('sql-50k', { ours: `${fmt(sql.ours.s, 's')} for ${sql.ours.rows?.median ?? '?'} rows`, base: `curl to the lab ${fmt(sql.base.s, 's')}`, ratio: ratio(sql.ours.s, sql.base.s, 'time'), note: note(sql.pairs) });
-    record('listphone-50k', { ours: `${fmt(list.ours.s, 's')} for ${list.ours.phones?.median ?? '?'} phones (${PAGE}/page)`, base: `curl ${fmt(list.base.s, 's')}`, ratio: ratio(list.ours.s, list.base.s, 'time'), note: note(list.pairs) });
+    const note = (n: number, cpu: Parameters<typeof fmt>[0]): string => `median of ${n} pairs; serve CPU ${fmt(cpu, 'ms')}`;
+    record('sql-50k', { ours: `${fmt(sql.ours.s, 's')} for ${sql.ours.rows?.median ?? '?'} rows`, base: `curl to the lab ${fmt(sql.base.s, 's')}`, ratio: ratio(sql.ours.s, sql.base.s, 'time'), note: note(sql.pairs, sql.ours.cpu) });
+    record('listphone-50k', { ours: `${fmt(list.ours.s, 's')} for ${list.ours.phones?.median ?? '?'} phones (${PAGE}/page)`, base: `curl ${fmt(list.base.s, 's')}`, ratio: ratio(list.ours.s, list.base.s, 'time'), note: note(list.pairs, list.ours.cpu) });
     record('serve-rss', { ours: `${rss.toFixed(0)} MiB`, base: '—', ratio: '—', note: `VmHWM over the run; idle ${idle.toFixed(0)}, after the AXL schema load ${warm.toFixed(0)}, after the listPhone pairs ${afterList.toFixed(0)}` });
     await keepAliveFigure(labDir, pub);
   } finally {
