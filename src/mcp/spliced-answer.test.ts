@@ -5,6 +5,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { encodePieces, spliceLargeAnswers, splicedMessage } from './spliced-answer.ts';
 import { ciscoResult } from './tools/tool-result.ts';
+import { DirectCallTransport, protocolRequestEntry } from './direct-call-transport.ts';
 
 const enc = new TextEncoder();
 
@@ -69,5 +70,29 @@ test('through the SDK server and transport, a large Cisco answer arrives spliced
   assert.ok(chunks.length > 3, 'written in pieces, not as one SDK event');
   const expected = ciscoResult({ node: 'cucm1', rows: rows.length }, rows);
   assert.equal(body, `event: message\ndata: ${JSON.stringify({ result: expected, jsonrpc: '2.0', id: 2 })}\n\n`);
+  await server.close();
+});
+
+test('a tools/call answered through DirectCallTransport (as mcp-session.ts wires it) is spliced too, same bytes', async () => {
+  const rows = Array.from({ length: 5000 }, (_, i) => ({ name: `SEP${String(i).padStart(12, '0')}`, description: `Ł "lobby" \\ ${i}` }));
+  const sdk = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => 's1' });
+  spliceLargeAnswers(sdk);
+  // Count what the writer the direct transport uses enqueues per event (a wrapper on the spliced one).
+  const pieces: number[] = [];
+  const t = sdk as unknown as { writeSSEEvent: (sink: { enqueue(c: Uint8Array): void }, e: TextEncoder, m: unknown) => boolean };
+  const spliced = t.writeSSEEvent;
+  t.writeSSEEvent = (sink, e, m) => { let n = 0; const ok = spliced({ enqueue(c) { n++; sink.enqueue(c); } }, e, m); pieces.push(n); return ok; };
+  const server = new Server({ name: 't', version: '1' }, { capabilities: { tools: {} } });
+  const direct = new DirectCallTransport(sdk, protocolRequestEntry(server));
+  server.setRequestHandler(z.looseObject({ method: z.literal('tools/call'), params: z.unknown().optional() }), () => ciscoResult({ node: 'cucm1', rows: rows.length }, rows));
+  await server.connect(direct);
+  const init = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } } };
+  await (await sdk.handleRequest(new Request('https://aibridge.invalid/mcp', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(init) }))).text();
+  const answered = direct.call({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'x', arguments: {} } }, new Headers(), { token: '', clientId: 'alice', scopes: [] }, 'https://aibridge.invalid/mcp');
+  assert.ok(answered, 'the direct transport took the call');
+  const body = await (await answered).response.text();
+  const expected = ciscoResult({ node: 'cucm1', rows: rows.length }, rows);
+  assert.equal(body, `event: message\ndata: ${JSON.stringify({ result: expected, jsonrpc: '2.0', id: 3 })}\n\n`);
+  assert.ok(pieces.at(-1)! > 3, `the answer was written in pieces (${pieces.join(', ')})`);
   await server.close();
 });
