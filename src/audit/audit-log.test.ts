@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,12 @@ function setup(rotateSize = 1_000_000): { dir: string; log: AuditLog; verify: ()
   const log = AuditLog.open({ dir: join(dir, 'logs'), rotateSize, rotateFiles: 50, checkpointPath: cp, sign, checkpointEvery: 1000 });
   return { dir, log, verify: () => verifyAuditLog({ logsDir: join(dir, 'logs'), checkpointPath: cp, publicKey }) };
 }
+
+/** Another process appending `count` records (data `tag`) to the audit log set up in `dir` (testdata/append-loop.ts). */
+function appendLoop(dir: string, count: number, tag: string, stdio: 'inherit' | 'ignore' = 'inherit'): ChildProcess {
+  return spawn(process.execPath, [resolve('src/audit/testdata/append-loop.ts'), join(dir, 'logs'), join(dir, 'audit.checkpoint'), String(count), tag], { stdio });
+}
+const exited = (p: ChildProcess): Promise<number | null> => new Promise((r) => p.on('exit', r));
 
 function lines(dir: string): string[] {
   return readFileSync(join(dir, 'logs', 'audit.log'), 'utf8').split('\n').filter(Boolean);
@@ -99,9 +106,7 @@ test('200 parallel writers in 4 processes give one linear chain (T-AU-07)', asyn
   const { dir, log, verify } = setup();
   log.append('SERVER', 'server_started'); // the server's first record gets the first checkpoint
   log.close();
-  const script = resolve('src/audit/testdata/append-loop.ts');
-  const procs = [0, 1, 2, 3].map((n) => spawn(process.execPath, [script, join(dir, 'logs'), join(dir, 'audit.checkpoint'), '50', String(n)], { stdio: 'inherit' }));
-  await Promise.all(procs.map((p) => new Promise((r) => p.on('exit', r))));
+  await Promise.all([0, 1, 2, 3].map((n) => exited(appendLoop(dir, 50, String(n)))));
   const ls = lines(dir);
   assert.equal(ls.length, 201);
   assert.deepEqual(ls.map((l) => (JSON.parse(l) as { seq: number }).seq), Array.from({ length: 201 }, (_, i) => i + 1));
@@ -112,11 +117,10 @@ test('kill -9 during appends: the torn tail is quarantined and the chain continu
   const { dir, log } = setup();
   log.append('SERVER', 'server_started');
   log.close();
-  const script = resolve('src/audit/testdata/append-loop.ts');
-  const child = spawn(process.execPath, [script, join(dir, 'logs'), join(dir, 'audit.checkpoint'), '100000', 'big'], { stdio: 'ignore' });
+  const child = appendLoop(dir, 100000, 'big', 'ignore');
   await new Promise((r) => setTimeout(r, 1500));
   child.kill('SIGKILL');
-  await new Promise((r) => child.on('exit', r));
+  await exited(child);
   // Simulate the worst case on top: a half-written line at the end.
   appendFileSync(join(dir, 'logs', 'audit.log'), '{"ts":"2026-01-01T00:00:00.000Z","seq":999');
   const reopened = AuditLog.open({ dir: join(dir, 'logs'), rotateSize: 1e9, rotateFiles: 3, checkpointPath: join(dir, 'audit.checkpoint'), sign });
@@ -224,9 +228,7 @@ test('appendAsync() group-commits concurrent records into one linear chain, mixe
 test('group commits keep the lock between commits, yet other processes appending meanwhile get it: one linear chain', async () => {
   const { dir, log, verify } = setup();
   log.append('SERVER', 'server_started');
-  const script = resolve('src/audit/testdata/append-loop.ts');
-  const procs = [0, 1].map((n) => spawn(process.execPath, [script, join(dir, 'logs'), join(dir, 'audit.checkpoint'), '30', `cli${n}`], { stdio: 'inherit' }));
-  const exits = Promise.all(procs.map((p) => new Promise<number | null>((r) => p.on('exit', r))));
+  const exits = Promise.all([0, 1].map((n) => exited(appendLoop(dir, 30, `cli${n}`))));
   let running = true;
   void exits.then(() => { running = false; });
   let ours = 0;
