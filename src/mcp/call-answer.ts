@@ -8,20 +8,13 @@
  */
 import { DEFAULT_SSE_KEEP_ALIVE_MS } from '@modelcontextprotocol/sdk/server/sseKeepAlive.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { HOLD_BYTES, HOLD_MS, type Coalesced } from './coalesce-event-stream.ts';
+import { HOLD_BYTES, HOLD_MS, concat, type Coalesced } from './coalesce-event-stream.ts';
 
 /** Where an event writer puts the encoded bytes of one message. */
 export interface EventSink { enqueue(chunk: Uint8Array): void }
 export type EventWriter = (sink: EventSink, message: JSONRPCMessage) => void;
 
 const KEEPALIVE = new TextEncoder().encode(': keepalive\n\n');
-
-function joined(chunks: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let off = 0;
-  for (const c of chunks) { out.set(c, off); off += c.length; }
-  return out;
-}
 
 export class CallAnswer implements EventSink {
   readonly response: Promise<Coalesced>;
@@ -66,7 +59,7 @@ export class CallAnswer implements EventSink {
     clearTimeout(this.#timer);
     clearInterval(this.#keepAlive);
     if (this.#stream) { this.#stream.close(); return; }
-    const body = this.#held.length === 1 ? this.#held[0]! : joined(this.#held, this.#bytes);
+    const body = concat(this.#held, this.#bytes);
     this.#resolve({ response: new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers: { ...this.#headers, 'Content-Length': String(this.#bytes) } }), complete: true });
   }
 

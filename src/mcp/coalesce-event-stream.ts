@@ -25,7 +25,8 @@ export interface Coalesced {
 
 const LATE = Symbol('late');
 
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
+/** The chunks as one buffer (the chunk itself when there is one). */
+export function concat(chunks: Uint8Array[], length: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(length);
   let off = 0;
