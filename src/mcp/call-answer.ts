@@ -21,6 +21,7 @@ export class CallAnswer implements EventSink {
   readonly #headers: Record<string, string>;
   readonly #write: EventWriter;
   readonly #holdBytes: number;
+  readonly #onCancel: () => void;
   #resolve!: (c: Coalesced) => void;
   #held: Uint8Array[] = [];
   #bytes = 0;
@@ -29,10 +30,12 @@ export class CallAnswer implements EventSink {
   #keepAlive: ReturnType<typeof setInterval> | undefined;
   #done = false;
 
-  constructor(sessionId: string, write: EventWriter, holdMs = HOLD_MS, holdBytes = HOLD_BYTES) {
+  /** `onCancel`: the client went away before the answer (nothing more will be read). */
+  constructor(sessionId: string, write: EventWriter, onCancel: () => void = () => undefined, holdMs = HOLD_MS, holdBytes = HOLD_BYTES) {
     this.#headers = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no', 'mcp-session-id': sessionId };
     this.#write = write;
     this.#holdBytes = holdBytes;
+    this.#onCancel = onCancel;
     this.response = new Promise((resolve) => { this.#resolve = resolve; });
     this.#timer = setTimeout(() => this.#startStream(), holdMs);
   }
@@ -70,7 +73,7 @@ export class CallAnswer implements EventSink {
     this.#held = [];
     const body = new ReadableStream<Uint8Array>({
       start: (ctl) => { this.#stream = ctl; for (const c of held) ctl.enqueue(c); },
-      cancel: () => { this.#done = true; clearInterval(this.#keepAlive); },
+      cancel: () => { this.#done = true; clearInterval(this.#keepAlive); this.#onCancel(); },
     });
     this.#keepAlive = setInterval(() => { try { this.#stream?.enqueue(KEEPALIVE); } catch { clearInterval(this.#keepAlive); } }, DEFAULT_SSE_KEEP_ALIVE_MS);
     this.#keepAlive.unref?.();

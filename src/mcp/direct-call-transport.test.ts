@@ -118,12 +118,14 @@ test('a tools/call the route does not hand over still reaches the same Server th
 
 test('an answer past the bytes bound streams at once; after the client cancels, later events are dropped', async () => {
   const write = (sink: { enqueue(c: Uint8Array): void }, m: unknown): void => sink.enqueue(new TextEncoder().encode(`data: ${JSON.stringify(m)}\n\n`));
-  const a = new CallAnswer('s', write, 60_000, 10);
+  let cancelled = 0;
+  const a = new CallAnswer('s', write, () => { cancelled++; }, 60_000, 10);
   a.write({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } }, false);
   const out = await a.response;
   assert.equal(out.complete, false);
   const reader = out.response.body!.getReader();
   assert.match(new TextDecoder().decode((await reader.read()).value), /"progress":1/);
   await reader.cancel();
+  assert.equal(cancelled, 1, 'the transport is told, so it forgets the call');
   a.write({ jsonrpc: '2.0', id: 1, result: {} }, true); // must not throw on the cancelled stream
 });

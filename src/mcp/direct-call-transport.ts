@@ -124,7 +124,8 @@ export class DirectCallTransport implements Transport {
   call(request: JSONRPCRequest, headers: Headers, authInfo: AuthInfo, url: string): Promise<Coalesced> | undefined {
     const sid = this.#sdk.sessionId;
     if (this.#closed || sid === undefined || this.#calls.has(request.id)) return undefined;
-    const answer = new CallAnswer(sid, this.#write);
+    // A call cancelled by the client (notifications/cancelled) gets no answer: forget it when its stream is cancelled.
+    const answer = new CallAnswer(sid, this.#write, () => { if (this.#calls.get(request.id) === answer) this.#calls.delete(request.id); });
     this.#calls.set(request.id, answer);
     // What the SDK transport passes with a request; handlers rarely read it, so it is built on first use.
     let copied: Record<string, string> | undefined;
