@@ -27,7 +27,7 @@ function probes(faults = '', opts: { down?: string; hang?: string; allow?: (c: s
       calls.push(`${node.name}: ${command}`);
       if (node.name === opts.down) throw new Error('connect ECONNREFUSED 127.0.0.12:22');
       if (node.name === opts.hang) return new Promise(() => undefined);
-      const r = runCliCommand({ node: labNodes.find((n) => n.name === node.name)!, data, allNodes: labNodes, startedAt: STARTED, faults: plan }, command, { pagination: false });
+      const r = runCliCommand({ node: labNodes.find((n) => n.name === node.name)!, data, allNodes: labNodes, startedAt: STARTED, faults: plan, now: () => NOW.getTime() }, command, { pagination: false });
       return { ok: r.ok, output: r.lines.join('\n') };
     },
     async registration() {

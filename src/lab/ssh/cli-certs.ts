@@ -32,7 +32,7 @@ function javaDate(d: Date): string {
 function validity(ctx: CliContext, unit: string): { from: Date; to: Date } {
   const days = ctx.faults?.certExpiringDays[unit];
   if (days !== undefined) {
-    const to = new Date(Math.floor(Date.now() / 1000) * 1000 + days * DAY_MS);
+    const to = new Date(Math.floor((ctx.now ?? Date.now)() / 1000) * 1000 + days * DAY_MS);
     return { from: new Date(to.getTime() - LIFETIME_DAYS * DAY_MS), to };
   }
   // Issued 400 days before the lab started, at a whole second.

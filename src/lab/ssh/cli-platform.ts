@@ -16,6 +16,8 @@ export interface CliContext {
   startedAt: Date;
   /** Faults that change command output (replication:bad, ntp:unsynced, cert:expiring); none when absent. */
   faults?: FaultPlan;
+  /** The lab's clock (ms); Date.now when absent. A test that grades the output with a fixed clock passes the same one. */
+  now?: () => number;
 }
 
 /** `then`: what follows the lines (streamed output, a prompt, a pager), played by the shell. */
