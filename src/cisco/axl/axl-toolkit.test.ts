@@ -19,7 +19,7 @@ test('the AXL toolkit downloaded from a node installs per version and is preferr
     const env = validateEnv(parseEnv(readFileSync(join(labDir, 'lab.env'), 'utf8')) as Record<string, string>).env;
     const node = parseNodeInventory(env).find((n) => n.product === 'cucm' && n.role === 'publisher')!;
     const creds = lab.description.nodes[0]!;
-    const zip = await downloadAxlToolkit(node, { user: creds.username, password: creds.password }, { tls: loadTlsPolicies(env, labDir).cucm, timeoutMs: 10_000 });
+    const zip = await downloadAxlToolkit(node, { user: creds.username, password: creds.password }, { tls: loadTlsPolicies(env, labDir).cucm, timeoutMs: 60_000 }); // the lab zips the toolkit on request: seconds on a loaded host
     const dir = mkdtempSync(join(tmpdir(), 'aibridge-tk-dir-'));
     const versions = installAxlToolkit(zip, dir);
     assert.ok(versions.includes('12.5'));
