@@ -1,7 +1,7 @@
 /**
  * @module Make one encrypted backup: plan → tar read straight into shared chunk slots
- * (pack-plan.ts) → the seal worker (zstd where it pays, AES-256-GCM, SHA-512 in the same pass,
- * 1 MiB writes; backup-sealer.ts) → temp file beside the final name (created 0600, fsynced),
+ * (pack-plan.ts) → the seal worker (zstd where it pays, AES-256-GCM) → the write worker (SHA-512,
+ * 1 MiB writes), both in parallel (backup-sealer.ts) → temp file beside the final name (created 0600, fsynced),
  * sidecar, then rename. A crash at any point leaves either no backup or
  * a complete one under the final name (T-BK-08); a failure removes the temp file (T-BK-10).
  */
@@ -61,7 +61,7 @@ export async function createBackup(config: Config, options: CreateBackupOptions 
   let done = 0;
   let sealer: BackupSealer | undefined;
   try {
-    // Created here, exclusively and 0600 from the start; the seal worker writes, fsyncs and closes it.
+    // Created here, exclusively and 0600 from the start; the write worker writes, fsyncs and closes it.
     await (await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)).close();
     sealer = new BackupSealer(tmp, privateKey, meta);
     await packPlan(plan, sealer, (b) => { done += b; options.onProgress?.(done, plan.totalBytes); });
