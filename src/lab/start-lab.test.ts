@@ -204,7 +204,8 @@ describe('startLab()', () => {
     const cert = await new Promise<PeerCertificate>((resolve, reject) => { sock.once('secureConnect', () => resolve(sock.getPeerCertificate())); sock.once('error', reject); });
     sock.destroy();
     assert.equal(cert.subject.CN, t.name);
-    assert.equal(cert.subjectaltname, undefined, 'no SAN: the certificate names the device, not its address');
+    // Node reports a certificate without SAN as undefined, Deno as ''.
+    assert.ok(!cert.subjectaltname, 'no SAN: the certificate names the device, not its address');
     assert.notEqual(readFileSync(d.phone_ca_bundle, 'utf8'), readFileSync(d.ca_bundle, 'utf8'), 'phones have their own CA');
   });
 
