@@ -69,10 +69,13 @@ const jsonRecord = field('', (v): Record<string, string[]> => {
   let parsed: unknown;
   try { parsed = JSON.parse(s); } catch { return bad(); }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return bad();
-  return Object.fromEntries(Object.entries(parsed).map(([k, list]): [string, string[]] => {
+  // No prototype: a client named "__proto__", "constructor" or "toString" is a key like any other.
+  const out = Object.create(null) as Record<string, string[]>;
+  for (const [k, list] of Object.entries(parsed)) {
     if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) bad();
-    return [k, [...(list as string[])]];
-  }));
+    out[k] = [...(list as string[])];
+  }
+  return out;
 });
 
 /** redis:// or rediss:// with a host; the password inside is a secret (SECRET_ENV_KEYS). */

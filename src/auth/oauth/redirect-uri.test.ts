@@ -45,3 +45,14 @@ test('under "off" an unregistered https, loopback or private-use URI is allowed,
     assert.equal(checkRedirectUri(off, 'x', bad).ok, false, bad);
   }
 });
+
+test('a client named like an Object.prototype member has no registrations but its own (none: the open rules apply; strict: refused)', () => {
+  for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) {
+    const open = checkRedirectUri({ registrations: {}, enforcement: 'off' }, name, 'https://app.example.com/cb');
+    assert.deepEqual(open, { ok: true, registered: false }, name);
+    const strict = checkRedirectUri({ registrations: {}, enforcement: 'strict' }, name, 'https://app.example.com/cb');
+    assert.equal(strict.ok, false, name);
+    const own = checkRedirectUri({ registrations: JSON.parse(`{"${name}": ["https://app.example.com/cb"]}`) as Record<string, string[]>, enforcement: 'strict' }, name, 'https://app.example.com/cb');
+    assert.deepEqual(own, { ok: true, registered: true }, name);
+  }
+});

@@ -71,7 +71,8 @@ export interface RedirectPolicy {
 export function checkRedirectUri(policy: RedirectPolicy, clientId: string, uri: string | undefined): RedirectCheck {
   if (!uri) return { ok: false, reason: 'redirect_uri is required' };
   if (!isCleanUri(uri)) return { ok: false, reason: 'redirect_uri is not an absolute URI in normal form without fragment or user info' };
-  const list = policy.registrations[clientId] ?? [];
+  // Own keys only: a client may be named "constructor" or "toString".
+  const list = Object.hasOwn(policy.registrations, clientId) ? policy.registrations[clientId]! : [];
   if (list.length > 0) {
     return list.some((p) => matchesRegistered(p, uri)) ? { ok: true, registered: true } : { ok: false, reason: 'redirect_uri is not registered for this client' };
   }
