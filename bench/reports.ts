@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startLab } from '../src/lab/start-lab.ts';
 import { CliSessionPool } from '../src/cisco/ssh/cli-session-pool.ts';
 import { HostKeyStore } from '../src/cisco/ssh/host-key-store.ts';
@@ -71,7 +72,8 @@ async function pdfChild(): Promise<void> {
 }
 
 function benchPdf(): void {
-  const r = spawnSync(process.execPath, [process.argv[1] ?? 'bench/reports.ts', 'pdf-child'], { encoding: 'utf8' });
+  // This file's own path: under `npm run bench` argv[1] is bench/run.ts, which has no pdf-child mode.
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), 'pdf-child'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`pdf child failed: ${r.stderr}`);
   const o = JSON.parse(r.stdout) as { ms: number; pages: number; bytes: number; maxRssKb: number; mdBytes: number };
   process.stdout.write(`PDF export, ${o.pages} pages (${PDF_ROWS} table rows, ${(o.mdBytes / 1e6).toFixed(2)} MB Markdown): ${(o.ms / 1000).toFixed(2)} s, ${(o.bytes / 1e6).toFixed(2)} MB PDF, peak RSS ${(o.maxRssKb / 1024).toFixed(0)} MiB (whole process)\n`);
