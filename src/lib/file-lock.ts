@@ -1,88 +1,19 @@
 /**
  * @module A cross-process lock file (O_EXCL create naming its owner). Used where two processes
  * may append to the same file, e.g. `aibridge serve` and `aibridge credentials` both auditing.
- * The owner is named by pid and kernel start time (`lib/lock-file.ts`), so a lock left by a killed
- * process is taken over even when its pid now belongs to another process: in a container the
- * restarted serve usually gets the pid of the one that was killed. A stale lock is removed only
- * under a short-lived breaker lock, after checking that the file is still the stale one, so two
- * processes taking over at once cannot delete a lock the other has just taken.
+ * The owner is named by pid and kernel start time (`lib/process-identity.ts`), so a lock left by a
+ * killed process is taken over even when its pid now belongs to another process; a stale lock is
+ * removed only as `lib/stale-lock.ts` rules.
  * `FileLockLease` keeps the lock file between critical sections of a busy writer (the audit log's
  * group commits) instead of creating and unlinking it each time, and lets it go when idle, after a
  * bounded hold, or when another user in this process asks for the same lock.
  */
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { AppError } from './errors.ts';
-import { processStartTime } from './lock-file.ts';
+import { ownerRecord } from './process-identity.ts';
+import { breakStaleLock, createLockFile, isStaleShortLock, readLockFile, sleepSync } from './stale-lock.ts';
 
-const EXCL = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-/** A lock (or breaker) file without a readable owner is stale after this long: its creator died before writing it. */
-const UNNAMED_STALE_MS = 2000;
-
-let selfRecord: string | undefined;
-/** What this process writes into a lock it holds: `pid start-time`. */
-function ownerRecord(): string {
-  selfRecord ??= `${process.pid} ${processStartTime(process.pid) ?? '0'}`;
-  return selfRecord;
-}
-
-/**
- * Whether the owner named by `record` still runs: `pid start` (this version) is alive only while
- * that pid has that start time; a bare `pid` (written by an older version) while the pid exists.
- * undefined: no owner can be read (empty or damaged file).
- */
-export function lockOwnerAlive(record: string): boolean | undefined {
-  // Two expressions instead of one optional group: no nested quantifier (security/detect-unsafe-regex).
-  const m = /^([1-9][0-9]{0,9}) ([0-9]{1,20})\n?$/.exec(record) ?? /^([1-9][0-9]{0,9})\n?$/.exec(record);
-  if (!m) return undefined;
-  const pid = Number(m[1]);
-  if (m[2] !== undefined) return processStartTime(pid) === m[2];
-  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function tryCreate(path: string): boolean {
-  try {
-    const fd = openSync(path, EXCL, 0o600);
-    try { writeSync(fd, ownerRecord()); } finally { closeSync(fd); }
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-}
-
-/** The lock file's owner record and age, or undefined when it is gone. */
-function readLock(path: string): { record: string; ageMs: number } | undefined {
-  try { return { record: readFileSync(path, 'utf8'), ageMs: Date.now() - statSync(path).mtimeMs }; } catch { return undefined; }
-}
-
-function isStale(lock: { record: string; ageMs: number }): boolean {
-  const alive = lockOwnerAlive(lock.record);
-  return alive === undefined ? lock.ageMs > UNNAMED_STALE_MS : !alive;
-}
-
-/**
- * Remove the stale lock whose owner record is `record`, unless someone replaced it meanwhile. The
- * breaker (`path.break`) makes check-and-unlink one step among processes that follow this rule.
- */
-function breakStaleLock(path: string, record: string): boolean {
-  const breaker = `${path}.break`;
-  if (!tryCreate(breaker)) {
-    const b = readLock(breaker);
-    if (!b) return true; // the other breaker just finished: retry now
-    if (isStale(b)) { try { unlinkSync(breaker); } catch { /* another process cleared it */ } return true; }
-    return false; // another process is breaking the lock: wait for it
-  }
-  try {
-    if (readLock(path)?.record === record) try { unlinkSync(path); } catch { /* already gone */ }
-  } finally {
-    try { unlinkSync(breaker); } catch { /* already gone */ }
-  }
-  return true;
-}
+export { lockOwnerAlive } from './process-identity.ts';
 
 /** Leases held by this process, by lock path: a synchronous user of the same path takes the lock over. */
 const leases = new Map<string, FileLockLease>();
@@ -92,10 +23,10 @@ export function acquireFileLockSync(lockPath: string, timeoutMs = 5000): () => v
   leases.get(lockPath)?.release();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (tryCreate(lockPath)) return () => { try { unlinkSync(lockPath); } catch { /* already gone */ } };
-    const lock = readLock(lockPath);
+    if (createLockFile(lockPath, ownerRecord())) return () => { try { unlinkSync(lockPath); } catch { /* already gone */ } };
+    const lock = readLockFile(lockPath);
     if (!lock) continue; // vanished: retry
-    if (isStale(lock) && breakStaleLock(lockPath, lock.record)) continue;
+    if (isStaleShortLock(lock) && breakStaleLock(lockPath, lock.record)) continue;
     if (Date.now() > deadline) {
       const owner = lock.record.split(' ')[0] || 'unknown';
       throw new AppError('E_AUDIT_WRITE', `Cannot lock "${lockPath}": held by process ${owner}`, { hint: 'wait for that process or remove the stale lock file' });
