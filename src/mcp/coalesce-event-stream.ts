@@ -23,7 +23,8 @@ export interface Coalesced {
   complete: boolean;
 }
 
-const LATE = Symbol('late');
+/** The SDK's keep-alive comment, written while an answer streams and is idle. */
+const KEEPALIVE = new TextEncoder().encode(': keepalive\n\n');
 
 /** The chunks as one buffer (the chunk itself when there is one). */
 export function concat(chunks: Uint8Array[], length: number): Uint8Array {
@@ -34,46 +35,123 @@ export function concat(chunks: Uint8Array[], length: number): Uint8Array {
   return out;
 }
 
-/** `res` unchanged unless it is an event stream; else one buffered body when it ends within the window. */
-export async function coalesceEventStream(res: Response, holdMs = HOLD_MS, holdBytes = HOLD_BYTES): Promise<Coalesced> {
-  if (!res.body || !(res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream')) return { response: res, complete: false };
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<typeof LATE>((resolve) => { timer = setTimeout(() => resolve(LATE), holdMs); });
-  let pending = reader.read();
-  let failure: { err: unknown } | undefined;
-  try {
-    while (bytes < holdBytes) {
-      const next = await Promise.race([pending, late]);
-      if (next === LATE) break;
-      if (next.done) {
-        const headers = new Headers(res.headers);
-        headers.set('content-length', String(bytes));
-        return { response: new Response(concat(chunks, bytes) as Uint8Array<ArrayBuffer>, { status: res.status, statusText: res.statusText, headers }), complete: true };
-      }
-      chunks.push(next.value);
-      bytes += next.value.length;
-      pending = reader.read();
-    }
-  } catch (err) {
-    failure = { err };
-  } finally {
-    clearTimeout(timer);
+export interface HoldOptions {
+  holdMs?: number;
+  holdBytes?: number;
+  /** Once streaming, write the SDK's keep-alive comment this often (the SDK's own stream has its own). */
+  keepAliveMs?: number;
+  /** The client went away before the end (nothing more will be read). */
+  onCancel?: (reason: unknown) => void;
+}
+
+/**
+ * The rule above for one answer whose bytes are pushed as they are made (`enqueue`, then `end`
+ * or `fail`): the SDK's event stream (coalesceEventStream) and a direct call's answer
+ * (call-answer.ts) both go through it.
+ */
+export class HeldBody {
+  readonly response: Promise<Coalesced>;
+  readonly #status: number;
+  readonly #statusText: string;
+  readonly #headers: Headers | Record<string, string>;
+  readonly #holdBytes: number;
+  readonly #keepAliveMs: number | undefined;
+  readonly #onCancel: ((reason: unknown) => void) | undefined;
+  #resolve!: (c: Coalesced) => void;
+  #held: Uint8Array[] = [];
+  #bytes = 0;
+  #stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #failure: { err: unknown } | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+
+  /** The window starts now. */
+  constructor(head: { status: number; statusText?: string; headers: Headers | Record<string, string> }, o: HoldOptions = {}) {
+    this.#status = head.status;
+    this.#statusText = head.statusText ?? '';
+    this.#headers = head.headers;
+    this.#holdBytes = o.holdBytes ?? HOLD_BYTES;
+    this.#keepAliveMs = o.keepAliveMs;
+    this.#onCancel = o.onCancel;
+    this.response = new Promise((resolve) => { this.#resolve = resolve; });
+    this.#timer = setTimeout(() => this.#startStream(), o.holdMs ?? HOLD_MS);
   }
-  // Stream: what was held first, then the rest as it comes (or the failure, after what was held).
-  pending.catch(() => undefined); // read later by pull(); a rejection meanwhile is not "unhandled"
-  const body = new ReadableStream<Uint8Array>({
-    start(ctl) { for (const c of chunks) ctl.enqueue(c); },
-    async pull(ctl) {
-      if (failure) { ctl.error(failure.err); return; } // after the held events were read
-      const r = await pending;
-      if (r.done) { ctl.close(); return; }
-      ctl.enqueue(r.value);
-      pending = reader.read();
-    },
-    cancel(reason) { return reader.cancel(reason); },
-  });
-  return { response: new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers }), complete: false };
+
+  /** Ended, failed or cancelled: nothing more is taken. */
+  get closed(): boolean { return this.#closed; }
+
+  /** Held until the end or a bound, then passed on as it comes. */
+  enqueue(chunk: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#stream) { this.#stream.enqueue(chunk); return; }
+    this.#held.push(chunk);
+    this.#bytes += chunk.length;
+    if (this.#bytes >= this.#holdBytes) this.#startStream();
+  }
+
+  /** The last byte was pushed: one body with Content-Length while still held, else the stream ends. */
+  end(): void {
+    if (this.#closed) return;
+    this.#finish();
+    if (this.#stream) { this.#stream.close(); return; }
+    const length = String(this.#bytes);
+    let headers: Headers | Record<string, string>;
+    if (this.#headers instanceof Headers) { headers = new Headers(this.#headers); headers.set('content-length', length); }
+    else headers = { ...this.#headers, 'Content-Length': length };
+    this.#resolve({ response: new Response(concat(this.#held, this.#bytes) as Uint8Array<ArrayBuffer>, { status: this.#status, statusText: this.#statusText, headers }), complete: true });
+  }
+
+  /** The source failed: what is held is sent, then the stream fails (once those bytes were read). */
+  fail(err: unknown): void {
+    if (this.#closed) return;
+    this.#startStream();
+    this.#finish();
+    const ctl = this.#stream!;
+    if ((ctl.desiredSize ?? 0) > 0) ctl.error(err); else this.#failure = { err };
+  }
+
+  #finish(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    clearInterval(this.#keepAlive);
+  }
+
+  #startStream(): void {
+    if (this.#closed || this.#stream) return;
+    clearTimeout(this.#timer);
+    const held = this.#held;
+    this.#held = [];
+    const body = new ReadableStream<Uint8Array>({
+      start: (ctl) => { this.#stream = ctl; for (const c of held) ctl.enqueue(c); },
+      // Called once what was queued has been read: a failure is delivered after the held bytes.
+      pull: (ctl) => { if (this.#failure) ctl.error(this.#failure.err); },
+      cancel: (reason) => { this.#finish(); this.#onCancel?.(reason); },
+    });
+    if (this.#keepAliveMs !== undefined) {
+      this.#keepAlive = setInterval(() => { try { this.#stream?.enqueue(KEEPALIVE); } catch { clearInterval(this.#keepAlive); } }, this.#keepAliveMs);
+      this.#keepAlive.unref?.();
+    }
+    this.#resolve({ response: new Response(body, { status: this.#status, statusText: this.#statusText, headers: this.#headers }), complete: false });
+  }
+}
+
+/** `res` unchanged unless it is an event stream; else one buffered body when it ends within the window. */
+export function coalesceEventStream(res: Response, holdMs = HOLD_MS, holdBytes = HOLD_BYTES): Promise<Coalesced> {
+  if (!res.body || !(res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream')) return Promise.resolve({ response: res, complete: false });
+  const reader = res.body.getReader();
+  const body = new HeldBody(res, { holdMs, holdBytes, onCancel: (reason) => { reader.cancel(reason).catch(() => undefined); } });
+  void (async () => {
+    try {
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) { body.end(); return; }
+        body.enqueue(r.value);
+        if (body.closed) return; // the client went away and the reader was cancelled
+      }
+    } catch (err) {
+      body.fail(err);
+    }
+  })();
+  return body.response;
 }

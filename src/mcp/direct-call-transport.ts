@@ -19,7 +19,8 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { JSONRPCMessage, JSONRPCRequest, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
-import { CallAnswer, type EventSink, type EventWriter } from './call-answer.ts';
+import { CallAnswer, type EventWriter } from './call-answer.ts';
+import { sseEventWriter } from './sse-event-writer.ts';
 import type { Coalesced } from './coalesce-event-stream.ts';
 
 const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
@@ -86,12 +87,11 @@ export class DirectCallTransport implements Transport {
   constructor(sdk: WebStandardStreamableHTTPServerTransport, enter?: RequestEntry) {
     this.#sdk = sdk;
     this.#enter = enter;
-    // The SDK transport's own SSE event writer (a private method, looked up per event so that a
-    // wrapper installed on the transport applies here too): an answer's bytes are the same either way.
-    const t = sdk as unknown as { writeSSEEvent?: (sink: EventSink, e: TextEncoder, m: JSONRPCMessage) => boolean };
-    if (typeof t.writeSSEEvent !== 'function') throw new Error('the MCP SDK transport has no writeSSEEvent: direct-call-transport.ts needs updating for this SDK version');
+    // The SDK transport's own SSE event writer, looked up per event so that a wrapper installed on
+    // the transport (spliced-answer.ts) applies here too: an answer's bytes are the same either way.
+    const t = sseEventWriter(sdk);
     const encoder = new TextEncoder();
-    this.#write = (sink, message) => { t.writeSSEEvent!(sink, encoder, message); };
+    this.#write = (sink, message) => { t.writeSSEEvent(sink, encoder, message); };
   }
 
   get sessionId(): string | undefined { return this.#sdk.sessionId; }

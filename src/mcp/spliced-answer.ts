@@ -10,6 +10,7 @@
  * copies the result objects but keeps `data`, which carries the mark), else the SDK writes it.
  */
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { sseEventWriter } from './sse-event-writer.ts';
 
 /** Smallest text worth splicing; a smaller answer goes the SDK's way. */
 export const SPLICE_MIN_CHARS = 64 * 1024;
@@ -91,21 +92,17 @@ export function* encodePieces(pieces: Array<{ raw: string } | { escaped: string 
   }
 }
 
-type WriteSseEvent = (controller: ReadableStreamDefaultController<Uint8Array>, encoder: TextEncoder, message: unknown, eventId?: string) => boolean;
-
 /** Make `transport` write marked answers spliced; every other message as the SDK does. */
 export function spliceLargeAnswers(transport: WebStandardStreamableHTTPServerTransport): void {
-  const t = transport as unknown as { writeSSEEvent: WriteSseEvent };
-  // The SDK's own writer (a private method): a version without it must fail here, not silently.
-  if (typeof t.writeSSEEvent !== 'function') throw new Error('the MCP SDK transport has no writeSSEEvent: spliced-answer.ts needs updating for this SDK version');
+  const t = sseEventWriter(transport);
   const sdkWrite = t.writeSSEEvent.bind(transport);
-  t.writeSSEEvent = (controller, encoder, message, eventId) => {
+  t.writeSSEEvent = (sink, encoder, message, eventId) => {
     const pieces = splicedMessage(message);
-    if (!pieces) return sdkWrite(controller, encoder, message, eventId);
+    if (!pieces) return sdkWrite(sink, encoder, message, eventId);
     try {
-      controller.enqueue(encoder.encode(`event: message\n${eventId ? `id: ${eventId}\n` : ''}data: `));
-      for (const b of encodePieces(pieces, encoder)) controller.enqueue(b);
-      controller.enqueue(encoder.encode('\n\n'));
+      sink.enqueue(encoder.encode(`event: message\n${eventId ? `id: ${eventId}\n` : ''}data: `));
+      for (const b of encodePieces(pieces, encoder)) sink.enqueue(b);
+      sink.enqueue(encoder.encode('\n\n'));
       return true;
     } catch (error) {
       transport.onerror?.(error as Error);
