@@ -11,6 +11,7 @@ import {
   closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync,
   readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants,
 } from 'node:fs';
+import { hash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { AppError } from '../lib/errors.ts';
 import { FileLockLease, withFileLockSync } from '../lib/file-lock.ts';
@@ -20,7 +21,7 @@ import { formatAuditLine } from './audit-line.ts';
 import type { LogFields } from '../log/logger.ts';
 import { GENESIS_HASH, hashLine } from './audit-record.ts';
 import type { AuditCategory } from './audit-record.ts';
-import { listAuditFiles, readAuditFile } from './audit-files.ts';
+import { leadingLines, listAuditFiles, readAuditFile } from './audit-files.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import type { ChainMark, Checkpoint, Signer, Verifier } from './checkpoint.ts';
 
@@ -104,6 +105,16 @@ export class AuditLog {
   /** Offset and length (with newline) of the head record in the current file, when we wrote it. */
   #headPos: { offset: number; length: number } | undefined;
   /**
+   * What this process knows of audit.log.1.gz since it rotated it: the SHA-256 of its bytes and
+   * the records in it a checkpoint may name (its last one, and the checkpointed one, found intact
+   * at its offset just before the rotation). While the archive's bytes are the same, a checkpoint
+   * naming one of them is still in the chain without reading the archives (a rotation used to make
+   * the next checkpoint read every archive: bench/README.md, "mcppath, second pass").
+   */
+  #archived: { digest: string; records: AuditHead[] } | undefined;
+  /** A checkpoint file was seen or written: no need to look for it on every commit. */
+  #checkpointSeen = false;
+  /**
    * The cross-process lock (audit.log.lock) as group commits take it: kept between commits while
    * they keep coming. Everything else (sync appends, checkpoints, open) takes and drops the lock
    * as before, which first ends this lease (`withFileLockSync` does), so a one-shot CLI never
@@ -174,7 +185,12 @@ export class AuditLog {
 
   /** A signed checkpoint is due: `checkpointEvery` records since the last one, or none on disk yet. */
   #checkpointDue(): boolean {
-    return this.#options.sign !== undefined && (this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64) || !existsSync(this.#options.checkpointPath));
+    if (this.#options.sign === undefined) return false;
+    if (this.#sinceCheckpoint >= (this.#options.checkpointEvery ?? 64)) return true;
+    // Until one exists, every commit looks (the first records get their checkpoint at once); one
+    // deleted afterwards is found by the next regular checkpoint, which reports it (#12 item 8).
+    if (!this.#checkpointSeen) this.#checkpointSeen = existsSync(this.#options.checkpointPath);
+    return !this.#checkpointSeen;
   }
 
   /** Mark the log unhealthy (for /status and /metrics) and give the error callers see. */
@@ -254,8 +270,11 @@ export class AuditLog {
     this.#headPos = { offset: this.#size - lastLen, length: lastLen };
     if (this.#size >= this.#options.rotateSize) {
       fdatasyncSync(fd);
+      const pos = this.#cpPos;
+      const checkpointed = pos && pos.ino === this.#ino && this.#recordAt(pos) ? [{ seq: pos.seq, hash: pos.hash }] : [];
       this.#closeFd();
       rotateFile(this.path, Infinity);
+      this.#archived = { digest: hash('sha256', readFileSync(archivePath(this.path, 1)), 'hex'), records: [...checkpointed, { ...head }] };
       this.#size = 0;
       this.#headPos = undefined;
       this.#cpPos = undefined;
@@ -320,7 +339,7 @@ export class AuditLog {
     if (!sign) return;
     this.#refreshHead();
     let cp: Checkpoint | undefined;
-    try { cp = this.#readLastCheckpoint(); } catch (err) {
+    try { cp = this.#readLastCheckpoint(); this.#checkpointSeen ||= cp !== undefined; } catch (err) {
       this.#tamperedLocked(undefined, `the last checkpoint is unusable: ${(err as Error).message}`);
       return;
     }
@@ -352,7 +371,8 @@ export class AuditLog {
   #signLocked(sign: Signer, genesis: string, retired: ChainMark): void {
     if (this.#head.seq === 0) return;
     writeCheckpoint(this.#options.checkpointPath, { head: this.#head, genesis, retired }, sign);
-    const st = existsSync(this.path) ? statSync(this.path) : undefined;
+    this.#checkpointSeen = true;
+    const st = statSync(this.path, { throwIfNoEntry: false });
     this.#cpPos = st && this.#headPos && st.size === this.#size ? { ino: st.ino, offset: this.#headPos.offset, length: this.#headPos.length, seq: this.#head.seq, hash: this.#head.hash } : undefined;
   }
 
@@ -361,7 +381,7 @@ export class AuditLog {
     if (this.#head.seq < cp.seq) return `the log ends at seq ${this.#head.seq} but the last signed checkpoint records seq ${cp.seq} (records ${this.#head.seq + 1}..${cp.seq} are missing)`;
     if (this.#head.seq === cp.seq) return this.#head.hash === cp.hash ? undefined : `record ${cp.seq} differs from the one in the last signed checkpoint`;
     if (this.#cpPosStillHolds(cp)) return undefined;
-    const scan = this.#scanChain(cp.seq);
+    const scan = this.#scanChain(cp.seq, this.#archivedStillHolds(cp) ? cp.hash : undefined);
     if (scan.found === undefined) return `record ${cp.seq}, named by the last signed checkpoint, is no longer in the log`;
     if (scan.found !== cp.hash) return `record ${cp.seq} differs from the one in the last signed checkpoint (the chain was rewritten)`;
     const retiredSeq = cp.retired?.seq ?? 0;
@@ -373,28 +393,44 @@ export class AuditLog {
   /** Cheap re-check: the checkpointed record is still at the offset where we wrote it. */
   #cpPosStillHolds(cp: Checkpoint): boolean {
     const pos = this.#cpPos;
-    if (!pos || pos.seq !== cp.seq || pos.hash !== cp.hash || !existsSync(this.path)) return false;
-    const st = statSync(this.path);
-    if (st.ino !== pos.ino || st.size < pos.offset + pos.length) return false;
+    return pos !== undefined && pos.seq === cp.seq && pos.hash === cp.hash && this.#recordAt(pos);
+  }
+
+  /** The checkpointed record is in audit.log.1.gz as this process rotated it, and its bytes are unchanged. */
+  #archivedStillHolds(cp: Checkpoint): boolean {
+    const a = this.#archived;
+    if (!a || !a.records.some((r) => r.seq === cp.seq && r.hash === cp.hash)) return false;
+    try { return hash('sha256', readFileSync(archivePath(this.path, 1)), 'hex') === a.digest; } catch { return false; }
+  }
+
+  /** The record `pos` names is still at its offset in audit.log (same file, same bytes). */
+  #recordAt(pos: { ino: number; offset: number; length: number; hash: string }): boolean {
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    if (!st || st.ino !== pos.ino || st.size < pos.offset + pos.length) return false;
     const fd = openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
       const buf = Buffer.alloc(pos.length);
       if (readSync(fd, buf, 0, pos.length, pos.offset) !== pos.length || buf[pos.length - 1] !== 0x0a) return false;
-      return hashLine(buf.subarray(0, pos.length - 1).toString('utf8')) === cp.hash;
+      return hashLine(buf.subarray(0, pos.length - 1).toString('utf8')) === pos.hash;
     } finally { closeSync(fd); }
   }
 
-  /** Read the whole chain (archives too): its first record, and the hash of record `seq`. */
-  #scanChain(seq: number | undefined): ChainScan {
-    const out: ChainScan = { first: undefined, found: undefined };
+  /**
+   * Read the chain (archives too), oldest first: its first record, and the hash of record `seq`.
+   * `found`: that hash is already known (#archivedStillHolds); then only the first record is read.
+   */
+  #scanChain(seq: number | undefined, found?: string): ChainScan {
+    const out: ChainScan = { first: undefined, found };
     for (const path of listAuditFiles(this.path)) {
+      if (found !== undefined && out.first) break;
       let lines: string[];
-      try { lines = readAuditFile(path).lines; } catch { continue; }
+      try { lines = found !== undefined ? leadingLines(path) : readAuditFile(path).lines; } catch { continue; }
       for (const line of lines) {
         let v: { seq?: unknown; prev?: unknown };
         try { v = JSON.parse(line) as typeof v; } catch { continue; }
         if (typeof v.seq !== 'number') continue;
         if (!out.first) out.first = { seq: v.seq, hash: hashLine(line), prev: typeof v.prev === 'string' ? v.prev : '' };
+        if (found !== undefined) break;
         if (v.seq === seq) out.found = hashLine(line);
       }
     }
@@ -433,6 +469,7 @@ export class AuditLog {
       this.#head = { ...this.#segmentStart };
     }
     this.#cpPos = undefined;
+    this.#archived = undefined;
     this.#appendLocked('SERVER', 'audit_tampered', fields);
     const scan = cp ? undefined : this.#scanChain(undefined);
     const genesis = cp?.genesis ?? (scan?.first?.seq === 1 ? scan.first.hash : GENESIS_HASH);
@@ -476,7 +513,7 @@ export class AuditLog {
 
   /** Reload the head from disk when another process appended or rotated since we last looked. */
   #refreshHead(): void {
-    const st = existsSync(this.path) ? statSync(this.path) : undefined;
+    const st = statSync(this.path, { throwIfNoEntry: false });
     if (st && this.#fd !== undefined && st.ino === this.#ino && st.size === this.#size) return;
     if (this.#fd !== undefined && (!st || st.ino !== this.#ino)) this.#closeFd();
     const fromCurrent = st && st.size > 0 ? headFromLine(lastLineOf(this.path)) : undefined;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { AuditLog, type AuditLogOptions } from './audit-log.ts';
 import { verifyAuditLog } from './verify-audit-log.ts';
@@ -118,4 +119,35 @@ test('#12.3 audit archives are not deleted by count, only by AUDIT_RETENTION_DAY
   assert.equal(bad.ok, false);
   assert.match(bad.ok ? '' : bad.reason, /not name them as removed by retention|sequence jumps/);
   assert.equal(existsSync(t.cp), true);
+});
+
+test('after a rotation the next checkpoint still finds a rewritten audit.log.1.gz, or a deleted oldest archive, though it no longer reads every archive', () => {
+  for (const damage of ['rewrite newest archive', 'delete oldest archive'] as const) {
+    const t = install({ rotateSize: 3_000, rotateFiles: 50, checkpointEvery: 4 });
+    const found: string[] = [];
+    const log = t.open({ onCritical: (_e, f) => { found.push(String(f.reason)); } });
+    const archives = (): string[] => readdirSync(t.logs).filter((n) => /^audit\.log\.\d+\.gz$/.test(n));
+    // Rotate a few times, checkpoints in between: nothing is reported while nothing is touched.
+    while (archives().length < 3) log.append('ACTIONS', 'e', { pad: 'p'.repeat(200) });
+    assert.equal(found.length, 0, `an untouched chain is not reported: ${found.join(' | ')}`);
+    // Right after the next rotation, before the checkpoint that follows it.
+    const n = archives().length;
+    while (archives().length === n) log.append('ACTIONS', 'e', { pad: 'p'.repeat(200) });
+    const newest = join(t.logs, 'audit.log.1.gz');
+    if (damage === 'rewrite newest archive') {
+      // The record the last checkpoint names, in the archive just written.
+      const { seq } = JSON.parse(readFileSync(t.cp, 'utf8')) as { seq: number };
+      const ls = gunzipSync(readFileSync(newest)).toString('utf8').split('\n').filter(Boolean);
+      const at = ls.findIndex((l) => (JSON.parse(l) as { seq: number }).seq === seq);
+      assert.ok(at >= 0, `checkpointed record ${seq} is in audit.log.1.gz`);
+      ls[at] = (ls[at] as string).replace('"pad":"p', '"pad":"q');
+      writeFileSync(newest, gzipSync(`${ls.join('\n')}\n`));
+    } else {
+      unlinkSync(join(t.logs, `audit.log.${archives().length}.gz`));
+    }
+    quietStderr(() => { for (let i = 0; i < 4; i++) log.append('ACTIONS', 'e', { i }); });
+    assert.equal(found.length, 1, `${damage}: ${found.join(' | ')}`);
+    assert.match(found[0] as string, damage === 'rewrite newest archive' ? /differs|no longer in the log/ : /are missing and were not retired/);
+    log.close();
+  }
 });
