@@ -17,7 +17,7 @@ import { buildManifest } from '../src/lib/manifest.ts';
 import { buildSbom } from './sbom.ts';
 import { developmentKeyMarker, releaseKeyKind, releaseKeyPath } from './release-key.ts';
 import { pdfkitBundlePlugin } from './pdfkit-bundle-plugin.ts';
-import { BUNDLE_ASSET, CODE_CACHE_ASSET, SEA_MAIN, recordCodeCache, wrapBundle } from './code-cache.ts';
+import { BUNDLE_ASSET, CODE_CACHE_ASSET, SEA_EXEC_ARGV, SEA_MAIN, recordCodeCache, wrapBundle } from './code-cache.ts';
 
 const root = process.cwd();
 const dist = join(root, 'dist');
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(join(dist, 'sea-config.json'), JSON.stringify({
     main: 'dist/sea-main.cjs', mainFormat: 'commonjs', output: 'dist/aibridge',
-    disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets,
+    disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, execArgv: SEA_EXEC_ARGV, assets,
   }, null, 2));
   execFileSync(process.execPath, ['--build-sea', 'dist/sea-config.json'], { stdio: 'inherit' });
   chmodSync(join(dist, 'aibridge'), 0o755);

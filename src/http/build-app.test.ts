@@ -30,6 +30,20 @@ test('GET /health answers ok with hardening headers and no X-Powered-By', async 
   assert.match(r.headers.get('strict-transport-security') ?? '', /max-age/);
 });
 
+test('a GET is answered without its body being looked at (body-limit is for requests that can carry one)', async () => {
+  const { a } = app();
+  class Watched extends Request {
+    reads = 0;
+    override get body(): Request['body'] { this.reads++; return super.body; }
+  }
+  const req = new Watched('https://localhost:8443/health', { headers: { host: 'localhost:8443' } });
+  assert.equal((await a.fetch(req)).status, 200);
+  assert.equal(req.reads, 0);
+  const post = new Watched('https://localhost:8443/echo', { method: 'POST', headers: { host: 'localhost:8443', 'content-type': 'application/json' }, body: new Blob(['{}']).stream(), duplex: 'half' } as RequestInit);
+  assert.equal((await a.fetch(post)).status, 200);
+  assert.ok(post.reads > 0, 'a POST without Content-Length is still counted by body-limit');
+});
+
 test('a forged Host or Origin gets 403 and a TRANSPORT audit event', async () => {
   const { a, dir } = app();
   assert.equal((await a.request('/health', { headers: { host: 'evil.example:8443' } })).status, 403);
