@@ -5,6 +5,7 @@
  */
 import { benchAudit } from './audit.ts';
 import { benchStartup } from './startup.ts';
+import { benchFirstCall } from './first-call.ts';
 import { benchAxl } from './axl.ts';
 import { benchMcp } from './mcp.ts';
 import { benchMcpValkey } from './mcp-valkey.ts';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'audit') await benchAudit();
   if (!only || only === 'startup') await benchStartup();
+  if (!only || only === 'first-call') await benchFirstCall();
   if (!only || only === 'axl') await benchAxl();
   if (!only || only === 'mcp') await benchMcp();
   if (!only || only === 'mcp-valkey') await benchMcpValkey();
