@@ -8,7 +8,8 @@ import { fixtureInstall } from '../testdata/fixture-install.ts';
 import { createBackup } from './create-backup.ts';
 import { newContainerHeader } from './backup-sealer.ts';
 import { signPss } from '../../keys/pss-signature.ts';
-import { decodeHeader, encodeHeader, signedMessage, IV_BYTES, TAG_BYTES } from './backup-format.ts';
+import { checkpointMessage, decodeHeader, encodeHeader, signedMessage, CHECKPOINT_BYTES, IV_BYTES, SEGMENT_BYTES, TAG_BYTES } from './backup-format.ts';
+import { verifyPss } from '../../keys/pss-signature.ts';
 import { restoreToFolder } from '../restore/restore-backup.ts';
 import { openBackup } from '../restore/open-backup.ts';
 import { writeSidecar, sha512OfFile } from './sidecar.ts';
@@ -46,14 +47,27 @@ test('1000 containers never repeat an IV or wrapped key; the header is bound as 
   }
   assert.equal(ivs.size, 1000);
   assert.equal(wrapped.size, 1000);
-  // A whole container: header, ciphertext, tag, signature and its length, nothing else.
+  // A whole version-4 container: header, ciphertext, tag, checkpoints, their count, signature
+  // and its length, nothing else; checkpoint i is the SHA-512 of the content up to its segment's end.
+  writeFileSync(join(inst.dir, 'clients', 'alice', 'reports', 'noise.bin'), randomBytes(3 * SEGMENT_BYTES));
   const b = await createBackup(inst.config());
   const file = readFileSync(b.file);
   const h = decodeHeader(file, file.length, 'b');
+  assert.equal(h.version, 4);
   const sig = file.readUInt16BE(file.length - 2);
   const opened = await openBackup(b.file, priv, 'server key');
   assert.equal(opened.bodyStart, h.bytes.length);
-  assert.equal(opened.bodyEnd + TAG_BYTES + sig + 2, file.length);
+  const contentEnd = opened.bodyEnd + TAG_BYTES;
+  const k = file.readUInt32BE(file.length - 2 - sig - 4);
+  assert.equal(k, Math.ceil(contentEnd / SEGMENT_BYTES));
+  assert.ok(k >= 4, `${k} checkpoints`);
+  assert.equal(contentEnd + k * CHECKPOINT_BYTES + 4 + sig + 2, file.length);
+  const checkpoints = file.subarray(contentEnd, contentEnd + k * CHECKPOINT_BYTES);
+  for (let i = 0; i < k; i++) {
+    const want = createHash('sha512').update(file.subarray(0, Math.min((i + 1) * SEGMENT_BYTES, contentEnd))).digest();
+    assert.deepEqual(checkpoints.subarray(i * CHECKPOINT_BYTES, (i + 1) * CHECKPOINT_BYTES), want, `checkpoint ${i}`);
+  }
+  assert.ok(verifyPss(pub, checkpointMessage(h.bytes, checkpoints), file.subarray(file.length - 2 - sig, file.length - 2)), 'the signature covers header and checkpoints');
   assert.equal(b.bytes, file.length);
   assert.equal(b.sha512, createHash('sha512').update(file).digest('hex'));
   const aad = Buffer.from(h.bytes);
@@ -69,7 +83,8 @@ test('a data key wrapped with OAEP-SHA1 is refused (T-BK-07)', async () => {
   const pub = createPublicKey(readFileSync(c.paths.rsaPublicKey));
   const dek = randomBytes(32);
   const iv = randomBytes(IV_BYTES);
-  const header = encodeHeader(META(keyFingerprint(pub)), publicEncrypt({ key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, dek), iv);
+  // A version-3 layout (its signature covers the whole content, so it is checked before the unwrap).
+  const header = encodeHeader(META(keyFingerprint(pub)), publicEncrypt({ key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, dek), iv, 3);
   const cipher = createCipheriv('aes-256-gcm', dek, iv).setAAD(header);
   const body = Buffer.concat([cipher.update(Buffer.from('data')), cipher.final()]);
   const file = join(mkdtempSync(join(tmpdir(), 'sha1-')), 'x.enc');
@@ -83,7 +98,7 @@ test('a data key wrapped with OAEP-SHA1 is refused (T-BK-07)', async () => {
 
 test('decodeHeader() refuses other magic, versions and lengths', () => {
   assert.throws(() => decodeHeader(Buffer.from('PK\x03\x04xxxxxxxx'), 100, 'f'), /wrong magic/);
-  const h = Buffer.from('AIBK\x04\x00\x00\x00');
-  assert.throws(() => decodeHeader(h, 100, 'f'), /format version 4 is not supported \(this build reads versions 2 and 3\)/);
+  const h = Buffer.from('AIBK\x05\x00\x00\x00');
+  assert.throws(() => decodeHeader(h, 100, 'f'), /format version 5 is not supported \(this build reads versions 2, 3, 4\)/);
   assert.throws(() => decodeHeader(Buffer.alloc(0), 0, 'f'), /empty/);
 });

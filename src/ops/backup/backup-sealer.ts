@@ -7,7 +7,9 @@
  * not copied), so encryption and the hash run on both cores at once while this thread reads
  * (issue 20). `seal()` signs the digest of every byte before the signature (RSA-PSS with the
  * server's private key: backup-format.ts explains why the signature, not GCM, makes a backup
- * authentic) and returns the file's size and SHA-512 for the `.sha512` sidecar: one hash pass.
+ * authentic) and returns the file's size and SHA-512 for the `.sha512` sidecar: one hash pass,
+ * which also gives the version-4 checkpoints the signature covers (the running digest at every
+ * SEGMENT_BYTES, backup-format.ts).
  *
  * Memory: SLOTS chunks of shared memory and at most MAX_QUEUED chunks of ciphertext on their way
  * to the disk, whatever the install's size.
@@ -18,7 +20,7 @@ import { oaepEncrypt } from '../../keys/rsa-oaep.ts';
 import { GCM_IV_BYTES, GCM_KEY_BYTES } from '../../keys/aes-gcm.ts';
 import { signPss } from '../../keys/pss-signature.ts';
 import { CHUNK_BYTES, FRAME_HEAD, SAMPLE_BYTES, SAMPLE_RATIO, ZSTD_LEVEL } from './backup-chunks.ts';
-import { DEK_BYTES, IV_BYTES, SIG_LEN_BYTES, encodeHeader, signedMessage } from './backup-format.ts';
+import { CHECKPOINT_BYTES, COUNT_BYTES, DEK_BYTES, IV_BYTES, SEGMENT_BYTES, SIG_LEN_BYTES, checkpointMessage, encodeHeader } from './backup-format.ts';
 import type { BackupMeta } from './backup-format.ts';
 import { sealWorkerMain, type SealReply, type SealRequest, type SealWorkerData } from './seal-worker.ts';
 import { writeWorkerMain, type WriteReply, type WriteRequest, type WriteWorkerData } from './write-worker.ts';
@@ -30,6 +32,8 @@ const SLOT_BYTES = FRAME_HEAD + CHUNK_BYTES;
 const MAX_QUEUED = 8;
 /** Writes in flight in the write worker: the disk's latency overlaps the hashing of the next chunk. */
 const MAX_WRITES = 8;
+/** Bytes written between two early fdatasyncs of the write worker (write-worker.ts). */
+const FLUSH_BYTES = 32 << 20;
 const SEAL_SOURCE = `(${sealWorkerMain.toString()})()`;
 const WRITE_SOURCE = `(${writeWorkerMain.toString()})()`;
 
@@ -60,6 +64,7 @@ export class BackupSealer {
   #writer: Worker;
   #exited: Promise<void>[];
   #privateKey: KeyObject;
+  #header: Buffer;
   #view: Buffer;
   #free: number[] = [];
   #seq = 0;
@@ -75,12 +80,13 @@ export class BackupSealer {
     if (privateKey.type !== 'private') throw new TypeError('BackupSealer needs the server private key (backups are signed)');
     this.#privateKey = privateKey;
     const { header, dek, iv } = newContainerHeader(createPublicKey(privateKey), meta);
+    this.#header = header;
     if (dek.length !== GCM_KEY_BYTES || iv.length !== GCM_IV_BYTES) throw new RangeError('AES-256-GCM needs a 32-byte key and a 12-byte IV');
     const shared = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
     this.#view = Buffer.from(shared);
     for (let i = 0; i < SLOTS; i++) this.#free.push(i);
     const fail = (e: Error): void => this.#fail(e);
-    const writer = startWorker<WriteReply>(WRITE_SOURCE, { path, header, maxWrites: MAX_WRITES } satisfies WriteWorkerData, (r) => this.#onWritten(r), fail);
+    const writer = startWorker<WriteReply>(WRITE_SOURCE, { path, header, maxWrites: MAX_WRITES, flushBytes: FLUSH_BYTES, segmentBytes: SEGMENT_BYTES } satisfies WriteWorkerData, (r) => this.#onWritten(r), fail);
     const sealData: SealWorkerData = { dek, iv, header, shared, slotBytes: SLOT_BYTES, frameHead: FRAME_HEAD, sampleBytes: SAMPLE_BYTES, sampleRatio: SAMPLE_RATIO, zstdLevel: ZSTD_LEVEL };
     const sealer = startWorker<SealReply>(SEAL_SOURCE, sealData, (r) => this.#onSealed(r), fail);
     dek.fill(0);
@@ -158,14 +164,17 @@ export class BackupSealer {
     return Promise.race([reply, failed]);
   }
 
-  /** After the last chunk: tag, signature, fsync, and the file's size and SHA-512. */
+  /** After the last chunk: tag, checkpoints, signature, fsync, and the file's size and SHA-512. */
   async seal(): Promise<SealedFile> {
     const signed = await this.#answer(() => this.#sealer.postMessage({ op: 'end' } satisfies SealRequest));
     if (signed.op !== 'digest') throw new Error('the backup write worker answered out of order');
-    const sig = signPss(this.#privateKey, signedMessage(Buffer.from(signed.digest)));
+    const checkpoints = Buffer.from(signed.checkpoints);
+    const sig = signPss(this.#privateKey, checkpointMessage(this.#header, checkpoints));
+    const count = Buffer.alloc(COUNT_BYTES);
+    count.writeUInt32BE(checkpoints.length / CHECKPOINT_BYTES, 0);
     const len = Buffer.alloc(SIG_LEN_BYTES);
     len.writeUInt16BE(sig.length, 0);
-    const sealed = await this.#answer(() => this.#writer.postMessage({ op: 'tail', tail: Buffer.concat([sig, len]) } satisfies WriteRequest));
+    const sealed = await this.#answer(() => this.#writer.postMessage({ op: 'tail', tail: Buffer.concat([checkpoints, count, sig, len]) } satisfies WriteRequest));
     if (sealed.op !== 'sealed') throw new Error('the backup write worker answered out of order');
     return { bytes: sealed.bytes, sha512: sealed.sha512 };
   }

@@ -1,7 +1,8 @@
 /**
  * @module Read the body of an opened backup, checking the GCM tag (which covers the header as
  * AAD): `decryptBackup` writes the decrypted payload to a restore's private temp file,
- * `checkBackupBody` walks the tar of the body without writing (restore --verify), and
+ * `checkBackupBody` walks the tar of the body without writing (restore --verify; for version 4
+ * `checkStreamedBody`, as each segment is authenticated), and
  * `extractPayload` extracts a payload decrypted before. openBackup has verified
  * the server's signature over every byte before any of this runs; the GCM tag is only known at
  * the end, so callers make nothing visible until these resolve.
@@ -16,8 +17,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { AppError } from '../../lib/errors.ts';
-import type { OpenedBackup } from './open-backup.ts';
-import { PayloadError, readPayloadEntries } from './payload-reader.ts';
+import { readAuthenticated, type OpenedBackup, type OpenedHead } from './open-backup.ts';
+import { PayloadError, SegmentRing, readPayloadEntries } from './payload-reader.ts';
 import { archiveError, createEntryExtractor, createTarExtractor, type ExtractSummary } from './safe-extract.ts';
 
 /** Ciphertext bytes per read. */
@@ -104,6 +105,25 @@ export async function checkBackupBody(file: string, opened: OpenedBackup): Promi
     await readPayloadEntries({ file, ...range, gcm: { key: opened.dek, iv: opened.header.iv, aad: opened.header.bytes, tag: opened.tag } }, x, false);
     return await x.finish();
   } catch (err) { throw readError(file, err); }
+}
+
+/**
+ * restore --verify of a version-4 backup opened by `openBackupHead`: one read of the file on this
+ * thread authenticates each segment against its signed checkpoint and the whole file against
+ * the sidecar (`readAuthenticated`), while the payload worker decrypts, expands and walks the
+ * segments already authenticated (SegmentRing), writing nothing. A failure of the read (an
+ * altered segment, the sidecar, I/O) is reported before anything the worker found.
+ */
+export async function checkStreamedBody(file: string, head: OpenedHead): Promise<ExtractSummary> {
+  const ring = new SegmentRing();
+  const x = createEntryExtractor(undefined);
+  const reading = readAuthenticated(file, head, ring).catch((err: unknown) => { ring.stop(); throw err; });
+  const walking = readPayloadEntries({ file, start: head.bodyStart, end: head.bodyEnd, gcm: { key: head.dek, iv: head.header.iv, aad: head.header.bytes }, ring }, x, false);
+  const [read, walked] = await Promise.allSettled([reading, walking]);
+  const stopped = read.status === 'rejected' && read.reason instanceof PayloadError && walked.status === 'rejected';
+  if (read.status === 'rejected' && !stopped) throw read.reason;
+  if (walked.status === 'rejected') throw readError(file, walked.reason);
+  return await x.finish();
 }
 
 /** Extract the payload that `decryptBackup` wrote to `payload` (already authenticated) into `dest`. */

@@ -24,8 +24,14 @@ import type { MessagePort } from 'node:worker_threads';
 export interface OpenWorkerData {
   /** The file to read; the worker opens it itself (a descriptor does not cross threads under Deno). */
   path: string; start: number; end: number;
-  /** Absent: the file holds the plaintext payload. */
-  gcm?: { key: Uint8Array; iv: Uint8Array; aad: Uint8Array; tag: Uint8Array };
+  /** Absent: the file holds the plaintext payload. Without `tag`, the tag is the 16 bytes after `end`, read from the ring. */
+  gcm?: { key: Uint8Array; iv: Uint8Array; aad: Uint8Array; tag?: Uint8Array };
+  /**
+   * Present: do not read the file; bytes come from these shared slots (segment i of the file in
+   * slot i % slots) once the main thread marked them authenticated (control Int32 [segments
+   * authenticated, segments this worker is done with, stop]; payload-reader.ts SegmentRing).
+   */
+  ring?: { shared: SharedArrayBuffer; control: SharedArrayBuffer; slots: number; segmentBytes: number; tagBytes: number };
   /** Int32 [credits, stop]: the main thread adds credits, or sets stop to end the read early. */
   credits: SharedArrayBuffer; chunkBytes: number; maxFrame: number; frameHead: number;
   /** Send file contents ('data' messages): a restore writes them, restore --verify needs only the headers. */
@@ -54,7 +60,7 @@ export function openWorkerMain(): void {
   if (w.gcm) {
     decipher = createDecipheriv('aes-256-gcm', w.gcm.key, w.gcm.iv, { authTagLength: 16 });
     decipher.setAAD(w.gcm.aad);
-    decipher.setAuthTag(w.gcm.tag);
+    if (w.gcm.tag) decipher.setAuthTag(w.gcm.tag);
     w.gcm.key.fill(0);
   }
   class Failure extends Error {
@@ -65,13 +71,38 @@ export function openWorkerMain(): void {
   let at = 0;
   let have = 0;
   let pos = w.start;
+  const ring = w.ring;
+  const ringView = ring ? Buffer.from(ring.shared) : undefined;
+  const ctl = ring ? new Int32Array(ring.control) : undefined;
+  /** Up to `len` bytes of the file at `p` into `dst` from the ring, waiting until their segment is authenticated; frees the segment once read to its end. */
+  const fromRing = (dst: Buffer, off: number, len: number, p: number): number => {
+    const seg = ring!.segmentBytes;
+    const s = Math.floor(p / seg);
+    for (;;) {
+      if (Atomics.load(ctl!, 2) !== 0 || Atomics.load(credits, 1) !== 0) throw new Failure('io', 'stopped');
+      const ready = Atomics.load(ctl!, 0);
+      if (ready > s) break;
+      Atomics.wait(ctl!, 0, ready, 1000);
+    }
+    const inSeg = p - s * seg;
+    const n = Math.min(len, seg - inSeg);
+    const from = (s % ring!.slots) * seg + inSeg;
+    ringView!.copy(dst, off, from, from + n);
+    const done = Math.floor((p + n) / seg);
+    if (done > Atomics.load(ctl!, 1)) { Atomics.store(ctl!, 1, done); Atomics.notify(ctl!, 1); }
+    return n;
+  };
   /** At least `n` bytes in the window from `at`, or as many as the file has left. */
   const fill = (n: number): void => {
     if (at + n > win.length) { win.copyWithin(0, at, at + have); at = 0; }
     while (have < n && pos < w.end) {
       let r: number;
-      try { r = readSync(fd, win, at + have, Math.min(win.length - at - have, w.end - pos), pos); } catch (err) {
-        throw new Failure('io', (err as Error).message);
+      const want = Math.min(win.length - at - have, w.end - pos);
+      if (ring) r = fromRing(win, at + have, want, pos);
+      else {
+        try { r = readSync(fd, win, at + have, want, pos); } catch (err) {
+          throw new Failure('io', (err as Error).message);
+        }
       }
       if (r === 0) throw new Failure('auth', 'the file ended early');
       have += r;
@@ -192,7 +223,9 @@ export function openWorkerMain(): void {
   };
   let fd = -1;
   try {
-    try { fd = openSync(w.path, constants.O_RDONLY | constants.O_NOFOLLOW); } catch (err) { throw new Failure('io', (err as Error).message); }
+    if (!ring) {
+      try { fd = openSync(w.path, constants.O_RDONLY | constants.O_NOFOLLOW); } catch (err) { throw new Failure('io', (err as Error).message); }
+    }
     for (;;) {
       if (Atomics.load(credits, 1) !== 0) throw new Failure('io', 'stopped');
       fill(w.frameHead);
@@ -215,6 +248,13 @@ export function openWorkerMain(): void {
       walk(plain);
     }
     if (decipher) {
+      if (!w.gcm!.tag) {
+        // The tag follows the ciphertext; from the ring, like it, once authenticated.
+        if (!ring) throw new Failure('io', 'no authentication tag');
+        const tag = Buffer.alloc(ring.tagBytes);
+        for (let o = 0; o < tag.length;) o += fromRing(tag, o, tag.length - o, w.end + o);
+        decipher.setAuthTag(tag);
+      }
       try { decipher.final(); } catch { throw new Failure('auth', 'the authentication tag does not match'); }
     }
     if (hdrFill > 0 || left > 0 || pad > 0) throw new Failure('format', 'the archive ends inside an entry');

@@ -14,6 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { loadPrivateKey } from '../../keys/rsa-key-pair.ts';
 import { writeV2Backup } from '../testdata/v2-backup.ts';
+import { writeV3Backup } from '../testdata/v3-backup.ts';
+import { SEGMENT_BYTES } from '../backup/backup-format.ts';
 
 const isRestoreError = (e: unknown): boolean => e instanceof AppError && e.code === 'E_RESTORE';
 
@@ -171,16 +173,92 @@ test('a version-2 backup (tar.gz, written by aibridge before issue 20) still ver
   assert.deepEqual(leftovers(inst.dir), [`restore_${v.meta.id}`]);
 });
 
-test('a version-3 backup stores what does not compress and compresses what does', async () => {
+test('a version-4 backup stores what does not compress and compresses what does', async () => {
   const inst = fixtureInstall();
   const noise = randomBytes(4 << 20);
   writeFileSync(join(inst.dir, 'clients', 'alice', 'reports', 'noise.bin'), noise);
   const small = await createBackup(inst.config());
-  assert.equal(readFileSync(small.file)[4], 3, 'new backups are version 3');
+  assert.equal(readFileSync(small.file)[4], 4, 'new backups are version 4');
   assert.ok(small.bytes > noise.length && small.bytes < noise.length * 1.01, `random data is stored, not grown (${small.bytes} bytes for ${noise.length})`);
   writeFileSync(join(inst.dir, 'clients', 'alice', 'reports', 'noise.bin'), Buffer.alloc(4 << 20, 'line of a markdown report\n'));
   const text = await createBackup(inst.config(), { now: new Date(Date.now() + 1500) });
   assert.ok(text.bytes < (4 << 20) / 10, `text is compressed (${text.bytes} bytes)`);
   const r = await restoreToFolder(inst.config(), { file: small.file, cwd: inst.dir });
   assert.deepEqual(readFileSync(join(r.target, 'clients', 'alice', 'reports', 'noise.bin')), noise);
+});
+
+test('a version-3 backup (chunks, signature over the whole content, before the checkpoints) still verifies and restores; tampered, it is refused', async () => {
+  const inst = fixtureInstall();
+  const c = inst.config();
+  const big = randomBytes(3 << 20);
+  const text = Buffer.alloc(2 << 20, 'line of an old report\n');
+  const file = join(inst.dir, 'backups', 'backup_v3_h_20261201_100000.tar.gz.enc');
+  mkdirSync(join(inst.dir, 'backups'), { recursive: true, mode: 0o700 });
+  await writeV3Backup(file, loadPrivateKey(c.paths.rsaPrivateKey), 'v3_h_20261201_100000', [
+    { name: 'clients', mode: 0o700 }, { name: 'clients/alice', mode: 0o700 }, { name: 'clients/alice/reports', mode: 0o750 },
+    { name: 'clients/alice/reports/r1.md', body: Buffer.from('report one, as it was\n'), mode: 0o640 },
+    { name: 'clients/alice/reports/big.bin', body: big, mode: 0o600 },
+    { name: 'clients/alice/reports/text.md', body: text, mode: 0o600 },
+  ]);
+  assert.equal(readFileSync(file)[4], 3, 'the fixture is a version-3 container');
+  const v = await verifyBackup(c, { file, cwd: inst.dir });
+  assert.equal(v.meta.id, 'v3_h_20261201_100000');
+  assert.equal(v.files, 3);
+  const r = await restoreToFolder(c, { file, cwd: inst.dir });
+  assert.deepEqual(readFileSync(join(r.target, 'clients/alice/reports/big.bin')), big);
+  assert.deepEqual(readFileSync(join(r.target, 'clients/alice/reports/text.md')), text);
+  assert.equal(statSync(join(r.target, 'clients/alice/reports/r1.md')).mode & 0o777, 0o640);
+  const size = statSync(file).size;
+  for (const off of [4, 60, size >> 1, size - 1]) {
+    const copy = join(inst.dir, 'backups', `flip${off}.tar.gz.enc`);
+    const buf = readFileSync(file);
+    buf[off] = (buf[off] as number) ^ 1;
+    writeFileSync(copy, buf);
+    await writeSidecar(copy, await sha512OfFile(copy));
+    await assert.rejects(verifyBackup(c, { file: copy, cwd: inst.dir }), isRestoreError, `offset ${off}`);
+  }
+  assert.deepEqual(leftovers(inst.dir), [`restore_${v.meta.id}`]);
+});
+
+test('restore --verify of a version-4 backup (segments authenticated as they are read) refuses any altered, truncated or extended copy', async () => {
+  const inst = fixtureInstall();
+  writeFileSync(join(inst.dir, 'clients', 'alice', 'reports', 'noise.bin'), randomBytes(5 * SEGMENT_BYTES));
+  writeFileSync(join(inst.dir, 'clients', 'alice', 'reports', 'text.md'), Buffer.alloc(3 * SEGMENT_BYTES, 'a line of a report\n'));
+  const b = await createBackup(inst.config());
+  const v = await verifyBackup(inst.config(), { file: b.file, cwd: inst.dir });
+  assert.ok(v.files >= 6, `${v.files} files`);
+  const size = statSync(b.file).size;
+  const sigLen = readFileSync(b.file).readUInt16BE(size - 2);
+  const countAt = size - 2 - sigLen - 4;
+  const work = mkdtempSync(join(tmpdir(), 'aibridge-v4-'));
+  // header, first segment, a segment boundary, a middle segment, the tag, a checkpoint, the count, the signature, its length
+  const offsets = [4, 100, SEGMENT_BYTES - 1, SEGMENT_BYTES, 3 * SEGMENT_BYTES + 7, countAt - 64 * 3 - 1, countAt - 70, countAt - 1, countAt + 2, size - 3, size - 1];
+  for (const off of offsets) {
+    const copy = join(work, `c${off}.enc`);
+    const buf = readFileSync(b.file);
+    buf[off] = (buf[off] as number) ^ 1;
+    writeFileSync(copy, buf);
+    await assert.rejects(verifyBackup(inst.config(), { file: copy, cwd: work }), isRestoreError, `offset ${off} (honest sidecar)`);
+    await writeSidecar(copy, await sha512OfFile(copy));
+    await assert.rejects(verifyBackup(inst.config(), { file: copy, cwd: work }), isRestoreError, `offset ${off} (resealed sidecar)`);
+  }
+  // A middle segment altered, sidecar resealed: the checkpoint names it, before anything after it is decrypted.
+  const mid = join(work, 'mid.enc');
+  const buf = readFileSync(b.file);
+  buf[2 * SEGMENT_BYTES + 5] = (buf[2 * SEGMENT_BYTES + 5] as number) ^ 1;
+  writeFileSync(mid, buf);
+  await writeSidecar(mid, await sha512OfFile(mid));
+  await assert.rejects(verifyBackup(inst.config(), { file: mid, cwd: work }), /altered after it was signed: .*checkpoint 2\b/);
+  await assert.rejects(restoreToFolder(inst.config(), { file: mid, cwd: inst.dir }), /altered after it was signed/);
+  for (const [name, mutate] of [
+    ['truncated', (p: string) => truncateSync(p, size - 100)],
+    ['garbage appended', (p: string) => appendFileSync(p, Buffer.alloc(64, 7))],
+  ] as const) {
+    const copy = join(work, `${name}.enc`);
+    copyFileSync(b.file, copy);
+    mutate(copy);
+    await writeSidecar(copy, await sha512OfFile(copy));
+    await assert.rejects(verifyBackup(inst.config(), { file: copy, cwd: work }), isRestoreError, name);
+  }
+  assert.deepEqual(leftovers(inst.dir), []);
 });
