@@ -21,11 +21,11 @@ export const BUNDLE_ASSET = 'aibridge.wrapped.cjs';
 /**
  * V8 flags the executable starts with (SEA `execArgv`; the code cache is recorded with the same).
  * A start-up allocates ~20 MB, most of which lives on: with V8's 1 MB initial young generation that
- * is five or six scavenges copying the same survivors again (13 ms sampled of the start-up, 20-40 ms
- * CPU to the first /health with 8 MB: bench/README.md "Start-up, fifth pass"). 8 MB, not 16: with
+ * is five or six scavenges copying the same survivors again (20 ms less CPU to the first /health with
+ * 8 MB, nearly all of it V8's helper threads: bench/README.md "Start-up, fifth pass"). 8 MB, not 16: with
  * 16 no scavenge runs before /health and the first one, during the first MCP session, copies every
  * survivor at once (+14 ms there); with 8 the first session costs what it did. Under sustained
- * allocation V8 grows the young generation past 8 MB by itself, so a loaded server is unchanged.
+ * allocation V8 grows the young generation past 8 MB by itself (MCP bench before/after in that note).
  */
 export const SEA_EXEC_ARGV: readonly string[] = ['--min-semi-space-size=8'];
 export const CODE_CACHE_ASSET = 'aibridge.code-cache';
