@@ -56,3 +56,13 @@ test('isSecretKey() gives the same answers from its memo and past the memo bound
   for (const [k, v] of Object.entries(before)) assert.equal(isSecretKey(k), v, `${k} from the memo`);
   for (const [k, v] of Object.entries({ userPin: true, voicemailPIN: true, keypad: false, code: true, x_enc: true, mapping: false })) assert.equal(isSecretKey(k), v, `${k} past the bound`);
 });
+
+test('a field named code keeps an error code readable (E_… or a JSON-RPC/HTTP number) and hides anything else (an OAuth authorization code)', () => {
+  const out = redact({ code: 'E_FORBIDDEN', error: { code: -32602 }, status: { code: 503 }, oauth: { code: 'SplxlOBeZQQYbYS6WxSbIA' }, Code: 'E_lower', other: { code: 'E_X; rm' } }) as Record<string, Record<string, unknown> | string>;
+  assert.equal(out.code, 'E_FORBIDDEN');
+  assert.deepEqual(out.error, { code: -32602 });
+  assert.deepEqual(out.status, { code: 503 });
+  assert.deepEqual(out.oauth, { code: REDACTED });
+  assert.equal(out.Code, REDACTED);
+  assert.deepEqual(out.other, { code: REDACTED });
+});

@@ -64,6 +64,16 @@ function secretKeyUncached(key: string): boolean {
   return SECRET_WORDS.some((w) => (w === 'pin' ? /pin(?!g)/.test(k) : k.includes(w)));
 }
 
+/**
+ * A field named `code` is secret as an OAuth authorization code (a random string), but most `code`
+ * fields are error codes operators must read: an aibridge code (`E_FORBIDDEN`), a JSON-RPC or
+ * HTTP number. Those shapes are never an authorization code, so they stay readable.
+ */
+function isErrorCode(key: string, value: unknown): boolean {
+  if (normaliseKey(key) !== 'code') return false;
+  return (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^E_[A-Z0-9_]{1,64}$/.test(value));
+}
+
 /** Redact secrets found inside a string. */
 export function redactText(text: string): string {
   if (!MAYBE_INLINE_SECRET.test(text)) return text;
@@ -90,7 +100,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value instanceof Uint8Array) return `[${value.length} bytes]`;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSecretKey(k) && v !== '' && v !== undefined && v !== null ? REDACTED : redact(v, depth + 1);
+    out[k] = isSecretKey(k) && v !== '' && v !== undefined && v !== null && !isErrorCode(k, v) ? REDACTED : redact(v, depth + 1);
   }
   return out;
 }
