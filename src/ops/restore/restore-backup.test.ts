@@ -23,6 +23,19 @@ function leftovers(dir: string): string[] {
   return readdirSync(dir).filter((n) => n.startsWith('restore_') || n.startsWith('.restore-'));
 }
 
+/** One flipped byte at the header, inside it, mid-file and at the end, sidecar resealed: each copy is refused. */
+async function assertFlippedCopiesRefused(c: Parameters<typeof verifyBackup>[0], dir: string, file: string): Promise<void> {
+  const size = statSync(file).size;
+  for (const off of [4, 60, size >> 1, size - 1]) {
+    const copy = join(dir, 'backups', `flip${off}.tar.gz.enc`);
+    const buf = readFileSync(file);
+    buf[off] = (buf[off] as number) ^ 1;
+    writeFileSync(copy, buf);
+    await writeSidecar(copy, await sha512OfFile(copy));
+    await assert.rejects(verifyBackup(c, { file: copy, cwd: dir }), isRestoreError, `offset ${off}`);
+  }
+}
+
 test('createBackup() then restoreToFolder() gives the same bytes and modes', async () => {
   const inst = fixtureInstall();
   const b = await createBackup(inst.config());
@@ -161,15 +174,7 @@ test('a version-2 backup (tar.gz, written by aibridge before issue 20) still ver
   assert.equal(statSync(join(r.target, 'clients/alice/reports/r1.md')).mode & 0o777, 0o640);
   assert.equal(statSync(join(r.target, 'clients/alice/reports')).mode & 0o777, 0o750);
   // Altered (sidecar resealed, so only the signature and the tag can notice): refused, nothing left.
-  const size = statSync(file).size;
-  for (const off of [4, 60, size >> 1, size - 1]) {
-    const copy = join(inst.dir, 'backups', `flip${off}.tar.gz.enc`);
-    const buf = readFileSync(file);
-    buf[off] = (buf[off] as number) ^ 1;
-    writeFileSync(copy, buf);
-    await writeSidecar(copy, await sha512OfFile(copy));
-    await assert.rejects(verifyBackup(c, { file: copy, cwd: inst.dir }), isRestoreError, `offset ${off}`);
-  }
+  await assertFlippedCopiesRefused(c, inst.dir, file);
   assert.deepEqual(leftovers(inst.dir), [`restore_${v.meta.id}`]);
 });
 
@@ -208,15 +213,7 @@ test('a version-3 backup (chunks, signature over the whole content, before the c
   assert.deepEqual(readFileSync(join(r.target, 'clients/alice/reports/big.bin')), big);
   assert.deepEqual(readFileSync(join(r.target, 'clients/alice/reports/text.md')), text);
   assert.equal(statSync(join(r.target, 'clients/alice/reports/r1.md')).mode & 0o777, 0o640);
-  const size = statSync(file).size;
-  for (const off of [4, 60, size >> 1, size - 1]) {
-    const copy = join(inst.dir, 'backups', `flip${off}.tar.gz.enc`);
-    const buf = readFileSync(file);
-    buf[off] = (buf[off] as number) ^ 1;
-    writeFileSync(copy, buf);
-    await writeSidecar(copy, await sha512OfFile(copy));
-    await assert.rejects(verifyBackup(c, { file: copy, cwd: inst.dir }), isRestoreError, `offset ${off}`);
-  }
+  await assertFlippedCopiesRefused(c, inst.dir, file);
   assert.deepEqual(leftovers(inst.dir), [`restore_${v.meta.id}`]);
 });
 
