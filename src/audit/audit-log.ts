@@ -96,8 +96,13 @@ export class AuditLog {
   /** fdatasync calls in flight on the thread pool; descriptors retired meanwhile close after them. */
   #syncing = 0;
   #retired: number[] = [];
-  /** The log held no record when this process opened it (so a missing checkpoint is not suspicious). */
-  #emptyAtOpen = false;
+  /**
+   * No record existed anywhere when this process opened the log (no audit.log record, no archive),
+   * and no checkpoint has been seen or signed since: only then is a missing checkpoint not
+   * suspicious (a new chain's first). Cleared for good by the first checkpoint seen or signed, so
+   * one deleted later, even right after a rotation, is reported as tampering (#12 item 8).
+   */
+  #freshChain = false;
   /** Head to continue from while audit.log is absent (the first record of a new segment). */
   #segmentStart: AuditHead | undefined;
   /** Where the last checkpointed record sits in the current file, to re-check it cheaply. */
@@ -145,7 +150,7 @@ export class AuditLog {
       finishInterruptedRotation(log.path, Infinity);
       const torn = log.#quarantineTornTail();
       log.#refreshHead();
-      log.#emptyAtOpen = log.#head.seq === 0;
+      log.#freshChain = log.#head.seq === 0 && listAuditFiles(log.path).every((f) => f === log.path);
       if (torn) log.#appendLocked('SERVER', 'audit_recovered', torn);
       if (options.sign) log.#checkChainLocked();
     });
@@ -345,17 +350,18 @@ export class AuditLog {
     if (!sign) return;
     this.#refreshHead();
     let cp: Checkpoint | undefined;
-    try { cp = this.#readLastCheckpoint(); this.#checkpointSeen ||= cp !== undefined; } catch (err) {
+    try { cp = this.#readLastCheckpoint(); if (cp) { this.#checkpointSeen = true; this.#freshChain = false; } } catch (err) {
       this.#tamperedLocked(undefined, `the last checkpoint is unusable: ${(err as Error).message}`);
       return;
     }
     if (!cp) {
       if (this.#head.seq === 0) return;
       const scan = this.#scanChain(undefined);
-      // Only a chain this process started gets a first checkpoint; any other non-empty log without
-      // one is treated as tampering (issue #12 item 8: a deleted checkpoint must not be re-signed).
-      if (this.#emptyAtOpen) {
-        this.#signLocked(sign, scan.first?.seq === 1 ? scan.first.hash : GENESIS_HASH, retiredOverride ?? this.#legacyRetired(scan));
+      // Only a chain this process started from nothing gets a first checkpoint, and only before
+      // any checkpoint was seen; any other non-empty log without one is treated as tampering
+      // (issue #12 item 8: a deleted checkpoint must not be re-signed).
+      if (this.#freshChain && !this.#checkpointSeen && scan.first?.seq === 1) {
+        this.#signLocked(sign, scan.first.hash, retiredOverride ?? { seq: 0, hash: GENESIS_HASH });
         return;
       }
       this.#tamperedLocked(undefined, `secrets/audit.checkpoint is missing but the log holds records up to seq ${this.#head.seq}`);

@@ -151,3 +151,56 @@ test('after a rotation the next checkpoint still finds a rewritten audit.log.1.g
     log.close();
   }
 });
+
+test('#12.8 deleting secrets/audit.checkpoint under a server that started on a fresh log is reported, not re-signed (right after a rotation too)', () => {
+  for (const when of ['after a rotation (audit.log absent)', 'mid-segment'] as const) {
+    const t = install({ rotateSize: 3_000, checkpointEvery: 4 });
+    const found: string[] = [];
+    const log = t.open({ onCritical: (_e, f) => { found.push(String(f.reason)); } });
+    const archives = (): string[] => readdirSync(t.logs).filter((n) => /^audit\.log\.\d+\.gz$/.test(n));
+    while (archives().length < 2) log.append('ACTIONS', 'e', { pad: 'p'.repeat(200) });
+    if (when === 'mid-segment') fill(log, 2);
+    assert.equal(existsSync(join(t.logs, 'audit.log')), when === 'mid-segment', 'the rotation left no audit.log');
+    assert.ok(existsSync(t.cp));
+    unlinkSync(t.cp);
+    quietStderr(() => { fill(log, 5, 'after'); log.close(); });
+    assert.equal(found.length, 1, `${when}: reported once: ${found.join(' | ')}`);
+    assert.match(found[0] as string, /audit\.checkpoint is missing/);
+    assert.ok(t.lines().some((l) => l.includes('"audit_tampered"')), `${when}: audit_tampered record written`);
+    const r = t.verify();
+    assert.equal(r.ok, false, `${when}: verify must fail`);
+    assert.match(r.ok ? '' : r.reason, /tampered/);
+  }
+});
+
+test('a server restarted right after a rotation, its checkpoint deleted, reports it (audit.log absent or empty, archives present)', () => {
+  for (const state of ['absent', 'empty'] as const) {
+    const t = install({ rotateSize: 3_000, checkpointEvery: 4 });
+    const log = t.open();
+    while (!existsSync(join(t.logs, 'audit.log.1.gz')) || existsSync(join(t.logs, 'audit.log'))) log.append('ACTIONS', 'e', { pad: 'p'.repeat(200) });
+    log.close();
+    if (state === 'empty') writeFileSync(join(t.logs, 'audit.log'), '');
+    unlinkSync(t.cp);
+    const critical: string[] = [];
+    quietStderr(() => { const again = t.open({ onCritical: (e) => critical.push(e) }); again.append('SERVER', 'server_started'); again.close(); });
+    assert.deepEqual(critical, ['audit_tampered'], state);
+    const r = t.verify();
+    assert.equal(r.ok, false, `${state}: verify must fail`);
+    assert.match(r.ok ? '' : r.reason, /tampered/);
+  }
+});
+
+test('a log whose only records are in older archives (audit.log.1.gz and the checkpoint deleted) is not signed as a fresh chain with those records "retired"', () => {
+  const t = install({ rotateSize: 3_000, checkpointEvery: 4 });
+  const log = t.open();
+  while (!existsSync(join(t.logs, 'audit.log.2.gz')) || existsSync(join(t.logs, 'audit.log'))) log.append('ACTIONS', 'e', { pad: 'p'.repeat(200) });
+  log.close();
+  unlinkSync(join(t.logs, 'audit.log.1.gz'));
+  unlinkSync(t.cp);
+  const critical: string[] = [];
+  quietStderr(() => { const again = t.open({ onCritical: (e) => critical.push(e) }); again.append('SERVER', 'server_started'); again.close(); });
+  assert.deepEqual(critical, ['audit_tampered']);
+  const r = t.verify();
+  assert.equal(r.ok, false, 'verify must fail');
+  assert.doesNotMatch(r.ok ? '' : r.reason, /removed by retention \(named/);
+});
