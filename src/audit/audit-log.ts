@@ -15,7 +15,7 @@ import { hash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { AppError } from '../lib/errors.ts';
 import { FileLockLease, withFileLockSync } from '../lib/file-lock.ts';
-import { archivePath, finishInterruptedRotation, highestGeneration, rotateFile } from '../lib/rotate-file.ts';
+import { archivePath, finishInterruptedRotation, rotateFile } from '../lib/rotate-file.ts';
 import { fsyncDirSync, writeFileAtomicSync } from '../lib/atomic-write.ts';
 import { formatAuditLine } from './audit-line.ts';
 import type { LogFields } from '../log/logger.ts';
@@ -284,12 +284,12 @@ export class AuditLog {
       const pos = this.#cpPos;
       const checkpointed = pos && pos.ino === this.#ino && this.#recordAt(pos) ? [{ seq: pos.seq, hash: pos.hash }] : [];
       this.#closeFd();
-      rotateFile(this.path, Infinity);
+      const archives = rotateFile(this.path, Infinity);
       this.#archived = { digest: hash('sha256', readFileSync(archivePath(this.path, 1)), 'hex'), records: [...checkpointed, { ...head }] };
       this.#size = 0;
       this.#headPos = undefined;
       this.#cpPos = undefined;
-      this.#applyRetentionLocked();
+      this.#applyRetentionLocked(archives);
       return { receipts, syncFd: undefined };
     }
     this.#syncing++;
@@ -493,12 +493,12 @@ export class AuditLog {
    * is older than `retentionDays`, and only after a signed checkpoint names its last record as
    * retired, so `audit verify` can tell retention from deletion. Without a signer nothing is deleted.
    */
-  #applyRetentionLocked(): void {
+  #applyRetentionLocked(archives: number): void {
     const sign = this.#options.sign;
     if (!sign) return;
     const days = this.#options.retentionDays ?? 365;
     const now = (this.#options.now ?? Date.now)();
-    for (let n = highestGeneration(this.path); n >= 2; n--) {
+    for (let n = archives; n >= 2; n--) {
       const file = archivePath(this.path, n);
       let last: string | undefined;
       try { last = this.#lastLineOfArchive(file); } catch { return; }

@@ -1,10 +1,12 @@
 /**
  * @module Size-based rotation into gzip archives: `name` → `name.1.gz`, older ones shift up,
  * at most `keep` archives stay. Each archive is written atomically; a crash mid-rotation leaves
- * `name.rotating`, which the next rotation finishes first.
+ * `name.rotating`, which the next rotation finishes first (a crash after its archive was written
+ * but before it was removed does not archive it twice).
  */
-import { existsSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { writeFileAtomicSync } from './atomic-write.ts';
 
 /** Archive path for generation `n` (1 = newest). */
@@ -12,36 +14,63 @@ export function archivePath(path: string, n: number): string {
   return `${path}.${n}.gz`;
 }
 
-/** Highest archive generation present beside `path` (0 when none). */
+/**
+ * Highest archive generation present beside `path` without a gap from 1 (0 when none): one
+ * readdir, not one existsSync per archive (the audit log keeps thousands).
+ */
 export function highestGeneration(path: string): number {
+  const prefix = `${basename(path)}.`;
+  const present = new Set<number>();
+  let names: string[];
+  try { names = readdirSync(dirname(path)); } catch { return 0; }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.gz')) continue;
+    const digits = name.slice(prefix.length, -3);
+    if (/^[1-9]\d*$/.test(digits)) present.add(Number(digits));
+  }
   let n = 0;
-  while (existsSync(archivePath(path, n + 1))) n++;
+  while (present.has(n + 1)) n++;
   return n;
+}
+
+/** `rotating` is already archived as generation 1 (a crash between that write and its unlink). */
+function alreadyArchived(path: string, rotating: Buffer): boolean {
+  try { return gunzipSync(readFileSync(archivePath(path, 1))).equals(rotating); } catch { return false; }
 }
 
 /**
  * Rotate `path` now. The caller holds any lock that guards appends to it. `keep` = Infinity keeps
- * every archive (the audit log: its archives have their own, signed retention).
+ * every archive (the audit log: its archives have their own, signed retention); then the result is
+ * the number of archives after the rotation (highest generation), so callers need not count again.
  */
-export function rotateFile(path: string, keep: number, mode = 0o600): void {
+export function rotateFile(path: string, keep: number, mode = 0o600): number {
   const rotating = `${path}.rotating`;
+  let recovering = true;
   if (!existsSync(rotating)) {
-    if (!existsSync(path)) return;
+    if (!existsSync(path)) return Number.isFinite(keep) ? 0 : highestGeneration(path);
     renameSync(path, rotating);
+    recovering = false;
+  }
+  const data = readFileSync(rotating);
+  if (recovering && alreadyArchived(path, data)) {
+    unlinkSync(rotating);
+    return Number.isFinite(keep) ? 0 : highestGeneration(path);
   }
   if (!Number.isFinite(keep)) {
-    for (let n = highestGeneration(path); n >= 1; n--) renameSync(archivePath(path, n), archivePath(path, n + 1));
-    writeFileAtomicSync(archivePath(path, 1), gzipSync(readFileSync(rotating)), { mode });
+    const highest = highestGeneration(path);
+    for (let n = highest; n >= 1; n--) renameSync(archivePath(path, n), archivePath(path, n + 1));
+    writeFileAtomicSync(archivePath(path, 1), gzipSync(data), { mode });
     unlinkSync(rotating);
-    return;
+    return highest + 1;
   }
   for (let n = keep; n >= 1; n--) {
     const from = archivePath(path, n);
     if (!existsSync(from)) continue;
     if (n === keep) unlinkSync(from); else renameSync(from, archivePath(path, n + 1));
   }
-  writeFileAtomicSync(archivePath(path, 1), gzipSync(readFileSync(rotating)), { mode });
+  writeFileAtomicSync(archivePath(path, 1), gzipSync(data), { mode });
   unlinkSync(rotating);
+  return 0;
 }
 
 /** Finish a rotation interrupted by a crash (called at open). */
