@@ -38,6 +38,22 @@ test('a valid JWT-mode token sets the principal', async () => {
   assert.match(r.audit(), /"event":"auth_succeeded".*"client":"alice"/);
 });
 
+test('T-RB-02 a valid token without the mcp scope gets 403 insufficient_scope naming only that scope', async () => {
+  const r = await makeRig({ env: ['AUTH_FAIL_LIMIT=1'] });
+  for (const scope of ['', 'openid', 'mcp:admin', 'MCP', 'profile email', 'mcpx']) {
+    const res = await r.call('/mcp', bearer(await mint(r, { scope })));
+    assert.equal(res.status, 403, JSON.stringify(scope));
+    assert.equal(res.headers.get('www-authenticate'), `Bearer error="insufficient_scope", scope="mcp", ${METADATA}`, scope);
+    assert.equal(((await res.json()) as { error: string }).error, 'insufficient_scope');
+  }
+  assert.match(r.audit(), /"event":"auth_failed".*"reason":"insufficient_scope"/);
+  assert.doesNotMatch(r.audit(), /ip_blocked/, 'a well-signed token is not a guess: not counted for fail2ban');
+  for (const scope of ['mcp', 'openid mcp', undefined]) {
+    const res = await r.call('/mcp', bearer(await mint(r, { scope })));
+    assert.equal(res.status, 200, String(scope));
+  }
+});
+
 test('T-AN-01 no Authorization header: 401 with resource_metadata, not counted as a failure', async () => {
   const r = await makeRig({ env: ['AUTH_FAIL_LIMIT=1'] });
   for (let i = 0; i < 3; i++) {

@@ -68,6 +68,29 @@ test('oversized bodies get 413 and wrong Content-Type gets 415', async () => {
   assert.deepEqual(await small.json(), { n: 7 }, 'the route reads the body that was counted');
 });
 
+test('a compressed body is refused by name, whatever the coding, and never decompressed (T-RX-02)', async () => {
+  const { gzipSync, deflateSync } = await import('node:zlib');
+  const { a } = app();
+  const h = { host: 'localhost:8443', 'content-type': 'application/json' };
+  // A small bomb: 1 MB of zeros, ~1 KB compressed, under the 2048-byte body limit.
+  const bomb = gzipSync(Buffer.alloc(1_000_000, 0x30));
+  assert.ok(bomb.length < 2048);
+  for (const [coding, body] of [['gzip', bomb], ['GZIP', bomb], ['x-gzip', bomb], ['deflate', deflateSync(Buffer.from('{}'))], ['br', Buffer.from('{}')], ['zstd', Buffer.from('{}')], ['identity, gzip', bomb], ['gzip, identity', bomb], ['bogus', Buffer.from('{}')]] as const) {
+    const r = await a.request('/echo', { method: 'POST', headers: { ...h, 'content-encoding': coding }, body });
+    assert.equal(r.status, 415, coding);
+    assert.equal(r.headers.get('accept-encoding'), 'identity', coding);
+    const j = await r.json() as { error: string; message: string };
+    assert.equal(j.error, 'unsupported_content_encoding');
+    assert.match(j.message, /uncompressed/);
+  }
+  // identity (or an empty list) is no coding at all.
+  for (const coding of ['identity', 'Identity', '', ' , ']) {
+    const r = await a.request('/echo', { method: 'POST', headers: { ...h, 'content-encoding': coding }, body: '{}' });
+    assert.equal(r.status, 200, JSON.stringify(coding));
+    assert.deepEqual(await r.json(), { n: 2 });
+  }
+});
+
 test('errors reveal no internals and unknown paths get a JSON 404 (T-TR-14)', async () => {
   const { a } = app();
   const r = await a.request('/boom', { headers: { host: 'localhost:8443' } });

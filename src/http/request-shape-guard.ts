@@ -1,6 +1,9 @@
 /**
  * @module Request shape checks every route shares: body size (413, RFC 9110 §15.5.14) and, on
- * POST/PUT/PATCH, a Content-Type the server accepts (415). Routes may narrow the type further.
+ * POST/PUT/PATCH, a Content-Type the server accepts (415), and no content coding (415 with
+ * `Accept-Encoding: identity`, RFC 7694 §3): nothing here decompresses a body, so a gzip or
+ * deflate body is refused by name instead of being read as bytes (no decompression bomb can
+ * exist, T-RX-02). Routes may narrow the type further.
  * A declared Content-Length is judged before anything is read (and then body-limit is not
  * needed); a chunked body is counted as it arrives by hono's body-limit middleware, which stops
  * at the limit.
@@ -10,6 +13,12 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './app-env.ts';
 
 export interface RequestShapeOptions { maxBodyBytes: number; acceptedTypes: readonly string[] }
+
+/** The codings a Content-Encoding header lists, other than identity (RFC 9110 §8.4). */
+function contentCodings(header: string | undefined): string[] {
+  if (header === undefined) return [];
+  return header.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '' && s !== 'identity');
+}
 
 function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -22,6 +31,11 @@ export function requestShapeGuard(options: RequestShapeOptions): MiddlewareHandl
     const method = c.req.method;
     const length = c.req.header('content-length');
     if (length !== undefined && (!/^\d+$/.test(length) || Number(length) > options.maxBodyBytes)) return tooLarge(c);
+    const codings = contentCodings(c.req.header('content-encoding'));
+    if (codings.length > 0) {
+      c.header('Accept-Encoding', 'identity');
+      return c.json({ error: 'unsupported_content_encoding', message: `Content-Encoding "${codings[0]!.slice(0, 40)}" is not accepted; send the body uncompressed (no Content-Encoding)` }, 415);
+    }
     if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && !options.acceptedTypes.includes(mediaType(c.req.header('content-type')))) {
       return c.json({ error: 'unsupported_media_type', message: `Content-Type must be one of: ${options.acceptedTypes.join(', ')}` }, 415);
     }
