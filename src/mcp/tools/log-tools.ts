@@ -12,7 +12,7 @@ import type { CiscoServices } from './cisco-services.ts';
 import { defineTool, loginFor } from './tool-result.ts';
 import { AppError } from '../../lib/errors.ts';
 import { LOG_PRESETS, checkServiceNames, zoneOffsetMinutes } from '../../cisco/serviceability/log-collection.ts';
-import { LOG_FILE_OUT, NODE_FAILURE_OUT, ReportedLogFiles, checkLogFileName, cucmNodesOf, fanOut, loose, svcOutput, svcResult, timeWindow } from './serviceability-common.ts';
+import { LOG_FILE_OUT, NODE_FAILURE_OUT, ReportedLogFiles, checkLogFileName, cucmNodesOf, isSafeReportedFile, fanOut, loose, svcOutput, svcResult, timeWindow } from './serviceability-common.ts';
 import { NODE_OR_CLUSTER, SERVICE_NAMES } from './service-tools.ts';
 
 /** Text files up to this size come back inline; larger or binary ones as a resource link. */
@@ -73,8 +73,10 @@ export function createLogTools(s: CiscoServices, reported = new ReportedLogFiles
       const results = await fanOut(nodes, async (n) => {
         const login = await loginFor(s, ctx.principal.clientName, n);
         const r = await s.serviceability.selectLogFiles(n, login, { services: svc, systemLogs: sys, from: win.from, to: win.to, zone: a.timezone }, a.max_files, ctx.signal);
-        reported.remember(ctx.principal.clientName, n.name, r.files);
-        return { ...r, files: [...r.files].sort((x, y) => Date.parse(y.modified) - Date.parse(x.modified) || (x.path < y.path ? 1 : -1)) };
+        // Only files cucm_log_get could fetch are listed (a file failing the path rule is left out).
+        const files = r.files.filter(isSafeReportedFile);
+        reported.remember(ctx.principal.clientName, n.name, files);
+        return { ...r, files: [...files].sort((x, y) => Date.parse(y.modified) - Date.parse(x.modified) || (x.path < y.path ? 1 : -1)) };
       });
       const perNode = results.map((r) => (r.ok ? { node: r.node, ok: true, truncated: r.value.truncated, files: r.value.files.map((f) => ({ node: r.node, ...f })) } : { node: r.node, ok: false, error: r.error, files: [] }));
       return svcResult({ from: win.from.toISOString(), to: win.to.toISOString(), services: svc, system_logs: sys, files: perNode.flatMap((n) => n.files), nodes: perNode });

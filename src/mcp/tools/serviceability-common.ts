@@ -91,10 +91,11 @@ export class ReportedLogFiles {
   static readonly MAX_PER_NODE = 5000;
   readonly #byKey = new Map<string, Map<string, { file: LogFile; at: number }>>();
 
+  /** Remember what a node reported; files failing isSafeReportedFile are never remembered. */
   remember(client: string, node: string, files: readonly LogFile[], now = Date.now()): void {
     const key = `${client}\u0000${node}`;
     const m = this.#byKey.get(key) ?? new Map<string, { file: LogFile; at: number }>();
-    for (const f of files) { m.delete(f.path); m.set(f.path, { file: f, at: now }); }
+    for (const f of files) { if (!isSafeReportedFile(f)) continue; m.delete(f.path); m.set(f.path, { file: f, at: now }); }
     while (m.size > ReportedLogFiles.MAX_PER_NODE) m.delete(m.keys().next().value as string);
     this.#byKey.set(key, m);
   }
@@ -134,4 +135,17 @@ export function checkLogFileName(file: string): void {
   const segs = file.split('/').slice(1);
   if (segs.some((x) => x === '' || x === '.' || x === '..')) throw refuse('has an empty, "." or ".." path segment');
   if (segs.some((x) => !/^[A-Za-z0-9._@+-]{1,255}$/.test(x))) throw refuse('has a path segment with characters log files do not use');
+}
+
+/**
+ * The rule for a file a node reports (selectLogFiles): its absolute path obeys the rule an agent's
+ * path does (checkLogFileName) and its name is that path's last segment. cucm_log_get joins the
+ * name of a remembered file into the client's downloads folder and sends its path back to the
+ * node, so a node answering "..", "/etc/passwd" or a name that differs from its path (a damaged
+ * or hostile node) can neither leave that folder nor be asked for a file outside the log folders.
+ */
+export function isSafeReportedFile(f: Pick<LogFile, 'name' | 'path'>): boolean {
+  if (!f.path.startsWith('/')) return false;
+  try { checkLogFileName(f.path); } catch { return false; }
+  return f.path.slice(f.path.lastIndexOf('/') + 1) === f.name;
 }
