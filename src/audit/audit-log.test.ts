@@ -278,3 +278,24 @@ test('several instances: every record names its instance; exports of two chains 
     .filter((r) => ['one', 'two', 'three'].includes(r.event)).sort((x, y) => Date.parse(x.ts) - Date.parse(y.ts));
   assert.deepEqual(merged.map((r) => [r.event, (r as unknown as { instance: string }).instance]), [['one', 'aib-a:8443'], ['two', 'aib-b:8443'], ['three', 'aib-a:8443']]);
 });
+
+test('after a rotation, the next append continues from the head this process knows: audit.log.1.gz is not read back', { skip: spawnSync('strace', ['-qq', '-e', 'trace=none', 'true']).status === 0 ? false : 'strace is not available (apt-get install strace)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-rotated-head-'));
+  const logs = join(dir, 'logs');
+  const trace = join(dir, 'trace');
+  // Under strace, Deno's own translation of a spawned process.execPath does not apply.
+  const runtime = 'Deno' in globalThis ? [process.execPath, 'run', '-A'] : [process.execPath];
+  const r = spawnSync('strace', ['-f', '-qq', '-o', trace, '-e', 'trace=openat,rename', ...runtime, resolve('src/audit/testdata/rotate-then-append.ts'), logs, join(dir, 'cp')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const archive = join(logs, 'audit.log.1.gz');
+  const calls = readFileSync(trace, 'utf8').split('\n');
+  const written = calls.findIndex((l) => l.includes('rename(') && l.includes(`, "${archive}")`));
+  assert.ok(written > 0, 'the rotation wrote audit.log.1.gz');
+  const readBack = calls.slice(written).filter((l) => l.includes(`openat(AT_FDCWD, "${archive}", O_RDONLY`));
+  assert.deepEqual(readBack, [], 'audit.log.1.gz opened for reading after the rotation wrote it');
+  const v = verifyAuditLog({ logsDir: logs, checkpointPath: join(dir, 'cp'), publicKey: undefined });
+  assert.ok(v.ok, v.ok ? '' : v.reason);
+  const after = readFileSync(join(logs, 'audit.log'), 'utf8').split('\n').filter(Boolean);
+  assert.equal(after.length, 1);
+  assert.match(after[0] as string, /"after_rotation"/);
+});

@@ -117,6 +117,13 @@ export class AuditLog {
    * the next checkpoint read every archive: bench/README.md, "mcppath, second pass").
    */
   #archived: { digest: string; records: AuditHead[] } | undefined;
+  /**
+   * The head as this process rotated it into audit.log.1.gz, with that file's identity then
+   * (inode, size, mtime): until audit.log has a record again, the next append continues from it
+   * instead of gunzipping the whole 5 MB archive for its last line. Another process's rotation
+   * writes a new file (another identity), which is then read as before.
+   */
+  #rotatedHead: { ino: number; size: number; mtimeMs: number; head: AuditHead } | undefined;
   /** A checkpoint file was seen or written: no need to look for it on every commit. */
   #checkpointSeen = false;
   /**
@@ -284,8 +291,11 @@ export class AuditLog {
       const pos = this.#cpPos;
       const checkpointed = pos && pos.ino === this.#ino && this.#recordAt(pos) ? [{ seq: pos.seq, hash: pos.hash }] : [];
       this.#closeFd();
-      const archives = rotateFile(this.path, Infinity);
-      this.#archived = { digest: hash('sha256', readFileSync(archivePath(this.path, 1)), 'hex'), records: [...checkpointed, { ...head }] };
+      const { archives, written } = rotateFile(this.path, Infinity);
+      const newest = archivePath(this.path, 1);
+      this.#archived = { digest: hash('sha256', written ?? readFileSync(newest), 'hex'), records: [...checkpointed, { ...head }] };
+      const st = statSync(newest);
+      this.#rotatedHead = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, head: { ...head } };
       this.#size = 0;
       this.#headPos = undefined;
       this.#cpPos = undefined;
@@ -482,6 +492,7 @@ export class AuditLog {
     }
     this.#cpPos = undefined;
     this.#archived = undefined;
+    this.#rotatedHead = undefined;
     this.#appendLocked('SERVER', 'audit_tampered', fields);
     const scan = cp ? undefined : this.#scanChain(undefined);
     const genesis = cp?.genesis ?? (scan?.first?.seq === 1 ? scan.first.hash : GENESIS_HASH);
@@ -540,9 +551,18 @@ export class AuditLog {
     const fromCurrent = st && st.size > 0 ? headFromLine(lastLineOf(this.path)) : undefined;
     const archive = archivePath(this.path, 1);
     if (!fromCurrent && this.#segmentStart) { this.#head = { ...this.#segmentStart }; this.#size = st?.size ?? 0; return; }
-    this.#head = fromCurrent ?? (existsSync(archive) ? headFromLine(lastLineOf(archive)) : undefined) ?? { seq: 0, hash: GENESIS_HASH };
+    this.#head = fromCurrent ?? this.#headOfNewestArchive(archive) ?? { seq: 0, hash: GENESIS_HASH };
     this.#size = st?.size ?? 0;
     this.#headPos = undefined;
+  }
+
+  /** The last record of audit.log.1.gz: the one this process rotated there when it is still that file. */
+  #headOfNewestArchive(archive: string): AuditHead | undefined {
+    const st = statSync(archive, { throwIfNoEntry: false });
+    if (!st) return undefined;
+    const r = this.#rotatedHead;
+    if (r && r.ino === st.ino && r.size === st.size && r.mtimeMs === st.mtimeMs) return { ...r.head };
+    return headFromLine(lastLineOf(archive));
   }
 
   #openFd(): number {

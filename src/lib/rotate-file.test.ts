@@ -13,6 +13,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { archivePath, finishInterruptedRotation, highestGeneration, rotateFile } from './rotate-file.ts';
 
 const strace = spawnSync('strace', ['-qq', '-e', 'trace=none', 'true']).status === 0;
+/** This runtime, as a command to run a script (under strace, Deno's own spawn translation does not apply). */
+const runtime = 'Deno' in globalThis ? [process.execPath, 'run', '-A'] : [process.execPath];
 
 function install(archives: number): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'rotate-file-'));
@@ -45,7 +47,9 @@ test('highestGeneration counts archives from 1 up to the first gap, ignoring oth
 
 test('a rotation keeping every archive returns the archive count, shifts each one up and keeps the records in order', () => {
   const { dir, path } = install(4);
-  assert.equal(rotateFile(path, Infinity), 5);
+  const r = rotateFile(path, Infinity);
+  assert.equal(r.archives, 5);
+  assert.deepEqual(r.written, readFileSync(archivePath(path, 1)), 'written: the bytes of the new archive');
   assert.deepEqual(records(path), [1, 2, 3, 4, 5].map((s) => `{"seq":${s}}`));
   assert.equal(existsSync(path), false);
   rmSync(dir, { recursive: true });
@@ -58,7 +62,7 @@ test('kill -9 at any step of a rotation: the recovery at next open leaves every 
     for (let k = 1; ; k++) {
       const { dir, path } = install(3);
       const r = spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:signal=KILL:when=${k}`,
-        process.execPath, resolve('src/lib/testdata/rotate-once.ts'), path], { encoding: 'utf8' });
+        ...runtime, resolve('src/lib/testdata/rotate-once.ts'), path], { encoding: 'utf8' });
       const killed = r.status !== 0;
       if (killed) {
         steps.push(`${syscall}#${k}`);

@@ -38,39 +38,46 @@ function alreadyArchived(path: string, rotating: Buffer): boolean {
   try { return gunzipSync(readFileSync(archivePath(path, 1))).equals(rotating); } catch { return false; }
 }
 
+/** What a rotation did: the archives now present (with `keep` = Infinity), and the bytes of the new one. */
+export interface Rotation { archives: number; written: Buffer | undefined }
+
 /**
  * Rotate `path` now. The caller holds any lock that guards appends to it. `keep` = Infinity keeps
- * every archive (the audit log: its archives have their own, signed retention); then the result is
- * the number of archives after the rotation (highest generation), so callers need not count again.
+ * every archive (the audit log: its archives have their own, signed retention); then `archives`
+ * is the highest generation after the rotation, so callers need not count again. `written`: the
+ * bytes of the new audit.log.1.gz (undefined when nothing new was written), so a caller need not
+ * read them back.
  */
-export function rotateFile(path: string, keep: number, mode = 0o600): number {
+export function rotateFile(path: string, keep: number, mode = 0o600): Rotation {
+  const finite = Number.isFinite(keep);
   const rotating = `${path}.rotating`;
   let recovering = true;
   if (!existsSync(rotating)) {
-    if (!existsSync(path)) return Number.isFinite(keep) ? 0 : highestGeneration(path);
+    if (!existsSync(path)) return { archives: finite ? 0 : highestGeneration(path), written: undefined };
     renameSync(path, rotating);
     recovering = false;
   }
   const data = readFileSync(rotating);
   if (recovering && alreadyArchived(path, data)) {
     unlinkSync(rotating);
-    return Number.isFinite(keep) ? 0 : highestGeneration(path);
+    return { archives: finite ? 0 : highestGeneration(path), written: undefined };
   }
-  if (!Number.isFinite(keep)) {
-    const highest = highestGeneration(path);
-    for (let n = highest; n >= 1; n--) renameSync(archivePath(path, n), archivePath(path, n + 1));
-    writeFileAtomicSync(archivePath(path, 1), gzipSync(data), { mode });
-    unlinkSync(rotating);
-    return highest + 1;
+  let archives = 0;
+  if (!finite) {
+    archives = highestGeneration(path);
+    for (let n = archives; n >= 1; n--) renameSync(archivePath(path, n), archivePath(path, n + 1));
+    archives++;
+  } else {
+    for (let n = keep; n >= 1; n--) {
+      const from = archivePath(path, n);
+      if (!existsSync(from)) continue;
+      if (n === keep) unlinkSync(from); else renameSync(from, archivePath(path, n + 1));
+    }
   }
-  for (let n = keep; n >= 1; n--) {
-    const from = archivePath(path, n);
-    if (!existsSync(from)) continue;
-    if (n === keep) unlinkSync(from); else renameSync(from, archivePath(path, n + 1));
-  }
-  writeFileAtomicSync(archivePath(path, 1), gzipSync(data), { mode });
+  const written = gzipSync(data);
+  writeFileAtomicSync(archivePath(path, 1), written, { mode });
   unlinkSync(rotating);
-  return 0;
+  return { archives, written };
 }
 
 /** Finish a rotation interrupted by a crash (called at open). */
